@@ -1,0 +1,271 @@
+package provisioning
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// AddDevice validates d and stores it with a fresh hash and an open
+// provisioning window.
+func (s *Service) AddDevice(ctx context.Context, d Device) (Device, error) {
+	out, err := s.ImportDevices(ctx, []Device{d})
+	if err != nil {
+		return Device{}, err
+	}
+	return out[0], nil
+}
+
+// ImportDevices adds all devices or none; an error names the first bad one
+// by its position (1-based) and MAC.
+func (s *Service) ImportDevices(ctx context.Context, ds []Device) ([]Device, error) {
+	now := s.now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[MAC]bool{}
+	out := make([]Device, len(ds))
+	for i, d := range ds {
+		if err := s.prepareDevice(&d, now); err != nil {
+			return nil, deviceErr(len(ds), i, d.MAC, err)
+		}
+		if seen[d.MAC] || s.devices[d.MAC] != nil {
+			return nil, deviceErr(len(ds), i, d.MAC, fmt.Errorf("%w", ErrExists))
+		}
+		seen[d.MAC] = true
+		out[i] = d
+	}
+	if err := s.st.CreateDevices(ctx, out); err != nil {
+		return nil, fmt.Errorf("storing devices: %w", err)
+	}
+	for i := range out {
+		d := out[i]
+		s.devices[d.MAC] = &d
+		s.log.Info("device added", "mac", d.MAC.String(), "vendor", d.Vendor, "account", d.Account)
+	}
+	return out, nil
+}
+
+func deviceErr(n, i int, m MAC, err error) error {
+	if n == 1 {
+		return fmt.Errorf("device %s: %w", m, err)
+	}
+	return fmt.Errorf("device %d (%s): %w", i+1, m, err)
+}
+
+// prepareDevice validates d against its account and vendor and fills the
+// fields the core owns. The caller holds s.mu.
+func (s *Service) prepareDevice(d *Device, now time.Time) error {
+	if d.MAC.IsZero() {
+		return invalidf("MAC missing")
+	}
+	a, ok := s.accounts[d.Account]
+	if !ok {
+		return fmt.Errorf("account %q: %w", d.Account, ErrNotFound)
+	}
+	p, ok := s.reg.Profile(d.Vendor)
+	if !ok {
+		return invalidf("unknown vendor %q (known: %v)", d.Vendor, s.vendorNames())
+	}
+	if err := validateLines(d.Lines); err != nil {
+		return err
+	}
+	if err := plainValue(d.Model); err != nil {
+		return invalidf("model %q: %v", d.Model, err)
+	}
+	h, err := NewHash()
+	if err != nil {
+		return err
+	}
+	d.Hash, d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = h, now, now.Add(s.cfg.UnlockWindow), time.Time{}, time.Time{}
+	if err := p.Validate(s.renderData(d, a)); err != nil {
+		return invalidf("%v", err)
+	}
+	return nil
+}
+
+func (s *Service) vendorNames() []string {
+	var names []string
+	for _, p := range s.reg.Profiles() {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+func validateLines(ls []Line) error {
+	for i := range ls {
+		l := &ls[i]
+		if l.Extension == "" {
+			return invalidf("line %d: extension is empty", i+1)
+		}
+		if l.Password == "" {
+			return invalidf("line %d (%s): password is empty", i+1, l.Extension)
+		}
+		if l.AuthUser == "" {
+			l.AuthUser = l.Extension
+		}
+		if l.Label == "" {
+			l.Label = l.Extension
+		}
+		for field, v := range map[string]string{"extension": l.Extension, "auth user": l.AuthUser, "password": l.Password, "display name": l.DisplayName, "label": l.Label} {
+			if err := plainValue(v); err != nil {
+				return invalidf("line %d (%s): %s: %v", i+1, l.Extension, field, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Devices lists every device, sorted by MAC.
+func (s *Service) Devices() []Device {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Device, 0, len(s.devices))
+	for _, d := range s.devices {
+		out = append(out, *d)
+	}
+	slices.SortFunc(out, func(a, b Device) int { return slices.Compare(a.MAC[:], b.MAC[:]) })
+	return out
+}
+
+// Device returns one device.
+func (s *Service) Device(m MAC) (Device, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d, ok := s.devices[m]
+	if !ok {
+		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
+	}
+	return *d, nil
+}
+
+// RemoveDevice deletes a device; its secret URL stops working at once.
+func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.devices[m]; !ok {
+		return fmt.Errorf("device %s: %w", m, ErrNotFound)
+	}
+	if err := s.st.DeleteDevice(ctx, m); err != nil {
+		return fmt.Errorf("deleting device %s: %w", m, err)
+	}
+	delete(s.devices, m)
+	s.log.Info("device removed", "mac", m.String())
+	return nil
+}
+
+// updateDevice applies change to a copy of device m, stores it, then
+// publishes it. It returns the new device.
+func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device, now time.Time)) (Device, error) {
+	now := s.now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.devices[m]
+	if !ok {
+		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
+	}
+	d := *cur
+	d.Lines = slices.Clone(cur.Lines)
+	change(&d, now)
+	if err := s.st.UpdateDevice(ctx, d); err != nil {
+		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
+	}
+	s.devices[m] = &d
+	return d, nil
+}
+
+// LockDevice closes initial provisioning now.
+func (s *Service) LockDevice(ctx context.Context, m MAC) (Device, error) {
+	d, err := s.updateDevice(ctx, m, lockAt)
+	if err == nil {
+		s.audit(Event{Proto: "admin", MAC: m, Outcome: "locked", Reason: "admin"})
+	}
+	return d, err
+}
+
+func lockAt(d *Device, now time.Time) {
+	if d.Open(now) || d.LockedAt.IsZero() {
+		d.LockedAt = now
+	}
+	d.OpenUntil = time.Time{}
+}
+
+// UnlockDevice opens initial provisioning for dur (the configured window
+// when dur is 0), so a reset or replaced phone can provision again.
+func (s *Service) UnlockDevice(ctx context.Context, m MAC, dur time.Duration) (Device, error) {
+	if dur <= 0 {
+		s.mu.RLock()
+		dur = s.cfg.UnlockWindow
+		s.mu.RUnlock()
+	}
+	d, err := s.updateDevice(ctx, m, func(d *Device, now time.Time) {
+		d.OpenUntil, d.LockedAt = now.Add(dur), time.Time{}
+	})
+	if err == nil {
+		s.audit(Event{Proto: "admin", MAC: m, Outcome: "unlocked", Reason: "admin, for " + dur.String()})
+	}
+	return d, err
+}
+
+// RekeyDevice replaces a device's hash: its old secret URL stops working.
+func (s *Service) RekeyDevice(ctx context.Context, m MAC) (Device, error) {
+	h, err := NewHash()
+	if err != nil {
+		return Device{}, err
+	}
+	return s.updateDevice(ctx, m, func(d *Device, _ time.Time) { d.Hash = h })
+}
+
+// DeviceView is a device as the admin API shows it.
+type DeviceView struct {
+	Device
+	SecretURL string `json:"secret_url"`
+	TFTPPath  string `json:"tftp_path"`
+	State     string `json:"state"`
+}
+
+// View adds the derived fields: secret URL, TFTP path and state.
+func (s *Service) View(d Device) DeviceView {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v := DeviceView{Device: d, State: d.State(s.cfg.Now())}
+	if a, ok := s.accounts[d.Account]; ok {
+		v.TFTPPath = secretPath(a.Hash, d.Hash)
+		v.SecretURL = s.cfg.BaseURL + v.TFTPPath
+	}
+	if !d.Open(s.cfg.Now()) {
+		v.OpenUntil = time.Time{}
+	}
+	return v
+}
+
+func secretPath(acct, dev Hash) string { return "/" + string(acct) + "/" + string(dev) + "/" }
+
+// renderData maps a device and its account to what templates see. The
+// caller holds s.mu.
+func (s *Service) renderData(d *Device, a *Account) vendor.Data {
+	path := secretPath(a.Hash, d.Hash)
+	scheme, host := splitBaseURL(s.cfg.BaseURL)
+	vd := vendor.Data{
+		MAC: d.MAC, Vendor: d.Vendor, Model: d.Model,
+		ProvisionURL: s.cfg.BaseURL + path, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
+		SIPServer: a.SIPServer, SIPPort: a.SIPPort, SIPTransport: string(a.SIPTransport),
+		NTPServer: a.NTPServer, TimeZone: a.TimeZone, Language: a.Language,
+	}
+	for i, l := range d.Lines {
+		vd.Lines = append(vd.Lines, vendor.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,
+			Password: l.Password, DisplayName: l.DisplayName, Label: l.Label})
+	}
+	return vd
+}
+
+func splitBaseURL(base string) (scheme, host string) {
+	for _, sch := range []string{"https", "http", "tftp"} {
+		if len(base) > len(sch)+3 && base[:len(sch)+3] == sch+"://" {
+			return sch, base[len(sch)+3:]
+		}
+	}
+	return "http", base
+}

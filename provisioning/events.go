@@ -1,0 +1,129 @@
+package provisioning
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// audit queues an audit-trail line; it never blocks a request. Lines are
+// written in batches by the event writer.
+func (s *Service) audit(e Event) {
+	if e.Time.IsZero() {
+		e.Time = s.now().UTC()
+	}
+	s.events.add(e)
+}
+
+// Events reads the audit trail, newest first. Lines still queued are
+// flushed first so an admin sees what just happened.
+func (s *Service) Events(ctx context.Context, f EventFilter) ([]Event, error) {
+	s.events.flush()
+	if f.Limit <= 0 {
+		f.Limit = 1000
+	}
+	return s.st.Events(ctx, f)
+}
+
+// eventWriter writes audit lines in the background, in batches, keeping
+// memory bounded: when the queue is full, lines about unknown MACs are
+// dropped first (they are what a scanner produces in bulk).
+type eventWriter struct {
+	st       Store
+	log      *slog.Logger
+	keep     int
+	q        chan Event
+	flushReq chan chan struct{}
+	quit     chan struct{}
+	done     chan struct{}
+}
+
+const eventQueue = 4096
+
+func newEventWriter(st Store, log *slog.Logger, keep int) *eventWriter {
+	w := &eventWriter{st: st, log: log, keep: keep, q: make(chan Event, eventQueue),
+		flushReq: make(chan chan struct{}), quit: make(chan struct{}), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+func (w *eventWriter) add(e Event) {
+	select {
+	case w.q <- e:
+	default:
+		if !e.MAC.IsZero() {
+			w.log.Warn("audit queue full, event dropped", "mac", e.MAC.String(), "reason", e.Reason)
+		}
+	}
+}
+
+func (w *eventWriter) flush() {
+	ack := make(chan struct{})
+	select {
+	case w.flushReq <- ack:
+		<-ack
+	case <-w.done:
+	}
+}
+
+func (w *eventWriter) run() {
+	defer close(w.done)
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	var batch []Event
+	writes := 0
+	for {
+		select {
+		case e := <-w.q:
+			batch = append(batch, e)
+			if len(batch) < 256 {
+				continue
+			}
+		case ack := <-w.flushReq:
+			batch = w.drain(batch)
+			w.write(batch, &writes)
+			batch = nil
+			close(ack)
+			continue
+		case <-tick.C:
+		case <-w.quit:
+			w.write(w.drain(batch), &writes)
+			return
+		}
+		w.write(batch, &writes)
+		batch = nil
+	}
+}
+
+func (w *eventWriter) drain(batch []Event) []Event {
+	for {
+		select {
+		case e := <-w.q:
+			batch = append(batch, e)
+		default:
+			return batch
+		}
+	}
+}
+
+func (w *eventWriter) write(batch []Event, writes *int) {
+	if len(batch) == 0 {
+		return
+	}
+	ctx := context.Background()
+	if err := w.st.AddEvents(ctx, batch); err != nil {
+		w.log.Error("writing audit trail", "err", err, "events", len(batch))
+		return
+	}
+	*writes++
+	if *writes%50 == 0 {
+		if err := w.st.TrimEvents(ctx, w.keep); err != nil {
+			w.log.Error("trimming audit trail", "err", err)
+		}
+	}
+}
+
+func (w *eventWriter) close() {
+	close(w.quit)
+	<-w.done
+}

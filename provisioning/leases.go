@@ -1,0 +1,176 @@
+package provisioning
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+)
+
+// leaseTable is the core's in-memory copy of the DHCP leases, for the
+// fingerprint's "requester holds the lease of that MAC" check.
+type leaseTable struct {
+	byIP map[netip.Addr]Lease
+}
+
+func newLeaseTable() leaseTable { return leaseTable{byIP: map[netip.Addr]Lease{}} }
+
+func (t leaseTable) put(l Lease) { t.byIP[l.IP] = l }
+
+func (t leaseTable) del(ip netip.Addr) { delete(t.byIP, ip) }
+
+// holder returns the MAC holding ip at now.
+func (t leaseTable) holder(ip netip.Addr, now time.Time) (MAC, bool) {
+	l, ok := t.byIP[ip]
+	if !ok || !now.Before(l.Expires) {
+		return MAC{}, false
+	}
+	return l.MAC, true
+}
+
+// CommitLease makes l durable, then records it for the lease check. It
+// returns once the lease survives kill -9; concurrent commits share one
+// transaction (group commit), so the DHCP server may ACK right after.
+func (s *Service) CommitLease(ctx context.Context, l Lease) error {
+	if err := s.leaseW.commit(ctx, leaseOp{put: l}); err != nil {
+		return fmt.Errorf("committing lease %s for %s: %w", l.IP, l.MAC, err)
+	}
+	s.mu.Lock()
+	s.leases.put(l)
+	s.mu.Unlock()
+	return nil
+}
+
+// RemoveLease forgets the lease of ip (RELEASE, DECLINE, expiry).
+func (s *Service) RemoveLease(ctx context.Context, ip netip.Addr) error {
+	if err := s.leaseW.commit(ctx, leaseOp{del: ip}); err != nil {
+		return fmt.Errorf("removing lease %s: %w", ip, err)
+	}
+	s.mu.Lock()
+	s.leases.del(ip)
+	s.mu.Unlock()
+	return nil
+}
+
+// Leases lists the leases the core knows, sorted by address, expired
+// ones included (the DHCP server reclaims them).
+func (s *Service) Leases() []Lease {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Lease, 0, len(s.leases.byIP))
+	for _, l := range s.leases.byIP {
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b Lease) int { return a.IP.Compare(b.IP) })
+	return out
+}
+
+// Reservations returns the addresses reserved for devices in the state
+// database.
+func (s *Service) Reservations() map[MAC]netip.Addr {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := map[MAC]netip.Addr{}
+	for m, d := range s.devices {
+		if d.IP.IsValid() {
+			out[m] = d.IP
+		}
+	}
+	return out
+}
+
+// leaseOp is one lease write: put, or delete when del is valid.
+type leaseOp struct {
+	put  Lease
+	del  netip.Addr
+	done chan error
+}
+
+// leaseWriter batches lease writes: whatever arrives while one transaction
+// commits goes into the next, so throughput grows with load while every
+// caller still waits for its own durable write.
+type leaseWriter struct {
+	st   Store
+	ops  chan leaseOp
+	quit chan struct{}
+	done chan struct{}
+}
+
+const leaseBatchMax = 512
+
+func newLeaseWriter(st Store, _ any) *leaseWriter {
+	w := &leaseWriter{st: st, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+func (w *leaseWriter) commit(ctx context.Context, op leaseOp) error {
+	op.done = make(chan error, 1)
+	select {
+	case w.ops <- op:
+	case <-w.quit:
+		return fmt.Errorf("lease writer stopped")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-op.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (w *leaseWriter) run() {
+	defer close(w.done)
+	for {
+		var batch []leaseOp
+		select {
+		case op := <-w.ops:
+			batch = append(batch, op)
+		case <-w.quit:
+			return
+		}
+	fill:
+		for len(batch) < leaseBatchMax {
+			select {
+			case op := <-w.ops:
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		w.write(batch)
+	}
+}
+
+func (w *leaseWriter) write(batch []leaseOp) {
+	var puts []Lease
+	var dels []netip.Addr
+	for _, op := range batch {
+		if op.del.IsValid() {
+			dels = append(dels, op.del)
+		} else {
+			puts = append(puts, op.put)
+		}
+	}
+	// Background context: the write must finish once started, even if a
+	// caller stops waiting.
+	ctx := context.Background()
+	var err error
+	if len(puts) > 0 {
+		err = w.st.PutLeases(ctx, puts)
+	}
+	if err == nil && len(dels) > 0 {
+		err = w.st.DeleteLeases(ctx, dels)
+	}
+	for _, op := range batch {
+		op.done <- err
+	}
+}
+
+func (w *leaseWriter) close() {
+	close(w.quit)
+	<-w.done
+}

@@ -1,0 +1,186 @@
+package provisioning
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// Config is the part of provbox.toml the core acts on.
+type Config struct {
+	// BaseURL is how phones reach the HTTP server, without a trailing
+	// slash: "http://10.20.0.2" or "https://prov.example:8443". Secret URLs
+	// are BaseURL + "/<account_hash>/<device_hash>/".
+	BaseURL string
+	// UnlockWindow is how long initial provisioning stays open after a
+	// device is created or unlocked (default 24h).
+	UnlockWindow time.Duration
+	// FlatMode is disable_auto_provision_security: full configs at /<file>.
+	FlatMode bool
+	// Fingerprint checks; New turns all on unless Checks.Set says otherwise.
+	Checks Checks
+	// Bans configures the ban engine.
+	Bans BanConfig
+	// UnknownEventsKeep bounds the audit lines kept for unknown MACs.
+	UnknownEventsKeep int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Checks switches the fingerprint checks.
+type Checks struct {
+	UserAgent bool // the UA must match the device's vendor (HTTP)
+	UAMAC     bool // a MAC in the UA must equal the device's MAC (HTTP)
+	Lease     bool // the requester's IP must hold the device's lease (set when provbox runs DHCP)
+}
+
+// BanConfig is the [bans] section.
+type BanConfig struct {
+	MaxRetry   int
+	FindTime   time.Duration
+	BanTime    time.Duration
+	MaxBanTime time.Duration
+	Factor     float64 // growth of a repeat offender's ban
+	Ignore     []netip.Prefix
+	Own        []netip.Addr // the box's own addresses, never banned
+}
+
+// Service is the provisioning core. One is built in cmd/provbox and handed
+// to every server; it is safe for concurrent use.
+type Service struct {
+	log *slog.Logger
+	st  Store
+
+	mu       sync.RWMutex
+	cfg      Config
+	reg      *vendor.Registry
+	accounts map[string]*Account // by name
+	acctHash map[Hash]*Account
+	devices  map[MAC]*Device
+	leases   leaseTable
+
+	leaseW  *leaseWriter
+	events  *eventWriter
+	banner  banEngine
+	closeMu sync.Once
+}
+
+// New loads the store's state into memory and starts the background
+// writers. Close stops them.
+func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *slog.Logger) (*Service, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults()
+	s := &Service{
+		log: log.With("component", "provisioning"), st: st, cfg: cfg, reg: reg,
+		accounts: map[string]*Account{}, acctHash: map[Hash]*Account{},
+		devices: map[MAC]*Device{}, leases: newLeaseTable(),
+	}
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	b, err := newBanEngine(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	s.banner = b
+	s.leaseW = newLeaseWriter(st, s.log)
+	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep)
+	if cfg.FlatMode {
+		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
+	}
+	return s, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.UnlockWindow <= 0 {
+		c.UnlockWindow = 24 * time.Hour
+	}
+	if c.UnknownEventsKeep <= 0 {
+		c.UnknownEventsKeep = 10000
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func (s *Service) load(ctx context.Context) error {
+	as, err := s.st.Accounts(ctx)
+	if err != nil {
+		return fmt.Errorf("loading accounts: %w", err)
+	}
+	for i := range as {
+		a := as[i]
+		s.accounts[a.Name], s.acctHash[a.Hash] = &a, &a
+	}
+	ds, err := s.st.Devices(ctx)
+	if err != nil {
+		return fmt.Errorf("loading devices: %w", err)
+	}
+	for i := range ds {
+		d := ds[i]
+		s.devices[d.MAC] = &d
+	}
+	ls, err := s.st.Leases(ctx)
+	if err != nil {
+		return fmt.Errorf("loading leases: %w", err)
+	}
+	for _, l := range ls {
+		s.leases.put(l)
+	}
+	return nil
+}
+
+// Reload applies a new configuration and vendor registry; what needs a
+// restart (listeners) is the caller's business.
+func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
+	cfg = cfg.withDefaults()
+	s.mu.Lock()
+	s.cfg, s.reg = cfg, reg
+	s.mu.Unlock()
+	s.banner.reconfigure(cfg.Bans)
+	if cfg.FlatMode {
+		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
+	}
+}
+
+// Close flushes pending audit lines and stops the background writers.
+func (s *Service) Close() error {
+	s.closeMu.Do(func() {
+		s.leaseW.close()
+		s.events.close()
+	})
+	return nil
+}
+
+func (s *Service) now() time.Time {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cfg.Now()
+}
+
+// Registry returns the vendor registry in force.
+func (s *Service) Registry() *vendor.Registry {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.reg
+}
+
+// Healthy returns nil when the core can answer (used by the watchdog).
+func (s *Service) Healthy(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.mu.RLock(); s.mu.RUnlock(); close(done) }() //nolint:staticcheck // probe for a deadlock
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("provisioning core unresponsive: %w", ctx.Err())
+	}
+}

@@ -1,0 +1,47 @@
+package provisioning
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+)
+
+// Errors a Store reports; callers classify them with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
+
+// Store persists the core's state. Every method returns only once the
+// write is durable (it survives kill -9), so the Service can acknowledge
+// it. Implementations must be safe for concurrent use.
+type Store interface {
+	Accounts(ctx context.Context) ([]Account, error)
+	CreateAccount(ctx context.Context, a Account) error // ErrExists on a duplicate name
+	UpdateAccount(ctx context.Context, a Account) error // ErrNotFound if absent
+
+	Devices(ctx context.Context) ([]Device, error)
+	// CreateDevices adds all devices in one transaction, or none (ErrExists
+	// on a duplicate MAC, ErrNotFound on an unknown account).
+	CreateDevices(ctx context.Context, ds []Device) error
+	UpdateDevice(ctx context.Context, d Device) error // ErrNotFound if absent
+	DeleteDevice(ctx context.Context, m MAC) error    // ErrNotFound if absent
+
+	Leases(ctx context.Context) ([]Lease, error)
+	// PutLeases inserts or replaces leases (keyed by IP) in one transaction.
+	PutLeases(ctx context.Context, ls []Lease) error
+	DeleteLeases(ctx context.Context, ips []netip.Addr) error
+
+	Bans(ctx context.Context) ([]Ban, error) // every ban record, expired ones too (history)
+	PutBan(ctx context.Context, b Ban) error // keyed by Prefix
+	DeleteBan(ctx context.Context, p netip.Prefix) error
+
+	// AddEvents appends audit lines in one transaction.
+	AddEvents(ctx context.Context, es []Event) error
+	Events(ctx context.Context, f EventFilter) ([]Event, error)
+	// TrimEvents keeps at most keep events whose MAC is zero (unknown
+	// devices), deleting the oldest.
+	TrimEvents(ctx context.Context, keep int) error
+
+	Close() error
+}
