@@ -1,3 +1,5 @@
+// Blank imports keep the pinned dependencies in go.mod until the code that
+// uses each of them lands; remove an import once a package really uses it.
 package main
 
 import (
@@ -9,5 +11,6 @@ import (
 	_ "modernc.org/sqlite"
 	_ "golang.org/x/net/ipv4"
 )
+
 
 func main() {}
