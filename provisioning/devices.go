@@ -42,7 +42,7 @@ func (s *Service) ImportDevices(ctx context.Context, ds []Device) ([]Device, err
 	}
 	for i := range out {
 		d := out[i]
-		s.devices[d.MAC] = &d
+		s.devices[d.MAC], s.devHash[d.Hash] = &d, d.MAC
 		s.log.Info("device added", "mac", d.MAC.String(), "vendor", d.Vendor, "account", d.Account)
 	}
 	return out, nil
@@ -145,13 +145,15 @@ func (s *Service) Device(m MAC) (Device, error) {
 func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.devices[m]; !ok {
+	d, ok := s.devices[m]
+	if !ok {
 		return fmt.Errorf("device %s: %w", m, ErrNotFound)
 	}
 	if err := s.st.DeleteDevice(ctx, m); err != nil {
 		return fmt.Errorf("deleting device %s: %w", m, err)
 	}
 	delete(s.devices, m)
+	delete(s.devHash, d.Hash)
 	s.log.Info("device removed", "mac", m.String())
 	return nil
 }
@@ -172,7 +174,8 @@ func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device
 	if err := s.st.UpdateDevice(ctx, d); err != nil {
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
-	s.devices[m] = &d
+	delete(s.devHash, cur.Hash)
+	s.devices[m], s.devHash[d.Hash] = &d, m
 	return d, nil
 }
 

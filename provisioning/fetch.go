@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/netip"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // Request is a file request from a phone (or anyone) over TFTP or HTTP.
@@ -23,9 +25,83 @@ type Response struct {
 	ModTime     time.Time
 }
 
+// Refusal reasons, as the audit trail and the log show them.
+const (
+	reasonBadPath     = "bad-path"
+	reasonUnknownFile = "unknown-file"
+	reasonUnknownMAC  = "unknown-mac"
+	reasonLocked      = "locked"
+	reasonBadHash     = "bad-hash"
+	reasonFileMAC     = "file-mac"
+	reasonUserAgent   = "user-agent"
+	reasonUAMAC       = "ua-mac"
+	reasonNoLease     = "no-lease"
+	reasonRender      = "render-error"
+)
+
+// fetchCtx carries one request through the decision.
+type fetchCtx struct {
+	r    Request
+	path reqPath
+	now  time.Time
+	cfg  Config
+	reg  *vendor.Registry
+}
+
 // Fetch decides what a file request gets: a redirect config at bootstrap,
 // a full config at the secret URL, a harmless common file, or not found.
-// Every refusal is audited and reported as a strike.
+// Every refusal is audited and reported as a strike; a banned requester is
+// refused before anything is parsed.
 func (s *Service) Fetch(ctx context.Context, r Request) Response {
-	return Response{} // being written
+	s.mu.RLock()
+	fc := fetchCtx{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg}
+	s.mu.RUnlock()
+	if s.banner.banned(r.RemoteIP, fc.now) {
+		return Response{}
+	}
+	p, err := parsePath(r.Proto, r.Path)
+	if err != nil {
+		fc.path = reqPath{File: "(malformed)"}
+		return s.refuse(fc, MAC{}, reasonBadPath, 5, MAC{})
+	}
+	fc.path = p
+	if p.secret() {
+		return s.fetchSecret(ctx, fc)
+	}
+	return s.fetchBootstrap(ctx, fc)
+}
+
+// refuse audits and strikes a refusal and returns the one refusal answer.
+// dev is the identified device (zero if none); asked is the MAC the
+// request named, for scan detection.
+func (s *Service) refuse(fc fetchCtx, dev MAC, reason string, weight int, asked MAC) Response {
+	e := Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
+		File: fc.path.redacted(), Outcome: "refused", Reason: reason}
+	if dev.IsZero() && !asked.IsZero() {
+		e.Reason = reason + " " + asked.String()
+	}
+	s.audit(e)
+	s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
+		"file", e.File, "reason", reason, "proto", fc.r.Proto)
+	s.banner.strike(fc.r.RemoteIP, Strike{Reason: reason, Weight: weight, MAC: asked}, fc.now)
+	return Response{}
+}
+
+func macAttr(dev, asked MAC) string {
+	if !dev.IsZero() {
+		return dev.String()
+	}
+	if !asked.IsZero() {
+		return asked.String()
+	}
+	return ""
+}
+
+// serve audits a success and returns the answer.
+func (s *Service) serve(fc fetchCtx, d *Device, p *vendor.Profile, outcome string, body []byte) Response {
+	s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
+		File: fc.path.redacted(), Outcome: outcome})
+	s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
+		"file", fc.path.redacted(), "outcome", outcome, "proto", fc.r.Proto)
+	return Response{Found: true, Body: body, ContentType: p.ContentType}
 }

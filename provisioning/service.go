@@ -22,7 +22,8 @@ type Config struct {
 	UnlockWindow time.Duration
 	// FlatMode is disable_auto_provision_security: full configs at /<file>.
 	FlatMode bool
-	// Fingerprint checks; New turns all on unless Checks.Set says otherwise.
+	// Checks are the fingerprint checks; the zero value turns them all off,
+	// so callers (the TOML layer) start from DefaultChecks.
 	Checks Checks
 	// Bans configures the ban engine.
 	Bans BanConfig
@@ -62,6 +63,7 @@ type Service struct {
 	accounts map[string]*Account // by name
 	acctHash map[Hash]*Account
 	devices  map[MAC]*Device
+	devHash  map[Hash]MAC
 	leases   leaseTable
 
 	leaseW  *leaseWriter
@@ -80,7 +82,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	s := &Service{
 		log: log.With("component", "provisioning"), st: st, cfg: cfg, reg: reg,
 		accounts: map[string]*Account{}, acctHash: map[Hash]*Account{},
-		devices: map[MAC]*Device{}, leases: newLeaseTable(),
+		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
@@ -126,7 +128,7 @@ func (s *Service) load(ctx context.Context) error {
 	}
 	for i := range ds {
 		d := ds[i]
-		s.devices[d.MAC] = &d
+		s.devices[d.MAC], s.devHash[d.Hash] = &d, d.MAC
 	}
 	ls, err := s.st.Leases(ctx)
 	if err != nil {
@@ -183,4 +185,10 @@ func (s *Service) Healthy(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("provisioning core unresponsive: %w", ctx.Err())
 	}
+}
+
+// DefaultChecks turns on every check that applies; Lease only makes sense
+// when provbox is the DHCP server.
+func DefaultChecks(dhcpEnabled bool) Checks {
+	return Checks{UserAgent: true, UAMAC: true, Lease: dhcpEnabled}
 }

@@ -1,0 +1,146 @@
+package provisioning
+
+import (
+	"context"
+
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// candidate is a profile that recognises the requested file name.
+type candidate struct {
+	p *vendor.Profile
+	m vendor.Match
+}
+
+func matchAll(reg *vendor.Registry, file string) []candidate {
+	var cs []candidate
+	for _, p := range reg.Profiles() {
+		if m := p.MatchFile(file); m.Kind != vendor.None {
+			cs = append(cs, candidate{p, m})
+		}
+	}
+	return cs
+}
+
+// fetchBootstrap answers /<file>: the device's redirect config (its full
+// config in flat-folder mode) if the device is known, open and passes the
+// checks; a vendor common file harmlessly; anything else is refused.
+func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
+	cands := matchAll(fc.reg, fc.path.File)
+	if len(cands) == 0 {
+		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, MAC{})
+	}
+	d, c, asked := s.identify(fc, cands)
+	if d == nil {
+		for _, c := range cands {
+			if c.m.Kind == vendor.Common {
+				return s.common(fc, nil, c.p)
+			}
+		}
+		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
+	}
+	if !fc.cfg.FlatMode && !d.Open(fc.now) {
+		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
+	}
+	if reason := s.check(fc, d, c.p); reason != "" {
+		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
+	}
+	data, ok := s.data(d, fc.cfg)
+	if !ok {
+		return Response{}
+	}
+	if fc.cfg.FlatMode {
+		body, err := fc.reg.Full(c.p, fc.path.File, data)
+		return s.rendered(fc, d, c.p, "config", body, err)
+	}
+	body, err := fc.reg.Redirect(c.p, fc.path.File, data)
+	return s.rendered(fc, d, c.p, "redirect", body, err)
+}
+
+// identify finds the device a bootstrap request is for: by the MAC in the
+// file name, else (names without a MAC, like spa504G.cfg) by the MAC in
+// the User-Agent, else by the DHCP lease of the requester. asked is the
+// MAC the name carried, if any.
+func (s *Service) identify(fc fetchCtx, cands []candidate) (d *Device, c candidate, asked MAC) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, c := range cands {
+		if c.m.Kind != vendor.Primary || !c.m.HasMAC {
+			continue
+		}
+		asked = c.m.MAC
+		if dev := s.devices[c.m.MAC]; dev != nil && dev.Vendor == c.p.Name {
+			cp := *dev
+			return &cp, c, asked
+		}
+	}
+	if !asked.IsZero() {
+		return nil, candidate{}, asked
+	}
+	for _, c := range cands {
+		if c.m.Kind != vendor.Primary {
+			continue
+		}
+		for _, m := range s.implicitMACs(fc, c.p) {
+			if dev := s.devices[m]; dev != nil && dev.Vendor == c.p.Name {
+				cp := *dev
+				return &cp, c, m
+			}
+		}
+	}
+	return nil, candidate{}, MAC{}
+}
+
+// implicitMACs are the MACs a request without one in its name points to:
+// the UA's, then the lease holder's. The caller holds s.mu.
+func (s *Service) implicitMACs(fc fetchCtx, p *vendor.Profile) []MAC {
+	var ms []MAC
+	if ua, ok := p.ParseUA(fc.r.UserAgent); ok && ua.HasMAC {
+		ms = append(ms, MAC(ua.MAC))
+	}
+	if m, ok := s.leases.holder(fc.r.RemoteIP, fc.now); ok {
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// common answers a vendor common file; d may be nil.
+func (s *Service) common(fc fetchCtx, d *Device, p *vendor.Profile) Response {
+	body, err := fc.reg.Common(p, fc.path.File)
+	if err != nil {
+		s.log.Error("rendering common file", "vendor", p.Name, "file", fc.path.File, "err", err)
+		return Response{}
+	}
+	if d != nil {
+		return s.serve(fc, d, p, "common", body)
+	}
+	return Response{Found: true, Body: body, ContentType: p.ContentType}
+}
+
+// rendered serves a rendered config, or logs the template failure (our
+// fault: no strike) and answers not found.
+func (s *Service) rendered(fc fetchCtx, d *Device, p *vendor.Profile, outcome string, body []byte, err error) Response {
+	if err != nil {
+		s.log.Error("rendering config", "mac", d.MAC.String(), "vendor", p.Name, "file", fc.path.File, "err", err)
+		s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
+			File: fc.path.redacted(), Outcome: "error", Reason: reasonRender})
+		return Response{}
+	}
+	return s.serve(fc, d, p, outcome, body)
+}
+
+// data is what d's templates render from; false if its account vanished.
+func (s *Service) data(d *Device, cfg Config) (vendor.Data, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.accounts[d.Account]
+	if !ok {
+		s.log.Error("device without account", "mac", d.MAC.String(), "account", d.Account)
+		return vendor.Data{}, false
+	}
+	vd := s.renderData(d, a)
+	if cfg.FlatMode {
+		vd.ProvisionURL, vd.ProvisionPath = cfg.BaseURL+"/", "/"
+	}
+	return vd, true
+}

@@ -1,0 +1,63 @@
+package provisioning
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+)
+
+// maxPathLen bounds what the core parses; no phone asks for longer names.
+const maxPathLen = 512
+
+// reqPath is a parsed request path: a bootstrap file (Acct and Dev empty)
+// or a file under a secret prefix.
+type reqPath struct {
+	Acct, Dev string
+	File      string
+}
+
+func (p reqPath) secret() bool { return p.Dev != "" }
+
+// redacted is the path as logs and the audit trail may show it: hashes
+// shortened so a log reader cannot reuse them.
+func (p reqPath) redacted() string {
+	if !p.secret() {
+		return p.File
+	}
+	return Hash(p.Acct).Short() + "/" + Hash(p.Dev).Short() + "/" + p.File
+}
+
+var errBadPath = errors.New("malformed or traversal path")
+
+// parsePath turns a request path into its parts. HTTP paths arrive
+// escaped and are unescaped once; TFTP names are taken literally. It
+// refuses traversal ("..", "."), empty segments, NUL and other control
+// characters, and backslashes, whatever their encoding.
+func parsePath(proto, raw string) (reqPath, error) {
+	if len(raw) > maxPathLen {
+		return reqPath{}, errBadPath
+	}
+	p := raw
+	if proto != "tftp" {
+		var err error
+		if p, err = url.PathUnescape(raw); err != nil {
+			return reqPath{}, errBadPath
+		}
+	}
+	p = strings.TrimPrefix(p, "/")
+	segs := strings.Split(p, "/")
+	for _, s := range segs {
+		if s == "" || s == "." || s == ".." || strings.ContainsFunc(s, badPathRune) {
+			return reqPath{}, errBadPath
+		}
+	}
+	switch len(segs) {
+	case 1:
+		return reqPath{File: segs[0]}, nil
+	case 3:
+		return reqPath{Acct: segs[0], Dev: segs[1], File: segs[2]}, nil
+	}
+	return reqPath{}, errBadPath
+}
+
+func badPathRune(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' || r == '%' }

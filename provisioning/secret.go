@@ -1,0 +1,91 @@
+package provisioning
+
+import (
+	"context"
+
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// dummyHash is compared against when no device matches, so a miss does
+// the same constant-time work as a hit.
+const dummyHash = Hash("AAAAAAAAAAAAAAAAAAAAAAAA")
+
+// bySecret finds the device whose account and device hashes both equal
+// the path's, comparing in constant time.
+func (s *Service) bySecret(acct, dev string) (*Device, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, found := s.devHash[Hash(dev)]
+	d := s.devices[m]
+	devHash, acctHash := dummyHash, dummyHash
+	if found && d != nil {
+		devHash = d.Hash
+		if a := s.accounts[d.Account]; a != nil {
+			acctHash = a.Hash
+		}
+	}
+	okDev, okAcct := devHash.Equal(dev), acctHash.Equal(acct)
+	if !found || d == nil || !okDev || !okAcct {
+		return nil, false
+	}
+	cp := *d
+	return &cp, true
+}
+
+// fetchSecret answers /<account_hash>/<device_hash>/<file>: the device's
+// full config after the checks; the first success locks initial
+// provisioning. A phone's own misses under its valid prefix are plain
+// not-founds, not strikes.
+func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
+	d, ok := s.bySecret(fc.path.Acct, fc.path.Dev)
+	if !ok {
+		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
+	}
+	p, ok := fc.reg.Profile(d.Vendor)
+	if !ok {
+		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
+		return Response{}
+	}
+	m := p.MatchFile(fc.path.File)
+	switch {
+	case m.Kind == vendor.None:
+		s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
+			File: fc.path.redacted(), Outcome: "not-found"})
+		return Response{}
+	case m.Kind == vendor.Common:
+		return s.common(fc, d, p)
+	case m.HasMAC && MAC(m.MAC) != d.MAC:
+		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
+	}
+	if reason := s.check(fc, d, p); reason != "" {
+		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
+	}
+	data, ok := s.data(d, fc.cfg)
+	if !ok {
+		return Response{}
+	}
+	body, err := fc.reg.Full(p, fc.path.File, data)
+	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) {
+		// Lock before answering: a served config always leaves a
+		// durable lock behind, even if the box dies right after.
+		if _, lerr := s.updateDevice(ctx, d.MAC, lockAt); lerr != nil {
+			s.log.Error("locking after provisioning", "mac", d.MAC.String(), "err", lerr)
+			return Response{}
+		}
+		s.log.Info("device locked after provisioning", "mac", d.MAC.String())
+	}
+	return s.rendered(fc, d, p, "config", body, err)
+}
+
+// secretWeight makes guesses at secret paths from non-phones cost more.
+func (s *Service) secretWeight(fc fetchCtx) int {
+	if fc.r.Proto == "tftp" {
+		return 1
+	}
+	for _, p := range fc.reg.Profiles() {
+		if _, ok := p.ParseUA(fc.r.UserAgent); ok {
+			return 1
+		}
+	}
+	return 3
+}
