@@ -1,0 +1,29 @@
+package provisioning
+
+import "testing"
+
+func TestHash(t *testing.T) {
+	seen := map[Hash]bool{}
+	for range 100 {
+		h, err := NewHash()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h) != HashLen || !ValidHashText(string(h)) || seen[h] {
+			t.Fatalf("bad or repeated hash %q", h)
+		}
+		seen[h] = true
+		if !h.Equal(string(h)) || h.Equal(string(h[:HashLen-1])+"x") || h.Equal("") {
+			t.Fatalf("Equal misbehaves for %q", h)
+		}
+		if s := h.Short(); len(s) >= len(h) {
+			t.Fatalf("Short(%q) = %q leaks the hash", h, s)
+		}
+	}
+	if HashLen*6 < 128 {
+		t.Fatalf("hash carries %d bits, want >= 128", HashLen*6)
+	}
+	if ValidHashText("short") || ValidHashText("AAAAAAAAAAAAAAAAAAAAAAA/") {
+		t.Fatal("ValidHashText accepted a bad shape")
+	}
+}

@@ -1,0 +1,83 @@
+package provisioning
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+func newTestService(t *testing.T, st Store, cfg Config) *Service {
+	t.Helper()
+	reg, err := vendor.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(t.Context(), cfg, st, reg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestCommitLeaseGroupsConcurrentWrites(t *testing.T) {
+	st := newMemStore()
+	s := newTestService(t, st, Config{})
+	const n = 400
+	var wg sync.WaitGroup
+	exp := time.Now().Add(time.Hour)
+	for i := range n {
+		wg.Go(func() {
+			ip := netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})
+			if err := s.CommitLease(context.Background(), Lease{IP: ip, MAC: MAC{0, 1, 2, 3, byte(i >> 8), byte(i)}, Expires: exp}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := len(s.Leases()); got != n {
+		t.Fatalf("core knows %d leases, want %d", got, n)
+	}
+	st.mu.Lock()
+	txns, stored := st.leaseTxns, len(st.leases)
+	st.mu.Unlock()
+	if stored != n {
+		t.Fatalf("store holds %d leases, want %d", stored, n)
+	}
+	if txns >= n {
+		t.Fatalf("%d transactions for %d concurrent leases: no group commit", txns, n)
+	}
+	t.Logf("%d leases in %d transactions", n, txns)
+}
+
+func TestCommitLeaseFailureIsNotAcknowledged(t *testing.T) {
+	st := newMemStore()
+	st.failPuts = errors.New("disk full")
+	s := newTestService(t, st, Config{})
+	ip := netip.MustParseAddr("10.0.0.9")
+	err := s.CommitLease(t.Context(), Lease{IP: ip, MAC: MAC{0, 1, 2, 3, 4, 5}, Expires: time.Now().Add(time.Hour)})
+	if err == nil {
+		t.Fatal("CommitLease succeeded although the store failed")
+	}
+	if len(s.Leases()) != 0 {
+		t.Fatal("a lease that was not durable is used by the lease check")
+	}
+}
+
+func TestLeaseHolderExpires(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tab := newLeaseTable()
+	ip := netip.MustParseAddr("10.0.0.5")
+	tab.put(Lease{IP: ip, MAC: MAC{0, 1, 2, 3, 4, 5}, Expires: now.Add(time.Minute)})
+	if m, ok := tab.holder(ip, now); !ok || m != (MAC{0, 1, 2, 3, 4, 5}) {
+		t.Fatal("live lease not found")
+	}
+	if _, ok := tab.holder(ip, now.Add(time.Minute)); ok {
+		t.Fatal("expired lease still counts")
+	}
+}

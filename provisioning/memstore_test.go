@@ -1,0 +1,179 @@
+package provisioning
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sync"
+)
+
+// memStore is an in-memory Store for the core's own tests; the real
+// SQLite store is tested in provisioning/store.
+type memStore struct {
+	mu        sync.Mutex
+	accounts  map[string]Account
+	devices   map[MAC]Device
+	leases    map[netip.Addr]Lease
+	bans      map[netip.Prefix]Ban
+	events    []Event
+	leaseTxns int // PutLeases calls, to observe group commit
+	failPuts  error
+}
+
+func newMemStore() *memStore {
+	return &memStore{accounts: map[string]Account{}, devices: map[MAC]Device{},
+		leases: map[netip.Addr]Lease{}, bans: map[netip.Prefix]Ban{}}
+}
+
+func (m *memStore) Accounts(context.Context) ([]Account, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Account
+	for _, a := range m.accounts {
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (m *memStore) CreateAccount(_ context.Context, a Account) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[a.Name]; ok {
+		return ErrExists
+	}
+	m.accounts[a.Name] = a
+	return nil
+}
+
+func (m *memStore) UpdateAccount(_ context.Context, a Account) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[a.Name]; !ok {
+		return ErrNotFound
+	}
+	m.accounts[a.Name] = a
+	return nil
+}
+
+func (m *memStore) Devices(context.Context) ([]Device, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Device
+	for _, d := range m.devices {
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func (m *memStore) CreateDevices(_ context.Context, ds []Device) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range ds {
+		if _, ok := m.devices[d.MAC]; ok {
+			return fmt.Errorf("device %s: %w", d.MAC, ErrExists)
+		}
+	}
+	for _, d := range ds {
+		m.devices[d.MAC] = d
+	}
+	return nil
+}
+
+func (m *memStore) UpdateDevice(_ context.Context, d Device) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.devices[d.MAC]; !ok {
+		return ErrNotFound
+	}
+	m.devices[d.MAC] = d
+	return nil
+}
+
+func (m *memStore) DeleteDevice(_ context.Context, mac MAC) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.devices[mac]; !ok {
+		return ErrNotFound
+	}
+	delete(m.devices, mac)
+	return nil
+}
+
+func (m *memStore) Leases(context.Context) ([]Lease, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Lease
+	for _, l := range m.leases {
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (m *memStore) PutLeases(_ context.Context, ls []Lease) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failPuts != nil {
+		return m.failPuts
+	}
+	m.leaseTxns++
+	for _, l := range ls {
+		m.leases[l.IP] = l
+	}
+	return nil
+}
+
+func (m *memStore) DeleteLeases(_ context.Context, ips []netip.Addr) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ip := range ips {
+		delete(m.leases, ip)
+	}
+	return nil
+}
+
+func (m *memStore) Bans(context.Context) ([]Ban, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Ban
+	for _, b := range m.bans {
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func (m *memStore) PutBan(_ context.Context, b Ban) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.bans[b.Prefix] = b
+	return nil
+}
+
+func (m *memStore) DeleteBan(_ context.Context, p netip.Prefix) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.bans, p)
+	return nil
+}
+
+func (m *memStore) AddEvents(_ context.Context, es []Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = append(m.events, es...)
+	return nil
+}
+
+func (m *memStore) Events(_ context.Context, f EventFilter) ([]Event, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Event
+	for _, e := range slices.Backward(m.events) {
+		if (f.MAC.IsZero() || e.MAC == f.MAC) && !e.Time.Before(f.Since) && (f.Limit == 0 || len(out) < f.Limit) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) TrimEvents(context.Context, int) error { return nil }
+func (m *memStore) Close() error                          { return nil }

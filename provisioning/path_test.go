@@ -1,0 +1,56 @@
+package provisioning
+
+import "testing"
+
+func TestParsePath(t *testing.T) {
+	const h1, h2 = "AAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBB"
+	ok := []struct {
+		proto, in string
+		want      reqPath
+	}{
+		{"http", "/805ec0112233.cfg", reqPath{File: "805ec0112233.cfg"}},
+		{"tftp", "805ec0112233.cfg", reqPath{File: "805ec0112233.cfg"}},
+		{"tftp", "/spa504G.cfg", reqPath{File: "spa504G.cfg"}},
+		{"http", "/" + h1 + "/" + h2 + "/805ec0112233.cfg", reqPath{Acct: h1, Dev: h2, File: "805ec0112233.cfg"}},
+		{"http", "/cfg%20x.xml", reqPath{File: "cfg x.xml"}},
+	}
+	for _, c := range ok {
+		got, err := parsePath(c.proto, c.in)
+		if err != nil || got != c.want {
+			t.Errorf("parsePath(%q, %q) = %+v, %v; want %+v", c.proto, c.in, got, err, c.want)
+		}
+	}
+	bad := []struct{ proto, in string }{
+		{"http", "/../etc/passwd"}, {"http", "/%2e%2e/etc/passwd"}, {"http", "/%2E%2E%2Fetc%2Fpasswd"},
+		{"http", "/a/../b"}, {"http", "/./x.cfg"}, {"http", "/"}, {"http", ""}, {"http", "//x.cfg"},
+		{"http", "/x.cfg%00"}, {"tftp", "x.cfg\x00.txt"}, {"tftp", "..\\..\\boot.ini"}, {"http", "/%zz"},
+		{"http", "/a/b"}, {"http", "/a/b/c/d"}, {"http", "/" + h1 + "/" + h2 + "/"}, {"tftp", "%2e%2e/x"},
+		{"http", "/%252e%252e/x"},
+	}
+	for _, c := range bad {
+		if got, err := parsePath(c.proto, c.in); err == nil {
+			t.Errorf("parsePath(%q, %q) = %+v; want refusal", c.proto, c.in, got)
+		}
+	}
+}
+
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{"/805ec0112233.cfg", "/a/b/c", "/%2e%2e/x", "x\x00", "/../.."} {
+		f.Add("http", s)
+		f.Add("tftp", s)
+	}
+	f.Fuzz(func(t *testing.T, proto, s string) {
+		p, err := parsePath(proto, s)
+		if err != nil {
+			return
+		}
+		for _, seg := range []string{p.Acct, p.Dev, p.File} {
+			if seg == ".." || seg == "." {
+				t.Fatalf("traversal segment accepted from %q: %+v", s, p)
+			}
+		}
+		if p.File == "" {
+			t.Fatalf("empty file accepted from %q", s)
+		}
+	})
+}
