@@ -38,7 +38,11 @@ func (s *Service) CommitLease(ctx context.Context, l Lease) error {
 	}
 	s.mu.Lock()
 	s.leases.put(l)
+	_, known := s.devices[l.MAC]
 	s.mu.Unlock()
+	if known {
+		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: l.VendorClass})
+	}
 	return nil
 }
 
