@@ -2,6 +2,8 @@ package provisioning
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -41,7 +43,7 @@ func (s *Service) CommitLease(ctx context.Context, l Lease) error {
 	_, known := s.devices[l.MAC]
 	s.mu.Unlock()
 	if known {
-		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: l.VendorClass})
+		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: printable(l.VendorClass)})
 	}
 	return nil
 }
@@ -177,4 +179,13 @@ func (w *leaseWriter) write(batch []leaseOp) {
 func (w *leaseWriter) close() {
 	close(w.quit)
 	<-w.done
+}
+
+// printable keeps a vendor class readable in the audit trail: Poly's is
+// binary (RFC 3925), so anything unprintable is shown quoted.
+func printable(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
