@@ -2,11 +2,11 @@ package provisioning
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
