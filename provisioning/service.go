@@ -22,6 +22,8 @@ type Config struct {
 	UnlockWindow time.Duration
 	// FlatMode is disable_auto_provision_security: full configs at /<file>.
 	FlatMode bool
+	// Boot is where DHCP points phones, and the [[dhcp.class]] overrides.
+	Boot BootConfig
 	// Checks are the fingerprint checks; the zero value turns them all off,
 	// so callers (the TOML layer) start from DefaultChecks.
 	Checks Checks
