@@ -1,0 +1,23 @@
+// Package httpd is provbox's phone-facing HTTP(S) server.
+//
+// It is thin: every GET or HEAD becomes one provisioning.Request handed to
+// the core's Fetch, and the core's Response becomes the reply. The core
+// decides everything (bootstrap redirect, full config at the secret URL,
+// common files, refusals, audit, strikes); this package only adds what is
+// HTTP's own: timeouts, size limits, keep-alive, HEAD and conditional GET
+// (http.ServeContent), optional TLS, and a graceful shutdown.
+//
+// Refusals look alike on the wire: a banned address, an unknown file, a
+// wrong hash and a traversal attempt all get the same fixed 404 (status,
+// headers and body), written by one function. Phone uploads (PUT/POST of
+// logs and local overrides, see vendors.md 0.3) get a cheap 204 without
+// touching the core, so they are never strikes.
+//
+// Typical use, with all sockets bound before anything serves:
+//
+//	srv, err := httpd.New(httpd.Config{Addr: ":80", TLSAddr: ":443",
+//		CertFile: "/etc/provbox/tls.crt", KeyFile: "/etc/provbox/tls.key"}, svc, log)
+//	plain, secure, err := srv.Listen()
+//	go srv.Serve(ctx, plain)
+//	go srv.ServeTLS(ctx, secure)
+package httpd

@@ -1,0 +1,136 @@
+package httpd
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// Core is what the server consumes from the provisioning core;
+// *provisioning.Service satisfies it.
+type Core interface {
+	// Fetch decides a file request: it runs every check, writes the audit
+	// trail and reports strikes. A refusal comes back as Found == false.
+	Fetch(ctx context.Context, r provisioning.Request) provisioning.Response
+	// Banned is cheap and is asked before anything else.
+	Banned(ip netip.Addr) bool
+}
+
+// notFoundBody is the one body every refusal carries.
+var notFoundBody = []byte("404 page not found\n")
+
+// writeNotFound is the single writer of refusals, so a banned address, an
+// unknown file, a wrong hash and a traversal attempt are indistinguishable:
+// same status, same headers (only Date's value differs), same body.
+func writeNotFound(w http.ResponseWriter) {
+	h := w.Header()
+	clear(h)
+	h["Content-Type"] = []string{"text/plain; charset=utf-8"}
+	h["Content-Length"] = []string{strconv.Itoa(len(notFoundBody))}
+	h["X-Content-Type-Options"] = []string{"nosniff"}
+	h["Cache-Control"] = []string{"no-store"}
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write(notFoundBody) // dropped by net/http for HEAD
+}
+
+// ServeHTTP answers one phone request. The ban check comes first, before
+// the method or path is looked at.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	ip := remoteIP(r)
+	switch {
+	case !ip.IsValid() || s.core.Banned(ip):
+		writeNotFound(sw)
+	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		s.serveFile(sw, r, ip)
+	case r.Method == http.MethodPut || r.Method == http.MethodPost:
+		// Phone uploads (logs, local overrides) are acknowledged and
+		// dropped: cheap, and never a strike. net/http discards a small
+		// unread body itself and closes the connection after a big one.
+		sw.WriteHeader(http.StatusNoContent)
+	default:
+		sw.Header().Set("Allow", "GET, HEAD")
+		http.Error(sw, "method not allowed", http.StatusMethodNotAllowed)
+	}
+	s.log.Debug("request", "ip", ip, "method", r.Method, "file", redactPath(r.URL.EscapedPath()),
+		"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start))
+}
+
+// serveFile hands the request to the core and writes its answer.
+// http.ServeContent provides HEAD, Range and conditional GET
+// (If-Modified-Since against ModTime, If-None-Match against the ETag).
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr) {
+	resp := s.core.Fetch(r.Context(), provisioning.Request{
+		Proto:     proto(r),
+		Path:      r.URL.EscapedPath(),
+		RemoteIP:  ip,
+		UserAgent: r.UserAgent(),
+	})
+	if !resp.Found {
+		writeNotFound(w)
+		return
+	}
+	h := w.Header()
+	ct := resp.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("ETag", etag(resp.Body))
+	// Configs may hold credentials: no shared caches, always revalidate.
+	h.Set("Cache-Control", "private, no-cache")
+	http.ServeContent(w, r, "", resp.ModTime, bytes.NewReader(resp.Body))
+}
+
+func proto(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+func remoteIP(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// etag is a strong validator derived from the body, so a config that
+// changes (new line, rekey) gets a new tag even within one second.
+func etag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+}
+
+// statusWriter records what was written, for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}

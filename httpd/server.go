@@ -1,0 +1,119 @@
+package httpd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+)
+
+// Server is the phone-facing HTTP(S) server. One Server may serve a plain
+// and a TLS listener at the same time.
+type Server struct {
+	cfg  Config
+	core Core
+	log  *slog.Logger
+	tls  *tls.Config // nil when HTTPS is off
+}
+
+// New validates cfg, applies defaults and loads the TLS certificate if
+// HTTPS is configured, so a bad certificate stops startup.
+func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
+	if core == nil {
+		return nil, errors.New("httpd: nil core")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "httpd")}
+	if cfg.TLSAddr != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("httpd: loading TLS certificate %s and key %s: %w", cfg.CertFile, cfg.KeyFile, err)
+		}
+		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	return s, nil
+}
+
+// Handler returns the phone-facing handler, for tests without sockets.
+func (s *Server) Handler() http.Handler { return s }
+
+// Listen binds the configured addresses: plain is nil if Addr is empty,
+// secure is nil if TLSAddr is empty. On error nothing stays open.
+func (s *Server) Listen() (plain, secure net.Listener, err error) {
+	if s.cfg.Addr != "" {
+		if plain, err = net.Listen("tcp", s.cfg.Addr); err != nil {
+			return nil, nil, fmt.Errorf("httpd: listening on %s: %w", s.cfg.Addr, err)
+		}
+	}
+	if s.cfg.TLSAddr != "" {
+		if secure, err = net.Listen("tcp", s.cfg.TLSAddr); err != nil {
+			if plain != nil {
+				plain.Close()
+			}
+			return nil, nil, fmt.Errorf("httpd: listening on %s: %w", s.cfg.TLSAddr, err)
+		}
+	}
+	return plain, secure, nil
+}
+
+// Serve answers plain HTTP on ln until ctx is cancelled, then shuts down
+// gracefully: no new connections, in-flight requests get ShutdownGrace to
+// finish. It returns nil after a clean shutdown and closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := s.httpServer()
+	return s.run(ctx, srv, ln, func() error { return srv.Serve(ln) })
+}
+
+// ServeTLS is Serve for HTTPS on a plain TCP listener ln, with the
+// certificate loaded by New.
+func (s *Server) ServeTLS(ctx context.Context, ln net.Listener) error {
+	if s.tls == nil {
+		return errors.New("httpd: ServeTLS without TLSAddr, CertFile and KeyFile configured")
+	}
+	srv := s.httpServer()
+	srv.TLSConfig = s.tls.Clone()
+	return s.run(ctx, srv, ln, func() error { return srv.ServeTLS(ln, "", "") })
+}
+
+func (s *Server) httpServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// run serves until ctx ends, then shuts down with a fresh bounded context:
+// the cancelled ctx would skip the drain.
+func (s *Server) run(ctx context.Context, srv *http.Server, ln net.Listener, serve func() error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- serve() }()
+	select {
+	case err := <-errc:
+		ln.Close()
+		return fmt.Errorf("httpd: serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close() // grace ran out: cut what is left
+		err = fmt.Errorf("httpd: graceful shutdown on %s: %w", ln.Addr(), err)
+	}
+	<-errc // http.ErrServerClosed
+	ln.Close()
+	return err
+}
