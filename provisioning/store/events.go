@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// DefaultEventLimit caps Events when the filter sets no Limit.
+const DefaultEventLimit = 1000
+
+const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+
+// AddEvents appends es to the audit trail in one transaction. Every event
+// needs a time; the store assigns the IDs.
+func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
+	for i, e := range es {
+		if e.Time.IsZero() {
+			return fmt.Errorf("event %d of %d: time missing", i+1, len(es))
+		}
+		if err := checkTime("time", e.Time); err != nil {
+			return fmt.Errorf("event %d of %d: %w", i+1, len(es), err)
+		}
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		st := tx.StmtContext(ctx, s.addEvent)
+		for _, e := range es {
+			if _, err := st.ExecContext(ctx, e.Time.UnixNano(), e.Proto, addrText(e.IP),
+				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storing %d events: %w", len(es), err)
+	}
+	return nil
+}
+
+// Events returns audit lines matching f, newest first.
+func (s *Store) Events(ctx context.Context, f provisioning.EventFilter) ([]provisioning.Event, error) {
+	q, args := eventQuery(f)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading events: %w", err)
+	}
+	defer rows.Close()
+	var out []provisioning.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading events: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading events: %w", err)
+	}
+	return out, nil
+}
+
+// eventQuery builds the query for f; each condition is present only when
+// set, so SQLite can use the (mac, time) or (time) index.
+func eventQuery(f provisioning.EventFilter) (string, []any) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if !f.MAC.IsZero() {
+		add("mac = $%d", macText(f.MAC))
+	}
+	switch {
+	case f.Since.IsZero() || f.Since.Before(minTime):
+	case f.Since.After(maxTime):
+		add("time > $%d", maxTime.UnixNano()) // matches nothing
+	default:
+		add("time >= $%d", f.Since.UnixNano())
+	}
+	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason FROM events`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultEventLimit
+	}
+	args = append(args, limit)
+	q += fmt.Sprintf(" ORDER BY time DESC, id DESC LIMIT $%d", len(args))
+	return q, args
+}
+
+func scanEvent(rows *sql.Rows) (provisioning.Event, error) {
+	var e provisioning.Event
+	var t sql.NullInt64
+	var ip, mac string
+	err := rows.Scan(&e.ID, &t, &e.Proto, &ip, &mac, &e.UA, &e.File, &e.Outcome, &e.Reason)
+	if err != nil {
+		return e, err
+	}
+	e.Time = fromNanos(t)
+	if e.IP, err = parseAddr(ip); err != nil {
+		return e, fmt.Errorf("event %d: %w", e.ID, err)
+	}
+	if e.MAC, err = parseMAC(mac); err != nil {
+		return e, fmt.Errorf("event %d: %w", e.ID, err)
+	}
+	return e, nil
+}
+
+// TrimEvents keeps the newest keep events whose MAC is zero (what scanners
+// produce in bulk) and deletes the older ones; events about known devices
+// are kept.
+func (s *Store) TrimEvents(ctx context.Context, keep int) error {
+	if keep < 0 {
+		return fmt.Errorf("trimming events: keep %d is negative", keep)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// The newest event to delete: the one just past the kept ones.
+		var t, id int64
+		err := tx.QueryRowContext(ctx, `SELECT time, id FROM events WHERE mac = ''
+			ORDER BY time DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE mac = ''
+			AND (time < $1 OR (time = $1 AND id <= $2))`, t, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("trimming events: %w", err)
+	}
+	return nil
+}
