@@ -1,0 +1,260 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// defaultConfigPath is where packages install the configuration;
+// PROVBOX_CONFIG and -c override it.
+const defaultConfigPath = "/etc/provbox/provbox.toml"
+
+// fileConfig is the schema of provbox.toml. Every key is documented in
+// configs/provbox.toml; defaultConfig holds the defaults.
+type fileConfig struct {
+	StateDir     string             `toml:"state_dir"`
+	Server       serverConfig       `toml:"server"`
+	DHCP         dhcpConfig         `toml:"dhcp"`
+	TFTP         tftpConfig         `toml:"tftp"`
+	HTTP         httpConfig         `toml:"http"`
+	Provisioning provisioningConfig `toml:"provisioning"`
+	Bans         bansConfig         `toml:"bans"`
+	Admin        adminConfig        `toml:"admin"`
+	Log          logConfig          `toml:"log"`
+
+	// path is the file the config was read from; relative paths in it
+	// are resolved against its directory.
+	path string
+	// keys locates keys in the file, for error messages.
+	keys *keyIndex
+}
+
+type serverConfig struct {
+	Advertise netip.Addr `toml:"advertise"`
+	BaseURL   string     `toml:"base_url"`
+}
+
+type dhcpConfig struct {
+	Enabled       bool                `toml:"enabled"`
+	Interfaces    []string            `toml:"interfaces"`
+	Bootstrap     string              `toml:"bootstrap"`
+	LeaseTime     time.Duration       `toml:"lease_time"`
+	Authoritative bool                `toml:"authoritative"`
+	Subnets       []subnetConfig      `toml:"subnet"`
+	Reservations  []reservationConfig `toml:"reservation"`
+	Classes       []classConfig       `toml:"class"`
+}
+
+type subnetConfig struct {
+	CIDR      netip.Prefix  `toml:"cidr"`
+	Range     addrRange     `toml:"range"`
+	Router    netip.Addr    `toml:"router"`
+	DNS       []netip.Addr  `toml:"dns"`
+	NTP       []netip.Addr  `toml:"ntp"`
+	Domain    string        `toml:"domain"`
+	LeaseTime time.Duration `toml:"lease_time"`
+}
+
+type reservationConfig struct {
+	MAC      provisioning.MAC `toml:"mac"`
+	IP       netip.Addr       `toml:"ip"`
+	Hostname string           `toml:"hostname"`
+}
+
+type classConfig struct {
+	Vendor           string         `toml:"vendor"`
+	Option60Prefix   []string       `toml:"option60_prefix"`
+	Option60Contains []string       `toml:"option60_contains"`
+	OUI              []oui          `toml:"oui"`
+	Options          []optionConfig `toml:"option"`
+}
+
+type optionConfig struct {
+	Code    int    `toml:"code"`
+	Form    string `toml:"form"`
+	SubCode int    `toml:"sub_code"`
+	Value   string `toml:"value"`
+	Force   bool   `toml:"force"`
+}
+
+type tftpConfig struct {
+	Enabled    bool          `toml:"enabled"`
+	Listen     hostPort      `toml:"listen"`
+	Timeout    time.Duration `toml:"timeout"`
+	Retries    int           `toml:"retries"`
+	MaxBlksize int           `toml:"max_blksize"`
+}
+
+type httpConfig struct {
+	Listen       hostPort      `toml:"listen"`
+	TLSListen    hostPort      `toml:"tls_listen"`
+	TLSCert      string        `toml:"tls_cert"`
+	TLSKey       string        `toml:"tls_key"`
+	ReadTimeout  time.Duration `toml:"read_timeout"`
+	WriteTimeout time.Duration `toml:"write_timeout"`
+	IdleTimeout  time.Duration `toml:"idle_timeout"`
+}
+
+type provisioningConfig struct {
+	DisableAutoProvisionSecurity bool          `toml:"disable_auto_provision_security"`
+	UnlockWindow                 time.Duration `toml:"unlock_window"`
+	TemplatesDir                 string        `toml:"templates_dir"`
+	CheckUserAgent               bool          `toml:"check_user_agent"`
+	CheckUAMAC                   bool          `toml:"check_ua_mac"`
+	// CheckLease is nil when unset: on exactly when DHCP is enabled.
+	CheckLease *bool `toml:"check_lease"`
+}
+
+type bansConfig struct {
+	MaxRetry   int            `toml:"max_retry"`
+	FindTime   time.Duration  `toml:"find_time"`
+	BanTime    time.Duration  `toml:"ban_time"`
+	MaxBanTime time.Duration  `toml:"max_ban_time"`
+	Factor     float64        `toml:"factor"`
+	ScanMACs   int            `toml:"scan_macs"`
+	Ignore     []netip.Prefix `toml:"ignore"`
+}
+
+type adminConfig struct {
+	Socket          string   `toml:"socket"`
+	WebListen       hostPort `toml:"web_listen"`
+	WebPasswordFile string   `toml:"web_password_file"`
+}
+
+type logConfig struct {
+	Level string `toml:"level"`
+}
+
+// defaultConfig is what an empty file means. The file is decoded on top
+// of it, so a key that is absent keeps its default.
+func defaultConfig() fileConfig {
+	return fileConfig{
+		StateDir: "/var/lib/provbox",
+		DHCP:     dhcpConfig{Bootstrap: "http", LeaseTime: 12 * time.Hour, Authoritative: true},
+		TFTP:     tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468},
+		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
+			IdleTimeout: 120 * time.Second},
+		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true},
+		Bans: bansConfig{MaxRetry: 15, FindTime: 10 * time.Minute, BanTime: time.Hour,
+			MaxBanTime: 7 * 24 * time.Hour, Factor: 2, ScanMACs: 5,
+			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
+		Admin: adminConfig{Socket: "/run/provbox/admin.sock"},
+		Log:   logConfig{Level: "info"},
+	}
+}
+
+// configError is a configuration that cannot be used; the CLI exits 2.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+// decodeConfig reads and decodes path strictly: syntax errors, values of
+// the wrong type or form, and unknown keys are errors with their line.
+// It does not run the semantic checks; loadConfig does.
+func decodeConfig(path string) (*fileConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &configError{fmt.Errorf("reading config: %w", err)}
+	}
+	cfg := defaultConfig()
+	if cfg.path, err = filepath.Abs(path); err != nil {
+		return nil, &configError{fmt.Errorf("reading config: %w", err)}
+	}
+	cfg.keys = indexKeys(string(data))
+	md, err := toml.Decode(string(data), &cfg)
+	if err != nil {
+		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
+	}
+	if err := unknownKeys(path, cfg.keys, md.Undecoded()); err != nil {
+		return nil, &configError{err}
+	}
+	return &cfg, nil
+}
+
+// describeDecodeError turns toml's errors into "FILE:LINE:COL: key K: why".
+func describeDecodeError(path string, keys *keyIndex, err error) error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		// Type mismatches come as "toml: line N (last key "K"): why".
+		if m := tomlLineErr.FindStringSubmatch(err.Error()); m != nil {
+			return fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], m[3])
+		}
+		return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
+	}
+	line, col := pe.Position.Line, pe.Position.Col
+	if pe.LastKey == "" {
+		return fmt.Errorf("%s:%d:%d: %s", path, line, col, pe.Message)
+	}
+	// toml keeps one position per dotted key, so in an array of tables it
+	// points at the last element's key; prefer the line holding the value.
+	if l, c, ok := keys.lineOfValue(pe.LastKey, quotedIn(pe.Message)); ok {
+		line, col = l, c
+	}
+	return fmt.Errorf("%s:%d:%d: %s: %s", path, line, col, pe.LastKey, pe.Message)
+}
+
+var tomlLineErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): (.*)$`)
+
+// quotedIn returns the first double-quoted part of msg (the bad value, as
+// our parsers and toml quote it), or "".
+func quotedIn(msg string) string {
+	i := strings.IndexByte(msg, '"')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(msg[i+1:], '"')
+	if j < 0 {
+		return ""
+	}
+	return msg[i+1 : i+1+j]
+}
+
+// unknownKeys reports every key the schema does not know, with its line.
+func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key) error {
+	var errs []error
+	seen := map[string]int{}
+	for _, k := range undecoded {
+		name := k.String()
+		if parentUnknown(undecoded, k) {
+			continue // [typo] already reported; don't list its keys too
+		}
+		n := seen[name]
+		seen[name]++
+		if line, ok := keys.lineOf(name, n); ok {
+			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q", path, line, name))
+		} else {
+			errs = append(errs, fmt.Errorf("%s: unknown key %q", path, name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func parentUnknown(undecoded []toml.Key, k toml.Key) bool {
+	for _, u := range undecoded {
+		if len(u) < len(k) && slices.Equal(u, k[:len(u)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve makes p absolute against the config file's directory, so the
+// daemon and the CLI agree whatever their working directory.
+func (c *fileConfig) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(c.path), p)
+}

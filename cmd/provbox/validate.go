@@ -1,0 +1,253 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// checker collects the semantic errors of a decoded config, each naming
+// its key and, when the key is in the file, its line.
+type checker struct {
+	c    *fileConfig
+	errs []error
+}
+
+// failf records an error about the key at path (indexed form, as in
+// dhcp.subnet[1].range). Without a line for the key itself it uses the
+// line of the nearest enclosing table that is in the file.
+func (k *checker) failf(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	for p := path; p != ""; p = parentPath(p) {
+		if line, ok := k.c.keys.lineOfPath(p); ok {
+			k.errs = append(k.errs, fmt.Errorf("%s:%d: %s: %s", k.c.path, line, path, msg))
+			return
+		}
+	}
+	k.errs = append(k.errs, fmt.Errorf("%s: %s: %s", k.c.path, path, msg))
+}
+
+func parentPath(p string) string {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// validate runs every semantic check and returns them all, joined.
+func (c *fileConfig) validate() error {
+	k := &checker{c: c}
+	k.server()
+	k.dhcp()
+	k.tftp()
+	k.http()
+	k.provisioning()
+	k.bans()
+	k.admin()
+	k.log()
+	k.stateDir()
+	return errors.Join(k.errs...)
+}
+
+func (k *checker) positive(path string, d time.Duration) {
+	if d <= 0 {
+		k.failf(path, "must be a positive duration like \"30s\" or \"12h\", got %s", d)
+	}
+}
+
+func (k *checker) server() {
+	s := k.c.Server
+	httpOn := k.c.HTTP.Listen != "" || k.c.HTTP.TLSListen != ""
+	switch {
+	case !s.Advertise.IsValid() && k.c.DHCP.Enabled:
+		k.failf("server.advertise", "required when dhcp.enabled = true: the address phones use to reach this box")
+	case !s.Advertise.IsValid() && httpOn && s.BaseURL == "":
+		k.failf("server.advertise", "required when [http] listens and server.base_url is not set: secret URLs are built from it")
+	case s.Advertise.IsValid() && (s.Advertise.IsUnspecified() || s.Advertise.IsMulticast()):
+		k.failf("server.advertise", "%s is not an address phones can reach", s.Advertise)
+	case s.Advertise.IsValid() && k.c.DHCP.Enabled && !s.Advertise.Is4():
+		k.failf("server.advertise", "%s: DHCPv4 options need an IPv4 address", s.Advertise)
+	}
+	if s.BaseURL != "" {
+		if err := checkBaseURL(s.BaseURL); err != nil {
+			k.failf("server.base_url", "%v", err)
+		}
+	}
+}
+
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%q: scheme must be http or https", s)
+	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%q: want scheme://host[:port] with no user, query or fragment", s)
+	case strings.TrimSuffix(u.Path, "/") != "":
+		return fmt.Errorf("%q: must not have a path (secret paths are appended to it)", s)
+	}
+	return nil
+}
+
+func (k *checker) tftp() {
+	t := k.c.TFTP
+	if t.Enabled && t.Listen == "" {
+		k.failf("tftp.listen", "required when tftp.enabled = true")
+	}
+	k.positive("tftp.timeout", t.Timeout)
+	if t.Retries < 1 {
+		k.failf("tftp.retries", "must be at least 1, got %d", t.Retries)
+	}
+	if t.MaxBlksize < 512 || t.MaxBlksize > 65464 {
+		k.failf("tftp.max_blksize", "must be 512-65464 (RFC 2348), got %d", t.MaxBlksize)
+	}
+}
+
+func (k *checker) http() {
+	h := k.c.HTTP
+	k.positive("http.read_timeout", h.ReadTimeout)
+	k.positive("http.write_timeout", h.WriteTimeout)
+	k.positive("http.idle_timeout", h.IdleTimeout)
+	if h.TLSListen == "" {
+		if h.TLSCert != "" || h.TLSKey != "" {
+			k.failf("http.tls_listen", "required when http.tls_cert or http.tls_key is set")
+		}
+	} else {
+		k.tlsPair()
+	}
+	k.listenersDistinct()
+}
+
+func (k *checker) tlsPair() {
+	h := k.c.HTTP
+	if h.TLSCert == "" || h.TLSKey == "" {
+		k.failf("http.tls_cert", "http.tls_cert and http.tls_key are both required with http.tls_listen")
+		return
+	}
+	if _, err := tls.LoadX509KeyPair(k.c.resolve(h.TLSCert), k.c.resolve(h.TLSKey)); err != nil {
+		k.failf("http.tls_cert", "loading certificate and key: %v", err)
+	}
+}
+
+// listenersDistinct refuses two TCP listeners on one port (one would fail
+// to bind at start, after check said the file was fine).
+func (k *checker) listenersDistinct() {
+	type l struct {
+		key  string
+		addr hostPort
+	}
+	ls := []l{{"http.listen", k.c.HTTP.Listen}, {"http.tls_listen", k.c.HTTP.TLSListen}, {"admin.web_listen", k.c.Admin.WebListen}}
+	for i, a := range ls {
+		for _, b := range ls[:i] {
+			if a.addr == "" || b.addr == "" || a.addr.port() == 0 || a.addr.port() != b.addr.port() {
+				continue
+			}
+			ha, hb := a.addr.host(), b.addr.host()
+			if ha == "" || hb == "" || ha == hb {
+				k.failf(a.key, "%q clashes with %s = %q", a.addr, b.key, b.addr)
+			}
+		}
+	}
+}
+
+func (k *checker) provisioning() {
+	p := k.c.Provisioning
+	k.positive("provisioning.unlock_window", p.UnlockWindow)
+	if p.TemplatesDir != "" {
+		if fi, err := os.Stat(k.c.resolve(p.TemplatesDir)); err != nil || !fi.IsDir() {
+			k.failf("provisioning.templates_dir", "%q is not a readable directory", p.TemplatesDir)
+		}
+	}
+	if p.CheckLease != nil && *p.CheckLease && !k.c.DHCP.Enabled {
+		k.failf("provisioning.check_lease", "true needs dhcp.enabled = true: without provbox's DHCP there are no leases to check")
+	}
+}
+
+func (k *checker) bans() {
+	b := k.c.Bans
+	if b.MaxRetry < 1 {
+		k.failf("bans.max_retry", "must be at least 1, got %d", b.MaxRetry)
+	}
+	k.positive("bans.find_time", b.FindTime)
+	k.positive("bans.ban_time", b.BanTime)
+	if b.MaxBanTime < b.BanTime {
+		k.failf("bans.max_ban_time", "%s is shorter than bans.ban_time %s", b.MaxBanTime, b.BanTime)
+	}
+	if b.Factor < 1 {
+		k.failf("bans.factor", "must be at least 1 (1 = repeat bans do not grow), got %g", b.Factor)
+	}
+	if b.ScanMACs < 0 {
+		k.failf("bans.scan_macs", "must be 0 (off) or more, got %d", b.ScanMACs)
+	}
+	for i, p := range b.Ignore {
+		if p != p.Masked() {
+			k.failf(fmt.Sprintf("bans.ignore[%d]", i), "%s has host bits set; did you mean %s?", p, p.Masked())
+		}
+	}
+}
+
+func (k *checker) admin() {
+	a := k.c.Admin
+	if a.Socket == "" {
+		k.failf("admin.socket", "required: the CLI reaches the daemon through it")
+	} else if p := k.c.resolve(a.Socket); len(p) > 107 {
+		k.failf("admin.socket", "path %q is %d bytes, over the 107 a unix socket allows", p, len(p))
+	}
+	if a.WebListen == "" {
+		return
+	}
+	if a.WebPasswordFile == "" {
+		k.failf("admin.web_password_file", "required when admin.web_listen is set: the web UI is never open")
+		return
+	}
+	b, err := os.ReadFile(k.c.resolve(a.WebPasswordFile))
+	if err != nil {
+		k.failf("admin.web_password_file", "%v", err)
+	} else if strings.TrimSpace(string(b)) == "" {
+		k.failf("admin.web_password_file", "%q is empty", a.WebPasswordFile)
+	}
+}
+
+var logLevels = []string{"debug", "info", "warn", "error"}
+
+func (k *checker) log() {
+	if !slices.Contains(logLevels, k.c.Log.Level) {
+		k.failf("log.level", "%q: want one of %s", k.c.Log.Level, strings.Join(logLevels, ", "))
+	}
+}
+
+// stateDir makes sure the state directory exists (creating it) and that
+// we can write in it.
+func (k *checker) stateDir() {
+	if k.c.StateDir == "" {
+		k.failf("state_dir", "required")
+		return
+	}
+	dir := k.c.resolve(k.c.StateDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		k.failf("state_dir", "cannot create %q: %v", dir, err)
+		return
+	}
+	f, err := os.CreateTemp(dir, ".provbox-check-*")
+	if err != nil {
+		k.failf("state_dir", "%q is not writable: %v", dir, err)
+		return
+	}
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// inPrefix reports whether a is inside p, both IPv4.
+func inPrefix(p netip.Prefix, a netip.Addr) bool { return p.IsValid() && a.IsValid() && p.Contains(a) }
+
+// stateDirPath is the resolved state directory.
+func (c *fileConfig) stateDirPath() string { return filepath.Clean(c.resolve(c.StateDir)) }
