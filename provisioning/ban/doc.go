@@ -1,0 +1,19 @@
+// Package ban is provbox's native ban engine, after the semantics users
+// trust in fail2ban and CrowdSec: refusals are strikes against a source
+// (an IPv4 address, or an IPv6 /64); MaxRetry weighted strikes within
+// FindTime ban the source for BanTime; a repeat offender's ban grows by
+// Factor per earlier ban up to MaxBanTime, shortened by a little random
+// jitter so a scanner cannot time its return; a source that asks for more
+// than ScanMACs distinct MACs within FindTime is banned at once.
+//
+// Ignored networks and the box's own addresses are never banned. Memory is
+// bounded however many sources strike: the strike table and the ban table
+// are capped and evict their oldest entries, and each source keeps a
+// bounded list of strikes and MACs.
+//
+// The engine knows nothing of the core's types: it persists ban records
+// through a Persister and reports bans and unbans through a callback, and
+// takes the time as an argument so tests drive it with a fake clock.
+// Expiry is lazy: a ban ends when the clock passes its Until, with no
+// timer. It imports only the standard library.
+package ban

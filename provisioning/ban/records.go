@@ -1,0 +1,178 @@
+package ban
+
+import (
+	"cmp"
+	"context"
+	"net/netip"
+	"slices"
+	"time"
+)
+
+// issueLocked bans k from now: for d if d > 0, else for the escalated
+// length of its next ban. A source banned before (within the forget
+// horizon) gets Count+1; a ban that is still running is replaced and
+// keeps its Count. The strike table forgets k. It appends the changes.
+func (e *Engine) issueLocked(k netip.Prefix, reason string, strikes int, d time.Duration, now time.Time, cs []Change) []Change {
+	count := 1
+	if old := e.recs[k]; old != nil {
+		count = old.Count + 1
+		if now.Before(old.Until) {
+			count = max(old.Count, 1)
+		} else {
+			cs = e.expireLocked(k, now, cs)
+		}
+	} else if len(e.recs) >= e.opt.MaxRecords {
+		cs = e.evictLocked(now, cs)
+	}
+	if d <= 0 {
+		d = e.cfg.duration(count, e.opt.Rand())
+	}
+	r := &record{active: true, Record: Record{Prefix: k, Reason: reason, Strikes: strikes,
+		Count: count, Since: now, Until: now.Add(d)}}
+	e.recs[k] = r
+	e.srcs.remove(k)
+	return append(cs, Change{Banned: true, At: now, Record: r.Record, Reason: reason})
+}
+
+// expireLocked announces the end of k's ban if it has run out and was not
+// announced yet; the record stays as history.
+func (e *Engine) expireLocked(k netip.Prefix, now time.Time, cs []Change) []Change {
+	r := e.recs[k]
+	if r == nil || !r.active || now.Before(r.Until) {
+		return cs
+	}
+	r.active = false
+	return append(cs, Change{At: r.Until, Record: r.Record, Reason: "expired"})
+}
+
+// sweepLocked, at most once per sweepEvery unless forced, announces
+// expired bans and forgets history past the forget horizon. It returns
+// the changes and the keys whose store rows must follow.
+func (e *Engine) sweepLocked(now time.Time, force bool) ([]Change, []netip.Prefix) {
+	if since := now.Sub(e.lastSweep); !force && since >= 0 && since < sweepEvery {
+		return nil, nil
+	}
+	e.lastSweep = now
+	var cs []Change
+	var dirty []netip.Prefix
+	for k, r := range e.recs {
+		cs = e.expireLocked(k, now, cs)
+		if !r.active && now.Sub(r.Until) > e.cfg.forget() {
+			delete(e.recs, k)
+			dirty = append(dirty, k)
+		}
+	}
+	return cs, dirty
+}
+
+// evictLocked makes room in a full ban table by dropping a sixteenth of
+// it (at least one), history first, then the bans ending soonest. The
+// store keeps the dropped rows; the next start applies the same cap.
+func (e *Engine) evictLocked(now time.Time, cs []Change) []Change {
+	all := make([]*record, 0, len(e.recs))
+	for _, r := range e.recs {
+		all = append(all, r)
+	}
+	slices.SortFunc(all, func(a, b *record) int {
+		la, lb := now.Before(a.Until), now.Before(b.Until)
+		if la != lb {
+			if la {
+				return 1
+			}
+			return -1
+		}
+		return a.Until.Compare(b.Until)
+	})
+	for _, r := range all[:max(len(all)/16, 1)] {
+		if now.Before(r.Until) {
+			cs = append(cs, Change{At: now, Record: r.Record, Reason: "evicted"})
+		}
+		delete(e.recs, r.Prefix)
+	}
+	return cs
+}
+
+// Add bans ip's source from now for d, or, if d <= 0, for the escalated
+// length of its next ban, and persists the ban before returning.
+func (e *Engine) Add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Record, error) {
+	k, ok := Key(ip)
+	if !ok {
+		return Record{}, ErrExempt
+	}
+	if reason == "" {
+		reason = "admin"
+	}
+	e.mu.Lock()
+	if e.cfg.covers(k) || e.cfg.exempt(ip.Unmap().WithZone("")) {
+		e.mu.Unlock()
+		return Record{}, ErrExempt
+	}
+	cs := e.issueLocked(k, reason, 0, d, now, nil)
+	r := e.recs[k].Record
+	e.mu.Unlock()
+	e.notify(cs)
+	return r, e.sync(ctx, k)
+}
+
+// Remove lifts the ban on ip's source at once and pardons it: its
+// strikes and its ban history are forgotten (an admin who lifts a ban
+// judged it a mistake). ErrNotBanned if no ban is running.
+func (e *Engine) Remove(ctx context.Context, ip netip.Addr, now time.Time) error {
+	k, ok := Key(ip)
+	if !ok {
+		return ErrNotBanned
+	}
+	e.mu.Lock()
+	r := e.recs[k]
+	if r == nil || !now.Before(r.Until) {
+		cs := e.expireLocked(k, now, nil)
+		e.mu.Unlock()
+		e.notify(cs)
+		return ErrNotBanned
+	}
+	delete(e.recs, k)
+	e.srcs.remove(k)
+	e.mu.Unlock()
+	e.notify([]Change{{At: now, Record: r.Record, Reason: "admin"}})
+	return e.sync(ctx, k)
+}
+
+// Active returns the bans running at now, ordered by address, after
+// announcing those that have run out.
+func (e *Engine) Active(ctx context.Context, now time.Time) ([]Record, error) {
+	e.mu.Lock()
+	cs, dirty := e.sweepLocked(now, true)
+	var out []Record
+	for _, r := range e.recs {
+		if now.Before(r.Until) && !e.cfg.covers(r.Prefix) {
+			out = append(out, r.Record)
+		}
+	}
+	e.mu.Unlock()
+	e.notify(cs)
+	slices.SortFunc(out, byAddr)
+	return out, e.sync(ctx, dirty...)
+}
+
+// Reconfigure applies a new policy. Running bans keep their length; bans
+// on sources the new policy exempts are lifted (and pardoned).
+func (e *Engine) Reconfigure(ctx context.Context, cfg Config, now time.Time) error {
+	cfg = cfg.WithDefaults()
+	e.mu.Lock()
+	e.cfg = cfg
+	var cs []Change
+	var dirty []netip.Prefix
+	for k, r := range e.recs {
+		if cfg.covers(k) {
+			if r.active && now.Before(r.Until) {
+				cs = append(cs, Change{At: now, Record: r.Record, Reason: "ignored"})
+			}
+			delete(e.recs, k)
+			dirty = append(dirty, k)
+		}
+	}
+	e.mu.Unlock()
+	e.notify(cs)
+	slices.SortFunc(dirty, func(a, b netip.Prefix) int { return cmp.Compare(a.String(), b.String()) })
+	return e.sync(ctx, dirty...)
+}
