@@ -49,6 +49,7 @@ type BanConfig struct {
 	BanTime    time.Duration
 	MaxBanTime time.Duration
 	Factor     float64 // growth of a repeat offender's ban
+	ScanMACs   int     // distinct MACs a source may ask for within FindTime before it is banned
 	Ignore     []netip.Prefix
 	Own        []netip.Addr // the box's own addresses, never banned
 }
