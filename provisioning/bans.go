@@ -2,8 +2,12 @@ package provisioning
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/ban"
 )
 
 // Strike is one refusal reported against a source address.
@@ -13,22 +17,181 @@ type Strike struct {
 	MAC    MAC    // the MAC asked for, zero if none (scan detection counts distinct MACs)
 }
 
-// banEngine is the ban engine the core consults. PLACEHOLDER until the ban
-// engine lands (provisioning/ban): nothing is ever banned.
+// ErrNotBannable is returned by AddBan for the box's own addresses and
+// ignored networks.
+var ErrNotBannable = errors.New("never banned: the box's own address or an ignored network")
+
+// banEngine is the ban engine the core consults; bans (below) is the one
+// implementation, over provisioning/ban.
 type banEngine interface {
 	banned(ip netip.Addr, now time.Time) bool
 	strike(ip netip.Addr, st Strike, now time.Time)
 	reconfigure(cfg BanConfig)
+	active(ctx context.Context, now time.Time) ([]Ban, error)
+	add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error)
+	remove(ctx context.Context, ip netip.Addr, now time.Time) error
 }
 
-type noBans struct{}
+// banWriteTimeout bounds a ban's store write on a path with no context
+// (a strike, a reload).
+const banWriteTimeout = 5 * time.Second
 
-func newBanEngine(ctx context.Context, s *Service) (banEngine, error) { return noBans{}, nil }
+// bans glues the engine to the Service: its store, audit trail and log.
+type bans struct {
+	s *Service
+	e *ban.Engine
+}
 
-func (noBans) banned(netip.Addr, time.Time) bool    { return false }
-func (noBans) strike(netip.Addr, Strike, time.Time) {}
-func (noBans) reconfigure(BanConfig)                {}
+// newBanEngine restores the store's ban table (bans still running, and
+// history for escalation) and deletes the records too old to matter.
+func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
+	stored, err := s.st.Bans(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading bans: %w", err)
+	}
+	recs := make([]ban.Record, len(stored))
+	for i, b := range stored {
+		recs[i] = ban.Record(b)
+	}
+	b := &bans{s: s}
+	now := s.cfg.Now()
+	e, dropped := ban.New(banPolicy(s.cfg.Bans), ban.Options{Store: banStore{s.st}, Notify: b.notify}, recs, now)
+	b.e = e
+	for _, p := range dropped {
+		if err := s.st.DeleteBan(ctx, p); err != nil && !errors.Is(err, ErrNotFound) {
+			s.log.Warn("forgetting an old ban", "ip", sourceText(p), "err", err)
+		}
+	}
+	if active, err := e.Active(ctx, now); err == nil && len(active) > 0 {
+		s.log.Info("bans restored", "active", len(active), "history", e.Records()-len(active))
+	}
+	return b, nil
+}
+
+func banPolicy(c BanConfig) ban.Config {
+	return ban.Config{MaxRetry: c.MaxRetry, FindTime: c.FindTime, BanTime: c.BanTime, MaxBanTime: c.MaxBanTime,
+		Factor: c.Factor, ScanMACs: c.ScanMACs, Ignore: c.Ignore, Own: c.Own}
+}
+
+func (b *bans) banned(ip netip.Addr, now time.Time) bool { return b.e.Banned(ip, now) }
+
+func (b *bans) strike(ip netip.Addr, st Strike, now time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
+	defer cancel()
+	_, err := b.e.Strike(ctx, ip, ban.Strike{Reason: st.Reason, Weight: st.Weight, MAC: st.MAC}, now)
+	if err != nil {
+		b.s.log.Error("storing a ban (enforced until restart)", "ip", ip.String(), "err", err)
+	}
+}
+
+func (b *bans) reconfigure(cfg BanConfig) {
+	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
+	defer cancel()
+	if err := b.e.Reconfigure(ctx, banPolicy(cfg), b.s.now()); err != nil {
+		b.s.log.Error("removing bans of newly ignored sources from the state database", "err", err)
+	}
+}
+
+func (b *bans) active(ctx context.Context, now time.Time) ([]Ban, error) {
+	rs, err := b.e.Active(ctx, now)
+	out := make([]Ban, len(rs))
+	for i, r := range rs {
+		out[i] = banOf(r)
+	}
+	return out, err
+}
+
+func (b *bans) add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error) {
+	r, err := b.e.Add(ctx, ip, d, reason, now)
+	if errors.Is(err, ban.ErrExempt) {
+		return Ban{}, fmt.Errorf("banning %s: %w", ip, ErrNotBannable)
+	}
+	if err != nil {
+		return banOf(r), fmt.Errorf("%s is banned until restart: storing the ban failed: %w", ip, err)
+	}
+	return banOf(r), nil
+}
+
+func (b *bans) remove(ctx context.Context, ip netip.Addr, now time.Time) error {
+	err := b.e.Remove(ctx, ip, now)
+	if errors.Is(err, ban.ErrNotBanned) {
+		return fmt.Errorf("%s is not banned: %w", ip, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s is unbanned until restart: removing the ban from the state database failed: %w", ip, err)
+	}
+	return nil
+}
+
+// notify puts a ban or unban in the audit trail and the log.
+func (b *bans) notify(c ban.Change) {
+	outcome, msg, reason := "unbanned", "source unbanned", c.Reason
+	if c.Banned {
+		r := c.Record
+		outcome, msg = "banned", "source banned"
+		reason = fmt.Sprintf("%s: %d strikes, ban %d for %s", c.Reason, r.Strikes, r.Count, r.Until.Sub(r.Since).Round(time.Second))
+	}
+	b.s.audit(Event{Time: c.At.UTC(), Proto: "ban", IP: c.Record.Prefix.Addr(), Outcome: outcome, Reason: reason})
+	b.s.log.Warn(msg, "ip", sourceText(c.Record.Prefix), "reason", reason, "until", c.Record.Until.UTC())
+}
+
+// sourceText shows an IPv4 source as its address, an IPv6 one as its /64.
+func sourceText(p netip.Prefix) string {
+	if p.Addr().Is4() && p.Bits() == 32 {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+func banOf(r ban.Record) Ban {
+	b := Ban(r)
+	b.Since, b.Until = b.Since.UTC(), b.Until.UTC()
+	return b
+}
+
+// banStore is the Store as the engine's persister.
+type banStore struct{ st Store }
+
+func (a banStore) PutBan(ctx context.Context, r ban.Record) error { return a.st.PutBan(ctx, Ban(r)) }
+
+func (a banStore) DeleteBan(ctx context.Context, p netip.Prefix) error {
+	if err := a.st.DeleteBan(ctx, p); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}
 
 // Banned reports whether ip is banned now; servers call it before parsing
-// anything.
+// anything. It takes a read lock and allocates nothing.
 func (s *Service) Banned(ip netip.Addr) bool { return s.banner.banned(ip, s.now()) }
+
+// Bans returns the bans running now, ordered by address.
+func (s *Service) Bans() []Ban {
+	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
+	defer cancel()
+	out, err := s.banner.active(ctx, s.now())
+	if err != nil {
+		s.log.Error("forgetting old bans in the state database", "err", err)
+	}
+	return out
+}
+
+// Unban lifts the ban on ip's source (its /64 for IPv6) at once and
+// pardons it: its strikes and ban history are forgotten, so a later ban
+// starts again at ban_time. ErrNotFound if it is not banned.
+func (s *Service) Unban(ctx context.Context, ip netip.Addr) error {
+	return s.banner.remove(ctx, ip, s.now())
+}
+
+// AddBan bans ip's source from now for d, or, if d is zero, for the
+// escalated length of its next ban; reason defaults to "admin".
+// ErrNotBannable for the box's own addresses and ignored networks.
+func (s *Service) AddBan(ctx context.Context, ip netip.Addr, d time.Duration, reason string) (Ban, error) {
+	if !ip.IsValid() {
+		return Ban{}, errors.New("banning: no address given")
+	}
+	if d < 0 {
+		return Ban{}, fmt.Errorf("banning %s: negative length %s", ip, d)
+	}
+	return s.banner.add(ctx, ip, d, reason, s.now())
+}
