@@ -51,13 +51,19 @@ func parsePath(proto, raw string) (reqPath, error) {
 			return reqPath{}, errBadPath
 		}
 	}
-	switch len(segs) {
-	case 1:
-		return reqPath{File: segs[0]}, nil
-	case 3:
-		return reqPath{Acct: segs[0], Dev: segs[1], File: segs[2]}, nil
+	if len(segs) > maxSegments {
+		return reqPath{}, errBadPath
 	}
-	return reqPath{}, errBadPath
+	// A secret path starts with two hash-shaped segments; anything else is
+	// a bootstrap name, which may have directories of its own
+	// (Cisco/CP-8841-3PCC/<mac>.cfg).
+	if len(segs) >= 3 && ValidHashText(segs[0]) && ValidHashText(segs[1]) {
+		return reqPath{Acct: segs[0], Dev: segs[1], File: strings.Join(segs[2:], "/")}, nil
+	}
+	return reqPath{File: strings.Join(segs, "/")}, nil
 }
+
+// maxSegments bounds the directory depth of a request.
+const maxSegments = 6
 
 func badPathRune(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' || r == '%' }

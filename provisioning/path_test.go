@@ -13,6 +13,9 @@ func TestParsePath(t *testing.T) {
 		{"tftp", "/spa504G.cfg", reqPath{File: "spa504G.cfg"}},
 		{"http", "/" + h1 + "/" + h2 + "/805ec0112233.cfg", reqPath{Acct: h1, Dev: h2, File: "805ec0112233.cfg"}},
 		{"http", "/cfg%20x.xml", reqPath{File: "cfg x.xml"}},
+		{"tftp", "/Cisco/CP-8841-3PCC/d0ec35112233.cfg", reqPath{File: "Cisco/CP-8841-3PCC/d0ec35112233.cfg"}},
+		{"http", "/a/b", reqPath{File: "a/b"}},
+		{"http", "/" + h1 + "/" + h2 + "/sub/x.rom", reqPath{Acct: h1, Dev: h2, File: "sub/x.rom"}},
 	}
 	for _, c := range ok {
 		got, err := parsePath(c.proto, c.in)
@@ -24,7 +27,7 @@ func TestParsePath(t *testing.T) {
 		{"http", "/../etc/passwd"}, {"http", "/%2e%2e/etc/passwd"}, {"http", "/%2E%2E%2Fetc%2Fpasswd"},
 		{"http", "/a/../b"}, {"http", "/./x.cfg"}, {"http", "/"}, {"http", ""}, {"http", "//x.cfg"},
 		{"http", "/x.cfg%00"}, {"tftp", "x.cfg\x00.txt"}, {"tftp", "..\\..\\boot.ini"}, {"http", "/%zz"},
-		{"http", "/a/b"}, {"http", "/a/b/c/d"}, {"http", "/" + h1 + "/" + h2 + "/"}, {"tftp", "%2e%2e/x"},
+		{"http", "/a/b/c/d/e/f/g"}, {"http", "/" + h1 + "/" + h2 + "/"}, {"tftp", "%2e%2e/x"},
 		{"http", "/%252e%252e/x"},
 	}
 	for _, c := range bad {
