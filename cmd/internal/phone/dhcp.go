@@ -124,8 +124,9 @@ func (p *Profile) optionTarget(v string, opt67 []byte, mac net.HardwareAddr) (Ta
 	}
 	if p.Name == "snom" && len(opt67) > 0 {
 		// Snom joins 66 and 67 into its setting_server (§6.1).
-		f, err := absURL(strings.TrimRight(v, "/")+"/"+strings.TrimLeft(string(opt67), "/"), "")
-		return Target{File: snomMAC(f, mac)}, err
+		f := snomMAC(strings.TrimRight(v, "/")+"/"+strings.TrimLeft(string(opt67), "/"), mac)
+		f, err := absURL(f, "")
+		return Target{File: f}, err
 	}
 	u, err := absURL(v, "")
 	if err != nil {

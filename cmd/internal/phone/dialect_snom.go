@@ -76,7 +76,8 @@ func (snomDialect) redirect(s Settings, mac net.HardwareAddr) (Redirect, bool, e
 
 func (snomDialect) lines(s Settings) []Line {
 	return collectLines(s, func(i int) (u, a, p, srv []string) {
-		return keysf(i, "user_name.%d"), keysf(i, "user_pname.%d"),
-			keysf(i, "user_pass.%d"), keysf(i, "user_host.%d")
+		// XML: <user_name idx="1">; old text: user_name1.
+		return keysf(i, "user_name.%d", "user_name%d"), keysf(i, "user_pname.%d", "user_pname%d"),
+			keysf(i, "user_pass.%d", "user_pass%d"), keysf(i, "user_host.%d", "user_host%d")
 	})
 }
