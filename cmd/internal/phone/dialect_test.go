@@ -70,7 +70,7 @@ func TestRedirectReaders(t *testing.T) {
 // Configs a phone must not take as a redirect.
 func TestNotARedirect(t *testing.T) {
 	tests := []struct{ vendor, file string }{
-		{"poly", "poly-unset.cfg"},            // no device.set / .set: ignored
+		{"poly", "poly-unset.cfg"},              // no device.set / .set: ignored
 		{"cisco-spa", "cisco-spa-relative.xml"}, // still relative to DHCP
 		{"yealink", "yealink-boot.boot"},
 		{"poly", "poly-master.cfg"},

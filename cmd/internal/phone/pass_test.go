@@ -39,10 +39,10 @@ func TestWalkYealinkHTTP(t *testing.T) {
 	p, _ := Lookup("yealink")
 	mac := p.MAC(1, 1)
 	fs := &fileServer{files: map[string]string{
-		"/805ec0010001.boot":      "#!version:1.0.0.1\ninclude:config \"805ec0010001.cfg\"\n",
-		"/y000000000000.boot":     "#!version:1.0.0.1\n",
-		"/805ec0010001.cfg":       "#!version:1.0.0.1\nstatic.auto_provision.server.url = http://h/s/\nstatic.auto_provision.dhcp_option.enable = 0\n",
-		"/y000000000066.cfg":      "must not be asked: a boot file was found",
+		"/805ec0010001.boot":  "#!version:1.0.0.1\ninclude:config \"805ec0010001.cfg\"\n",
+		"/y000000000000.boot": "#!version:1.0.0.1\n",
+		"/805ec0010001.cfg":   "#!version:1.0.0.1\nstatic.auto_provision.server.url = http://h/s/\nstatic.auto_provision.dhcp_option.enable = 0\n",
+		"/y000000000066.cfg":  "must not be asked: a boot file was found",
 	}}
 	srv := httptest.NewServer(fs)
 	defer srv.Close()
