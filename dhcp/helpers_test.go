@@ -1,0 +1,184 @@
+package dhcp
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+
+	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/store"
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// testClasses are explicit vendor rules (as [[dhcp.class]] would give) so
+// these tests do not depend on the built-in vendor data.
+var testClasses = []provisioning.BootClass{
+	{Vendor: "yealink", Rule: vendor.DHCPRule{
+		ClassPrefixes: []string{"yealink"},
+		OUIs:          [][3]byte{{0x80, 0x5e, 0xc0}},
+		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormURL}},
+	}},
+	{Vendor: "poly", Rule: vendor.DHCPRule{
+		ClassPrefixes: []string{"\x00\x00\x36\x3d"},
+		ClassContains: []string{"Polycom"},
+		Options: []vendor.BootOption{
+			{Code: 66, Form: vendor.FormURL},
+			{Code: 160, Form: vendor.FormURL, Force: true},
+		},
+	}},
+	{Vendor: "cisco", Rule: vendor.DHCPRule{
+		ClassPrefixes: []string{"Cisco", "CISCO"},
+		ClassContains: []string{"-3PCC\x00"},
+		Options: []vendor.BootOption{
+			{Code: 66, Form: vendor.FormHost},
+			{Code: 150, Form: vendor.FormIPList, Force: true},
+			{Code: 160, Form: vendor.FormURL, Value: "$PSN.xml", Force: true},
+		},
+	}},
+	{Vendor: "grandstream", Rule: vendor.DHCPRule{
+		ClassPrefixes: []string{"Grandstream"},
+		OUIs:          [][3]byte{{0x00, 0x0b, 0x82}},
+		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormHost, Force: true}},
+	}},
+}
+
+// newService builds a real core on the SQLite store in dir.
+func newService(t testing.TB, dir string, boot provisioning.BootConfig, now func() time.Time) *provisioning.Service {
+	t.Helper()
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	reg, err := vendor.New("")
+	if err != nil {
+		t.Fatalf("vendor.New: %v", err)
+	}
+	svc, err := provisioning.New(context.Background(), provisioning.Config{Boot: boot, Now: now}, st, reg, nil)
+	if err != nil {
+		st.Close()
+		t.Fatalf("provisioning.New: %v", err)
+	}
+	t.Cleanup(func() { svc.Close(); st.Close() })
+	return svc
+}
+
+// testCore wraps a real core, records commits, and can fail them or
+// stand in for the database's device reservations.
+type testCore struct {
+	*provisioning.Service
+	mu        sync.Mutex
+	commits   []provisioning.Lease
+	fail      bool
+	resv      map[provisioning.MAC]netip.Addr
+	preleases []provisioning.Lease
+}
+
+func (c *testCore) CommitLease(ctx context.Context, l provisioning.Lease) error {
+	c.mu.Lock()
+	fail := c.fail
+	c.mu.Unlock()
+	if fail {
+		return errors.New("disk on fire")
+	}
+	if err := c.Service.CommitLease(ctx, l); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.commits = append(c.commits, l)
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *testCore) Reservations() map[provisioning.MAC]netip.Addr {
+	if c.resv != nil {
+		return c.resv
+	}
+	return c.Service.Reservations()
+}
+
+func (c *testCore) Leases() []provisioning.Lease {
+	if c.preleases != nil {
+		return c.preleases
+	}
+	return c.Service.Leases()
+}
+
+func (c *testCore) takeCommits() []provisioning.Lease {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.commits
+	c.commits = nil
+	return out
+}
+
+var t0 = time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+
+// clock is an injected, settable time.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// hw parses a test MAC constant.
+func hw(s string) provisioning.MAC {
+	m, err := provisioning.ParseMAC(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func ipList(ss ...string) []netip.Addr {
+	out := make([]netip.Addr, len(ss))
+	for i, s := range ss {
+		out[i] = ip(s)
+	}
+	return out
+}
+
+// packet builds a client request.
+func packet(t testing.TB, mt dhcpv4.MessageType, mac string, mods ...dhcpv4.Modifier) *dhcpv4.DHCPv4 {
+	t.Helper()
+	hw, err := net.ParseMAC(mac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := dhcpv4.New(append([]dhcpv4.Modifier{dhcpv4.WithHwAddr(hw), dhcpv4.WithMessageType(mt)}, mods...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func withRequested(a string) dhcpv4.Modifier {
+	return dhcpv4.WithOption(dhcpv4.OptRequestedIPAddress(net.ParseIP(a)))
+}
+
+func withServerID(a string) dhcpv4.Modifier {
+	return dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.ParseIP(a)))
+}
+
+func withClass(c string) dhcpv4.Modifier {
+	return dhcpv4.WithOption(dhcpv4.OptClassIdentifier(c))
+}
+
+func withPRL(codes ...uint8) dhcpv4.Modifier {
+	oc := make([]dhcpv4.OptionCode, len(codes))
+	for i, c := range codes {
+		oc[i] = dhcpv4.GenericOptionCode(c)
+	}
+	return dhcpv4.WithRequestedOptions(oc...)
+}

@@ -1,0 +1,253 @@
+package dhcp
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// leaseState is what an address is doing.
+type leaseState uint8
+
+const (
+	stateFree     leaseState = iota // no holder; mac remembers the last one
+	stateOffered                    // set aside for mac until expires (memory only)
+	stateBound                      // leased to mac until expires (durable)
+	stateDeclined                   // quarantined until expires (a client saw it in use)
+)
+
+// entry is one address the server has touched. Entries are never deleted:
+// a free entry remembers its last holder so a returning client gets its
+// address back, and the pool hands such addresses to others last.
+type entry struct {
+	ip          netip.Addr
+	mac         provisioning.MAC
+	state       leaseState
+	expires     time.Time
+	hostname    string
+	vendorClass string
+}
+
+// active reports whether the entry keeps its address from others at now.
+func (e *entry) active(now time.Time) bool {
+	return e.state != stateFree && now.Before(e.expires)
+}
+
+func (e *entry) lease() provisioning.Lease {
+	return provisioning.Lease{IP: e.ip, MAC: e.mac, Expires: e.expires, Hostname: e.hostname, VendorClass: e.vendorClass}
+}
+
+// pool is the allocator of one subnet. It is not safe for concurrent use:
+// the Server serialises access with its mutex.
+type pool struct {
+	Subnet
+	start, end uint32
+	byIP       map[netip.Addr]*entry
+	byMAC      map[provisioning.MAC]*entry // the MAC's latest entry
+	fresh      uint32                      // next never-touched candidate
+	reuse      uint32                      // rotating cursor over touched ones
+	fullUntil  time.Time                   // skip scans while known exhausted
+	resvIP     map[netip.Addr]provisioning.MAC
+	resvMAC    map[provisioning.MAC]reservation
+}
+
+// reservation is a MAC's pinned address, from the TOML or the database.
+type reservation struct {
+	ip       netip.Addr
+	hostname string
+}
+
+func newPool(s Subnet) *pool {
+	return &pool{
+		Subnet: s, start: u32(s.RangeStart), end: u32(s.RangeEnd), fresh: u32(s.RangeStart),
+		reuse: u32(s.RangeStart), byIP: map[netip.Addr]*entry{}, byMAC: map[provisioning.MAC]*entry{},
+		resvIP: map[netip.Addr]provisioning.MAC{}, resvMAC: map[provisioning.MAC]reservation{},
+	}
+}
+
+func (p *pool) inRange(ip netip.Addr) bool {
+	if !ip.Is4() {
+		return false
+	}
+	v := u32(ip)
+	return v >= p.start && v <= p.end
+}
+
+// usable reports whether ip can be a host address in the subnet.
+func (p *pool) usable(ip netip.Addr) bool {
+	return ip.Is4() && p.CIDR.Contains(ip) && ip != p.CIDR.Addr() && ip != broadcastOf(p.CIDR)
+}
+
+// refusal says why mac may not have ip at now; "" means it may.
+func (p *pool) refusal(mac provisioning.MAC, ip netip.Addr, now time.Time) string {
+	if !p.usable(ip) {
+		return "address not on this network"
+	}
+	if owner, ok := p.resvIP[ip]; ok && owner != mac {
+		return "address reserved for another client"
+	}
+	if r, ok := p.resvMAC[mac]; ok && r.ip != ip && p.refusal(mac, r.ip, now) == "" {
+		return "client has a reserved address"
+	}
+	if _, reserved := p.resvIP[ip]; !reserved && !p.inRange(ip) {
+		return "address outside the range"
+	}
+	if e := p.byIP[ip]; e != nil && e.active(now) && e.mac != mac {
+		return "address in use"
+	}
+	return ""
+}
+
+// pick chooses the address to offer mac: its reservation, its previous
+// address, the one it asks for, a never-used one, then any free one.
+func (p *pool) pick(mac provisioning.MAC, requested netip.Addr, now time.Time) (netip.Addr, bool) {
+	if r, ok := p.resvMAC[mac]; ok && p.refusal(mac, r.ip, now) == "" {
+		return r.ip, true
+	}
+	if e := p.byMAC[mac]; e != nil && e.mac == mac && p.refusal(mac, e.ip, now) == "" {
+		return e.ip, true
+	}
+	if requested.IsValid() && p.refusal(mac, requested, now) == "" {
+		if e := p.byIP[requested]; e == nil || e.mac == mac {
+			return requested, true
+		}
+	}
+	return p.scan(now)
+}
+
+// scan finds a never-used address, else a free one (oldest holders are not
+// tracked: the first inactive one after a rotating cursor). A full scan that
+// finds nothing marks the pool full for a second, so a flood of DISCOVERs on
+// an exhausted pool costs no more than one scan a second.
+func (p *pool) scan(now time.Time) (netip.Addr, bool) {
+	for p.fresh <= p.end && p.fresh >= p.start {
+		ip := addrOf(p.fresh)
+		p.fresh++
+		if _, reserved := p.resvIP[ip]; p.byIP[ip] == nil && !reserved && p.usable(ip) {
+			return ip, true
+		}
+	}
+	if now.Before(p.fullUntil) {
+		return netip.Addr{}, false
+	}
+	size := p.end - p.start + 1
+	for range size {
+		if p.reuse < p.start || p.reuse > p.end {
+			p.reuse = p.start
+		}
+		ip := addrOf(p.reuse)
+		p.reuse++
+		_, reserved := p.resvIP[ip]
+		if e := p.byIP[ip]; !reserved && p.usable(ip) && (e == nil || !e.active(now)) {
+			return ip, true
+		}
+	}
+	p.fullUntil = now.Add(time.Second)
+	return netip.Addr{}, false
+}
+
+// take gives ip to mac in state st until expires, and returns the entry.
+// The caller has checked refusal.
+func (p *pool) take(ip netip.Addr, mac provisioning.MAC, st leaseState, expires time.Time) *entry {
+	e := p.byIP[ip]
+	if e == nil {
+		e = &entry{ip: ip}
+		p.byIP[ip] = e
+	}
+	if e.mac != mac && p.byMAC[e.mac] == e {
+		delete(p.byMAC, e.mac)
+	}
+	if e.mac != mac {
+		e.hostname, e.vendorClass = "", ""
+	}
+	e.mac, e.state, e.expires = mac, st, expires
+	if !mac.IsZero() {
+		p.byMAC[mac] = e
+	}
+	return e
+}
+
+// hold sets ip aside for mac's OFFER, leaving its own active lease bound.
+func (p *pool) hold(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.Duration) {
+	if e := p.byIP[ip]; e != nil && e.mac == mac && e.state == stateBound && e.active(now) {
+		p.byMAC[mac] = e
+		return
+	}
+	p.take(ip, mac, stateOffered, now.Add(d))
+}
+
+// bind leases ip to mac; it returns the new lease and, if the client
+// held another address here, that address's lease ended now.
+func (p *pool) bind(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.Duration, host, vc string) (provisioning.Lease, *provisioning.Lease) {
+	var moved *provisioning.Lease
+	if old := p.byMAC[mac]; old != nil && old.ip != ip && old.mac == mac && old.active(now) {
+		old.state, old.expires = stateFree, now
+		l := old.lease()
+		moved = &l
+	}
+	e := p.take(ip, mac, stateBound, now.Add(d))
+	if host != "" {
+		e.hostname = host
+	}
+	if vc != "" {
+		e.vendorClass = vc
+	}
+	return e.lease(), moved
+}
+
+// unbind ends mac's hold on ip (RELEASE, or an OFFER the client turned
+// down); false if mac did not hold it. The entry keeps mac as last holder.
+func (p *pool) unbind(ip netip.Addr, mac provisioning.MAC, now time.Time) (provisioning.Lease, bool) {
+	e := p.byIP[ip]
+	if e == nil || e.mac != mac || !e.active(now) {
+		return provisioning.Lease{}, false
+	}
+	e.state, e.expires = stateFree, now
+	p.fullUntil = time.Time{}
+	return e.lease(), true
+}
+
+// decline quarantines ip, which mac reported in use by someone else; only
+// the client holding ip may decline it, so no one can empty the pool.
+func (p *pool) decline(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.Duration) (provisioning.Lease, bool) {
+	e := p.byIP[ip]
+	if e == nil || e.mac != mac || !e.active(now) {
+		return provisioning.Lease{}, false
+	}
+	e = p.take(ip, provisioning.MAC{}, stateDeclined, now.Add(d))
+	return e.lease(), true
+}
+
+// restore loads a lease from the database: a zero MAC is a quarantine,
+// an expired lease a free address that remembers its holder.
+func (p *pool) restore(l provisioning.Lease, now time.Time) {
+	st := stateBound
+	switch {
+	case !now.Before(l.Expires):
+		st = stateFree
+	case l.MAC.IsZero():
+		st = stateDeclined
+	}
+	e := &entry{ip: l.IP, mac: l.MAC, state: st, expires: l.Expires, hostname: l.Hostname, vendorClass: l.VendorClass}
+	p.byIP[l.IP] = e
+	if old := p.byMAC[l.MAC]; !l.MAC.IsZero() && (old == nil || old.expires.Before(l.Expires)) {
+		p.byMAC[l.MAC] = e
+	}
+}
+
+// counts returns how many addresses are bound and offered at now.
+func (p *pool) counts(now time.Time) (bound, offered int) {
+	for _, e := range p.byIP {
+		if !e.active(now) {
+			continue
+		}
+		switch e.state {
+		case stateBound:
+			bound++
+		case stateOffered:
+			offered++
+		}
+	}
+	return bound, offered
+}

@@ -1,0 +1,184 @@
+package dhcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/insomniacslk/dhcp/dhcpv4/server4"
+	"golang.org/x/net/ipv4"
+)
+
+// maxInFlight bounds the packets being handled at once; each may wait for
+// a group commit, so this is also the largest batch the core can form.
+const maxInFlight = 2048
+
+// Bind opens a DHCP socket on iface: the wildcard address with
+// SO_BINDTODEVICE (a socket bound to a unicast address would miss
+// broadcast DISCOVERs, insomniacslk/dhcp#326). Port 0 means 67.
+func Bind(iface string, port int) (*net.UDPConn, error) {
+	if port == 0 {
+		port = dhcpv4.ServerPort
+	}
+	c, err := server4.NewIPv4UDPConn(iface, &net.UDPAddr{Port: port})
+	if err != nil {
+		return nil, fmt.Errorf("binding DHCP on interface %q port %d: %w", iface, port, err)
+	}
+	_ = c.SetReadBuffer(4 << 20) // absorb bursts (boot storms); best effort
+	return c, nil
+}
+
+// ListenAndServe binds every configured interface and serves them until
+// ctx is cancelled.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	if len(s.cfg.Interfaces) == 0 {
+		return errors.New("dhcp.interfaces: name at least one interface to serve")
+	}
+	var conns []net.PacketConn
+	for _, name := range s.cfg.Interfaces {
+		c, err := Bind(name, 0)
+		if err != nil {
+			for _, o := range conns {
+				o.Close()
+			}
+			return err
+		}
+		conns = append(conns, c)
+	}
+	return s.Serve(ctx, conns...)
+}
+
+// Serve answers DHCP on conns (UDP sockets; Serve closes them) until ctx is
+// cancelled, then waits for packets in flight and returns nil. Each packet
+// is handled in its own goroutine, so concurrent ACKs share group commits.
+func (s *Server) Serve(ctx context.Context, conns ...net.PacketConn) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, maxInFlight)
+	var handlers, readers sync.WaitGroup
+	errs := make([]error, len(conns))
+	for i, c := range conns {
+		readers.Go(func() {
+			if errs[i] = s.serveConn(ctx, c, sem, &handlers); errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	<-ctx.Done()
+	for _, c := range conns {
+		c.Close()
+	}
+	readers.Wait()
+	handlers.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struct{}, wg *sync.WaitGroup) error {
+	pc := ipv4.NewPacketConn(c)
+	if err := pc.SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
+		return fmt.Errorf("dhcp socket %s: enabling IP_PKTINFO: %w", c.LocalAddr(), err)
+	}
+	for {
+		buf := bufPool.Get().(*[]byte)
+		n, cm, peer, err := pc.ReadFrom(*buf)
+		if err != nil {
+			bufPool.Put(buf)
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("dhcp socket %s: %w", c.LocalAddr(), err)
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem; bufPool.Put(buf) }()
+			s.handle(pc, (*buf)[:n], cm, peer)
+		})
+	}
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
+// handle answers one packet: parse, decide, make the lease durable, send.
+func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) {
+	req, err := dhcpv4.FromBytes(b)
+	if err != nil {
+		s.log.Debug("malformed packet dropped", "remote", peer.String(), "err", err)
+		return
+	}
+	var ifIndex int
+	var dst net.IP
+	if cm != nil {
+		ifIndex, dst = cm.IfIndex, cm.Dst
+	}
+	d := s.decide(req, s.resolve(req, ifIndex, addr4(dst)), s.now())
+	if !s.commit(req, d) {
+		return
+	}
+	if d.reply == nil {
+		return
+	}
+	to := destination(req, peer)
+	var out *ipv4.ControlMessage
+	if to.IP.Equal(net.IPv4bcast) && ifIndex != 0 {
+		out = &ipv4.ControlMessage{IfIndex: ifIndex} // leave by the ingress interface
+	}
+	if _, err := pc.WriteTo(d.reply.ToBytes(), out, to); err != nil {
+		s.log.Warn("reply not sent", "mac", req.ClientHWAddr.String(), "remote", to.String(), "err", err)
+	}
+}
+
+// commit makes d's leases durable, then logs d; false if that failed (the
+// reply is then withheld: the client retries and nothing is promised that
+// a crash could take back).
+func (s *Server) commit(req *dhcpv4.DHCPv4, d decision) bool {
+	for _, l := range d.commit {
+		ctx, cancel := context.WithTimeout(context.Background(), s.commitTTL)
+		err := s.core.CommitLease(ctx, l)
+		cancel()
+		if err != nil {
+			s.log.Error("lease not stored, reply withheld", "mac", l.MAC, "ip", l.IP, "err", err)
+			return false
+		}
+	}
+	if d.event == "" {
+		return true
+	}
+	attrs := []any{"mac", req.ClientHWAddr.String(), "msg_type", req.MessageType().String(), "xid", req.TransactionID.String()}
+	if d.reply != nil && !d.reply.YourIPAddr.IsUnspecified() {
+		attrs = append(attrs, "ip", d.reply.YourIPAddr.String())
+	}
+	if d.reason != "" {
+		attrs = append(attrs, "reason", d.reason)
+	}
+	if d.event == "lease acked" || d.event == "nak sent" || d.event == "address declined" {
+		s.log.Info(d.event, attrs...)
+	} else {
+		s.log.Debug(d.event, attrs...)
+	}
+	return true
+}
+
+// destination picks where a reply goes (RFC 2131 section 4.1): a relay
+// gets it on port 67; a client that sent from an address of its own
+// (RENEWING, INFORM) gets it there; one with only ciaddr, at ciaddr:68;
+// everyone else by broadcast. The RFC's unicast to yiaddr/chaddr for
+// clients without the broadcast flag would need an AF_PACKET socket;
+// broadcasting instead is what RFC 2131 allows when the server cannot
+// unicast before the client has its address, and every client accepts it.
+func destination(req *dhcpv4.DHCPv4, peer net.Addr) *net.UDPAddr {
+	if gi := addr4(req.GatewayIPAddr); gi.IsValid() {
+		return &net.UDPAddr{IP: gi.AsSlice(), Port: dhcpv4.ServerPort}
+	}
+	if u, ok := peer.(*net.UDPAddr); ok {
+		if a := addr4(u.IP); a.IsValid() && a.As4() != [4]byte{255, 255, 255, 255} {
+			return &net.UDPAddr{IP: a.AsSlice(), Port: u.Port}
+		}
+	}
+	if ci := addr4(req.ClientIPAddr); ci.IsValid() {
+		return &net.UDPAddr{IP: ci.AsSlice(), Port: dhcpv4.ClientPort}
+	}
+	return &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort}
+}
