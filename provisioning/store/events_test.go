@@ -179,18 +179,28 @@ func TestTrimEvents(t *testing.T) {
 	if err := s.TrimEvents(ctx, -1); err == nil {
 		t.Error("TrimEvents(-1) succeeded")
 	}
-	// IDs are never reused after a trim.
-	maxID := all[0].ID
-	for _, e := range all {
-		maxID = max(maxID, e.ID)
+}
+
+func TestEventIDsNotReusedAfterTrim(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	es := make([]provisioning.Event, 20)
+	for i := range es {
+		es[i] = provisioning.Event{Time: t0.Add(time.Duration(i)), Proto: "tftp"}
 	}
-	if err := s.AddEvents(ctx, []provisioning.Event{{Time: t0, Proto: "dhcp"}}); err != nil {
+	if err := s.AddEvents(ctx, es); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Events(ctx, provisioning.EventFilter{Limit: 1000})
-	for _, e := range got {
-		if e.MAC.IsZero() && e.ID <= maxID {
-			t.Errorf("new event got ID %d, not above the trimmed maximum %d", e.ID, maxID)
-		}
+	before, _ := s.Events(ctx, provisioning.EventFilter{})
+	if err := s.TrimEvents(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddEvents(ctx, es[:1]); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.Events(ctx, provisioning.EventFilter{})
+	if len(after) != 1 || after[0].ID <= before[0].ID {
+		t.Errorf("after trimming %d events (newest ID %d), the next got %v: want a new, higher ID",
+			len(before), before[0].ID, after)
 	}
 }

@@ -132,3 +132,5 @@ func count(t testing.TB, s *Store, table string) int {
 	}
 	return n
 }
+
+func netipPrefix(n int) netip.Prefix { return netip.PrefixFrom(ipN(n), 32) }

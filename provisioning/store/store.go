@@ -29,10 +29,13 @@ const readers = 4
 
 // DSN parameters. busy_timeout comes first so the others can wait for a
 // lock; _txlock=immediate takes the write lock at BEGIN, so a transaction
-// never fails halfway when it upgrades from reading to writing.
+// never fails halfway when it upgrades from reading to writing;
+// journal_size_limit truncates the WAL back to 64 MiB after a checkpoint
+// that followed a burst.
 const (
 	writerParams = "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(67108864)" +
+		"&_pragma=synchronous(FULL)&_txlock=immediate"
 	readerParams = "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
 )
 
