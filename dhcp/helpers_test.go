@@ -64,6 +64,7 @@ func newService(t testing.TB, dir string, boot provisioning.BootConfig, now func
 		st.Close()
 		t.Fatalf("provisioning.New: %v", err)
 	}
+	// The service is closed first (it flushes into the store), once.
 	t.Cleanup(func() { svc.Close(); st.Close() })
 	return svc
 }
@@ -125,7 +126,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // hw parses a test MAC constant.

@@ -113,11 +113,11 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if cm != nil {
 		ifIndex, dst = cm.IfIndex, cm.Dst
 	}
-	d := s.decide(req, s.resolve(req, ifIndex, addr4(dst)), s.now())
-	if !s.commit(req, d) {
-		return
+	if s.handled != nil {
+		defer s.handled(req)
 	}
-	if d.reply == nil {
+	d := s.decide(req, s.resolve(req, ifIndex, addr4(dst)), s.now())
+	if !s.commit(req, d) || d.reply == nil {
 		return
 	}
 	to := destination(req, peer)

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/insomniacslk/dhcp/dhcpv4"
+
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -35,6 +37,7 @@ type Server struct {
 	lastFull  map[*pool]time.Time
 	ifaces    ifaceCache
 	commitTTL time.Duration
+	handled   func(req *dhcpv4.DHCPv4) // test hook: a packet was dealt with
 }
 
 // reservationRefresh bounds how stale the database's reservations may be.
