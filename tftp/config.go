@@ -1,0 +1,69 @@
+package tftp
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config is the TFTP server's configuration. Zero values take the
+// defaults documented on each field.
+type Config struct {
+	// Addr is the listen address, e.g. ":69".
+	Addr string
+	// Timeout is how long a block waits for its ACK before it is sent
+	// again (default 2s; phones sit on the LAN).
+	Timeout time.Duration
+	// Retries is how many times a block is sent before the transfer is
+	// given up (default 5).
+	Retries int
+	// MaxBlockSize caps the negotiated blksize (RFC 2348). Zero lets the
+	// client's request stand, clamped to the interface MTU; otherwise it
+	// must lie in 513..65464.
+	MaxBlockSize int
+	// TransferTimeout bounds one whole transfer, from request to last
+	// block (default 60s).
+	TransferTimeout time.Duration
+	// SinglePort serves every transfer from the listening port instead of
+	// a fresh port per transfer, for firewalls that only open port 69.
+	SinglePort bool
+}
+
+// Defaults.
+const (
+	DefaultTimeout         = 2 * time.Second
+	DefaultRetries         = 5
+	DefaultTransferTimeout = 60 * time.Second
+)
+
+// Validate reports configuration mistakes, naming the field.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("tftp: Timeout %v is negative", c.Timeout))
+	}
+	if c.Retries < 0 {
+		errs = append(errs, fmt.Errorf("tftp: Retries %d is negative", c.Retries))
+	}
+	if c.TransferTimeout < 0 {
+		errs = append(errs, fmt.Errorf("tftp: TransferTimeout %v is negative", c.TransferTimeout))
+	}
+	// pin/tftp silently ignores out-of-range values; we refuse them.
+	if c.MaxBlockSize != 0 && (c.MaxBlockSize <= 512 || c.MaxBlockSize >= 65465) {
+		errs = append(errs, fmt.Errorf("tftp: MaxBlockSize %d is outside 513..65464 (0 means the interface MTU)", c.MaxBlockSize))
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) withDefaults() Config {
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.Retries == 0 {
+		c.Retries = DefaultRetries
+	}
+	if c.TransferTimeout == 0 {
+		c.TransferTimeout = DefaultTransferTimeout
+	}
+	return c
+}

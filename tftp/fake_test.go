@@ -1,0 +1,56 @@
+package tftp
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// fakeCore serves fixed files by the exact name sent and records requests.
+type fakeCore struct {
+	mu     sync.Mutex
+	files  map[string][]byte
+	banned map[netip.Addr]bool
+	reqs   []provisioning.Request
+	// waitDeadline makes Fetch return only once its context is done.
+	waitDeadline bool
+}
+
+func newFakeCore() *fakeCore {
+	return &fakeCore{files: map[string][]byte{}, banned: map[netip.Addr]bool{}}
+}
+
+func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioning.Response {
+	f.mu.Lock()
+	f.reqs = append(f.reqs, r)
+	body, ok := f.files[r.Path]
+	wait := f.waitDeadline
+	f.mu.Unlock()
+	if wait {
+		<-ctx.Done()
+	}
+	if !ok {
+		return provisioning.Response{}
+	}
+	return provisioning.Response{Found: true, Body: body, ContentType: "text/plain"}
+}
+
+func (f *fakeCore) Banned(ip netip.Addr) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.banned[ip]
+}
+
+func (f *fakeCore) requests() []provisioning.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]provisioning.Request(nil), f.reqs...)
+}
+
+func (f *fakeCore) set(fn func(f *fakeCore)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}

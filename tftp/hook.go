@@ -1,0 +1,38 @@
+package tftp
+
+import (
+	"errors"
+	"log/slog"
+
+	pintftp "github.com/pin/tftp/v3"
+)
+
+// hook logs every transfer's end. File names are redacted; no body or
+// secret is ever at hand here.
+type hook struct{ log *slog.Logger }
+
+func (h hook) OnSuccess(st pintftp.TransferStats) {
+	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", redactName(st.Filename),
+		"mode", st.Mode, "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
+		"datagrams", st.DatagramsSent, "duration", st.Duration)
+}
+
+func (h hook) OnFailure(st pintftp.TransferStats, err error) {
+	if st.RemoteAddr == nil {
+		// The listening loop reports packets it could not use (no
+		// transfer was started): scanners and junk, debug only.
+		h.log.Debug("bad packet", "err", err)
+		return
+	}
+	log := h.log.With("ip", st.RemoteAddr.String(), "file", redactName(st.Filename))
+	var r *refusal
+	switch {
+	case errors.As(err, &r) && (r == errTimedOut || r == errStopping):
+		log.Warn("transfer aborted", "reason", r.reason, "duration", st.Duration)
+	case errors.As(err, &r):
+		// The core has logged and audited the decision itself.
+		log.Debug("transfer refused", "reason", r.reason)
+	default:
+		log.Warn("transfer failed", "err", err, "duration", st.Duration)
+	}
+}

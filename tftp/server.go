@@ -1,0 +1,97 @@
+package tftp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	pintftp "github.com/pin/tftp/v3"
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// Server is the read-only TFTP server.
+type Server struct {
+	cfg  Config
+	core Core
+	log  *slog.Logger
+}
+
+// New validates cfg and applies defaults.
+func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
+	if core == nil {
+		return nil, errors.New("tftp: nil core")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "tftp")}, nil
+}
+
+// Listen binds the configured UDP address, with packet info (destination
+// address and interface) enabled from the first datagram on.
+func (s *Server) Listen() (net.PacketConn, error) {
+	conn, err := net.ListenPacket("udp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("tftp: listening on %s: %w", s.cfg.Addr, err)
+	}
+	enablePacketInfo(conn)
+	return conn, nil
+}
+
+// enablePacketInfo turns on IP_PKTINFO (IPV6_RECVPKTINFO) on conn.
+// pin/tftp does so itself in Serve, but a request already queued by then
+// arrives without it, and pin/tftp then caps that transfer's blksize at
+// 512. It is best effort: without it pin/tftp still serves, at 512.
+func enablePacketInfo(conn net.PacketConn) {
+	uc, ok := conn.(*net.UDPConn)
+	if !ok {
+		return
+	}
+	if a, ok := uc.LocalAddr().(*net.UDPAddr); ok && a.IP.To4() != nil {
+		_ = ipv4.NewPacketConn(uc).SetControlMessage(ipv4.FlagDst|ipv4.FlagInterface, true)
+		return
+	}
+	_ = ipv6.NewPacketConn(uc).SetControlMessage(ipv6.FlagDst|ipv6.FlagInterface, true)
+}
+
+// Serve answers read requests on conn until ctx is cancelled, then stops
+// through pin/tftp's Shutdown, which waits for running transfers; those
+// are aborted at their next block because their contexts derive from ctx.
+// It returns nil after a clean stop and closes conn.
+func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
+	srv := pintftp.NewServer(func(name string, rf io.ReaderFrom) error {
+		return s.read(ctx, name, rf)
+	}, refuseWrite)
+	srv.SetTimeout(s.cfg.Timeout)
+	srv.SetRetries(s.cfg.Retries)
+	if s.cfg.MaxBlockSize != 0 {
+		srv.SetBlockSize(s.cfg.MaxBlockSize)
+	}
+	srv.SetHook(hook{s.log})
+	if s.cfg.SinglePort {
+		srv.EnableSinglePort()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(conn) }()
+	select {
+	case err := <-errc: // only at start: pin/tftp loops until Shutdown
+		conn.Close()
+		if err == nil {
+			err = errors.New("stopped on its own")
+		}
+		return fmt.Errorf("tftp: serving on %s: %w", conn.LocalAddr(), err)
+	case <-ctx.Done():
+	}
+	// Never close conn underneath pin/tftp: its loop would spin (STYLE 3.7).
+	srv.Shutdown()
+	<-errc
+	conn.Close()
+	return nil
+}
