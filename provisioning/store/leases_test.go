@@ -111,3 +111,16 @@ func TestPutLeasesLargeBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestCorruptRowReported: a row this code could not have written is an
+// error naming it, not a panic or a silently wrong value.
+func TestCorruptRowReported(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.w.Exec(`INSERT INTO leases (ip, mac) VALUES ('10.0.0.1', 'zz')`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Leases(context.Background())
+	if want := `reading leases: lease 10.0.0.1: stored MAC "zz" is not 12 hex digits`; err == nil || err.Error() != want {
+		t.Errorf("Leases = %v, want %q", err, want)
+	}
+}

@@ -255,3 +255,42 @@ func TestReleasedMigrationsUnchanged(t *testing.T) {
 }
 
 var _ provisioning.Store = (*Store)(nil)
+
+// TestFailedMigrationChangesNothing: a migration runs in one transaction
+// with its schema_migrations row, so a failure halfway leaves no trace.
+func TestFailedMigrationChangesNothing(t *testing.T) {
+	s := openTest(t)
+	bad := migration{version: 2, name: "0002_bad.sql",
+		sql: "CREATE TABLE half (a TEXT); INSERT INTO no_such_table VALUES (1);"}
+	if err := apply(context.Background(), s.w, bad); err == nil {
+		t.Fatal("a failing migration reported success")
+	}
+	var tables int
+	if err := s.r.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	v, err := schemaVersion(context.Background(), s.r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 || v != 1 {
+		t.Errorf("after a failed migration: table created %d, schema version %d; want 0 and 1", tables, v)
+	}
+}
+
+func TestClosedStoreReportsErrors(t *testing.T) {
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Devices(ctx); err == nil {
+		t.Error("Devices on a closed store succeeded")
+	}
+	if err := s.PutLeases(ctx, []provisioning.Lease{{IP: ipN(1)}}); err == nil {
+		t.Error("PutLeases on a closed store succeeded")
+	}
+}
