@@ -234,10 +234,18 @@ func TestScanOfManyMACsBans(t *testing.T) {
 		path := fmt.Sprintf("0015651234%02x.cfg", i) // Yealink-style MAC files
 		r.s.Fetch(t.Context(), provisioning.Request{Proto: "tftp", Path: path, RemoteIP: ip})
 	}
-	if !r.s.Banned(ip) {
-		t.Skip("the vendor registry does not recognise MAC file names yet; scan detection is covered in provisioning/ban")
-	}
-	if b := r.s.Bans(); len(b) != 1 || b[0].Reason != "scan" {
+	if b := r.s.Bans(); !r.s.Banned(ip) || len(b) != 1 || b[0].Reason != "scan" {
 		t.Fatalf("Bans() = %+v", b)
+	}
+}
+
+func TestBannedCheckDoesNotAllocate(t *testing.T) {
+	r := newBanRig(t, provisioning.BanConfig{MaxRetry: 1})
+	r.guess("127.0.0.2", 1)
+	for _, ip := range []string{"127.0.0.2", "127.0.0.3", "2001:db8::1"} {
+		a := netip.MustParseAddr(ip)
+		if n := testing.AllocsPerRun(100, func() { r.s.Banned(a) }); n != 0 {
+			t.Fatalf("Banned(%s) allocates %v times per call", ip, n)
+		}
 	}
 }
