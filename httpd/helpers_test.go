@@ -67,6 +67,12 @@ func newServer(t *testing.T, cfg Config, core Core) *Server {
 // returns the exact bytes the server answered.
 func rawExchange(t *testing.T, addr, method, target string, extra ...string) []byte {
 	t.Helper()
+	return rawExchangeUA(t, addr, method, target, yealinkUA, extra...)
+}
+
+// rawExchangeUA is rawExchange with a chosen User-Agent.
+func rawExchangeUA(t *testing.T, addr, method, target, ua string, extra ...string) []byte {
+	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +81,7 @@ func rawExchange(t *testing.T, addr, method, target string, extra ...string) []b
 	if err := c.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	req := method + " " + target + " HTTP/1.1\r\nHost: prov\r\nUser-Agent: Yealink SIP-T46S 66.86.0.15 00:15:65:aa:bb:cc\r\n" +
+	req := method + " " + target + " HTTP/1.1\r\nHost: prov\r\nUser-Agent: " + ua + "\r\n" +
 		strings.Join(extra, "") + "Connection: close\r\n\r\n"
 	if _, err := io.WriteString(c, req); err != nil {
 		t.Fatal(err)
