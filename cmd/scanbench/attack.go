@@ -75,7 +75,11 @@ func (a *attack) run(ctx context.Context, n int) attackStats {
 			var mine attackStats
 			for i := int(next.Add(1) - 1); i < n && ctx.Err() == nil; i = int(next.Add(1) - 1) {
 				a.wait(ctx, i)
-				mine.add(a.one(ctx, client, rng, i))
+				r := a.one(ctx, client, rng, i)
+				if r.Errors > 0 && ctx.Err() != nil {
+					break // cut short by the end of the run, not an answer
+				}
+				mine.add(r)
 				if a.reached != nil && i == a.reachedAt {
 					close(a.reached)
 				}
