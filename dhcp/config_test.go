@@ -1,0 +1,85 @@
+package dhcp
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c *Config)
+		want   string // substring of the error; "" means valid
+	}{
+		{"valid", func(c *Config) {}, ""},
+		{"no subnet", func(c *Config) { c.Subnets = nil }, "dhcp.subnet: at least one subnet"},
+		{"range outside cidr", func(c *Config) { c.Subnets[0].RangeEnd = ip("10.0.1.5") }, "dhcp.subnet[0] (10.0.0.0/24): range: 10.0.0.100-10.0.1.5 is not inside 10.0.0.0/24"},
+		{"range reversed", func(c *Config) { c.Subnets[0].RangeStart = ip("10.0.0.200") }, "range: start 10.0.0.200 is after end 10.0.0.103"},
+		{"host bits", func(c *Config) { c.Subnets[0].CIDR = pfx("10.0.0.1/24") }, "did you mean 10.0.0.0/24"},
+		{"ipv6", func(c *Config) { c.Subnets[0].CIDR = pfx("2001:db8::/64") }, "cidr: want an IPv4 prefix"},
+		{"router outside", func(c *Config) { c.Subnets[1].Router = ipList("10.0.0.1") }, "dhcp.subnet[1] (10.1.0.0/24): router: 10.0.0.1 is not inside"},
+		{"overlap", func(c *Config) { c.Subnets[1].CIDR = pfx("10.0.0.0/16") }, "dhcp.subnet[1].cidr: 10.0.0.0/16 overlaps dhcp.subnet[0]"},
+		{"negative lease", func(c *Config) { c.LeaseTime = -time.Second }, "dhcp.lease_time: -1s is negative"},
+		{"reservation outside", func(c *Config) { c.Reservations[0].IP = ip("192.168.1.1") }, "dhcp.reservation[0].ip: 192.168.1.1 is not inside any dhcp.subnet"},
+		{"reservation on broadcast", func(c *Config) { c.Reservations[0].IP = ip("10.0.0.255") }, "dhcp.reservation[0].ip: 10.0.0.255 is not inside"},
+		{"duplicate reservation", func(c *Config) { c.Reservations = append(c.Reservations, c.Reservations[0]) },
+			"dhcp.reservation[1].mac: 02:00:00:00:00:aa is already reserved by dhcp.reservation[0]"},
+		{"reservation without MAC", func(c *Config) { c.Reservations[0].MAC = [6]byte{} }, "dhcp.reservation[0].mac: missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := testConfig()
+			tt.change(&c)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRange(t *testing.T) {
+	a, b, err := ParseRange("10.0.0.10-10.0.0.20")
+	if err != nil || a != ip("10.0.0.10") || b != ip("10.0.0.20") {
+		t.Fatalf("ParseRange = %s %s %v", a, b, err)
+	}
+	for _, bad := range []string{"", "10.0.0.1", "10.0.0.1-", "a-b", "10.0.0.1-::1", "10.0.0.1 - 10.0.0.2"} {
+		if _, _, err := ParseRange(bad); err == nil || !strings.Contains(err.Error(), "malformed range") {
+			t.Errorf("ParseRange(%q) = %v, want a malformed-range error", bad, err)
+		}
+	}
+}
+
+func TestDestination(t *testing.T) {
+	mk := func(mods ...dhcpv4.Modifier) *dhcpv4.DHCPv4 {
+		return packet(t, dhcpv4.MessageTypeRequest, macA, mods...)
+	}
+	zero := &net.UDPAddr{IP: net.IPv4zero, Port: 68}
+	tests := []struct {
+		name string
+		req  *dhcpv4.DHCPv4
+		peer net.Addr
+		want string
+	}{
+		{"relay gets it on port 67", mk(dhcpv4.WithGatewayIP(net.IPv4(10, 1, 0, 1)), dhcpv4.WithClientIP(net.IPv4(10, 1, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 1, 0, 1), Port: 67}, "10.1.0.1:67"},
+		{"renewing client from its address", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 0, 0, 9), Port: 68}, "10.0.0.9:68"},
+		{"client on an odd port gets it there", mk(), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, "127.0.0.1:40000"},
+		{"ciaddr from an unset source", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), zero, "10.0.0.9:68"},
+		{"broadcast flag", mk(dhcpv4.WithBroadcast(true)), zero, "255.255.255.255:68"},
+		{"no address, no flag: broadcast too", mk(), zero, "255.255.255.255:68"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := destination(tt.req, tt.peer).String(); got != tt.want {
+				t.Errorf("destination = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
