@@ -166,36 +166,36 @@ func loadSet(p *Profile, over map[string]source) (*vendorSet, error) {
 func (r *Registry) selfTest(p *Profile) error {
 	d := SampleData(p.Name)
 	for _, f := range p.samples {
-		var outs [][]byte
+		var tmpls []string
 		switch p.MatchFile(f).Kind {
 		case Primary:
-			red, err := r.Redirect(p, f, d)
-			if err != nil {
-				return err
-			}
-			full, err := r.Full(p, f, d)
-			if err != nil {
-				return err
-			}
-			outs = append(outs, red, full)
+			tmpls = []string{"redirect.tmpl", "full.tmpl"}
 		case Common:
-			c, err := r.Common(p, f)
-			if err != nil {
-				return err
-			}
-			outs = append(outs, c)
+			tmpls = []string{"common.tmpl"}
 		default:
 			return fmt.Errorf("vendor %s: sample file %s matches nothing", p.Name, f)
 		}
-		if p.ContentType == "application/xml" {
-			for _, out := range outs {
-				if err := wellFormed(out); err != nil {
-					return fmt.Errorf("vendor %s: %s renders broken XML: %w", p.Name, f, err)
-				}
+		for _, tm := range tmpls {
+			out, err := r.sample(p, tm, f, d)
+			if err != nil {
+				return err
+			}
+			if p.ContentType != "application/xml" {
+				continue
+			}
+			if err := wellFormed(out); err != nil {
+				return fmt.Errorf("vendor %s: %s renders broken XML for %s: %w", p.Name, r.sets[p.Name].names[tm], f, err)
 			}
 		}
 	}
 	return nil
+}
+
+func (r *Registry) sample(p *Profile, tmpl, file string, d Data) ([]byte, error) {
+	if tmpl == "common.tmpl" {
+		return r.Common(p, file)
+	}
+	return r.render(p, tmpl, file, d)
 }
 
 // wellFormed reports the first XML syntax error in b.
