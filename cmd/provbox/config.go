@@ -94,6 +94,7 @@ type tftpConfig struct {
 	Timeout    time.Duration `toml:"timeout"`
 	Retries    int           `toml:"retries"`
 	MaxBlksize int           `toml:"max_blksize"`
+	SinglePort bool          `toml:"single_port"`
 }
 
 type httpConfig struct {

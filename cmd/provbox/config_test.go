@@ -53,7 +53,7 @@ func TestLoadConfigValid(t *testing.T) {
 	if cfg.DHCP.LeaseTime != 12*time.Hour || !cfg.DHCP.Authoritative || cfg.Bans.MaxRetry != 15 {
 		t.Errorf("defaults not applied: %+v %+v", cfg.DHCP, cfg.Bans)
 	}
-	cc := cfg.coreConfig(8080)
+	cc := cfg.coreConfig(boundPorts{http: 8080})
 	if cc.BaseURL != "http://10.20.0.2:8080" || !cc.Checks.Lease || !cc.Checks.UserAgent {
 		t.Errorf("core config %+v", cc)
 	}
@@ -121,7 +121,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"check_lease without dhcp", strings.Replace(validBase, "enabled = true\ninterfaces", "enabled = false\ninterfaces", 1) + "[provisioning]\ncheck_lease = true\n", `cfg.toml:19: provisioning.check_lease: true needs dhcp.enabled = true`},
 		{"bad log level", validBase + "[log]\nlevel = \"verbose\"\n", `cfg.toml:19: log.level: "verbose": want one of debug, info, warn, error`},
 		{"missing templates dir", validBase + "[provisioning]\ntemplates_dir = \"nope\"\n", `cfg.toml:19: provisioning.templates_dir: "nope" is not a readable directory`},
-		{"bad tftp blksize", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_blksize = 100\n[http]"), `cfg.toml:14: tftp.max_blksize: must be 512-65464`},
+		{"bad tftp blksize", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_blksize = 100\n[http]"), `cfg.toml:14: tftp.max_blksize: must be 513-65464`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

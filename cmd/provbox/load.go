@@ -69,10 +69,21 @@ func vendorNames(reg *vendor.Registry) string {
 	return strings.Join(names, ", ")
 }
 
+// boundPorts are the ports the listeners actually bound (0: off); they
+// differ from the file's when it asks for port 0.
+type boundPorts struct{ http, tftp int }
+
+// configuredPorts are the ports as the file states them.
+func (c *fileConfig) configuredPorts() boundPorts {
+	p := boundPorts{http: c.HTTP.Listen.port()}
+	if c.TFTP.Enabled {
+		p.tftp = c.TFTP.Listen.port()
+	}
+	return p
+}
+
 // coreConfig is the part of the file the provisioning core acts on.
-// httpPort is the port the plain HTTP listener actually bound (0 if off),
-// used for the secret URLs when base_url is not set.
-func (c *fileConfig) coreConfig(httpPort int) provisioning.Config {
+func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 	p := c.Provisioning
 	checkLease := c.DHCP.Enabled
 	if p.CheckLease != nil {
@@ -83,9 +94,10 @@ func (c *fileConfig) coreConfig(httpPort int) provisioning.Config {
 		own = append(own, c.Server.Advertise)
 	}
 	return provisioning.Config{
-		BaseURL:      c.baseURL(httpPort),
+		BaseURL:      c.baseURL(ports.http),
 		UnlockWindow: p.UnlockWindow,
 		FlatMode:     p.DisableAutoProvisionSecurity,
+		Boot:         c.bootConfig(ports),
 		Checks:       provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
 			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, Ignore: c.Bans.Ignore, Own: own},
@@ -108,4 +120,24 @@ func (c *fileConfig) baseURL(httpPort int) string {
 		return "http://" + host
 	}
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(httpPort))
+}
+
+// bootConfig is where DHCP points phones, and the [[dhcp.class]] rules.
+func (c *fileConfig) bootConfig(ports boundPorts) provisioning.BootConfig {
+	b := provisioning.BootConfig{Proto: c.DHCP.Bootstrap, HTTPPort: ports.http, TFTPPort: ports.tftp}
+	if c.Server.Advertise.IsValid() {
+		b.Host = c.Server.Advertise.String()
+	}
+	for _, cl := range c.DHCP.Classes {
+		rule := vendor.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
+		for _, o := range cl.OUI {
+			rule.OUIs = append(rule.OUIs, [3]byte(o))
+		}
+		for _, o := range cl.Options {
+			rule.Options = append(rule.Options, vendor.BootOption{Code: uint8(o.Code), Form: vendor.OptionForm(o.Form),
+				SubCode: uint8(o.SubCode), Value: o.Value, Force: o.Force})
+		}
+		b.Classes = append(b.Classes, provisioning.BootClass{Vendor: cl.Vendor, Rule: rule})
+	}
+	return b
 }

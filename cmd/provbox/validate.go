@@ -107,8 +107,8 @@ func (k *checker) tftp() {
 	if t.Retries < 1 {
 		k.failf("tftp.retries", "must be at least 1, got %d", t.Retries)
 	}
-	if t.MaxBlksize < 512 || t.MaxBlksize > 65464 {
-		k.failf("tftp.max_blksize", "must be 512-65464 (RFC 2348), got %d", t.MaxBlksize)
+	if t.MaxBlksize != 0 && (t.MaxBlksize < 513 || t.MaxBlksize > 65464) {
+		k.failf("tftp.max_blksize", "must be 513-65464 (RFC 2348), or 0 to let clients ask up to the interface MTU; got %d", t.MaxBlksize)
 	}
 }
 

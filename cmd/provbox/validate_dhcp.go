@@ -220,7 +220,7 @@ func (k *checker) classOption(key string, o optionConfig) {
 		k.failf(key+".sub_code", "only means something with form = \"vendor-sub\"")
 	case o.Form == "bootfile" && o.Value == "":
 		k.failf(key+".value", "required with form = \"bootfile\": the file name")
-	case o.Form != "bootfile" && o.Value != "":
-		k.failf(key+".value", "only means something with form = \"bootfile\"; the other forms are built from server.advertise")
+	case o.Form != "bootfile" && o.Form != "url" && o.Value != "":
+		k.failf(key+".value", "only means something with form = \"bootfile\" (the file) or \"url\" (a path after the bootstrap URL)")
 	}
 }

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/provbox/provbox/httpd"
+	"github.com/provbox/provbox/httpd/admin"
+	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/store"
+	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/tftp"
+)
+
+// daemon is a running provbox: the core, its servers and every socket
+// they serve, all bound by openDaemon before anything is served.
+type daemon struct {
+	cfg *fileConfig
+	log *slog.Logger
+
+	st    *store.Store
+	svc   *provisioning.Service
+	admin *admin.Handler
+	http  *httpd.Server
+	tftp  *tftp.Server
+
+	adminLn         net.Listener
+	httpLn, httpsLn net.Listener   // nil when off
+	tftpConn        net.PacketConn // nil when off
+	dhcp            dhcpRunner     // nil when off
+}
+
+// openDaemon builds the core and binds every socket. On error everything
+// opened so far is closed again.
+func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log *slog.Logger) (d *daemon, err error) {
+	d = &daemon{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	// The admin socket first: it refuses to start a second daemon before
+	// that one touches the database.
+	if d.adminLn, err = listenAdmin(cfg.resolve(cfg.Admin.Socket)); err != nil {
+		return d, err
+	}
+	if d.st, err = store.Open(ctx, cfg.stateDirPath()); err != nil {
+		return d, err
+	}
+	if d.svc, err = provisioning.New(ctx, cfg.coreConfig(cfg.configuredPorts()), d.st, reg, log); err != nil {
+		return d, fmt.Errorf("starting the provisioning core: %w", err)
+	}
+	d.admin = admin.New(d.svc, versionString(), log)
+	if err := d.bindServers(); err != nil {
+		return d, err
+	}
+	// With port 0 in the file, secret URLs and DHCP options need the
+	// ports the kernel chose.
+	if ports := d.boundPorts(); ports != cfg.configuredPorts() {
+		d.svc.Reload(cfg.coreConfig(ports), reg)
+	}
+	return d, nil
+}
+
+func (d *daemon) bindServers() error {
+	var err error
+	h := d.cfg.HTTP
+	if h.Listen != "" || h.TLSListen != "" {
+		if d.http, err = httpd.New(httpdSettings(d.cfg), d.svc, d.log); err != nil {
+			return fmt.Errorf("http: %w", err)
+		}
+		if d.httpLn, d.httpsLn, err = d.http.Listen(); err != nil {
+			return err
+		}
+	}
+	if d.cfg.TFTP.Enabled {
+		if d.tftp, err = tftp.New(tftpSettings(d.cfg), d.svc, d.log); err != nil {
+			return fmt.Errorf("tftp: %w", err)
+		}
+		if d.tftpConn, err = d.tftp.Listen(); err != nil {
+			return err
+		}
+	}
+	if d.cfg.DHCP.Enabled {
+		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func httpdSettings(c *fileConfig) httpd.Config {
+	h := c.HTTP
+	return httpd.Config{Addr: string(h.Listen), TLSAddr: string(h.TLSListen), CertFile: c.resolve(h.TLSCert),
+		KeyFile: c.resolve(h.TLSKey), ReadTimeout: h.ReadTimeout, WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
+}
+
+func tftpSettings(c *fileConfig) tftp.Config {
+	t := c.TFTP
+	return tftp.Config{Addr: string(t.Listen), Timeout: t.Timeout, Retries: t.Retries, MaxBlockSize: t.MaxBlksize,
+		SinglePort: t.SinglePort}
+}
+
+func (d *daemon) boundPorts() boundPorts {
+	var p boundPorts
+	if d.httpLn != nil {
+		p.http = d.httpLn.Addr().(*net.TCPAddr).Port
+	}
+	if d.tftpConn != nil {
+		p.tftp = d.tftpConn.LocalAddr().(*net.UDPAddr).Port
+	}
+	return p
+}
+
+// serve runs every server until ctx ends or one fails, then stops them
+// all (each drains what is in flight) and closes the core and database.
+func (d *daemon) serve(ctx context.Context, ready func()) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 8)
+	n := 0
+	start := func(name string, serve func(context.Context) error) {
+		n++
+		go func() {
+			err := serve(ctx)
+			if err == nil && ctx.Err() == nil {
+				err = errors.New("stopped unexpectedly")
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+			errc <- err
+		}()
+	}
+	// The servers own the sockets from here on.
+	adminLn, httpLn, httpsLn, tftpConn, dhcp := d.adminLn, d.httpLn, d.httpsLn, d.tftpConn, d.dhcp
+	d.adminLn, d.httpLn, d.httpsLn, d.tftpConn, d.dhcp = nil, nil, nil, nil, nil
+	start("admin", func(ctx context.Context) error { return serveAdmin(ctx, adminLn, d.admin, d.log) })
+	if httpLn != nil {
+		start("http", func(ctx context.Context) error { return d.http.Serve(ctx, httpLn) })
+	}
+	if httpsLn != nil {
+		start("https", func(ctx context.Context) error { return d.http.ServeTLS(ctx, httpsLn) })
+	}
+	if tftpConn != nil {
+		start("tftp", func(ctx context.Context) error { return d.tftp.Serve(ctx, tftpConn) })
+	}
+	if dhcp != nil {
+		start("dhcp", dhcp.serve)
+	}
+	ready()
+	var errs []error
+	for range n {
+		if err := <-errc; err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// close releases what serve did not take over, then the core and the
+// database (after the servers stopped, so no request is cut short).
+func (d *daemon) close() {
+	for _, c := range []interface{ Close() error }{d.adminLn, d.httpLn, d.httpsLn, d.tftpConn} {
+		if c != nil {
+			c.Close()
+		}
+	}
+	if d.dhcp != nil {
+		d.dhcp.close()
+	}
+	if d.svc != nil {
+		d.svc.Close()
+	}
+	if d.st != nil {
+		if err := d.st.Close(); err != nil {
+			d.log.Error("closing the state database", "err", err)
+		}
+	}
+}

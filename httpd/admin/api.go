@@ -1,0 +1,126 @@
+package admin
+
+import (
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// Status is a summary of the daemon, for `provbox status` and systemd's
+// STATUS= line.
+type Status struct {
+	Version  string `json:"version"`
+	Accounts int    `json:"accounts"`
+	Devices  int    `json:"devices"`
+	Leases   int    `json:"leases"`
+	Bans     int    `json:"bans"`
+}
+
+// AccountInput creates an account.
+type AccountInput struct {
+	Name         string `json:"name"`
+	SIPServer    string `json:"sip_server,omitempty"`
+	SIPPort      int    `json:"sip_port,omitempty"`
+	SIPTransport string `json:"sip_transport,omitempty"`
+	NTPServer    string `json:"ntp_server,omitempty"`
+	TimeZone     string `json:"timezone,omitempty"`
+	Language     string `json:"language,omitempty"`
+}
+
+// Account is an account as the API shows it: its settings and how many
+// devices it has. Its hash is never shown on its own; it is part of each
+// device's secret URL.
+type Account struct {
+	provisioning.Account
+	Devices int `json:"devices"`
+}
+
+// LineInput is one SIP line of a new device. Unlike the core's Line it
+// carries the password in JSON.
+type LineInput struct {
+	Extension   string `json:"extension"`
+	AuthUser    string `json:"auth_user,omitempty"`
+	Password    string `json:"password"`
+	DisplayName string `json:"display_name,omitempty"`
+	Label       string `json:"label,omitempty"`
+}
+
+// DeviceInput creates a device. MAC is text so a malformed one is
+// reported by the server in its own words.
+type DeviceInput struct {
+	MAC     string      `json:"mac"`
+	Account string      `json:"account"`
+	Vendor  string      `json:"vendor"`
+	Model   string      `json:"model,omitempty"`
+	IP      string      `json:"ip,omitempty"` // DHCP reservation, optional
+	Lines   []LineInput `json:"lines,omitempty"`
+}
+
+// LineInfo is a SIP line as the API shows it: never with its password.
+type LineInfo struct {
+	Extension   string `json:"extension"`
+	AuthUser    string `json:"auth_user"`
+	DisplayName string `json:"display_name"`
+	Label       string `json:"label"`
+}
+
+// DeviceInfo is a device as the API shows it. Every field is always
+// present; the times that do not apply are null.
+type DeviceInfo struct {
+	MAC       string     `json:"mac"`
+	Account   string     `json:"account"`
+	Vendor    string     `json:"vendor"`
+	Model     string     `json:"model"`
+	IP        string     `json:"ip"`
+	Lines     []LineInfo `json:"lines"`
+	SecretURL string     `json:"secret_url"` // the full HTTP(S) URL phones are redirected to
+	TFTPPath  string     `json:"tftp_path"`  // the same secret as a TFTP path
+	State     string     `json:"state"`      // "open" or "locked"
+	OpenUntil *time.Time `json:"open_until"` // end of the provisioning window; null when locked
+	LockedAt  *time.Time `json:"locked_at"`
+	Created   time.Time  `json:"created"`
+	LastSeen  *time.Time `json:"last_seen"`
+}
+
+// UnlockInput opens provisioning for For (a Go duration like "2h"); empty
+// means the configured unlock_window.
+type UnlockInput struct {
+	For string `json:"for,omitempty"`
+}
+
+// BanInput bans an address by hand for For (empty: the configured
+// ban_time).
+type BanInput struct {
+	IP     string `json:"ip"`
+	For    string `json:"for,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// errorBody is every error response.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// deviceInfo converts the core's view of a device.
+func deviceInfo(v provisioning.DeviceView) DeviceInfo {
+	info := DeviceInfo{
+		MAC: v.MAC.String(), Account: v.Account, Vendor: v.Vendor, Model: v.Model,
+		Lines: make([]LineInfo, 0, len(v.Lines)), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath, State: v.State,
+		OpenUntil: timePtr(v.OpenUntil), LockedAt: timePtr(v.LockedAt), Created: v.Created, LastSeen: timePtr(v.LastSeen),
+	}
+	if v.IP.IsValid() {
+		info.IP = v.IP.String()
+	}
+	for _, l := range v.Lines {
+		info.Lines = append(info.Lines, LineInfo{Extension: l.Extension, AuthUser: l.AuthUser,
+			DisplayName: l.DisplayName, Label: l.Label})
+	}
+	return info
+}

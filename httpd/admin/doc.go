@@ -1,0 +1,31 @@
+// Package admin is provbox's admin API: JSON over HTTP on the daemon's
+// unix socket (mode 0660, so members of the daemon's group may use it),
+// and the Client the provbox CLI uses to call it. The daemon is the only
+// writer of the state database; every change an admin makes goes through
+// here to the provisioning core.
+//
+// Routes (all JSON; errors are {"error": "..."} with 400 for bad input,
+// 404 for something unknown, 409 for a duplicate):
+//
+//	GET    /v1/status                  Status
+//	GET    /v1/accounts                []Account
+//	POST   /v1/accounts                AccountInput -> Account
+//	GET    /v1/accounts/{name}         Account
+//	POST   /v1/accounts/{name}/rekey   Account
+//	GET    /v1/devices                 []DeviceInfo
+//	POST   /v1/devices                 DeviceInput -> DeviceInfo
+//	POST   /v1/devices/import          []DeviceInput -> []DeviceInfo (all or none)
+//	GET    /v1/devices/{mac}           DeviceInfo
+//	DELETE /v1/devices/{mac}
+//	POST   /v1/devices/{mac}/lock      DeviceInfo
+//	POST   /v1/devices/{mac}/unlock    UnlockInput -> DeviceInfo
+//	POST   /v1/devices/{mac}/rekey     DeviceInfo
+//	GET    /v1/leases                  []provisioning.Lease
+//	GET    /v1/events?mac=&since=&limit=  []provisioning.Event (newest first)
+//	GET    /v1/bans                    []provisioning.Ban
+//	POST   /v1/bans                    BanInput -> provisioning.Ban
+//	DELETE /v1/bans/{ip}
+//
+// The API is consumed only by the CLI of the same build; it is versioned
+// in the path so a future web UI or a second client can rely on it.
+package admin
