@@ -79,7 +79,8 @@ func checkProvisionURL(s string) error {
 		return bad("scheme must be http, https or tftp")
 	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "":
 		return bad("want scheme://host[:port]/path/ with no user, query or fragment")
-	case !strings.HasSuffix(u.Path, "/") || len(u.Path) < 2:
+	// "/" is the flat-folder mode's URL (disable_auto_provision_security).
+	case !strings.HasSuffix(u.Path, "/"):
 		return bad("must be a directory ending in /")
 	}
 	return nil
