@@ -2,7 +2,9 @@ package provisioning
 
 import (
 	"context"
+	"log/slog"
 	"net/netip"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -47,6 +49,9 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 		mutate(&cfg)
 	}
 	s := newTestService(t, newMemStore(), cfg)
+	if testing.Verbose() {
+		s.log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	ctx := t.Context()
 	if _, err := s.AddAccount(ctx, Account{Name: "office", SIPServer: "pbx.example.org", TimeZone: "Europe/Berlin"}); err != nil {
 		t.Fatal(err)
