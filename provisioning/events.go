@@ -50,10 +50,19 @@ func newEventWriter(st Store, log *slog.Logger, keep int) *eventWriter {
 func (w *eventWriter) add(e Event) {
 	select {
 	case w.q <- e:
+		return
 	default:
-		if !e.MAC.IsZero() {
-			w.log.Warn("audit queue full, event dropped", "mac", e.MAC.String(), "reason", e.Reason)
-		}
+	}
+	if e.MAC.IsZero() && e.Proto != "ban" {
+		return // a flood of unknown-MAC lines: dropping them is the bound
+	}
+	// Lines about known devices and bans are worth a short wait.
+	t := time.NewTimer(100 * time.Millisecond)
+	defer t.Stop()
+	select {
+	case w.q <- e:
+	case <-t.C:
+		w.log.Warn("audit queue full, event dropped", "mac", e.MAC.String(), "ip", e.IP.String(), "reason", e.Reason)
 	}
 }
 
