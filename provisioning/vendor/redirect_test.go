@@ -128,9 +128,11 @@ func TestRedirectsReadBack(t *testing.T) {
 		if readers[p.Name] == nil {
 			t.Fatalf("no reader for %s", p.Name)
 		}
-		for _, base := range []string{"https://prov.example.org/", "http://192.0.2.10:8080/prov/", "tftp://192.0.2.10/"} {
+		const hashes = "k3Jq0vZ8-pTs2YbWnRc4LmXe/Qw7_Ha9dZr1UfYp5NcT0sBgK/"
+		for _, u := range []string{"https://prov.example.org/" + hashes, "http://192.0.2.10:8080/prov/" + hashes,
+			"tftp://192.0.2.10/" + hashes, "http://192.0.2.10/" /* flat-folder mode */} {
 			d := SampleData(p.Name)
-			d.ProvisionURL = base + "k3Jq0vZ8-pTs2YbWnRc4LmXe/Qw7_Ha9dZr1UfYp5NcT0sBgK/"
+			d.ProvisionURL = u
 			for _, f := range primaries(p) {
 				body, err := r.Redirect(p, f, d)
 				if err != nil {
