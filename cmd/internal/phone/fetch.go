@@ -29,6 +29,10 @@ type Fetch struct {
 	Body []byte `json:"body,omitempty"`
 }
 
+// Answered reports whether the server answered at all (any HTTP status or
+// TFTP error packet), as opposed to a timeout or a refused connection.
+func (f Fetch) Answered() bool { return !strings.HasPrefix(f.Status, "error: ") }
+
 // Client fetches files over TFTP or HTTP the way one host does.
 type Client struct {
 	UA         string // HTTP User-Agent; "" sends none
@@ -64,7 +68,10 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, bool) {
 	default:
 		err = fmt.Errorf("unsupported scheme %q", u.Scheme)
 	}
-	if err != nil {
+	switch {
+	case err != nil && strings.Contains(err.Error(), "code: "):
+		f.Status = "tftp: " + err.Error() // the server answered with an ERROR packet
+	case err != nil:
 		f.Status = "error: " + err.Error()
 	}
 	f.OK = err == nil && (f.Status == "ok" || f.Status == "200")

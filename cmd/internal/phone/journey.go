@@ -111,7 +111,7 @@ func (ph *Phone) firstBoot(ctx context.Context, j *Journey) (Settings, error) {
 	}
 	c := ph.client()
 	boot, err := p.walk(ctx, c, ph.MAC, j.Location.Target)
-	j.Bootstrap = c.Log
+	j.Bootstrap, j.Secret = split(c.Log, urlDir(j.Location.Target))
 	if err != nil {
 		return Settings{}, fmt.Errorf("bootstrap: %w", err)
 	}
@@ -121,7 +121,7 @@ func (ph *Phone) firstBoot(ctx context.Context, j *Journey) (Settings, error) {
 	}
 	c = ph.client()
 	full, err := p.walk(ctx, c, ph.MAC, r.Target)
-	j.Secret = c.Log
+	j.Secret = append(j.Secret, c.Log...)
 	if err != nil {
 		return Settings{}, fmt.Errorf("secret URL: %w", err)
 	}
@@ -197,6 +197,19 @@ func (ph *Phone) reboot(ctx context.Context, j *Journey, flash Settings) error {
 		return fmt.Errorf("reboot: the secret URL no longer serves the same SIP lines")
 	}
 	return nil
+}
+
+// split separates the requests made under dir from those a config sent
+// the phone to elsewhere.
+func split(log []Fetch, dir string) (in, out []Fetch) {
+	for _, f := range log {
+		if strings.HasPrefix(f.URL, dir) {
+			in = append(in, f)
+		} else {
+			out = append(out, f)
+		}
+	}
+	return in, out
 }
 
 func urlDir(t Target) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 )
 
 // maxFollow bounds the files one pass follows (includes, CONFIG_FILES,
@@ -19,14 +20,18 @@ type pass struct {
 	// RedirectFrom is the first file whose own content set a provisioning
 	// server ("" if none did).
 	RedirectFrom string
-	// LinesFrom lists the files whose own content carried SIP lines.
+	// LinesFrom lists the files under the walked location whose own
+	// content carried SIP lines (files a config sends the phone to
+	// elsewhere, e.g. a Yealink boot file including the secret URL's
+	// .cfg, are not the location's answer).
 	LinesFrom []string
+	home      string
 }
 
 // walk asks t for the phone's files in its order (or t.File alone), reads
 // each with the vendor's dialect and follows the files they name.
 func (p *Profile) walk(ctx context.Context, c *Client, mac net.HardwareAddr, t Target) (pass, error) {
-	ps := pass{Settings: newSettings()}
+	ps := pass{Settings: newSettings(), home: urlDir(t)}
 	if t.File != "" {
 		return ps, p.read(ctx, c, mac, t.File, &ps, new(int))
 	}
@@ -70,7 +75,7 @@ func (p *Profile) read(ctx context.Context, c *Client, mac net.HardwareAddr, u s
 	if _, has, _ := p.dialect.redirect(s, mac); has && ps.RedirectFrom == "" {
 		ps.RedirectFrom = u
 	}
-	if len(p.dialect.lines(s)) > 0 {
+	if len(p.dialect.lines(s)) > 0 && strings.HasPrefix(u, ps.home) {
 		ps.LinesFrom = append(ps.LinesFrom, u)
 	}
 	follow := s.Follow

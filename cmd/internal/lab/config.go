@@ -1,0 +1,114 @@
+package lab
+
+import (
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Sabotage names one safeguard the lab turns off on purpose, to prove the
+// lab notices: with any of them the run must fail, naming the attacker
+// that got through.
+type Sabotage string
+
+const (
+	// NoSabotage: every safeguard on, as shipped.
+	NoSabotage Sabotage = ""
+	// NoLeaseCheck sets check_lease = false: a host with another IP may
+	// fetch a device's files.
+	NoLeaseCheck Sabotage = "check_lease"
+	// NoUACheck sets check_user_agent = false.
+	NoUACheck Sabotage = "check_user_agent"
+	// NoUAMACCheck sets check_ua_mac = false.
+	NoUAMACCheck Sabotage = "check_ua_mac"
+	// NoLock re-opens every provisioned phone (an admin unlock, as if the
+	// lock did not hold) before the after-lock attacker runs.
+	NoLock Sabotage = "lock"
+)
+
+// Sabotages lists every safeguard the lab can break.
+var Sabotages = []Sabotage{NoLeaseCheck, NoUACheck, NoUAMACCheck, NoLock}
+
+// ParseSabotage accepts a Sabotage name ("" or "none" for none).
+func ParseSabotage(s string) (Sabotage, error) {
+	if s == "" || s == "none" {
+		return NoSabotage, nil
+	}
+	for _, x := range Sabotages {
+		if string(x) == s {
+			return x, nil
+		}
+	}
+	names := make([]string, len(Sabotages))
+	for i, x := range Sabotages {
+		names[i] = string(x)
+	}
+	return "", fmt.Errorf("unknown safeguard %q to break (have %s)", s, strings.Join(names, ", "))
+}
+
+// subnet is the lab's LAN: 10.X.Y.0/24, the server at .1.
+type subnet struct{ a, b byte }
+
+func randomSubnet() (subnet, error) {
+	r := make([]byte, 2)
+	if _, err := rand.Read(r); err != nil {
+		return subnet{}, err
+	}
+	return subnet{100 + r[0]%150, r[1]}, nil
+}
+
+func (s subnet) ip(host int) string { return fmt.Sprintf("10.%d.%d.%d", s.a, s.b, host) }
+func (s subnet) cidr() string       { return s.ip(0) + "/24" }
+
+// writeConfig writes the daemon's TOML into dir and returns its path.
+func writeConfig(dir string, sn subnet, bootstrap string, sab Sabotage) (string, error) {
+	check := func(s Sabotage) bool { return sab != s }
+	toml := fmt.Sprintf(`# provbox lab config, generated for one run
+state_dir = %q
+
+[server]
+advertise = %q
+
+[dhcp]
+enabled = true
+interfaces = ["eth0"]
+bootstrap = %q
+lease_time = "1h"
+
+[[dhcp.subnet]]
+cidr = %q
+range = "%s-%s"
+router = %q
+dns = [%q]
+
+[tftp]
+enabled = true
+listen = ":69"
+
+[http]
+listen = ":80"
+
+[provisioning]
+unlock_window = "1h"
+check_user_agent = %t
+check_ua_mac = %t
+check_lease = %t
+
+[bans]
+max_retry = 5
+find_time = "10m"
+ban_time = "1h"
+ignore = ["127.0.0.0/8"]
+
+[admin]
+socket = %q
+
+[log]
+level = "debug"
+`, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
+		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), filepath.Join(dir, "admin.sock"))
+	path := filepath.Join(dir, "provbox.toml")
+	return path, os.WriteFile(path, []byte(toml), 0o600)
+}
