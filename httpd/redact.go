@@ -3,6 +3,7 @@ package httpd
 import (
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -30,7 +31,7 @@ func redactPath(p string) string {
 	}
 	out := strings.Join(segs, "/")
 	if len(out) > maxLoggedPath {
-		out = firstRunes(out, maxLoggedPath) + "…"
+		out = truncate(out, maxLoggedPath) + "…"
 	}
 	return out
 }
@@ -55,6 +56,17 @@ func hasHashRun(s string) bool {
 
 func isHashChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func firstRunes(s string, n int) string {

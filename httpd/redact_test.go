@@ -59,3 +59,20 @@ func TestLogsHoldNoHashes(t *testing.T) {
 		t.Errorf("full hash in the log:\n%s", log)
 	}
 }
+
+// FuzzRedactPath: whatever the path, the logged form holds no hash-shaped
+// run and stays bounded.
+func FuzzRedactPath(f *testing.F) {
+	f.Add("/" + acct + "/" + dev + "/001565aabbcc.cfg")
+	f.Add("/%71" + acct[1:] + "%2F" + dev)
+	f.Add("/%zz/" + acct)
+	f.Fuzz(func(t *testing.T, p string) {
+		got := redactPath(p)
+		if hasHashRun(got) {
+			t.Fatalf("redactPath(%q) = %q keeps a hash-shaped run", p, got)
+		}
+		if len(got) > maxLoggedPath+len("…") {
+			t.Fatalf("redactPath(%q) is %d bytes", p, len(got))
+		}
+	})
+}

@@ -62,3 +62,19 @@ func TestLogsHoldNoHashes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRedactName: whatever the name, the logged form holds no hash-shaped
+// run and stays bounded.
+func FuzzRedactName(f *testing.F) {
+	f.Add(acct + "/" + dev + "/001565aabbcc.cfg")
+	f.Add("/" + acct + dev)
+	f.Fuzz(func(t *testing.T, name string) {
+		got := redactName(name)
+		if hasHashRun(got) {
+			t.Fatalf("redactName(%q) = %q keeps a hash-shaped run", name, got)
+		}
+		if len(got) > maxLoggedName+len("…") {
+			t.Fatalf("redactName(%q) is %d bytes", name, len(got))
+		}
+	})
+}

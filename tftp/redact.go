@@ -2,6 +2,7 @@ package tftp
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -25,7 +26,7 @@ func redactName(name string) string {
 	}
 	out := strings.Join(segs, "/")
 	if len(out) > maxLoggedName {
-		out = firstRunes(out, maxLoggedName) + "…"
+		out = truncate(out, maxLoggedName) + "…"
 	}
 	return out
 }
@@ -45,6 +46,17 @@ func hasHashRun(s string) bool {
 		}
 	}
 	return false
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func firstRunes(s string, n int) string {
