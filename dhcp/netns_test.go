@@ -1,0 +1,271 @@
+package dhcp
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/store"
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// requireRoot skips tests that create namespaces when they cannot.
+func requireRoot(t *testing.T, tools ...string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: creates network namespaces and veth pairs")
+	}
+	for _, tool := range append([]string{"ip"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s (Debian: iproute2, busybox, isc-dhcp-client, kea-admin)", tool)
+		}
+	}
+}
+
+var nsSeq atomic.Int32
+
+// uniq returns a short unique name stem (veth names are at most 15 bytes).
+func uniq() string { return fmt.Sprintf("pb%d%d", os.Getpid()%100000, nsSeq.Add(1)) }
+
+// sh runs ip and friends, failing the test on error.
+func sh(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// addNS creates a namespace with lo up; t.Cleanup deletes it (and so its
+// veth ends).
+func addNS(t testing.TB, name string) string {
+	t.Helper()
+	sh(t, "ip", "netns", "add", name)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
+	sh(t, "ip", "-n", name, "link", "set", "lo", "up")
+	return name
+}
+
+// link joins two namespaces with a veth pair, addressing each end that
+// has an address ("" for none), and brings both up.
+func link(t testing.TB, nsA, ifA, addrA, nsB, ifB, addrB string) {
+	t.Helper()
+	sh(t, "ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB)
+	for _, e := range [][3]string{{nsA, ifA, addrA}, {nsB, ifB, addrB}} {
+		if e[2] != "" {
+			sh(t, "ip", "-n", e[0], "addr", "add", e[2], "dev", e[1])
+		}
+		sh(t, "ip", "-n", e[0], "link", "set", e[1], "up")
+	}
+}
+
+// inNS runs fn on a thread switched into namespace ns; sockets fn opens
+// stay there. If switching back fails the thread stays locked, so the
+// runtime discards it rather than reuse it in the wrong namespace.
+func inNS(ns string, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer orig.Close()
+		target, err := os.Open("/run/netns/" + ns)
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer target.Close()
+		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("entering %s: %w", ns, err)
+			return
+		}
+		ferr := fn()
+		if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
+			errc <- fmt.Errorf("leaving %s: %w", ns, err)
+			return
+		}
+		runtime.UnlockOSThread()
+		errc <- ferr
+	}()
+	return <-errc
+}
+
+// helperConfig is what the server helper process serves.
+type helperConfig struct {
+	Dir  string
+	DHCP Config
+	Boot provisioning.BootConfig
+}
+
+const helperEnv = "PROVBOX_DHCP_HELPER"
+
+// TestHelperServer is not a test: re-executed under `ip netns exec`, it runs
+// a real server (SQLite store, core, dhcp) on the configured interfaces
+// until SIGTERM, printing READY once bound.
+func TestHelperServer(t *testing.T) {
+	raw := os.Getenv(helperEnv)
+	if raw == "" {
+		t.Skip("helper process for the namespace tests")
+	}
+	var hc helperConfig
+	if err := json.Unmarshal([]byte(raw), &hc); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	st, err := store.Open(ctx, hc.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reg, _ := vendor.New("")
+	svc, err := provisioning.New(ctx, provisioning.Config{Boot: hc.Boot}, st, reg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	s, err := New(hc.DHCP, svc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.PacketConn
+	for _, name := range hc.DHCP.Interfaces {
+		c, err := Bind(name, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	fmt.Println("READY")
+	if err := s.Serve(ctx, conns...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// helper is a running server process.
+type helper struct {
+	cmd  *exec.Cmd
+	logs *syncBuffer
+	done chan struct{}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+
+// startHelper runs the server helper in namespace ns and waits for READY.
+func startHelper(t testing.TB, ns string, hc helperConfig) *helper {
+	t.Helper()
+	raw, err := json.Marshal(hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("ip", "netns", "exec", ns, exe, "-test.run=^TestHelperServer$", "-test.count=1")
+	cmd.Env = append(os.Environ(), helperEnv+"="+string(raw))
+	h := &helper{cmd: cmd, logs: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stderr = h.logs
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		ok := false
+		for sc.Scan() {
+			h.logs.Write(append(sc.Bytes(), '\n'))
+			if !ok && sc.Text() == "READY" {
+				ok = true
+				ready <- true
+			}
+		}
+		if !ok {
+			ready <- false
+		}
+		cmd.Wait()
+		close(h.done)
+	}()
+	t.Cleanup(func() { h.kill(syscall.SIGKILL) })
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatalf("server helper exited before READY:\n%s", h.logs)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("server helper not ready:\n%s", h.logs)
+	}
+	return h
+}
+
+// kill signals the helper and waits for it to exit.
+func (h *helper) kill(sig syscall.Signal) {
+	select {
+	case <-h.done:
+		return
+	default:
+	}
+	h.cmd.Process.Signal(sig)
+	select {
+	case <-h.done:
+	case <-time.After(20 * time.Second):
+		h.cmd.Process.Kill()
+		<-h.done
+	}
+}
+
+// storedLeases reads the leases in the database at dir (helper stopped).
+func storedLeases(t testing.TB, dir string) map[string]provisioning.Lease {
+	t.Helper()
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ls, err := st.Leases(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]provisioning.Lease{}
+	for _, l := range ls {
+		out[l.IP.String()] = l
+	}
+	return out
+}
