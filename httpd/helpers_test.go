@@ -19,7 +19,7 @@ type running struct {
 }
 
 // start serves s on 127.0.0.1:0 (TLS if secure) until the test ends.
-func start(t *testing.T, s *Server, secure bool) *running {
+func start(t testing.TB, s *Server, secure bool) *running {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -39,7 +39,7 @@ func start(t *testing.T, s *Server, secure bool) *running {
 }
 
 // stop cancels and waits for Serve; it returns Serve's error (once).
-func (r *running) stop(t *testing.T) error {
+func (r *running) stop(t testing.TB) error {
 	t.Helper()
 	r.cancel()
 	select {
@@ -54,7 +54,7 @@ func (r *running) stop(t *testing.T) error {
 	}
 }
 
-func newServer(t *testing.T, cfg Config, core Core) *Server {
+func newServer(t testing.TB, cfg Config, core Core) *Server {
 	t.Helper()
 	s, err := New(cfg, core, nil)
 	if err != nil {

@@ -18,7 +18,7 @@ type running struct {
 }
 
 // start serves s on 127.0.0.1:0 until the test ends.
-func start(t *testing.T, s *Server) *running {
+func start(t testing.TB, s *Server) *running {
 	t.Helper()
 	s.cfg.Addr = "127.0.0.1:0"
 	conn, err := s.Listen() // packet info on before any request can arrive
@@ -33,7 +33,7 @@ func start(t *testing.T, s *Server) *running {
 }
 
 // stop cancels Serve and waits at most limit for it to return.
-func (r *running) stop(t *testing.T, limit time.Duration) error {
+func (r *running) stop(t testing.TB, limit time.Duration) error {
 	t.Helper()
 	r.cancel()
 	select {
@@ -48,7 +48,7 @@ func (r *running) stop(t *testing.T, limit time.Duration) error {
 	}
 }
 
-func newServer(t *testing.T, cfg Config, core Core) *Server {
+func newServer(t testing.TB, cfg Config, core Core) *Server {
 	t.Helper()
 	s, err := New(cfg, core, nil)
 	if err != nil {
