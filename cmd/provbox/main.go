@@ -77,6 +77,7 @@ func commands() map[string]command {
 		"events":  {"show the audit trail [--mac MAC] [--since DURATION] [--limit N]", cmdEvents},
 		"status":  {"show what the daemon holds", cmdStatus},
 		"version": {"print the version", cmdVersion},
+		"demo":    {"run the emulated phone lab (root): every vendor's phone and the attackers on a throw-away LAN", cmdDemo},
 	}
 }
 
