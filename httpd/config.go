@@ -55,6 +55,8 @@ func (c Config) withDefaults() Config {
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.ShutdownGrace, DefaultShutdownGrace)
+	// A ReadTimeout set below the default header timeout bounds both.
+	c.ReadHeaderTimeout = min(c.ReadHeaderTimeout, c.ReadTimeout)
 	if c.MaxHeaderBytes <= 0 {
 		c.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}

@@ -140,3 +140,14 @@ func TestListen(t *testing.T) {
 		t.Fatalf("Listen on a busy port = %v, %v, %v", p, sec, err)
 	}
 }
+
+func TestDefaults(t *testing.T) {
+	c := Config{ReadTimeout: 3 * time.Second}.withDefaults()
+	if c.ReadHeaderTimeout != 3*time.Second || c.WriteTimeout != DefaultWriteTimeout ||
+		c.IdleTimeout != DefaultIdleTimeout || c.MaxHeaderBytes != DefaultMaxHeaderBytes || c.ShutdownGrace != DefaultShutdownGrace {
+		t.Errorf("withDefaults = %+v", c)
+	}
+	if c := (Config{}).withDefaults(); c.ReadHeaderTimeout != DefaultReadHeaderTimeout || c.ReadTimeout != DefaultReadTimeout {
+		t.Errorf("withDefaults of zero = %+v", c)
+	}
+}
