@@ -66,6 +66,7 @@ func enablePacketInfo(conn net.PacketConn) {
 // are aborted at their next block because their contexts derive from ctx.
 // It returns nil after a clean stop and closes conn.
 func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
+	enablePacketInfo(conn) // for sockets not made by Listen (systemd)
 	srv := pintftp.NewServer(func(name string, rf io.ReaderFrom) error {
 		return s.read(ctx, name, rf)
 	}, refuseWrite)
