@@ -1,0 +1,106 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/provbox/provbox/cmd/internal/phone"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// binaries builds provbox and phonesim once per test process.
+func binaries(t *testing.T) (provbox, phonesim string) {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = osMkdirTemp()
+		if buildErr != nil {
+			return
+		}
+		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		for _, pkg := range []string{"provbox", "phonesim"} {
+			out, err := exec.Command(goBin, "build", "-o", filepath.Join(buildDir, pkg),
+				"github.com/provbox/provbox/cmd/"+pkg).CombinedOutput()
+			if err != nil {
+				buildErr = &buildError{pkg, err, out}
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(buildDir, "provbox"), filepath.Join(buildDir, "phonesim")
+}
+
+func runLab(t *testing.T, sab Sabotage) *Result {
+	t.Helper()
+	needRoot(t)
+	pb, ps := binaries(t)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{Provbox: pb, Emulator: []string{ps}, Sabotage: sab, Out: &out})
+	t.Logf("lab output:\n%s", out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// The whole flow on a real (virtual) LAN: one phone of every vendor
+// provisions through the real daemon, and every attacker is refused.
+func TestLab(t *testing.T) {
+	res := runLab(t, NoSabotage)
+	if !res.OK() {
+		t.Fatalf("lab failed:\n%s", strings.Join(res.Failures, "\n"))
+	}
+	if len(res.Phones) != len(phone.Names()) || len(res.Attackers) != len(phone.Roles) {
+		t.Fatalf("%d phones, %d attackers", len(res.Phones), len(res.Attackers))
+	}
+}
+
+// Breaking any one safeguard makes the lab fail, naming the attacker that
+// got through.
+func TestLabCatchesBrokenSafeguard(t *testing.T) {
+	want := map[Sabotage]string{
+		NoLeaseCheck: phone.UAReplay,
+		NoUACheck:    phone.UAForge,
+		NoUAMACCheck: phone.UAForge,
+		NoLock:       phone.AfterLock,
+	}
+	for _, sab := range Sabotages {
+		t.Run(string(sab), func(t *testing.T) {
+			res := runLab(t, sab)
+			if res.OK() {
+				t.Fatalf("lab passed with %s broken", sab)
+			}
+			prefix := "attacker " + want[sab] + " "
+			for _, f := range res.Failures {
+				if strings.HasPrefix(f, prefix) && (strings.Contains(f, "GOT") || strings.Contains(f, "secret URL")) {
+					return
+				}
+			}
+			t.Fatalf("with %s broken, no failure names %s getting through:\n%s", sab, want[sab], strings.Join(res.Failures, "\n"))
+		})
+	}
+}
+
+func TestParseSabotage(t *testing.T) {
+	for _, s := range []string{"", "none", "check_lease", "lock"} {
+		if _, err := ParseSabotage(s); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+	if _, err := ParseSabotage("bans"); err == nil || !strings.Contains(err.Error(), "check_lease") {
+		t.Errorf("unknown safeguard: %v", err)
+	}
+}
