@@ -62,17 +62,24 @@ func (d gsDialect) redirect(s Settings, _ net.HardwareAddr) (Redirect, bool, err
 	return r, true, nil
 }
 
-// Account 1 is P35 user, P36 auth, P34 password, P47 server; account 2
-// P404-P406/P402 (Grandstream; Htek shares account 1's numbers).
+// gsAccounts are the P-values of accounts 1-4 (user, auth, password,
+// server) in Grandstream's 4xx/5xx/6xx blocks; Htek (FusionPBX uc926)
+// numbers account 2 in the 7xx block.
+var gsAccounts = map[string][][4]string{
+	"gs_provision": {{"P35", "P36", "P34", "P47"}, {"P404", "P405", "P406", "P402"},
+		{"P504", "P505", "P506", "P502"}, {"P604", "P605", "P606", "P602"}},
+	"hl_provision": {{"P35", "P36", "P34", "P47"}, {"P735", "P736", "P734", "P747"},
+		{"P504", "P505", "P506", "P502"}},
+}
+
 func (d gsDialect) lines(s Settings) []Line {
+	accts := gsAccounts[d.root]
 	return collectLines(s, func(i int) (u, a, p, srv []string) {
 		u, a, p, srv = keysf(i, "account.%d.sip.userid"), keysf(i, "account.%d.sip.authid"),
 			keysf(i, "account.%d.sip.password"), keysf(i, "account.%d.sip.server.1.address")
-		switch i {
-		case 1:
-			u, a, p, srv = append(u, "P35"), append(a, "P36"), append(p, "P34"), append(srv, "P47")
-		case 2:
-			u, a, p, srv = append(u, "P404"), append(a, "P405"), append(p, "P406"), append(srv, "P402")
+		if i <= len(accts) {
+			k := accts[i-1]
+			u, a, p, srv = append(u, k[0]), append(a, k[1]), append(p, k[2]), append(srv, k[3])
 		}
 		return u, a, p, srv
 	})
