@@ -83,7 +83,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.Print(o.Out)
 	}
 	if !res.OK() {
-		o.Log.Info("lab failed; daemon log follows", "component", "lab", "log", l.d.tail())
+		res.DaemonLog = l.d.tail()
 	}
 	return res, nil
 }

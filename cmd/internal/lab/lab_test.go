@@ -61,7 +61,7 @@ func runLab(t *testing.T, sab Sabotage) *Result {
 func TestLab(t *testing.T) {
 	res := runLab(t, NoSabotage)
 	if !res.OK() {
-		t.Fatalf("lab failed:\n%s", strings.Join(res.Failures, "\n"))
+		t.Fatalf("lab failed:\n%s\n%s", strings.Join(res.Failures, "\n"), res.DaemonLog)
 	}
 	if len(res.Phones) != len(phone.Names()) || len(res.Attackers) != len(phone.Roles) {
 		t.Fatalf("%d phones, %d attackers", len(res.Phones), len(res.Attackers))

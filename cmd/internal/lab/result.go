@@ -20,6 +20,8 @@ type Result struct {
 	Attackers []AttackResult `json:"attackers"`
 	// Failures name the phone or attacker that showed each problem.
 	Failures []string `json:"failures,omitempty"`
+	// DaemonLog is the end of provbox's log when the run failed.
+	DaemonLog string `json:"-"`
 }
 
 // OK is true when every phone provisioned, no attacker got a credential
