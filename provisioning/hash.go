@@ -47,10 +47,14 @@ func ValidHashText(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if !isHashChar(s[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// isHashChar reports whether c is in the URL-safe base64 alphabet.
+func isHashChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }

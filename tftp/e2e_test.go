@@ -157,12 +157,12 @@ func TestE2ENoLease(t *testing.T) {
 	}
 	for _, name := range []string{e2eFile, svc.View(d).TFTPPath + e2eFile} {
 		if _, err := c.Receive(name, "octet"); err == nil || !strings.Contains(err.Error(), "file not found") {
-			t.Fatalf("%s from 127.0.0.2: %v, want file not found", redactName(name), err)
+			t.Fatalf("%s from 127.0.0.2: %v, want file not found", provisioning.RedactPath(name, false), err)
 		}
 		evs, err := svc.Events(t.Context(), provisioning.EventFilter{Limit: 1})
 		if err != nil || len(evs) != 1 || evs[0].Reason != "no-lease" || evs[0].Proto != "tftp" ||
 			evs[0].IP != netipOf(t, "127.0.0.2") {
-			t.Fatalf("%s: events %+v, %v; want a tftp no-lease refusal from 127.0.0.2", redactName(name), evs, err)
+			t.Fatalf("%s: events %+v, %v; want a tftp no-lease refusal from 127.0.0.2", provisioning.RedactPath(name, false), evs, err)
 		}
 	}
 	if d, _ := svc.Device(e2eMAC); !d.Open(time.Now()) {

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 
 	pintftp "github.com/pin/tftp/v3"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // hook logs every transfer's end. File names are redacted; no body or
@@ -12,7 +14,7 @@ import (
 type hook struct{ log *slog.Logger }
 
 func (h hook) OnSuccess(st pintftp.TransferStats) {
-	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", redactName(st.Filename),
+	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false),
 		"mode", st.Mode, "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
 		"datagrams", st.DatagramsSent, "duration", st.Duration)
 }
@@ -24,7 +26,7 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 		h.log.Debug("bad packet", "err", err)
 		return
 	}
-	log := h.log.With("ip", st.RemoteAddr.String(), "file", redactName(st.Filename))
+	log := h.log.With("ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false))
 	var r *refusal
 	switch {
 	case errors.As(err, &r) && (r == errTimedOut || r == errStopping):

@@ -15,22 +15,6 @@ const (
 	dev  = "Hf7_Jk-2Ls9Qw3Er5Ty8Ui1O"
 )
 
-func TestRedactName(t *testing.T) {
-	for in, want := range map[string]string{
-		"001565aabbcc.cfg":                      "001565aabbcc.cfg",
-		"/spa504G.cfg":                          "/spa504G.cfg",
-		acct + "/" + dev + "/001565aabbcc.cfg":  "q3Z9…/Hf7_…/001565aabbcc.cfg",
-		"/" + acct + "/" + dev + "/cfg0004.xml": "/q3Z9…/Hf7_…/cfg0004.xml",
-	} {
-		if got := redactName(in); got != want {
-			t.Errorf("redactName(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if got := redactName(strings.Repeat("a.", 3000)); len(got) > maxLoggedName+len("…") {
-		t.Errorf("long name logged as %d bytes", len(got))
-	}
-}
-
 // TestLogsHoldNoHashes serves a secret path and a refusal with debug
 // logging on: transfers are logged, full hashes never.
 func TestLogsHoldNoHashes(t *testing.T) {
@@ -61,20 +45,4 @@ func TestLogsHoldNoHashes(t *testing.T) {
 			t.Errorf("log holds %q:\n%s", secret, log)
 		}
 	}
-}
-
-// FuzzRedactName: whatever the name, the logged form holds no hash-shaped
-// run and stays bounded.
-func FuzzRedactName(f *testing.F) {
-	f.Add(acct + "/" + dev + "/001565aabbcc.cfg")
-	f.Add("/" + acct + dev)
-	f.Fuzz(func(t *testing.T, name string) {
-		got := redactName(name)
-		if hasHashRun(got) {
-			t.Fatalf("redactName(%q) = %q keeps a hash-shaped run", name, got)
-		}
-		if len(got) > maxLoggedName+len("…") {
-			t.Fatalf("redactName(%q) is %d bytes", name, len(got))
-		}
-	})
 }
