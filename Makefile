@@ -19,3 +19,26 @@ lint:
 
 test: deps lint
 	$(GO) test -race -count=1 -timeout 40m ./...
+
+# --- packages (owned by packaging/; see packaging/README.md) ---------------
+# `make packages` builds dist/provbox_<ver>_<arch>.deb and
+# dist/provbox-<ver>.<rpmarch>.rpm with nfpm, run from the Go module proxy
+# (not a go.mod dependency). VERSION defaults to packaging/version.sh's
+# reading of `git describe --tags`; DIST and PKG_ARCH can be overridden.
+NFPM ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+DIST ?= dist
+VERSION ?= $(shell sh packaging/version.sh)
+PKG_ARCH ?= $(shell $(GO) env GOARCH)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+packages:
+	@set -e; v='$(VERSION)'; a='$(PKG_ARCH)'; \
+	case "$$a" in amd64) r=x86_64;; arm64) r=aarch64;; 386) r=i386;; *) r=$$a;; esac; \
+	mkdir -p '$(DIST)/pkgroot'; \
+	echo "building provbox $$v for $$a"; \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath \
+		-ldflags "-s -w -X main.version=$$v" -o '$(DIST)/pkgroot/provbox' ./cmd/provbox; \
+	export PROVBOX_VERSION="$$v" PROVBOX_ARCH="$$a" PROVBOX_BIN='$(DIST)/pkgroot/provbox' \
+		SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)'; \
+	$(NFPM) package -f packaging/nfpm.yaml -p deb -t "$(DIST)/provbox_$${v}_$$a.deb"; \
+	$(NFPM) package -f packaging/nfpm.yaml -p rpm -t "$(DIST)/provbox-$$v.$$r.rpm"
