@@ -31,6 +31,7 @@ type daemon struct {
 	httpLn, httpsLn net.Listener   // nil when off
 	tftpConn        net.PacketConn // nil when off
 	dhcp            dhcpRunner     // nil when off
+	ports           boundPorts     // as bound, for reloads
 }
 
 // openDaemon builds the core and binds every socket. On error everything
@@ -59,8 +60,8 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log 
 	}
 	// With port 0 in the file, secret URLs and DHCP options need the
 	// ports the kernel chose.
-	if ports := d.boundPorts(); ports != cfg.configuredPorts() {
-		d.svc.Reload(cfg.coreConfig(ports), reg)
+	if d.ports = d.boundPorts(); d.ports != cfg.configuredPorts() {
+		d.svc.Reload(cfg.coreConfig(d.ports), reg)
 	}
 	return d, nil
 }
@@ -181,4 +182,10 @@ func (d *daemon) close() {
 			d.log.Error("closing the state database", "err", err)
 		}
 	}
+}
+
+// statusLine is systemd's STATUS= line: what the daemon holds.
+func (d *daemon) statusLine(ctx context.Context) string {
+	st := d.admin.Summary(ctx)
+	return fmt.Sprintf("STATUS=serving %d devices, %d leases, %d bans", st.Devices, st.Leases, st.Bans)
 }

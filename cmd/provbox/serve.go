@@ -16,7 +16,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(cfg.Log.Level, c.stderr)
+	log, _, err := newLogger(cfg.Log.Level, c.stderr)
 	if err != nil {
 		return err
 	}
@@ -30,6 +30,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	defer d.close()
 	err = d.serve(ctx, func() {
 		log.Info("provbox ready", "version", versionString(), "config", cfg.path, "state_dir", cfg.stateDirPath())
+		notify(log, "READY=1\n"+d.statusLine(ctx))
 	})
 	if err != nil {
 		log.Error("stopped on error", "err", err)
