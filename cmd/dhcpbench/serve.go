@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/provbox/provbox/dhcp"
+	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/store"
+	"github.com/provbox/provbox/provisioning/vendor"
+)
+
+// serve runs provbox's DHCP server the way the daemon does (SQLite store,
+// core, dhcp package) on one interface, until SIGTERM.
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dir := fs.String("dir", "", "state directory")
+	iface := fs.String("iface", "", "interface to serve")
+	debug := fs.Bool("debug", false, "log every packet")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	st, err := store.Open(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	reg, err := vendor.New("")
+	if err != nil {
+		return err
+	}
+	level := slog.LevelWarn
+	if *debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	svc, err := provisioning.New(ctx, provisioning.Config{Boot: provisioning.BootConfig{Proto: "http", Host: serverIP}}, st, reg, log)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	s, err := dhcp.New(benchConfig(*iface), svc, log)
+	if err != nil {
+		return err
+	}
+	c, err := dhcp.Bind(*iface, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Println("READY")
+	return s.Serve(ctx, []net.PacketConn{c}...)
+}
+
+func benchConfig(iface string) dhcp.Config {
+	start, end, _ := dhcp.ParseRange(poolRange)
+	return dhcp.Config{
+		Interfaces: []string{iface}, Authoritative: true, LeaseTime: time.Hour,
+		Subnets: []dhcp.Subnet{{CIDR: mustPrefix(subnet), RangeStart: start, RangeEnd: end,
+			Router: []netipAddr{mustAddr(serverIP)}, DNS: []netipAddr{mustAddr(serverIP)}}},
+	}
+}

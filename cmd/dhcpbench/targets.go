@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// target starts one DHCP server in the server namespace with fresh state
+// in dir, serving iface; ready reports whether it is bound (nil if
+// readiness is learned by probing).
+type target func(t *topo, dir string) (cmd *exec.Cmd, ready <-chan bool, err error)
+
+var servers = map[string]target{"provbox": startProvbox, "kea": startKea, "dnsmasq": startDnsmasq}
+
+func startProvbox(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := t.inServer(exe, "serve", "-dir", dir, "-iface", t.srvIf)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if sc.Text() == "READY" {
+				ready <- true
+				return
+			}
+		}
+		ready <- false
+	}()
+	return cmd, ready, nil
+}
+
+func startKea(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
+	start, end, _ := strings.Cut(poolRange, "-")
+	conf := map[string]any{"Dhcp4": map[string]any{
+		"interfaces-config": map[string]any{"interfaces": []string{t.srvIf}, "dhcp-socket-type": "udp"},
+		"lease-database":    map[string]any{"type": "memfile", "persist": true, "name": filepath.Join(dir, "leases4.csv"), "lfc-interval": 0},
+		"valid-lifetime":    3600,
+		"authoritative":     true,
+		"subnet4": []any{map[string]any{"id": 1, "subnet": subnet, "pools": []any{map[string]any{"pool": start + " - " + end}},
+			"option-data": []any{map[string]any{"name": "routers", "data": serverIP}, map[string]any{"name": "domain-name-servers", "data": serverIP}}}},
+		"loggers": []any{map[string]any{"name": "kea-dhcp4", "severity": "ERROR",
+			"output_options": []any{map[string]any{"output": "stderr"}}}},
+	}}
+	b, _ := json.MarshalIndent(conf, "", "  ")
+	path := filepath.Join(dir, "kea-dhcp4.conf")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, nil, err
+	}
+	cmd := t.inServer("kea-dhcp4", "-c", path)
+	cmd.Env = append(os.Environ(), "KEA_PIDFILE_DIR="+dir, "KEA_LOCKFILE_DIR="+dir)
+	cmd.Stderr = os.Stderr
+	return cmd, nil, cmd.Start()
+}
+
+func startDnsmasq(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
+	start, end, _ := strings.Cut(poolRange, "-")
+	cmd := t.inServer("dnsmasq", "--keep-in-foreground", "--no-daemon", "--port=0", "--conf-file=/dev/null",
+		"--interface="+t.srvIf, "--bind-interfaces", "--dhcp-authoritative", "--quiet-dhcp",
+		fmt.Sprintf("--dhcp-range=%s,%s,255.255.0.0,1h", start, end),
+		"--dhcp-leasefile="+filepath.Join(dir, "dnsmasq.leases"), "--pid-file="+filepath.Join(dir, "dnsmasq.pid"),
+		"--dhcp-lease-max=100000", "--log-facility=-")
+	cmd.Stderr = os.Stderr
+	return cmd, nil, cmd.Start()
+}
