@@ -5,7 +5,7 @@
 // It prints, per server and rate, the achieved DORA/s, the share of
 // exchanges that failed, the latency, and the ratios against Kea.
 //
-//	dhcpbench [-rates 1000,2500,5000,7500,10000] [-period 10] [-clients 50000]
+//	dhcpbench [-rates 1000,2500,5000,7500,10000,12500] [-period 10] [-clients 50000]
 //	          [-targets provbox,kea,dnsmasq]
 //
 // It needs root, iproute2 and perfdhcp (Debian: kea-admin), plus
@@ -60,7 +60,7 @@ type options struct {
 
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("dhcpbench", flag.ContinueOnError)
-	rates := fs.String("rates", "1000,2500,5000,7500,10000", "offered DORA/s, comma-separated")
+	rates := fs.String("rates", "1000,2500,5000,7500,10000,12500", "offered DORA/s, comma-separated")
 	period := fs.Int("period", 10, "seconds per step")
 	clients := fs.Int("clients", 50000, "distinct client MACs (perfdhcp -R)")
 	targets := fs.String("targets", "provbox,kea,dnsmasq", "servers to measure")
