@@ -80,9 +80,29 @@ func notifySocket(t *testing.T) (string, <-chan string) {
 // process is a provbox daemon running as a child process.
 type process struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *logFile
 	msgs   <-chan string
 	done   chan error
+}
+
+// logFile is the child's stderr as a file it writes directly (no copying
+// goroutine), so whatever it logged before a notification is readable
+// once the notification arrives.
+type logFile struct{ f *os.File }
+
+func newLogFile(t *testing.T) *logFile {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), "stderr.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return &logFile{f}
+}
+
+func (l *logFile) String() string {
+	b, _ := os.ReadFile(l.f.Name())
+	return string(b)
 }
 
 // startBinary runs `provbox serve -c cfg` with NOTIFY_SOCKET set and
@@ -90,9 +110,9 @@ type process struct {
 func startBinary(t *testing.T, bin, cfg string, extraEnv ...string) *process {
 	t.Helper()
 	sock, msgs := notifySocket(t)
-	p := &process{cmd: exec.Command(bin, "serve", "-c", cfg), stderr: &syncBuffer{}, msgs: msgs, done: make(chan error, 1)}
+	p := &process{cmd: exec.Command(bin, "serve", "-c", cfg), stderr: newLogFile(t), msgs: msgs, done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), append([]string{"NOTIFY_SOCKET=" + sock}, extraEnv...)...)
-	p.cmd.Stderr = p.stderr
+	p.cmd.Stderr = p.stderr.f
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

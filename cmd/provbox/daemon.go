@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
@@ -32,6 +33,15 @@ type daemon struct {
 	tftpConn        net.PacketConn // nil when off
 	dhcp            dhcpRunner     // nil when off
 	ports           boundPorts     // as bound, for reloads
+	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
+}
+
+// hooks are what `provbox serve` adds around the servers: systemd
+// notifications and the tasks that run beside them (watchdog, reload).
+type hooks struct {
+	ready      func(ctx context.Context) // every server is running
+	stopping   func()                    // the stop began; servers drain now
+	background []func(ctx context.Context)
 }
 
 // openDaemon builds the core and binds every socket. On error everything
@@ -117,8 +127,8 @@ func (d *daemon) boundPorts() boundPorts {
 }
 
 // serve runs every server until ctx ends or one fails, then stops them
-// all (each drains what is in flight) and closes the core and database.
-func (d *daemon) serve(ctx context.Context, ready func()) error {
+// all (each drains what is in flight). The caller closes the daemon.
+func (d *daemon) serve(ctx context.Context, h hooks) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 8)
@@ -153,13 +163,24 @@ func (d *daemon) serve(ctx context.Context, ready func()) error {
 	if dhcp != nil {
 		start("dhcp", dhcp.serve)
 	}
-	ready()
+	if h.ready != nil {
+		h.ready(ctx)
+	}
+	var bg sync.WaitGroup
+	for _, task := range h.background {
+		bg.Go(func() { task(ctx) })
+	}
+	<-ctx.Done()
+	if h.stopping != nil {
+		h.stopping()
+	}
 	var errs []error
 	for range n {
 		if err := <-errc; err != nil {
 			errs = append(errs, err)
 		}
 	}
+	bg.Wait()
 	return errors.Join(errs...)
 }
 

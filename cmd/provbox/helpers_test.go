@@ -83,7 +83,7 @@ func startDaemon(t *testing.T, cfgPath string) *testDaemon {
 	ready := make(chan struct{})
 	go func() {
 		defer td.d.close()
-		td.done <- td.d.serve(ctx, func() { close(ready) })
+		td.done <- td.d.serve(ctx, hooks{ready: func(context.Context) { close(ready) }})
 	}()
 	<-ready
 	t.Cleanup(func() { td.stop(t) })

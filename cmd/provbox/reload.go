@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"os"
+	"reflect"
+
+	sdaemon "github.com/coreos/go-systemd/v22/daemon"
+)
+
+// reloadLoop reloads the configuration at every signal on hup (SIGHUP,
+// `systemctl reload provbox`) until ctx ends.
+func (d *daemon) reloadLoop(ctx context.Context, hup <-chan os.Signal, path string, getenv func(string) string) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			d.reload(ctx, path, getenv)
+		}
+	}
+}
+
+// reload re-reads the TOML and the templates and applies what can change
+// live; what needs a restart is logged by key. A file that does not
+// validate is refused: the running configuration keeps serving.
+func (d *daemon) reload(ctx context.Context, path string, getenv func(string) string) {
+	notify(d.log, sdaemon.SdNotifyReloading+"\n"+sdaemon.SdNotifyMonotonicUsec())
+	cfg, reg, err := loadConfig(path, getenv)
+	if err != nil {
+		d.log.Error("reload refused, still serving the previous configuration", "file", path, "err", err)
+		notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx)+"; last reload refused, see the log")
+		return
+	}
+	for _, key := range restartKeys(d.cfg, cfg) {
+		d.log.Warn("change needs a restart to apply (systemctl restart provbox)", "key", key)
+	}
+	d.svc.Reload(cfg.coreConfig(d.ports), reg)
+	if d.level != nil {
+		d.level.UnmarshalText([]byte(cfg.Log.Level)) //nolint:errcheck // validated by loadConfig
+	}
+	d.log.Info("configuration reloaded", "file", path)
+	notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx))
+}
+
+// restartKeys names the settings that differ between the running
+// configuration (what the sockets were bound with) and next, and that
+// only a restart applies: listeners, interfaces, the state directory and
+// the DHCP server's own settings. The rest (advertise, base_url, DHCP
+// bootstrap and classes, provisioning, bans, log level, templates) is
+// applied live.
+func restartKeys(running, next *fileConfig) []string {
+	var keys []string
+	differ := func(key string, a, b any) {
+		if !reflect.DeepEqual(a, b) {
+			keys = append(keys, key)
+		}
+	}
+	differ("state_dir", running.stateDirPath(), next.stateDirPath())
+	differ("admin.socket", running.resolve(running.Admin.Socket), next.resolve(next.Admin.Socket))
+	differ("admin.web_listen", running.Admin.WebListen, next.Admin.WebListen)
+	differ("admin.web_password_file", running.Admin.WebPasswordFile, next.Admin.WebPasswordFile)
+	differ("http", running.HTTP, next.HTTP)
+	differ("tftp", running.TFTP, next.TFTP)
+	rd, nd := running.DHCP, next.DHCP
+	rd.Bootstrap, nd.Bootstrap, rd.Classes, nd.Classes = "", "", nil, nil
+	for _, f := range []struct {
+		key  string
+		a, b any
+	}{
+		{"dhcp.enabled", rd.Enabled, nd.Enabled}, {"dhcp.interfaces", rd.Interfaces, nd.Interfaces},
+		{"dhcp.lease_time", rd.LeaseTime, nd.LeaseTime}, {"dhcp.authoritative", rd.Authoritative, nd.Authoritative},
+		{"dhcp.subnet", rd.Subnets, nd.Subnets}, {"dhcp.reservation", rd.Reservations, nd.Reservations},
+	} {
+		differ(f.key, f.a, f.b)
+	}
+	return keys
+}
