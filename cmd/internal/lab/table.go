@@ -43,7 +43,7 @@ func (p PhoneResult) row() string {
 		yesNo(p.State == "locked"), reboot, result}, "\t")
 }
 
-func (a AttackResult) row() string {
+func (a AttackResult) row(bansUnknown bool) string {
 	ip, n, answered := "-", 0, 0
 	if a.Attack != nil {
 		ip, n = dash(a.Attack.IP), len(a.Attack.Requests)
@@ -57,7 +57,11 @@ func (a AttackResult) row() string {
 	if len(a.Problems) > 0 {
 		result = "GOT THROUGH / FAIL"
 	}
-	return strings.Join([]string{a.Role, ip, a.Target, fmt.Sprint(n), fmt.Sprint(answered), yesNo(a.Banned), result}, "\t")
+	banned := yesNo(a.Banned)
+	if bansUnknown {
+		banned = "unknown"
+	}
+	return strings.Join([]string{a.Role, ip, a.Target, fmt.Sprint(n), fmt.Sprint(answered), banned, result}, "\t")
 }
 
 func fileOf(u string) string { return u[strings.LastIndex(u, "/")+1:] }

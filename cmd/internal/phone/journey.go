@@ -24,7 +24,9 @@ type Journey struct {
 	Secret       []Fetch  `json:"secret"`
 	Lines        []Line   `json:"lines,omitempty"`
 	Reboot       *Reboot  `json:"reboot,omitempty"`
-	Err          string   `json:"error,omitempty"`
+	// Rejected are files served to the phone that it could not read.
+	Rejected []string `json:"rejected,omitempty"`
+	Err      string   `json:"error,omitempty"`
 }
 
 // Reboot is the second boot: DHCP again, then straight to the secret URL.
@@ -111,7 +113,7 @@ func (ph *Phone) firstBoot(ctx context.Context, j *Journey) (Settings, error) {
 	}
 	c := ph.client()
 	boot, err := p.walk(ctx, c, ph.MAC, j.Location.Target)
-	j.Bootstrap, j.Secret = split(c.Log, urlDir(j.Location.Target))
+	j.Bootstrap, j.Rejected = c.Log, boot.Rejected
 	if err != nil {
 		return Settings{}, fmt.Errorf("bootstrap: %w", err)
 	}
@@ -119,9 +121,11 @@ func (ph *Phone) firstBoot(ctx context.Context, j *Journey) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
+	j.Bootstrap, j.Secret = split(c.Log, urlDir(r.Target))
 	c = ph.client()
 	full, err := p.walk(ctx, c, ph.MAC, r.Target)
 	j.Secret = append(j.Secret, c.Log...)
+	j.Rejected = append(j.Rejected, full.Rejected...)
 	if err != nil {
 		return Settings{}, fmt.Errorf("secret URL: %w", err)
 	}
@@ -146,7 +150,7 @@ func (ph *Phone) checkRedirect(boot pass, j *Journey) (Redirect, error) {
 		return r, fmt.Errorf("redirect: %w", err)
 	}
 	if !ok {
-		return r, fmt.Errorf("bootstrap served %d file(s) but none sets a provisioning server", len(boot.Answered))
+		return r, fmt.Errorf("bootstrap served %d file(s) but none sets a provisioning server%s", len(boot.Answered), rejected(boot.Rejected))
 	}
 	j.RedirectFrom, j.SecretURL, j.DHCPOff, j.Off = boot.RedirectFrom, r.Target.String(), r.DHCPOff, r.Off
 	if len(boot.LinesFrom) > 0 {
@@ -199,17 +203,25 @@ func (ph *Phone) reboot(ctx context.Context, j *Journey, flash Settings) error {
 	return nil
 }
 
-// split separates the requests made under dir from those a config sent
-// the phone to elsewhere.
-func split(log []Fetch, dir string) (in, out []Fetch) {
+func rejected(r []string) string {
+	if len(r) == 0 {
+		return ""
+	}
+	return " (unreadable: " + strings.Join(r, "; ") + ")"
+}
+
+// split separates the requests a boot made to the bootstrap from those
+// a config sent straight on to the secret directory (a Yealink boot
+// file includes the secret URL's .cfg).
+func split(log []Fetch, secretDir string) (boot, secret []Fetch) {
 	for _, f := range log {
-		if strings.HasPrefix(f.URL, dir) {
-			in = append(in, f)
+		if secretDir != "" && strings.HasPrefix(f.URL, secretDir) {
+			secret = append(secret, f)
 		} else {
-			out = append(out, f)
+			boot = append(boot, f)
 		}
 	}
-	return in, out
+	return boot, secret
 }
 
 func urlDir(t Target) string {

@@ -20,12 +20,15 @@ type pass struct {
 	// RedirectFrom is the first file whose own content set a provisioning
 	// server ("" if none did).
 	RedirectFrom string
-	// LinesFrom lists the files under the walked location whose own
-	// content carried SIP lines (files a config sends the phone to
-	// elsewhere, e.g. a Yealink boot file including the secret URL's
-	// .cfg, are not the location's answer).
+	// LinesFrom lists the walked location's own files whose content
+	// carried SIP lines: those the phone asked by name, and those a config
+	// named in the same directory (not a Yealink boot file's include of
+	// the secret URL's .cfg, which is the secret fetch itself).
 	LinesFrom []string
-	home      string
+	// Rejected are files the phone could not read; like a real phone it
+	// ignores them (a redirect it cannot read is then simply missing).
+	Rejected []string
+	home     string
 }
 
 // walk asks t for the phone's files in its order (or t.File alone), reads
@@ -33,7 +36,7 @@ type pass struct {
 func (p *Profile) walk(ctx context.Context, c *Client, mac net.HardwareAddr, t Target) (pass, error) {
 	ps := pass{Settings: newSettings(), home: urlDir(t)}
 	if t.File != "" {
-		return ps, p.read(ctx, c, mac, t.File, &ps, new(int))
+		return ps, p.read(ctx, c, mac, t.File, &ps, new(int), true)
 	}
 	steps := p.Files(mac)
 	served := make([]bool, len(steps))
@@ -44,7 +47,7 @@ func (p *Profile) walk(ctx context.Context, c *Client, mac net.HardwareAddr, t T
 		}
 		u := t.Base + st.Name
 		before := len(ps.Answered)
-		if err := p.read(ctx, c, mac, u, &ps, &follows); err != nil {
+		if err := p.read(ctx, c, mac, u, &ps, &follows, true); err != nil {
 			return ps, err
 		}
 		served[i] = len(ps.Answered) > before
@@ -62,7 +65,9 @@ func anyServed(served []bool, idx []int) bool {
 }
 
 // read fetches one file, merges its settings and reads the files it names.
-func (p *Profile) read(ctx context.Context, c *Client, mac net.HardwareAddr, u string, ps *pass, follows *int) error {
+// asked: the phone asked for u at the walked location by its own name
+// (rather than being sent there by a config).
+func (p *Profile) read(ctx context.Context, c *Client, mac net.HardwareAddr, u string, ps *pass, follows *int, asked bool) error {
 	body, ok := c.Get(ctx, u)
 	if !ok {
 		return nil // a missing file is normal; the phone moves on
@@ -70,12 +75,13 @@ func (p *Profile) read(ctx context.Context, c *Client, mac net.HardwareAddr, u s
 	ps.Answered = append(ps.Answered, u)
 	s, err := p.dialect.parse(body, mac)
 	if err != nil {
-		return fmt.Errorf("%s: %w", u, err)
+		ps.Rejected = append(ps.Rejected, fmt.Sprintf("%s: %v", u, err))
+		return nil
 	}
 	if _, has, _ := p.dialect.redirect(s, mac); has && ps.RedirectFrom == "" {
 		ps.RedirectFrom = u
 	}
-	if len(p.dialect.lines(s)) > 0 && strings.HasPrefix(u, ps.home) {
+	if len(p.dialect.lines(s)) > 0 && (asked || inDir(u, ps.home)) {
 		ps.LinesFrom = append(ps.LinesFrom, u)
 	}
 	follow := s.Follow
@@ -90,11 +96,18 @@ func (p *Profile) read(ctx context.Context, c *Client, mac net.HardwareAddr, u s
 		if err != nil {
 			return fmt.Errorf("%s names %q: %w", u, f, err)
 		}
-		if err := p.read(ctx, c, mac, next, ps, follows); err != nil {
+		if err := p.read(ctx, c, mac, next, ps, follows, false); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// inDir reports whether u is a file directly in directory dir (not in a
+// subdirectory such as a secret path under the bootstrap root).
+func inDir(u, dir string) bool {
+	rest, ok := strings.CutPrefix(u, dir)
+	return ok && !strings.Contains(rest, "/")
 }
 
 // resolve makes a file reference absolute against the file naming it.
