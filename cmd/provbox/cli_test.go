@@ -262,3 +262,25 @@ func TestParseLineSpec(t *testing.T) {
 		}
 	}
 }
+
+func TestCLIBans(t *testing.T) {
+	cfg := newConfig(t, loopbackConfig)
+	startDaemon(t, cfg)
+	b := decodeJSON[provisioning.Ban](t, mustCLI(t, cfg, "ban", "add", "10.9.9.9", "--for", "1h", "--reason", "test", "--json"))
+	if b.Prefix.String() != "10.9.9.9/32" || b.Until.Sub(b.Since) != time.Hour {
+		t.Errorf("ban add: %+v", b)
+	}
+	if out := mustCLI(t, cfg, "ban", "list"); !strings.Contains(out, "10.9.9.9/32") {
+		t.Errorf("ban list:\n%s", out)
+	}
+	if st := decodeJSON[admin.Status](t, mustCLI(t, cfg, "status", "--json")); st.Bans != 1 {
+		t.Errorf("status: %+v", st)
+	}
+	mustCLI(t, cfg, "ban", "rm", "10.9.9.9")
+	failCLI(t, cfg, 1, "not found", "ban", "rm", "10.9.9.9")
+	failCLI(t, cfg, 1, "never banned", "ban", "add", "127.0.0.1")
+	failCLI(t, cfg, 1, `"10.9.9" is not an IP address`, "ban", "add", "10.9.9")
+	if bs := decodeJSON[[]provisioning.Ban](t, mustCLI(t, cfg, "ban", "list", "--json")); len(bs) != 0 {
+		t.Errorf("bans left: %+v", bs)
+	}
+}

@@ -225,3 +225,38 @@ func TestExampleConfigEnabled(t *testing.T) {
 		t.Errorf("example not decoded as documented: %+v", cfg.DHCP)
 	}
 }
+
+// TestServerSettings: the file's sections reach the DHCP, HTTP and TFTP
+// servers and the core as documented.
+func TestServerSettings(t *testing.T) {
+	text := validBase + "[[dhcp.reservation]]\nmac = \"001565aabbcc\"\nip = \"10.20.0.20\"\nhostname = \"lobby\"\n" +
+		"[[dhcp.class]]\nvendor = \"yealink\"\noui = [\"805ec0\"]\n[[dhcp.class.option]]\ncode = 66\nform = \"url\"\nvalue = \"x.cfg\"\nforce = true\n" +
+		"[bans]\nscan_macs = 7\n"
+	cfg, _, err := loadConfig(writeConfig(t, text), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dhcpSettings(cfg)
+	if len(d.Subnets) != 1 || d.Subnets[0].RangeStart.String() != "10.20.0.100" || d.Subnets[0].RangeEnd.String() != "10.20.0.250" ||
+		len(d.Subnets[0].Router) != 1 || d.Reservations[0].Hostname != "lobby" || d.Interfaces[0] != "eth1" || !d.Authoritative {
+		t.Errorf("dhcp settings: %+v", d)
+	}
+	if err := d.Validate(); err != nil {
+		t.Errorf("a config that passed check fails the DHCP server's own validation: %v", err)
+	}
+	core := cfg.coreConfig(boundPorts{http: 8080, tftp: 6969})
+	b := core.Boot
+	if b.Proto != "http" || b.Host != "10.20.0.2" || b.HTTPPort != 8080 || b.TFTPPort != 6969 || len(b.Classes) != 1 ||
+		b.Classes[0].Rule.OUIs[0] != [3]byte{0x80, 0x5e, 0xc0} || b.Classes[0].Rule.Options[0].Value != "x.cfg" || !b.Classes[0].Rule.Options[0].Force {
+		t.Errorf("boot config: %+v", b)
+	}
+	if core.Bans.ScanMACs != 7 || core.Bans.Own[0].String() != "10.20.0.2" {
+		t.Errorf("ban config: %+v", core.Bans)
+	}
+	if h := httpdSettings(cfg); h.Addr != "127.0.0.1:0" || h.ReadTimeout != 30*time.Second {
+		t.Errorf("http settings: %+v", h)
+	}
+	if tf := tftpSettings(cfg); tf.Addr != "127.0.0.1:0" || tf.MaxBlockSize != 1468 || tf.Retries != 5 {
+		t.Errorf("tftp settings: %+v", tf)
+	}
+}

@@ -100,7 +100,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		Boot:         c.bootConfig(ports),
 		Checks:       provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
-			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, Ignore: c.Bans.Ignore, Own: own},
+			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: c.Bans.ScanMACs, Ignore: c.Bans.Ignore, Own: own},
 	}
 }
 

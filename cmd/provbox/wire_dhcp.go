@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 
+	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -14,9 +17,52 @@ type dhcpRunner interface {
 	close()
 }
 
-// bindDHCP builds the DHCP server and binds every configured interface.
-// PENDING: the dhcp package has not landed yet; until it does, a config
-// with dhcp.enabled = true is refused at start.
+type dhcpServer struct {
+	srv   *dhcp.Server
+	conns []net.PacketConn
+}
+
+// bindDHCP builds the DHCP server (restoring the leases the core holds)
+// and binds port 67 on every configured interface.
 func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger) (dhcpRunner, error) {
-	return nil, errors.New("dhcp.enabled: this build has no DHCP server yet")
+	srv, err := dhcp.New(dhcpSettings(cfg), svc, log)
+	if err != nil {
+		return nil, err
+	}
+	d := &dhcpServer{srv: srv}
+	for _, name := range cfg.DHCP.Interfaces {
+		c, err := dhcp.Bind(name, 0)
+		if err != nil {
+			d.close()
+			return nil, fmt.Errorf("dhcp.interfaces: %w", err)
+		}
+		d.conns = append(d.conns, c)
+	}
+	return d, nil
+}
+
+func (d *dhcpServer) serve(ctx context.Context) error { return d.srv.Serve(ctx, d.conns...) }
+
+func (d *dhcpServer) close() {
+	for _, c := range d.conns {
+		c.Close()
+	}
+}
+
+// dhcpSettings maps [dhcp] onto the DHCP server's configuration. The
+// bootstrap and the classes are the core's (Boot), not the server's.
+func dhcpSettings(c *fileConfig) dhcp.Config {
+	out := dhcp.Config{Interfaces: c.DHCP.Interfaces, Authoritative: c.DHCP.Authoritative, LeaseTime: c.DHCP.LeaseTime}
+	for _, s := range c.DHCP.Subnets {
+		sub := dhcp.Subnet{CIDR: s.CIDR, RangeStart: s.Range.First, RangeEnd: s.Range.Last, DNS: s.DNS, NTP: s.NTP,
+			Domain: s.Domain, LeaseTime: s.LeaseTime}
+		if s.Router.IsValid() {
+			sub.Router = []netip.Addr{s.Router}
+		}
+		out.Subnets = append(out.Subnets, sub)
+	}
+	for _, r := range c.DHCP.Reservations {
+		out.Reservations = append(out.Reservations, dhcp.Reservation{MAC: r.MAC, IP: r.IP, Hostname: r.Hostname})
+	}
+	return out
 }

@@ -35,10 +35,11 @@ type Service interface {
 	Events(ctx context.Context, f provisioning.EventFilter) ([]provisioning.Event, error)
 }
 
-// BanService is the ban part of the core. It is optional: a Service that
-// does not implement it answers the ban routes with 501.
+// BanService is the ban part of the core; *provisioning.Service
+// satisfies it. It is optional: a Service without it (a test fake)
+// answers the ban routes with 501.
 type BanService interface {
-	Bans(ctx context.Context) ([]provisioning.Ban, error)
+	Bans() []provisioning.Ban
 	Unban(ctx context.Context, ip netip.Addr) error
 	AddBan(ctx context.Context, ip netip.Addr, d time.Duration, reason string) (provisioning.Ban, error)
 }
@@ -101,9 +102,7 @@ func (h *Handler) Summary(ctx context.Context) Status {
 	st := Status{Version: h.version, Accounts: len(h.svc.Accounts()), Devices: len(h.svc.Devices()),
 		Leases: len(h.svc.Leases())}
 	if h.bans != nil {
-		if bs, err := h.bans.Bans(ctx); err == nil {
-			st.Bans = len(bs)
-		}
+		st.Bans = len(h.bans.Bans())
 	}
 	return st
 }
@@ -125,7 +124,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := http.StatusInternalServerError
 	switch {
-	case errors.Is(err, errBadRequest), errors.Is(err, provisioning.ErrInvalid):
+	case errors.Is(err, errBadRequest), errors.Is(err, provisioning.ErrInvalid), errors.Is(err, provisioning.ErrNotBannable):
 		code = http.StatusBadRequest
 	case errors.Is(err, provisioning.ErrNotFound):
 		code = http.StatusNotFound

@@ -59,18 +59,14 @@ func eventFilter(r *http.Request) (provisioning.EventFilter, error) {
 	return f, nil
 }
 
-var errNoBans = errors.New("bans are not available: this build's core has no ban engine")
+var errNoBans = errors.New("bans are not available from this core")
 
 func (h *Handler) listBans(w http.ResponseWriter, r *http.Request) {
 	if h.bans == nil {
 		writeJSON(w, http.StatusNotImplemented, errorBody{Error: errNoBans.Error()})
 		return
 	}
-	bs, err := h.bans.Bans(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	bs := h.bans.Bans()
 	if bs == nil {
 		bs = []provisioning.Ban{}
 	}
@@ -97,11 +93,7 @@ func (h *Handler) addBan(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	reason := in.Reason
-	if reason == "" {
-		reason = "admin"
-	}
-	b, err := h.bans.AddBan(r.Context(), ip.Unmap(), dur, reason)
+	b, err := h.bans.AddBan(r.Context(), ip.Unmap(), dur, in.Reason)
 	if err != nil {
 		h.fail(w, r, err)
 		return
