@@ -97,7 +97,7 @@ func TestFollowLoopBounded(t *testing.T) {
 }
 
 // tftpFiles serves files over real TFTP on loopback and records names.
-func tftpFiles(t *testing.T, files map[string]string) (addr string, got *[]string) {
+func tftpFiles(t *testing.T, files map[string]string) (addr string, got func() []string) {
 	t.Helper()
 	var mu sync.Mutex
 	names := []string{}
@@ -118,7 +118,11 @@ func tftpFiles(t *testing.T, files map[string]string) (addr string, got *[]strin
 	}
 	go s.Serve(conn)
 	t.Cleanup(s.Shutdown)
-	return conn.LocalAddr().String(), &names
+	return conn.LocalAddr().String(), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), names...)
+	}
 }
 
 type notFound struct{}
@@ -141,7 +145,7 @@ func TestWalkCiscoTFTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "/8841-3PCC.xml,/Cisco/CP-8841-3PCC/d0ec35010001.cfg"
-	if g := strings.Join(*got, ","); g != want {
+	if g := strings.Join(got(), ","); g != want {
 		t.Errorf("asked %s, want %s", g, want)
 	}
 	r, ok, err := p.dialect.redirect(ps.Settings, mac)
