@@ -120,3 +120,40 @@ func TestNetnsRelay(t *testing.T) {
 		t.Errorf("giaddr %s", got)
 	}
 }
+
+// TestNetnsTwoInterfaces: one server on two interfaces, each network gets
+// addresses from its own subnet (chosen by the interface's address).
+func TestNetnsTwoInterfaces(t *testing.T) {
+	requireRoot(t)
+	id := uniq()
+	srv, cli1, cli2 := addNS(t, id+"s"), addNS(t, id+"c"), addNS(t, id+"d")
+	link(t, srv, id+"a", "192.0.2.1/24", cli1, id+"b", "")
+	link(t, srv, id+"e", "198.51.100.1/24", cli2, id+"f", "")
+	cfg := netCfg(id+"a", id+"e")
+	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), RangeStart: ip("198.51.100.100"),
+		RangeEnd: ip("198.51.100.199"), Router: ipList("198.51.100.1")})
+	h := startHelper(t, srv, helperConfig{Dir: t.TempDir(), DHCP: cfg, Boot: netBoot})
+	for _, c := range []struct{ ns, ifc, want, sid string }{
+		{cli1, id + "b", "192.0.2.100", "192.0.2.1"},
+		{cli2, id + "f", "198.51.100.100", "198.51.100.1"},
+	} {
+		var cl *nclient4.Client
+		if err := inNS(c.ns, func() (err error) {
+			cl, err = nclient4.New(c.ifc, nclient4.WithTimeout(2*time.Second), nclient4.WithRetry(3))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := cl.Request(t.Context())
+		cl.Close()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", c.ifc, err, h.logs)
+		}
+		if got := l.ACK.YourIPAddr.String(); got != c.want {
+			t.Errorf("%s: leased %s, want %s", c.ifc, got, c.want)
+		}
+		if got := l.ACK.ServerIdentifier().String(); got != c.sid {
+			t.Errorf("%s: server identifier %s, want %s", c.ifc, got, c.sid)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
@@ -14,7 +15,10 @@ import (
 
 // maxInFlight bounds the packets being handled at once; each may wait for
 // a group commit, so this is also the largest batch the core can form.
-const maxInFlight = 2048
+// Beyond it packets are dropped at once: under overload an answer that
+// comes late is worth less than a prompt answer to fewer clients (they
+// retry), and the queue must not grow until every reply is too late.
+const maxInFlight = 512
 
 // Bind opens a DHCP socket on iface: the wildcard address with
 // SO_BINDTODEVICE (a socket bound to a unicast address would miss
@@ -27,7 +31,7 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("binding DHCP on interface %q port %d: %w", iface, port, err)
 	}
-	_ = c.SetReadBuffer(4 << 20) // absorb bursts (boot storms); best effort
+	_ = c.SetReadBuffer(1 << 20) // absorb bursts (boot storms); best effort
 	return c, nil
 }
 
@@ -91,11 +95,34 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 			}
 			return fmt.Errorf("dhcp socket %s: %w", c.LocalAddr(), err)
 		}
-		sem <- struct{}{}
+		select {
+		case sem <- struct{}{}:
+		default:
+			bufPool.Put(buf)
+			s.shed(n)
+			continue
+		}
 		wg.Go(func() {
 			defer func() { <-sem; bufPool.Put(buf) }()
 			s.handle(pc, (*buf)[:n], cm, peer)
 		})
+	}
+}
+
+// shed counts a packet dropped for overload and logs the first of each
+// minute.
+func (s *Server) shed(int) {
+	now := s.now()
+	s.mu.Lock()
+	s.dropped++
+	log := now.Sub(s.lastShed) >= time.Minute
+	if log {
+		s.lastShed = now
+	}
+	n := s.dropped
+	s.mu.Unlock()
+	if log {
+		s.log.Warn("overloaded: dropping packets", "reason", "too many requests in flight", "dropped_total", n)
 	}
 }
 

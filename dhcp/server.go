@@ -37,6 +37,8 @@ type Server struct {
 	lastFull  map[*pool]time.Time
 	ifaces    ifaceCache
 	commitTTL time.Duration
+	dropped   int64                    // packets shed under overload
+	lastShed  time.Time                // last overload log line
 	handled   func(req *dhcpv4.DHCPv4) // test hook: a packet was dealt with
 }
 
