@@ -179,3 +179,10 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("gopher: %v", err)
 	}
 }
+
+func TestRedact(t *testing.T) {
+	got := Redact("http://10.0.0.1/Dn452TBQmbb4iX0aCXRbyJis/7m-bSsN5qnYWWtN_azsBQtO7/cfg001fc1100001.xml")
+	if got != "http://10.0.0.1/Dn452T…/7m-bSs…/cfg001fc1100001.xml" {
+		t.Errorf("redact %q", got)
+	}
+}

@@ -253,11 +253,12 @@ func sameLines(a, b []Line) bool {
 }
 
 // redact shortens the hashes of a secret URL for display and logs:
-// every path segment of 16+ characters keeps its first 6.
+// every directory segment of 16+ characters keeps its first 6 (file
+// names stay whole).
 func redact(u string) string {
 	parts := strings.Split(u, "/")
 	for i, s := range parts {
-		if i > 2 && len(s) >= 16 {
+		if i > 2 && i < len(parts)-1 && len(s) >= 16 {
 			parts[i] = s[:6] + "…"
 		}
 	}
