@@ -65,6 +65,9 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log 
 		return d, fmt.Errorf("starting the provisioning core: %w", err)
 	}
 	d.admin = admin.New(d.svc, versionString(), log)
+	if cfg.Admin.WebListen != "" {
+		log.Warn("admin.web_listen is set but this build has no web UI yet; use the CLI", "listen", string(cfg.Admin.WebListen))
+	}
 	if err := d.bindServers(); err != nil {
 		return d, err
 	}
