@@ -31,6 +31,7 @@ func TestDebInstallLifecycle(t *testing.T) {
 	checkFiles(t, uid, gid)
 	checkNotEnabled(t)
 	checkConfig(t, testVersion)
+	t.Run("systemd", func(t *testing.T) { runUnderSystemd(t, uid) })
 
 	upgradeKeepsEdits(t, dpkg, second.deb)
 

@@ -201,3 +201,21 @@ func TestUnitSecurityExposure(t *testing.T) {
 		t.Errorf("exposure %.1f > 2.0:\n%s", level, out)
 	}
 }
+
+// TestShippedConfigServesNoDHCP: the package installs configs/provbox.toml
+// as /etc/provbox/provbox.toml, and enabling the service before editing
+// it must not start a DHCP server on whatever interface the example names.
+func TestShippedConfigServesNoDHCP(t *testing.T) {
+	var cfg struct {
+		DHCP struct {
+			Enabled bool `toml:"enabled"`
+		} `toml:"dhcp"`
+	}
+	path := filepath.Join(repoRoot(t), "configs", "provbox.toml")
+	if _, err := toml.DecodeFile(path, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DHCP.Enabled {
+		t.Errorf("%s: [dhcp] enabled = true; the packaged default must leave DHCP off", path)
+	}
+}
