@@ -43,12 +43,12 @@ func binaries(t *testing.T) (provbox, phonesim string) {
 	return filepath.Join(buildDir, "provbox"), filepath.Join(buildDir, "phonesim")
 }
 
-func runLab(t *testing.T, sab Sabotage) *Result {
+func runLab(t *testing.T, sab Sabotage, bootstrap string) *Result {
 	t.Helper()
 	needRoot(t)
 	pb, ps := binaries(t)
 	var out bytes.Buffer
-	res, err := Run(context.Background(), Options{Provbox: pb, Emulator: []string{ps}, Sabotage: sab, Out: &out})
+	res, err := Run(context.Background(), Options{Provbox: pb, Emulator: []string{ps}, Sabotage: sab, Bootstrap: bootstrap, Out: &out})
 	t.Logf("lab output:\n%s", out.String())
 	if err != nil {
 		t.Fatal(err)
@@ -58,13 +58,24 @@ func runLab(t *testing.T, sab Sabotage) *Result {
 
 // The whole flow on a real (virtual) LAN: one phone of every vendor
 // provisions through the real daemon, and every attacker is refused.
+// Both bootstrap forms: option 66 as http:// and as tftp:// (Cisco SPA
+// gets a bare host either way).
 func TestLab(t *testing.T) {
-	res := runLab(t, NoSabotage)
-	if !res.OK() {
-		t.Fatalf("lab failed:\n%s\n%s", strings.Join(res.Failures, "\n"), res.DaemonLog)
-	}
-	if len(res.Phones) != len(phone.Names()) || len(res.Attackers) != len(phone.Roles) {
-		t.Fatalf("%d phones, %d attackers", len(res.Phones), len(res.Attackers))
+	for _, bootstrap := range []string{"http", "tftp"} {
+		t.Run(bootstrap, func(t *testing.T) {
+			res := runLab(t, NoSabotage, bootstrap)
+			if !res.OK() {
+				t.Fatalf("lab failed:\n%s\n%s", strings.Join(res.Failures, "\n"), res.DaemonLog)
+			}
+			if len(res.Phones) != len(phone.Names()) || len(res.Attackers) != len(phone.Roles) {
+				t.Fatalf("%d phones, %d attackers", len(res.Phones), len(res.Attackers))
+			}
+			for _, p := range res.Phones {
+				if p.Journey.Location.Proto() != bootstrap && p.Vendor != "cisco-spa" {
+					t.Errorf("%s bootstrapped over %s", p.Vendor, p.Journey.Location.Proto())
+				}
+			}
+		})
 	}
 }
 
@@ -79,7 +90,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 	}
 	for _, sab := range Sabotages {
 		t.Run(string(sab), func(t *testing.T) {
-			res := runLab(t, sab)
+			res := runLab(t, sab, "")
 			if res.OK() {
 				t.Fatalf("lab passed with %s broken", sab)
 			}
