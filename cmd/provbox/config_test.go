@@ -253,6 +253,10 @@ func TestServerSettings(t *testing.T) {
 	if core.Bans.ScanMACs != 7 || core.Bans.Own[0].String() != "10.20.0.2" {
 		t.Errorf("ban config: %+v", core.Bans)
 	}
+	cfg.Bans.ScanMACs = 0
+	if off := cfg.coreConfig(boundPorts{}).Bans.ScanMACs; off >= 0 {
+		t.Errorf("scan_macs = 0 reaches the engine as %d; want a negative value (off)", off)
+	}
 	if h := httpdSettings(cfg); h.Addr != "127.0.0.1:0" || h.ReadTimeout != 30*time.Second {
 		t.Errorf("http settings: %+v", h)
 	}

@@ -93,6 +93,10 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 	if c.Server.Advertise.IsValid() {
 		own = append(own, c.Server.Advertise)
 	}
+	scanMACs := c.Bans.ScanMACs
+	if scanMACs == 0 {
+		scanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
+	}
 	return provisioning.Config{
 		BaseURL:      c.baseURL(ports.http),
 		UnlockWindow: p.UnlockWindow,
@@ -100,7 +104,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		Boot:         c.bootConfig(ports),
 		Checks:       provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
-			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: c.Bans.ScanMACs, Ignore: c.Bans.Ignore, Own: own},
+			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own},
 	}
 }
 
