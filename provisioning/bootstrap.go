@@ -32,10 +32,8 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	}
 	d, c, asked := s.identify(fc, cands)
 	if d == nil {
-		for _, c := range cands {
-			if c.m.Kind == vendor.Common {
-				return s.common(fc, nil, c.p)
-			}
+		if p := commonProfile(cands, fc.r.UserAgent); p != nil {
+			return s.common(fc, nil, p)
 		}
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
@@ -55,6 +53,25 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	}
 	body, err := fc.reg.Redirect(c.p, fc.path.File, data)
 	return s.rendered(fc, d, c.p, "redirect", body, err)
+}
+
+// commonProfile picks whose common file answers a name several vendors
+// share (cfg0010.xml is Grandstream's and Htek's): the vendor whose UA the
+// requester sent, else the first.
+func commonProfile(cands []candidate, ua string) *vendor.Profile {
+	var first *vendor.Profile
+	for _, c := range cands {
+		if c.m.Kind != vendor.Common {
+			continue
+		}
+		if _, ok := c.p.ParseUA(ua); ok {
+			return c.p
+		}
+		if first == nil {
+			first = c.p
+		}
+	}
+	return first
 }
 
 // identify finds the device a bootstrap request is for: by the MAC in the

@@ -248,3 +248,19 @@ func TestFetchCommonFileIsHarmless(t *testing.T) {
 		t.Fatal("common file leaks a secret")
 	}
 }
+
+// cfg<model>.xml is a common name of both Grandstream and Htek: the
+// requester's UA decides whose harmless answer it gets.
+func TestFetchSharedCommonNameFollowsUA(t *testing.T) {
+	f := newFixture(t, nil)
+	htek := f.get("/cfg0010.xml", func(r *Request) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" })
+	gs := f.get("/cfg0010.xml", func(r *Request) {
+		r.UserAgent = "Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82112233"
+	})
+	if !htek.Found || !gs.Found {
+		t.Fatalf("common file not answered: htek=%v grandstream=%v", htek.Found, gs.Found)
+	}
+	if !strings.Contains(string(htek.Body), "hl_provision") || !strings.Contains(string(gs.Body), "gs_provision") {
+		t.Fatalf("wrong vendor's common file:\nhtek: %s\ngrandstream: %s", htek.Body, gs.Body)
+	}
+}
