@@ -94,8 +94,10 @@ func provboxBinary(t *testing.T) string {
 	root := repoRoot(t)
 	binary.once.Do(func() {
 		p := filepath.Join(scratch, "bin", "provbox")
-		cmd := exec.Command("go", "build", "-o", p, "./cmd/provbox")
+		// The flags of `make packages`, so both builds share the cache.
+		cmd := exec.Command("go", "build", "-trimpath", "-o", p, "./cmd/provbox")
 		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binary.err = fmt.Errorf("go build ./cmd/provbox: %v\n%s", err, out)
 			return
@@ -148,6 +150,7 @@ func makePackages(root, version string) *built {
 	}
 	cmd := exec.Command("make", "-C", root, "packages",
 		"VERSION="+version, "DIST="+dist, "PKG_ARCH="+arch)
+	cmd.Env = withoutMake(os.Environ())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.err = fmt.Errorf("make packages: %v\n%s", err, out)
@@ -159,6 +162,19 @@ func makePackages(root, version string) *built {
 		}
 	}
 	return b
+}
+
+// withoutMake drops what an enclosing `make test` exports, so the inner
+// make neither inherits its variables nor its jobserver.
+func withoutMake(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if k != "MAKEFLAGS" && k != "MFLAGS" && k != "MAKELEVEL" && k != "MAKEOVERRIDES" {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func rpmArch(goarch string) string {
