@@ -196,8 +196,7 @@ func (p *pool) bind(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.D
 	return e.lease(), moved
 }
 
-// unbind ends mac's hold on ip (RELEASE, or an OFFER the client turned
-// down); false if mac did not hold it. The entry keeps mac as last holder.
+// unbind ends mac's hold on ip (RELEASE); false if mac did not hold it. The entry keeps mac as last holder.
 func (p *pool) unbind(ip netip.Addr, mac provisioning.MAC, now time.Time) (provisioning.Lease, bool) {
 	e := p.byIP[ip]
 	if e == nil || e.mac != mac || !e.active(now) {
@@ -206,6 +205,14 @@ func (p *pool) unbind(ip netip.Addr, mac provisioning.MAC, now time.Time) (provi
 	e.state, e.expires = stateFree, now
 	p.fullUntil = time.Time{}
 	return e.lease(), true
+}
+
+// dropOffer frees ip if it is only offered to mac (the client took
+// another server's offer); a bound lease stays until it ends.
+func (p *pool) dropOffer(ip netip.Addr, mac provisioning.MAC, now time.Time) {
+	if e := p.byIP[ip]; e != nil && e.state == stateOffered {
+		p.unbind(ip, mac, now)
+	}
 }
 
 // decline quarantines ip, which mac reported in use by someone else; only

@@ -78,7 +78,7 @@ func (s *Server) request(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, n
 	case sid.IsValid(): // SELECTING
 		if !s.ours(sid, in) {
 			if p := in.pool; p != nil && requested.IsValid() {
-				p.unbind(requested, mac, now) // the client chose another server
+				p.dropOffer(requested, mac, now) // the client chose another server
 			}
 			return decision{}
 		}
