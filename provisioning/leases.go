@@ -152,12 +152,23 @@ func (w *leaseWriter) run() {
 }
 
 func (w *leaseWriter) write(batch []leaseOp) {
+	// The last operation on an address wins, so a release followed by a
+	// new lease of the same address in one batch keeps the new lease.
+	last := map[netip.Addr]int{}
+	for i, op := range batch {
+		if op.del.IsValid() {
+			last[op.del] = i
+		} else {
+			last[op.put.IP] = i
+		}
+	}
 	var puts []Lease
 	var dels []netip.Addr
-	for _, op := range batch {
-		if op.del.IsValid() {
+	for i, op := range batch {
+		switch {
+		case op.del.IsValid() && last[op.del] == i:
 			dels = append(dels, op.del)
-		} else {
+		case !op.del.IsValid() && last[op.put.IP] == i:
 			puts = append(puts, op.put)
 		}
 	}

@@ -81,3 +81,19 @@ func TestLeaseHolderExpires(t *testing.T) {
 		t.Fatal("expired lease still counts")
 	}
 }
+
+func TestLeaseWriterLastOperationWins(t *testing.T) {
+	st := newMemStore()
+	w := &leaseWriter{st: st}
+	ip := netip.MustParseAddr("10.0.0.7")
+	mk := func(op leaseOp) leaseOp { op.done = make(chan error, 1); return op }
+	l := Lease{IP: ip, MAC: MAC{0, 1, 2, 3, 4, 5}, Expires: time.Now().Add(time.Hour)}
+	w.write([]leaseOp{mk(leaseOp{put: l}), mk(leaseOp{del: ip}), mk(leaseOp{put: l})})
+	if _, ok := st.leases[ip]; !ok {
+		t.Fatal("a lease given after a release in the same batch was deleted")
+	}
+	w.write([]leaseOp{mk(leaseOp{put: l}), mk(leaseOp{del: ip})})
+	if _, ok := st.leases[ip]; ok {
+		t.Fatal("a release after a lease in the same batch was lost")
+	}
+}
