@@ -97,8 +97,17 @@ func macAttr(dev, asked MAC) string {
 	return ""
 }
 
-// serve audits a success and returns the answer.
+// lastSeenEvery bounds how often a device's last-seen time is written.
+const lastSeenEvery = time.Minute
+
+// serve audits a success, records when the device was last seen, and
+// returns the answer.
 func (s *Service) serve(fc fetchCtx, d *Device, p *vendor.Profile, outcome string, body []byte) Response {
+	if fc.now.Sub(d.LastSeen) >= lastSeenEvery {
+		if _, err := s.updateDevice(context.Background(), d.MAC, func(d *Device, now time.Time) { d.LastSeen = now }); err != nil {
+			s.log.Error("recording last seen", "mac", d.MAC.String(), "err", err)
+		}
+	}
 	s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: outcome})
 	s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,

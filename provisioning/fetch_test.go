@@ -99,8 +99,12 @@ func TestFetchFlowRedirectFullLockUnlock(t *testing.T) {
 	if !full.Found || !strings.Contains(string(full.Body), password) {
 		t.Fatalf("full config: found=%v, password present=%v", full.Found, strings.Contains(string(full.Body), password))
 	}
-	if d, _ := f.s.Device(phoneMAC); d.Open(f.clk.Now()) {
+	d, _ := f.s.Device(phoneMAC)
+	if d.Open(f.clk.Now()) {
 		t.Fatal("device still open after its first full config")
+	}
+	if !d.LastSeen.Equal(f.clk.Now()) {
+		t.Fatalf("last seen = %v, want %v", d.LastSeen, f.clk.Now())
 	}
 	if again := f.get("/805ec0112233.cfg", nil); again.Found {
 		t.Fatal("bootstrap answered for a locked device")
