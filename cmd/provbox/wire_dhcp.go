@@ -37,8 +37,35 @@ func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger) (dhc
 			return nil, fmt.Errorf("dhcp.interfaces: %w", err)
 		}
 		d.conns = append(d.conns, c)
+		warnUnservedInterface(name, cfg.DHCP.Subnets, log)
 	}
 	return d, nil
+}
+
+// warnUnservedInterface says so when an interface has no address inside
+// any [[dhcp.subnet]]: the server cannot pick a subnet for phones asking
+// there directly (relayed requests still work), which an admin would
+// otherwise only notice as silence.
+func warnUnservedInterface(name string, subnets []subnetConfig, log *slog.Logger) {
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return
+	}
+	addrs, _ := ifc.Addrs()
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok {
+			continue
+		}
+		ip, _ := netip.AddrFromSlice(ipn.IP)
+		for _, s := range subnets {
+			if s.CIDR.Contains(ip.Unmap()) {
+				return
+			}
+		}
+	}
+	log.Warn("dhcp interface has no address in any [[dhcp.subnet]]: only relayed requests will be answered there",
+		"interface", name)
 }
 
 func (d *dhcpServer) serve(ctx context.Context) error { return d.srv.Serve(ctx, d.conns...) }
