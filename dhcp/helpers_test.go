@@ -12,7 +12,7 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/store"
+	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/vendor"
 )
 
@@ -51,22 +51,7 @@ var testClasses = []provisioning.BootClass{
 // newService builds a real core on the SQLite store in dir.
 func newService(t testing.TB, dir string, boot provisioning.BootConfig, now func() time.Time) *provisioning.Service {
 	t.Helper()
-	st, err := store.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatalf("store.Open: %v", err)
-	}
-	reg, err := vendor.New("")
-	if err != nil {
-		t.Fatalf("vendor.New: %v", err)
-	}
-	svc, err := provisioning.New(context.Background(), provisioning.Config{Boot: boot, Now: now}, st, reg, nil)
-	if err != nil {
-		st.Close()
-		t.Fatalf("provisioning.New: %v", err)
-	}
-	// The service is closed first (it flushes into the store), once.
-	t.Cleanup(func() { svc.Close(); st.Close() })
-	return svc
+	return provtest.Service(t, dir, provisioning.Config{Boot: boot, Now: now})
 }
 
 // testCore wraps a real core, records commits, and can fail them or

@@ -12,8 +12,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // End to end: the real core (provisioning.Service over the SQLite store
@@ -42,30 +41,10 @@ func newE2E(t *testing.T, bans provisioning.BanConfig) *e2e {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	st, err := store.Open(t.Context(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	reg, err := vendor.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// No DHCP here, so no lease check; UA and UA-MAC checks are on.
 	cfg := provisioning.Config{BaseURL: base, Checks: provisioning.DefaultChecks(false), Bans: bans}
-	svc, err := provisioning.New(t.Context(), cfg, st, reg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	ctx := t.Context()
-	if _, err := svc.AddAccount(ctx, provisioning.Account{Name: "office", SIPServer: "pbx.example.org", TimeZone: "Europe/Berlin"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.AddDevice(ctx, provisioning.Device{MAC: e2eMAC, Account: "office", Vendor: "yealink", Model: "T46U",
-		Lines: []provisioning.Line{{Extension: "201", Password: e2ePassword, DisplayName: "Reception"}}}); err != nil {
-		t.Fatal(err)
-	}
+	svc := provtest.Service(t, "", cfg)
+	provtest.AddPhone(t, svc, provtest.Phone{MAC: e2eMAC, Vendor: "yealink", Model: "T46U", Password: e2ePassword})
 	srvCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- newServer(t, Config{}, svc).Serve(srvCtx, ln) }()

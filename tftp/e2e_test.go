@@ -14,8 +14,7 @@ import (
 	pintftp "github.com/pin/tftp/v3"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // End to end: the real core (provisioning.Service over the SQLite store
@@ -31,30 +30,11 @@ var e2eMAC = provisioning.MAC{0x80, 0x5e, 0xc0, 0x11, 0x22, 0x33}
 
 func newE2E(t *testing.T) (*provisioning.Service, string) {
 	t.Helper()
-	st, err := store.Open(t.Context(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	reg, err := vendor.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := provisioning.Config{BaseURL: "http://127.0.0.1:8080", Checks: provisioning.DefaultChecks(true),
 		Bans: provisioning.BanConfig{MaxRetry: 1000, ScanMACs: -1}}
-	svc, err := provisioning.New(t.Context(), cfg, st, reg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
+	svc := provtest.Service(t, "", cfg)
+	provtest.AddPhone(t, svc, provtest.Phone{MAC: e2eMAC, Vendor: "yealink", Model: "T46U", Password: e2ePassword})
 	ctx := t.Context()
-	if _, err := svc.AddAccount(ctx, provisioning.Account{Name: "office", SIPServer: "pbx.example.org", TimeZone: "Europe/Berlin"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.AddDevice(ctx, provisioning.Device{MAC: e2eMAC, Account: "office", Vendor: "yealink", Model: "T46U",
-		Lines: []provisioning.Line{{Extension: "201", Password: e2ePassword, DisplayName: "Reception"}}}); err != nil {
-		t.Fatal(err)
-	}
 	lease := provisioning.Lease{IP: localhost, MAC: e2eMAC, Expires: time.Now().Add(time.Hour)}
 	if err := svc.CommitLease(ctx, lease); err != nil {
 		t.Fatal(err)
