@@ -1,0 +1,119 @@
+package web
+
+import (
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// Line rows the add-device form offers: defaultRows, or what ?lines=
+// asks for up to maxRows.
+const (
+	defaultRows = 4
+	maxRows     = 32
+)
+
+// deviceForm is the add-device form as entered. Its lines have no
+// password field: a form shown again after an error keeps everything
+// but the passwords.
+type deviceForm struct {
+	MAC, Account, Vendor, Model, IP string
+	Lines                           []lineForm
+}
+
+type lineForm struct{ Extension, AuthUser, DisplayName string }
+
+type vendorOption struct{ Name, Title string }
+
+type addDevicePage struct {
+	base
+	Form     deviceForm
+	Accounts []string
+	Vendors  []vendorOption
+	MoreRows int // the row count behind the "more lines" link
+}
+
+func (s *Server) newDevice(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.URL.Query().Get("lines"))
+	s.deviceFormPage(w, r, http.StatusOK, deviceForm{Lines: make([]lineForm, rows(n))}, nil)
+}
+
+func rows(n int) int { return min(max(n, defaultRows), maxRows) }
+
+// deviceFormPage shows the form with f's values and err (nil: none).
+func (s *Server) deviceFormPage(w http.ResponseWriter, r *http.Request, code int, f deviceForm, err error) {
+	p := addDevicePage{base: s.base("Add device", "new"), Form: f, MoreRows: min(len(f.Lines)+4, maxRows)}
+	if err != nil {
+		p.Error = err.Error()
+	}
+	for len(p.Form.Lines) < defaultRows {
+		p.Form.Lines = append(p.Form.Lines, lineForm{})
+	}
+	for _, a := range s.svc.Accounts() {
+		p.Accounts = append(p.Accounts, a.Name)
+	}
+	for _, v := range s.svc.Registry().Profiles() {
+		p.Vendors = append(p.Vendors, vendorOption{Name: v.Name, Title: v.Title})
+	}
+	s.render(w, r, code, "adddevice", p)
+}
+
+func (s *Server) addDevice(w http.ResponseWriter, r *http.Request) {
+	f, passwords, err := readDeviceForm(r.PostForm)
+	var d provisioning.Device
+	if err == nil {
+		d, err = f.device(passwords)
+	}
+	if err == nil {
+		d, err = s.svc.AddDevice(r.Context(), d)
+	}
+	if err != nil {
+		s.deviceFormPage(w, r, s.statusOf(r, err), f, err)
+		return
+	}
+	s.log.Info("web: device added", "mac", d.MAC.String(), "vendor", d.Vendor, "ip", clientIP(r).String())
+	seeOther(w, r, "/devices/"+d.MAC.String(), url.Values{"done": {"added"}, "mac": {d.MAC.String()}})
+}
+
+// readDeviceForm reads the form; line fields come as parallel lists
+// (ext, auth, password, name), one entry per row, blank rows included.
+func readDeviceForm(v url.Values) (deviceForm, []string, error) {
+	f := deviceForm{MAC: strings.TrimSpace(v.Get("mac")), Account: v.Get("account"), Vendor: v.Get("vendor"),
+		Model: strings.TrimSpace(v.Get("model")), IP: strings.TrimSpace(v.Get("ip"))}
+	ext, auth, pass, name := v["ext"], v["auth"], v["password"], v["name"]
+	if len(auth) != len(ext) || len(pass) != len(ext) || len(name) != len(ext) || len(ext) > maxRows {
+		return f, nil, badf("the form's line rows are incomplete; reload the page and enter the device again")
+	}
+	for i := range ext {
+		f.Lines = append(f.Lines, lineForm{Extension: strings.TrimSpace(ext[i]), AuthUser: strings.TrimSpace(auth[i]),
+			DisplayName: strings.TrimSpace(name[i])})
+	}
+	return f, pass, nil
+}
+
+// device is the core's Device for f; rows left blank are skipped. The
+// core validates the rest (account, vendor, lines, model) itself.
+func (f deviceForm) device(passwords []string) (provisioning.Device, error) {
+	m, err := provisioning.ParseMAC(f.MAC)
+	if err != nil {
+		return provisioning.Device{}, badf("%v", err)
+	}
+	d := provisioning.Device{MAC: m, Account: f.Account, Vendor: f.Vendor, Model: f.Model}
+	if f.IP != "" {
+		if d.IP, err = netip.ParseAddr(f.IP); err != nil || !d.IP.Is4() {
+			return d, badf("device %s: IP reservation %q is not an IPv4 address", m, f.IP)
+		}
+	}
+	for i, l := range f.Lines {
+		if l == (lineForm{}) && passwords[i] == "" {
+			continue
+		}
+		d.Lines = append(d.Lines, provisioning.Line{Extension: l.Extension, AuthUser: l.AuthUser,
+			Password: passwords[i], DisplayName: l.DisplayName})
+	}
+	return d, nil
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"net/http"
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// deviceRow is a device as the devices table shows it.
+type deviceRow struct {
+	MAC, Account, Vendor, Model string
+	State                       string // "open" or "locked"
+	OpenUntil, LastSeen         time.Time
+	IP                          string
+	IPNote                      string // "reserved" or "lease"
+}
+
+// lineView is a SIP line as pages show it. It has no password field, so
+// no page can show a password.
+type lineView struct{ Extension, AuthUser, DisplayName, Label string }
+
+// deviceDetail is the device page: everything but passwords.
+type deviceDetail struct {
+	deviceRow
+	Lines               []lineView
+	SecretURL, TFTPPath string
+	Created, LockedAt   time.Time
+}
+
+type devicesPage struct {
+	base
+	Devices []deviceRow
+}
+
+type devicePage struct {
+	base
+	D      deviceDetail
+	Events []provisioning.Event
+}
+
+// leaseIPs maps each MAC to the address it leases.
+func (s *Server) leaseIPs() map[provisioning.MAC]netip.Addr {
+	out := map[provisioning.MAC]netip.Addr{}
+	for _, l := range s.svc.Leases() {
+		out[l.MAC] = l.IP
+	}
+	return out
+}
+
+func row(v provisioning.DeviceView, leases map[provisioning.MAC]netip.Addr) deviceRow {
+	r := deviceRow{MAC: v.MAC.String(), Account: v.Account, Vendor: v.Vendor, Model: v.Model, State: v.State,
+		OpenUntil: v.OpenUntil, LastSeen: v.LastSeen}
+	if v.IP.IsValid() {
+		r.IP, r.IPNote = v.IP.String(), "reserved"
+	} else if ip, ok := leases[v.MAC]; ok {
+		r.IP, r.IPNote = ip.String(), "lease"
+	}
+	return r
+}
+
+func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
+	p := devicesPage{base: s.base("Devices", "devices")}
+	p.Flash = s.flash(r.URL.Query())
+	leases := s.leaseIPs()
+	for _, d := range s.svc.Devices() {
+		p.Devices = append(p.Devices, row(s.svc.View(d), leases))
+	}
+	s.render(w, r, http.StatusOK, "devices", p)
+}
+
+func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
+	m, err := macParam(r)
+	var d provisioning.Device
+	if err == nil {
+		d, err = s.svc.Device(m)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.svc.View(d)
+	p := devicePage{base: s.base("Device "+m.String(), "devices")}
+	p.Flash = s.flash(r.URL.Query())
+	p.D = deviceDetail{deviceRow: row(v, s.leaseIPs()), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath,
+		Created: v.Created, LockedAt: v.LockedAt}
+	for _, l := range v.Lines {
+		p.D.Lines = append(p.D.Lines, lineView{Extension: l.Extension, AuthUser: l.AuthUser,
+			DisplayName: l.DisplayName, Label: l.Label})
+	}
+	if p.Events, err = s.svc.Events(r.Context(), provisioning.EventFilter{MAC: m, Limit: 20}); err != nil {
+		p.Error = "The audit trail could not be read: " + err.Error()
+	}
+	s.render(w, r, http.StatusOK, "device", p)
+}
+
+// confirmPage asks before a change that cannot be undone.
+type confirmPage struct {
+	base
+	MAC, Action, Question, Button string
+}
+
+// confirm returns the page that asks before action ("rekey" or
+// "remove") on the device {mac}.
+func (s *Server) confirm(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		m, err := macParam(r)
+		if err == nil {
+			_, err = s.svc.Device(m)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p := confirmPage{base: s.base("Confirm", "devices"), MAC: m.String(), Action: action}
+		if action == "rekey" {
+			p.Question, p.Button = "Give "+p.MAC+" a new secret URL? The phone's current one stops working: "+
+				"unlock the device and have the phone provision again (factory reset).", "Rekey"
+		} else {
+			p.Question, p.Button = "Remove "+p.MAC+"? Its secret URL stops working and the phone can no longer fetch its config.", "Remove"
+		}
+		s.render(w, r, http.StatusOK, "confirm", p)
+	}
+}
+
+func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
+	dur, err := parseFor(r.PostFormValue("for"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, "unlocked", func(m provisioning.MAC) error {
+		_, err := s.svc.UnlockDevice(r.Context(), m, dur)
+		return err
+	})
+}
+
+func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, "locked", func(m provisioning.MAC) error {
+		_, err := s.svc.LockDevice(r.Context(), m)
+		return err
+	})
+}
+
+func (s *Server) rekey(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, "rekeyed", func(m provisioning.MAC) error {
+		_, err := s.svc.RekeyDevice(r.Context(), m)
+		return err
+	})
+}
+
+func (s *Server) remove(w http.ResponseWriter, r *http.Request) {
+	s.act(w, r, "removed", func(m provisioning.MAC) error { return s.svc.RemoveDevice(r.Context(), m) })
+}
+
+// act runs a change on the device {mac}, logs who did it, and sends the
+// browser back: to the device page when the form asks (back=device) and
+// the device still exists, else to the devices table.
+func (s *Server) act(w http.ResponseWriter, r *http.Request, done string, do func(provisioning.MAC) error) {
+	m, err := macParam(r)
+	if err == nil {
+		err = do(m)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("web: device "+done, "mac", m.String(), "ip", clientIP(r).String())
+	path := "/devices"
+	if r.PostFormValue("back") == "device" && done != "removed" {
+		path = "/devices/" + m.String()
+	}
+	seeOther(w, r, path, url.Values{"done": {done}, "mac": {m.String()}})
+}
+
+// macParam is the {mac} path value, parsed.
+func macParam(r *http.Request) (provisioning.MAC, error) {
+	m, err := provisioning.ParseMAC(r.PathValue("mac"))
+	if err != nil {
+		return m, badf("%v", err)
+	}
+	return m, nil
+}
+
+// parseFor reads the unlock duration ("": the configured unlock_window).
+func parseFor(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, badf("unlock for %q: want a positive duration like \"30m\", \"2h\" or \"24h\"", s)
+	}
+	return d, nil
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// eventsShown is how much of the audit trail the events page shows.
+const eventsShown = 200
+
+type leaseRow struct {
+	IP, MAC, Hostname, VendorClass string
+	Known                          bool // a device with this MAC exists
+	Expires                        time.Time
+}
+
+type leasesPage struct {
+	base
+	Leases []leaseRow
+}
+
+func (s *Server) leases(w http.ResponseWriter, r *http.Request) {
+	p := leasesPage{base: s.base("Leases", "leases")}
+	known := map[provisioning.MAC]bool{}
+	for _, d := range s.svc.Devices() {
+		known[d.MAC] = true
+	}
+	for _, l := range s.svc.Leases() {
+		p.Leases = append(p.Leases, leaseRow{IP: l.IP.String(), MAC: l.MAC.String(), Hostname: l.Hostname,
+			VendorClass: l.VendorClass, Known: known[l.MAC], Expires: l.Expires})
+	}
+	s.render(w, r, http.StatusOK, "leases", p)
+}
+
+type bansPage struct {
+	base
+	Bans []provisioning.Ban
+}
+
+func (s *Server) bans(w http.ResponseWriter, r *http.Request) {
+	p := bansPage{base: s.base("Bans", "bans"), Bans: s.svc.Bans()}
+	p.Flash = s.flash(r.URL.Query())
+	s.render(w, r, http.StatusOK, "bans", p)
+}
+
+// lift removes the ban on the form's ip (for IPv6, its /64).
+func (s *Server) lift(w http.ResponseWriter, r *http.Request) {
+	ip, err := netip.ParseAddr(r.PostFormValue("ip"))
+	if err != nil {
+		s.fail(w, r, badf("IP %q is not an address", r.PostFormValue("ip")))
+		return
+	}
+	if err := s.svc.Unban(r.Context(), ip.Unmap()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("web: ban lifted", "ip", clientIP(r).String(), "banned", ip.String())
+	seeOther(w, r, "/bans", url.Values{"done": {"lifted"}, "ip": {ip.String()}})
+}
+
+type eventsPage struct {
+	base
+	MAC    string // the filter as entered
+	Events []provisioning.Event
+	Limit  int
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	p := eventsPage{base: s.base("Events", "events"), MAC: strings.TrimSpace(r.URL.Query().Get("mac")), Limit: eventsShown}
+	f := provisioning.EventFilter{Limit: eventsShown}
+	code := http.StatusOK
+	var err error
+	if p.MAC != "" {
+		if f.MAC, err = provisioning.ParseMAC(p.MAC); err != nil {
+			err = badf("%v", err)
+		}
+	}
+	if err == nil {
+		p.Events, err = s.svc.Events(r.Context(), f)
+	}
+	if err != nil {
+		code, p.Error = s.statusOf(r, err), err.Error()
+	}
+	s.render(w, r, code, "events", p)
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageNames are the templates under templates/, each a "content" block
+// inside layout.html; parts.html holds what several pages share.
+var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error"}
+
+// base is what the layout needs on every page.
+type base struct {
+	Title string
+	Nav   string // the menu entry to highlight
+	CSRF  string // the form token, for every POST form
+	Flash string // what the last action did
+	Error string // what went wrong, shown above the content
+}
+
+func (s *Server) parsePages() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 }}
+	pages := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
+			"templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render executes page into a buffer first, so a template error becomes
+// a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, page string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("web page failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error rendering the page; see the log", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(buf.Bytes()) //nolint:errcheck // the browser went away
+}
+
+// base fills the layout's fields for a page.
+func (s *Server) base(title, nav string) base {
+	return base{Title: title, Nav: nav, CSRF: s.token}
+}
+
+// errorPage shows err on its own page with code.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, err error) {
+	b := s.base(http.StatusText(code), "")
+	b.Error = err.Error()
+	s.render(w, r, code, "error", b)
+}
+
+// statusOf maps a core error to an HTTP status, as the JSON admin API
+// does; anything unexpected is logged, being our fault.
+func (s *Server) statusOf(r *http.Request, err error) int {
+	switch {
+	case errors.Is(err, errBadInput), errors.Is(err, provisioning.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, provisioning.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, provisioning.ErrExists):
+		return http.StatusConflict
+	}
+	s.log.Error("web request failed", "path", r.URL.Path, "ip", clientIP(r).String(), "err", err)
+	return http.StatusInternalServerError
+}
+
+// fail shows a failed action's error on its own page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.errorPage(w, r, s.statusOf(r, err), err)
+}
+
+// errBadInput marks form input the UI refuses itself (a malformed MAC,
+// address or number); the message says what.
+var errBadInput = errors.New("bad input")
+
+type badInput struct{ msg string }
+
+func (e *badInput) Error() string   { return e.msg }
+func (e *badInput) Is(t error) bool { return t == errBadInput }
+
+func badf(format string, args ...any) error { return &badInput{fmt.Sprintf(format, args...)} }
+
+// when formats a time for people, in the server's zone; "" when unset.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+// left is how long until t, to the minute ("" once past).
+func (s *Server) left(t time.Time) string {
+	d := t.Sub(s.cfg.Now())
+	if t.IsZero() || d <= 0 {
+		return ""
+	}
+	d = d.Round(time.Minute)
+	if d < time.Minute {
+		return "<1m"
+	}
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%dh%02dm", h, m)
+}

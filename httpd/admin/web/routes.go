@@ -1,0 +1,91 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/url"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/devices", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /static/style.css", s.style)
+	mux.HandleFunc("GET /devices", s.listDevices)
+	mux.HandleFunc("GET /devices/new", s.newDevice)
+	mux.HandleFunc("POST /devices", s.post(s.addDevice))
+	mux.HandleFunc("GET /devices/{mac}", s.showDevice)
+	// Rekey and remove cannot be undone: their buttons lead to a page
+	// that asks first.
+	mux.HandleFunc("GET /devices/{mac}/rekey", s.confirm("rekey"))
+	mux.HandleFunc("GET /devices/{mac}/remove", s.confirm("remove"))
+	mux.HandleFunc("POST /devices/{mac}/unlock", s.post(s.unlock))
+	mux.HandleFunc("POST /devices/{mac}/lock", s.post(s.lock))
+	mux.HandleFunc("POST /devices/{mac}/rekey", s.post(s.rekey))
+	mux.HandleFunc("POST /devices/{mac}/remove", s.post(s.remove))
+	mux.HandleFunc("GET /accounts", s.listAccounts)
+	mux.HandleFunc("POST /accounts", s.post(s.addAccount))
+	mux.HandleFunc("GET /leases", s.leases)
+	mux.HandleFunc("GET /bans", s.bans)
+	mux.HandleFunc("POST /bans/lift", s.post(s.lift))
+	mux.HandleFunc("GET /events", s.events)
+	return mux
+}
+
+func (s *Server) style(w http.ResponseWriter, r *http.Request) {
+	b, err := staticFS.ReadFile("static/style.css")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Write(b) //nolint:errcheck // the browser went away
+}
+
+// seeOther sends the browser to path after a change, with what was done
+// in the query so the page can say so (POST, redirect, GET: a reload
+// does not repeat the change).
+func seeOther(w http.ResponseWriter, r *http.Request, path string, done url.Values) {
+	http.Redirect(w, r, path+"?"+done.Encode(), http.StatusSeeOther)
+}
+
+// flash is the sentence for the last change, from the query seeOther
+// wrote. Values are parsed, not echoed, so a crafted link cannot put
+// arbitrary text on the page.
+func (s *Server) flash(q url.Values) string {
+	done := q.Get("done")
+	if done == "lifted" {
+		if ip, err := netip.ParseAddr(q.Get("ip")); err == nil {
+			return "Ban on " + ip.String() + " lifted."
+		}
+		return ""
+	}
+	if done == "account" {
+		for _, a := range s.svc.Accounts() {
+			if a.Name == q.Get("name") {
+				return "Account " + a.Name + " added."
+			}
+		}
+		return ""
+	}
+	m, err := provisioning.ParseMAC(q.Get("mac"))
+	if err != nil {
+		return ""
+	}
+	msg, ok := map[string]string{
+		"added":    "Device %s added; provisioning is open until the phone fetches its config or the window ends.",
+		"unlocked": "Device %s unlocked: a phone with this MAC may provision again.",
+		"locked":   "Device %s locked: the bootstrap refuses it now.",
+		"rekeyed":  "Device %s has a new secret URL; the old one no longer works.",
+		"removed":  "Device %s removed; its secret URL no longer works.",
+	}[done]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(msg, m)
+}

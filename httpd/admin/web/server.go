@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Config is the web UI's configuration. Zero values take the defaults
+// documented on each field.
+type Config struct {
+	// Addr is the listen address, e.g. "127.0.0.1:8080". Required.
+	Addr string
+	// PasswordFile holds the admin password (see ReadPasswordFile).
+	// Required: the UI is never served without one.
+	PasswordFile string
+
+	// ReadTimeout bounds reading a request (default 30s), WriteTimeout
+	// writing the answer (default 30s), IdleTimeout a kept-alive
+	// connection between requests (default 120s).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// ShutdownGrace is how long requests in flight may run once the
+	// serving context ends (default 10s).
+	ShutdownGrace time.Duration
+
+	// MaxFailures failed logins from one source within FailureWindow
+	// (defaults 5 and 1 minute) lock that source out until the oldest
+	// of them leaves the window.
+	MaxFailures   int
+	FailureWindow time.Duration
+
+	// Now is the clock of the login limiter and of "time left" on
+	// pages; nil means time.Now.
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.ReadTimeout, 30*time.Second)
+	def(&c.WriteTimeout, 30*time.Second)
+	def(&c.IdleTimeout, 120*time.Second)
+	def(&c.ShutdownGrace, 10*time.Second)
+	def(&c.FailureWindow, time.Minute)
+	if c.MaxFailures <= 0 {
+		c.MaxFailures = 5
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Server is the admin web UI.
+type Server struct {
+	cfg      Config
+	svc      Service
+	log      *slog.Logger
+	passHash [sha256.Size]byte // of the password: compared without leaking its length
+	token    string            // the form token of this process
+	pages    map[string]*template.Template
+	limiter  *limiter
+	handler  http.Handler
+}
+
+// New reads the password file and prepares the pages. It refuses to
+// build a server without a usable password file, naming the file and
+// the problem.
+func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
+	if svc == nil {
+		return nil, errors.New("web: nil service")
+	}
+	if cfg.Addr == "" {
+		return nil, errors.New("web: no listen address")
+	}
+	if cfg.PasswordFile == "" {
+		return nil, errors.New("web: no password file: the web UI is never served without a password")
+	}
+	pw, err := ReadPasswordFile(cfg.PasswordFile)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults()
+	s := &Server{cfg: cfg, svc: svc, log: log.With("component", "web"), passHash: sha256.Sum256([]byte(pw)),
+		limiter: newLimiter(cfg.MaxFailures, cfg.FailureWindow)}
+	if s.token, err = newToken(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parsePages(); err != nil {
+		return nil, err
+	}
+	s.handler = s.secure(s.authenticate(s.routes()))
+	return s, nil
+}
+
+// Handler returns the whole UI, authentication included, for tests
+// without sockets.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Listen binds Addr.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("web: listening on %s: %w", s.cfg.Addr, err)
+	}
+	return ln, nil
+}
+
+// Serve answers on ln until ctx is cancelled, then shuts down
+// gracefully: no new connections, requests in flight get ShutdownGrace
+// to finish. It returns nil after a clean shutdown and closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: min(10*time.Second, s.cfg.ReadTimeout),
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		ln.Close()
+		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	// A fresh context: the cancelled one would skip the drain.
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close()
+		err = fmt.Errorf("web: graceful shutdown on %s: %w", ln.Addr(), err)
+	}
+	<-errc // http.ErrServerClosed
+	ln.Close()
+	return err
+}
+
+// secure sets the headers every answer carries. Every page is no-store:
+// the device pages show secret URLs, and the rest is admin data too.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
