@@ -14,6 +14,11 @@ func (s *Service) check(fc fetchCtx, d *Device, p *vendor.Profile) string {
 			return reasonUAMAC
 		}
 	}
+	if fc.cfg.Checks.Neighbour {
+		if m, ok := fc.cfg.Neighbours(fc.r.RemoteIP); ok && m != d.MAC {
+			return reasonNeighbour
+		}
+	}
 	if fc.cfg.Checks.Lease {
 		s.mu.RLock()
 		holder, ok := s.leases.holder(fc.r.RemoteIP, fc.now)

@@ -36,6 +36,7 @@ const (
 	reasonUserAgent   = "user-agent"
 	reasonUAMAC       = "ua-mac"
 	reasonNoLease     = "no-lease"
+	reasonNeighbour   = "neighbour"
 	reasonRender      = "render-error"
 )
 

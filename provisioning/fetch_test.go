@@ -44,7 +44,9 @@ type fixture struct {
 func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 	t.Helper()
 	clk := &testClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	cfg := Config{BaseURL: "http://192.0.2.1", Checks: DefaultChecks(true), Now: clk.Now}
+	// No neighbour table by default: the machine's own must not matter.
+	noNeigh := func(netip.Addr) (MAC, bool) { return MAC{}, false }
+	cfg := Config{BaseURL: "http://192.0.2.1", Checks: DefaultChecks(true), Now: clk.Now, Neighbours: noNeigh}
 	if mutate != nil {
 		mutate(&cfg)
 	}

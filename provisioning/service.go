@@ -33,6 +33,8 @@ type Config struct {
 	UnknownEventsKeep int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Neighbours answers the neighbour check; nil means KernelNeighbours.
+	Neighbours NeighbourFunc
 }
 
 // Checks switches the fingerprint checks.
@@ -40,6 +42,9 @@ type Checks struct {
 	UserAgent bool // the UA must match the device's vendor (HTTP)
 	UAMAC     bool // a MAC in the UA must equal the device's MAC (HTTP)
 	Lease     bool // the requester's IP must hold the device's lease (set when provbox runs DHCP)
+	// Neighbour: an on-link requester's MAC in the kernel's neighbour
+	// (ARP) table must be the device's (both protocols).
+	Neighbour bool
 }
 
 // BanConfig is the [bans] section.
@@ -112,6 +117,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Neighbours == nil {
+		c.Neighbours = KernelNeighbours
 	}
 	return c
 }
@@ -193,5 +201,5 @@ func (s *Service) Healthy(ctx context.Context) error {
 // DefaultChecks turns on every check that applies; Lease only makes sense
 // when provbox is the DHCP server.
 func DefaultChecks(dhcpEnabled bool) Checks {
-	return Checks{UserAgent: true, UAMAC: true, Lease: dhcpEnabled}
+	return Checks{UserAgent: true, UAMAC: true, Lease: dhcpEnabled, Neighbour: true}
 }

@@ -264,3 +264,22 @@ func TestServerSettings(t *testing.T) {
 		t.Errorf("tftp settings: %+v", tf)
 	}
 }
+
+// Every fingerprint check is on unless the TOML turns it off.
+func TestChecksDefaultOnAndSwitchable(t *testing.T) {
+	cfg, _, err := loadConfig(writeConfig(t, validBase), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.coreConfig(boundPorts{}).Checks
+	if !c.UserAgent || !c.UAMAC || !c.Lease || !c.Neighbour {
+		t.Fatalf("default checks %+v; want all on", c)
+	}
+	off := validBase + "[provisioning]\ncheck_user_agent = false\ncheck_ua_mac = false\ncheck_lease = false\ncheck_neighbor = false\n"
+	if cfg, _, err = loadConfig(writeConfig(t, off), noEnv); err != nil {
+		t.Fatal(err)
+	}
+	if c := cfg.coreConfig(boundPorts{}).Checks; c.UserAgent || c.UAMAC || c.Lease || c.Neighbour {
+		t.Fatalf("checks %+v; want all off as configured", c)
+	}
+}

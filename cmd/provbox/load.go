@@ -102,7 +102,8 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		UnlockWindow: p.UnlockWindow,
 		FlatMode:     p.DisableAutoProvisionSecurity,
 		Boot:         c.bootConfig(ports),
-		Checks:       provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease},
+		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
+			Neighbour: p.CheckNeighbor},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
 			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own},
 	}
