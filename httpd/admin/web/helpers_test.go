@@ -88,7 +88,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	e := &env{svc: svc, clock: &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, log: &syncBuffer{}}
+	e := &env{svc: svc, clock: &clock{now: time.Now()}, log: &syncBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
 	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: passwordFile(t, 0o600, testPassword+"\n"),
 		Now: e.clock.Now}, svc, log)
