@@ -109,8 +109,15 @@ func (l *logFile) String() string {
 // returns after READY=1. extraEnv is added to the environment.
 func startBinary(t *testing.T, bin, cfg string, extraEnv ...string) *process {
 	t.Helper()
+	return startCommand(t, []string{bin, "serve", "-c", cfg}, extraEnv...)
+}
+
+// startCommand runs argv (a provbox serve, possibly behind a wrapper such
+// as `ip netns exec`) the way startBinary does.
+func startCommand(t *testing.T, argv []string, extraEnv ...string) *process {
+	t.Helper()
 	sock, msgs := notifySocket(t)
-	p := &process{cmd: exec.Command(bin, "serve", "-c", cfg), stderr: newLogFile(t), msgs: msgs, done: make(chan error, 1)}
+	p := &process{cmd: exec.Command(argv[0], argv[1:]...), stderr: newLogFile(t), msgs: msgs, done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), append([]string{"NOTIFY_SOCKET=" + sock}, extraEnv...)...)
 	p.cmd.Stderr = p.stderr.f
 	if err := p.cmd.Start(); err != nil {
