@@ -10,6 +10,7 @@ import (
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
+	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/provisioning/vendor"
@@ -27,8 +28,11 @@ type daemon struct {
 	admin *admin.Handler
 	http  *httpd.Server
 	tftp  *tftp.Server
+	web   *web.Server // nil when admin.web_listen is off
 
 	adminLn         net.Listener
+	webLn           net.Listener   // nil when off
+	webAddr         net.Addr       // where the web UI listens (nil: off)
 	httpLn, httpsLn net.Listener   // nil when off
 	tftpConn        net.PacketConn // nil when off
 	dhcp            dhcpRunner     // nil when off
@@ -65,8 +69,8 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log 
 		return d, fmt.Errorf("starting the provisioning core: %w", err)
 	}
 	d.admin = admin.New(d.svc, versionString(), log)
-	if cfg.Admin.WebListen != "" {
-		log.Warn("admin.web_listen is set but this build has no web UI yet; use the CLI", "listen", string(cfg.Admin.WebListen))
+	if err := d.bindWeb(); err != nil {
+		return d, err
 	}
 	if err := d.bindServers(); err != nil {
 		return d, err
@@ -103,6 +107,26 @@ func (d *daemon) bindServers() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// bindWeb binds the admin web UI when admin.web_listen is set; it
+// refuses to start without a usable admin.web_password_file.
+func (d *daemon) bindWeb() error {
+	a := d.cfg.Admin
+	if a.WebListen == "" {
+		return nil
+	}
+	var err error
+	cfg := web.Config{Addr: string(a.WebListen), PasswordFile: d.cfg.resolve(a.WebPasswordFile)}
+	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
+		return fmt.Errorf("admin.web_listen: %w", err)
+	}
+	if d.webLn, err = d.web.Listen(); err != nil {
+		return fmt.Errorf("admin.web_listen: %w", err)
+	}
+	d.webAddr = d.webLn.Addr()
+	d.log.Info("admin web UI listening", "listen", d.webAddr.String())
 	return nil
 }
 
@@ -154,6 +178,10 @@ func (d *daemon) serve(ctx context.Context, h hooks) error {
 	adminLn, httpLn, httpsLn, tftpConn, dhcp := d.adminLn, d.httpLn, d.httpsLn, d.tftpConn, d.dhcp
 	d.adminLn, d.httpLn, d.httpsLn, d.tftpConn, d.dhcp = nil, nil, nil, nil, nil
 	start("admin", func(ctx context.Context) error { return serveAdmin(ctx, adminLn, d.admin, d.log) })
+	if webLn := d.webLn; webLn != nil {
+		d.webLn = nil
+		start("web", func(ctx context.Context) error { return d.web.Serve(ctx, webLn) })
+	}
 	if httpLn != nil {
 		start("http", func(ctx context.Context) error { return d.http.Serve(ctx, httpLn) })
 	}
@@ -190,7 +218,7 @@ func (d *daemon) serve(ctx context.Context, h hooks) error {
 // close releases what serve did not take over, then the core and the
 // database (after the servers stopped, so no request is cut short).
 func (d *daemon) close() {
-	for _, c := range []interface{ Close() error }{d.adminLn, d.httpLn, d.httpsLn, d.tftpConn} {
+	for _, c := range []interface{ Close() error }{d.adminLn, d.webLn, d.httpLn, d.httpsLn, d.tftpConn} {
 		if c != nil {
 			c.Close()
 		}

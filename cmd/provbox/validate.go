@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/provbox/provbox/httpd/admin/web"
 )
 
 // checker collects the semantic errors of a decoded config, each naming
@@ -209,11 +211,10 @@ func (k *checker) admin() {
 		k.failf("admin.web_password_file", "required when admin.web_listen is set: the web UI is never open")
 		return
 	}
-	b, err := os.ReadFile(k.c.resolve(a.WebPasswordFile))
-	if err != nil {
+	// The same checks the daemon runs before it serves the UI (exists,
+	// owner-only mode, one non-empty line).
+	if _, err := web.ReadPasswordFile(k.c.resolve(a.WebPasswordFile)); err != nil {
 		k.failf("admin.web_password_file", "%v", err)
-	} else if strings.TrimSpace(string(b)) == "" {
-		k.failf("admin.web_password_file", "%q is empty", a.WebPasswordFile)
 	}
 }
 
