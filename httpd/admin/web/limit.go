@@ -1,13 +1,15 @@
 package web
 
 import (
+	"maps"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 )
 
-// maxSources bounds the limiter's memory; past it the source whose last
-// failure is oldest is forgotten first.
+// maxSources bounds the limiter's memory; past it the sources whose last
+// failure is oldest are forgotten first.
 const maxSources = 4096
 
 // limiter counts failed logins per source in a sliding window.
@@ -77,17 +79,20 @@ func (l *limiter) recent(src netip.Prefix, now time.Time) []time.Time {
 	return ts
 }
 
-// evict forgets expired sources, and if none expired, the stalest one.
+// evict forgets expired sources and, if that is not enough, the quarter
+// of them whose last failure is oldest: a flood from many addresses
+// costs a sort every maxSources/4 new sources, not a scan per request.
 func (l *limiter) evict(now time.Time) {
-	var stalest netip.Prefix
-	var last time.Time
 	for src := range l.fails {
-		ts := l.recent(src, now)
-		if ts != nil && (last.IsZero() || ts[len(ts)-1].Before(last)) {
-			stalest, last = src, ts[len(ts)-1]
-		}
+		l.recent(src, now)
 	}
-	if len(l.fails) >= maxSources {
-		delete(l.fails, stalest)
+	if len(l.fails) < maxSources {
+		return
+	}
+	srcs := slices.Collect(maps.Keys(l.fails))
+	last := func(p netip.Prefix) time.Time { ts := l.fails[p]; return ts[len(ts)-1] }
+	slices.SortFunc(srcs, func(a, b netip.Prefix) int { return last(a).Compare(last(b)) })
+	for _, src := range srcs[:maxSources/4] {
+		delete(l.fails, src)
 	}
 }
