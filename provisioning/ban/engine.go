@@ -171,7 +171,7 @@ func (e *Engine) Strike(ctx context.Context, ip netip.Addr, st Strike, now time.
 		if v.scan {
 			reason = "scan"
 		}
-		cs = e.issueLocked(k, reason, v.strikes, 0, now, cs)
+		cs = e.issueLocked(k, reason, v.strikes, 0, e.opt.Rand(), now, cs)
 		dirty = append(dirty, k)
 	}
 	e.mu.Unlock()

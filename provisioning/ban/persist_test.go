@@ -88,7 +88,9 @@ func TestAddAndRemove(t *testing.T) {
 	if !r.e.Banned(ip, t0.Add(89*time.Minute)) || len(r.st.all()) != 1 {
 		t.Fatal("added ban not enforced or not stored")
 	}
-	// Without a length, an admin's ban escalates like any other.
+	// Without a length, an admin's ban escalates like any other, and with
+	// no jitter: it lasts exactly what the policy says.
+	r.e.opt.Rand = func() float64 { return 0.9 }
 	rec, _ = r.e.Add(ctx, ip, 0, "", t0.Add(2*time.Hour))
 	if rec.Count != 2 || rec.Until.Sub(rec.Since) != 2*time.Hour || rec.Reason != "admin" {
 		t.Fatalf("second Add = %+v", rec)

@@ -12,7 +12,9 @@ import (
 // length of its next ban. A source banned before (within the forget
 // horizon) gets Count+1; a ban that is still running is replaced and
 // keeps its Count. The strike table forgets k. It appends the changes.
-func (e *Engine) issueLocked(k netip.Prefix, reason string, strikes int, d time.Duration, now time.Time, cs []Change) []Change {
+// The escalated length is shortened by the jitter fraction times rnd,
+// a number in [0,1).
+func (e *Engine) issueLocked(k netip.Prefix, reason string, strikes int, d time.Duration, rnd float64, now time.Time, cs []Change) []Change {
 	count := 1
 	if old := e.recs[k]; old != nil {
 		count = old.Count + 1
@@ -25,7 +27,7 @@ func (e *Engine) issueLocked(k netip.Prefix, reason string, strikes int, d time.
 		cs = e.evictLocked(now, cs)
 	}
 	if d <= 0 {
-		d = e.cfg.duration(count, e.opt.Rand())
+		d = e.cfg.duration(count, rnd)
 	}
 	r := &record{active: true, Record: Record{Prefix: k, Reason: reason, Strikes: strikes,
 		Count: count, Since: now, Until: now.Add(d)}}
@@ -107,7 +109,9 @@ func (e *Engine) Add(ctx context.Context, ip netip.Addr, d time.Duration, reason
 		e.mu.Unlock()
 		return Record{}, ErrExempt
 	}
-	cs := e.issueLocked(k, reason, 0, d, now, nil)
+	// No jitter: it keeps a scanner from timing its return, while an
+	// admin's ban should last exactly what the policy says.
+	cs := e.issueLocked(k, reason, 0, d, 0, now, nil)
 	r := e.recs[k].Record
 	e.mu.Unlock()
 	e.notify(cs)
