@@ -27,5 +27,6 @@
 //	DELETE /v1/bans/{ip}
 //
 // The API is consumed only by the CLI of the same build; it is versioned
-// in the path so a future web UI or a second client can rely on it.
+// in the path so a second client can rely on it. The web UI
+// (httpd/admin/web) calls the core directly, on its own listener.
 package admin
