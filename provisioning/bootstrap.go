@@ -28,6 +28,11 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
+		if d := s.deviceNamedIn(fc.path.File); d != nil {
+			// A known phone asking for its other files (Poly's
+			// <mac>-phone.cfg, a directory): a miss, not an attack.
+			return s.miss(fc, d.MAC)
+		}
 		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, MAC{})
 	}
 	d, c, asked := s.identify(fc, cands)
@@ -160,4 +165,31 @@ func (s *Service) data(d *Device, cfg Config) (vendor.Data, bool) {
 		vd.ProvisionURL, vd.ProvisionPath = cfg.BaseURL+"/", "/"
 	}
 	return vd, true
+}
+
+// deviceNamedIn returns the known device whose MAC (12 hex digits, any
+// case) the name carries, if any.
+func (s *Service) deviceNamedIn(name string) *Device {
+	run := 0
+	for i := 0; i < len(name); i++ {
+		if unhex(name[i]) == 0xff {
+			run = 0
+			continue
+		}
+		if run++; run < 12 {
+			continue
+		}
+		m, err := ParseMAC(name[i-11 : i+1])
+		if err != nil {
+			continue
+		}
+		s.mu.RLock()
+		d := s.devices[m]
+		s.mu.RUnlock()
+		if d != nil {
+			cp := *d
+			return &cp
+		}
+	}
+	return nil
 }

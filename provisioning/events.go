@@ -12,6 +12,8 @@ func (s *Service) audit(e Event) {
 	if e.Time.IsZero() {
 		e.Time = s.now().UTC()
 	}
+	// What a requester sends is bounded before it is kept.
+	e.UA = truncate(e.UA, maxAuditUA)
 	s.events.add(e)
 }
 
@@ -24,6 +26,9 @@ func (s *Service) Events(ctx context.Context, f EventFilter) ([]Event, error) {
 	}
 	return s.st.Events(ctx, f)
 }
+
+// maxAuditUA bounds the User-Agent kept per audit line.
+const maxAuditUA = 256
 
 // eventWriter writes audit lines in the background, in batches, keeping
 // memory bounded: when the queue is full, lines about unknown MACs are

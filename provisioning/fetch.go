@@ -98,6 +98,14 @@ func macAttr(dev, asked MAC) string {
 	return ""
 }
 
+// miss audits a known phone's request for a file provbox does not have:
+// a plain not-found, not a strike.
+func (s *Service) miss(fc fetchCtx, m MAC) Response {
+	s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: m, UA: fc.r.UserAgent,
+		File: fc.path.redacted(), Outcome: "not-found"})
+	return Response{}
+}
+
 // lastSeenEvery bounds how often a device's last-seen time is written.
 const lastSeenEvery = time.Minute
 

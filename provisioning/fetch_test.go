@@ -270,3 +270,27 @@ func TestFetchSharedCommonNameFollowsUA(t *testing.T) {
 		t.Fatalf("wrong vendor's common file:\nhtek: %s\ngrandstream: %s", htek.Body, gs.Body)
 	}
 }
+
+// A known phone's own misses at the bootstrap are not strikes; an unknown
+// name is.
+func TestFetchBootstrapMissOfKnownPhone(t *testing.T) {
+	f := newFixture(t, nil)
+	if r := f.get("/805ec0112233-phone.cfg", nil); r.Found {
+		t.Fatal("a file provbox does not have was found")
+	}
+	if e := f.lastEvent(t); e.Outcome != "not-found" || e.MAC != phoneMAC {
+		t.Fatalf("event = %+v; want a plain not-found for the phone", e)
+	}
+	f.get("/firmware.rom", nil)
+	if e := f.lastEvent(t); e.Outcome != "refused" || e.Reason != reasonUnknownFile {
+		t.Fatalf("event = %+v; want an unknown-file refusal", e)
+	}
+}
+
+func TestAuditBoundsUserAgent(t *testing.T) {
+	f := newFixture(t, nil)
+	f.get("/favicon.ico", func(r *Request) { r.UserAgent = strings.Repeat("x", 8000) })
+	if e := f.lastEvent(t); len(e.UA) > maxAuditUA {
+		t.Fatalf("audit kept a %d-byte User-Agent", len(e.UA))
+	}
+}

@@ -22,17 +22,20 @@ func (p reqPath) secret() bool { return p.Dev != "" }
 // shortened so a log reader cannot reuse them.
 func (p reqPath) redacted() string {
 	if !p.secret() {
-		return p.File
+		// A bootstrap name may still carry hashes (/<acct>/<dev> with no
+		// file): the generic rule cuts any hash-shaped run.
+		return RedactPath(p.File, false)
 	}
-	return Hash(p.Acct).Short() + "/" + Hash(p.Dev).Short() + "/" + p.File
+	return Hash(p.Acct).Short() + "/" + Hash(p.Dev).Short() + "/" + RedactPath(p.File, false)
 }
 
 var errBadPath = errors.New("malformed or traversal path")
 
 // parsePath turns a request path into its parts. HTTP paths arrive
 // escaped and are unescaped once; TFTP names are taken literally. It
-// refuses traversal ("..", "."), empty segments, NUL and other control
-// characters, and backslashes, whatever their encoding.
+// refuses traversal ("..", "."), NUL and other control characters, and
+// backslashes, whatever their encoding. Repeated slashes count as one: a
+// phone that joins its server URL and a file name with "//" is no attacker.
 func parsePath(proto, raw string) (reqPath, error) {
 	if len(raw) > maxPathLen {
 		return reqPath{}, errBadPath
@@ -44,12 +47,18 @@ func parsePath(proto, raw string) (reqPath, error) {
 			return reqPath{}, errBadPath
 		}
 	}
-	p = strings.TrimPrefix(p, "/")
-	segs := strings.Split(p, "/")
-	for _, s := range segs {
-		if s == "" || s == "." || s == ".." || strings.ContainsFunc(s, badPathRune) {
+	var segs []string
+	for _, s := range strings.Split(p, "/") {
+		if s == "" {
+			continue
+		}
+		if s == "." || s == ".." || strings.ContainsFunc(s, badPathRune) {
 			return reqPath{}, errBadPath
 		}
+		segs = append(segs, s)
+	}
+	if len(segs) == 0 || strings.HasSuffix(p, "/") {
+		return reqPath{}, errBadPath // a directory, not a file
 	}
 	if len(segs) > maxSegments {
 		return reqPath{}, errBadPath

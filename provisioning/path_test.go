@@ -1,6 +1,9 @@
 package provisioning
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParsePath(t *testing.T) {
 	const h1, h2 = "AAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBB"
@@ -15,6 +18,9 @@ func TestParsePath(t *testing.T) {
 		{"http", "/cfg%20x.xml", reqPath{File: "cfg x.xml"}},
 		{"tftp", "/Cisco/CP-8841-3PCC/d0ec35112233.cfg", reqPath{File: "Cisco/CP-8841-3PCC/d0ec35112233.cfg"}},
 		{"http", "/a/b", reqPath{File: "a/b"}},
+		{"http", "/" + h1 + "/" + h2 + "//805ec0112233.cfg", reqPath{Acct: h1, Dev: h2, File: "805ec0112233.cfg"}},
+		{"http", "//805ec0112233.cfg", reqPath{File: "805ec0112233.cfg"}},
+		{"http", "/" + h1 + "/" + h2, reqPath{File: h1 + "/" + h2}},
 		{"http", "/" + h1 + "/" + h2 + "/sub/x.rom", reqPath{Acct: h1, Dev: h2, File: "sub/x.rom"}},
 	}
 	for _, c := range ok {
@@ -25,7 +31,7 @@ func TestParsePath(t *testing.T) {
 	}
 	bad := []struct{ proto, in string }{
 		{"http", "/../etc/passwd"}, {"http", "/%2e%2e/etc/passwd"}, {"http", "/%2E%2E%2Fetc%2Fpasswd"},
-		{"http", "/a/../b"}, {"http", "/./x.cfg"}, {"http", "/"}, {"http", ""}, {"http", "//x.cfg"},
+		{"http", "/a/../b"}, {"http", "/./x.cfg"}, {"http", "/"}, {"http", ""}, {"http", "//"},
 		{"http", "/x.cfg%00"}, {"tftp", "x.cfg\x00.txt"}, {"tftp", "..\\..\\boot.ini"}, {"http", "/%zz"},
 		{"http", "/a/b/c/d/e/f/g"}, {"http", "/" + h1 + "/" + h2 + "/"}, {"tftp", "%2e%2e/x"},
 		{"http", "/%252e%252e/x"},
@@ -56,4 +62,19 @@ func FuzzParsePath(f *testing.F) {
 			t.Fatalf("empty file accepted from %q", s)
 		}
 	})
+}
+
+// Hashes never reach the log or the audit trail in full, whatever shape
+// the path has.
+func TestRedactedPathHoldsNoHash(t *testing.T) {
+	const h1, h2 = "AAAAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBBBB"
+	for _, raw := range []string{"/" + h1 + "/" + h2, "/" + h1 + "/" + h2 + "/x.cfg", "/" + h1 + "x.cfg", "/a/" + h2} {
+		p, err := parsePath("http", raw)
+		if err != nil {
+			continue
+		}
+		if r := p.redacted(); strings.Contains(r, h1) || strings.Contains(r, h2) {
+			t.Errorf("redacted(%q) = %q holds a full hash", raw, r)
+		}
+	}
 }

@@ -49,9 +49,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	m := p.MatchFile(fc.path.File)
 	switch {
 	case m.Kind == vendor.None:
-		s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
-			File: fc.path.redacted(), Outcome: "not-found"})
-		return Response{}
+		return s.miss(fc, d.MAC)
 	case m.Kind == vendor.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
