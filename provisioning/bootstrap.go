@@ -2,6 +2,7 @@ package provisioning
 
 import (
 	"context"
+	"time"
 
 	"github.com/provbox/provbox/provisioning/vendor"
 )
@@ -57,7 +58,24 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 		return s.rendered(fc, d, c.p, "config", body, err)
 	}
 	body, err := fc.reg.Redirect(c.p, fc.path.File, data)
+	if !s.current(d.MAC, data.ProvisionPath, true, fc.now) {
+		// Locked, rekeyed or removed while the answer was rendered.
+		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
+	}
 	return s.rendered(fc, d, c.p, "redirect", body, err)
+}
+
+// current reports whether device m still has the secret path it was
+// answered with (no rekey, no removal since) and, if open matters, is
+// still open: the last look before an answer leaves.
+func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d, a := s.devices[m], (*Account)(nil)
+	if d != nil {
+		a = s.accounts[d.Account]
+	}
+	return a != nil && secretPath(a.Hash, d.Hash) == path && (!open || d.Open(now))
 }
 
 // commonProfile picks whose common file answers a name several vendors

@@ -294,3 +294,31 @@ func TestAuditBoundsUserAgent(t *testing.T) {
 		t.Fatalf("audit kept a %d-byte User-Agent", len(e.UA))
 	}
 }
+
+// current is the last look before an answer leaves: a lock, rekey or
+// removal that happened while it was rendered wins.
+func TestCurrentSeesLockRekeyRemove(t *testing.T) {
+	f := newFixture(t, nil)
+	now := f.clk.Now()
+	if !f.s.current(phoneMAC, f.dev.TFTPPath, true, now) {
+		t.Fatal("an open, unchanged device is not current")
+	}
+	if _, err := f.s.LockDevice(t.Context(), phoneMAC); err != nil {
+		t.Fatal(err)
+	}
+	if f.s.current(phoneMAC, f.dev.TFTPPath, true, now) || !f.s.current(phoneMAC, f.dev.TFTPPath, false, now) {
+		t.Fatal("a lock is not seen, or blocks what needs no open window")
+	}
+	if _, err := f.s.RekeyDevice(t.Context(), phoneMAC); err != nil {
+		t.Fatal(err)
+	}
+	if f.s.current(phoneMAC, f.dev.TFTPPath, false, now) {
+		t.Fatal("a rekey is not seen")
+	}
+	if err := f.s.RemoveDevice(t.Context(), phoneMAC); err != nil {
+		t.Fatal(err)
+	}
+	if f.s.current(phoneMAC, f.dev.TFTPPath, false, now) {
+		t.Fatal("a removal is not seen")
+	}
+}

@@ -63,6 +63,10 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 		return Response{}
 	}
 	body, err := fc.reg.Full(p, fc.path.File, data)
+	if !s.current(d.MAC, secretPath(Hash(fc.path.Acct), Hash(fc.path.Dev)), false, fc.now) {
+		// Rekeyed or removed while the config was rendered.
+		return s.refuse(fc, d.MAC, reasonBadHash, 1, MAC{})
+	}
 	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) {
 		// Lock before answering: a served config always leaves a
 		// durable lock behind, even if the box dies right after.
