@@ -35,7 +35,7 @@ func cmdDemo(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("demo")
 	vendors := fs.String("vendors", "", "comma-separated phone vendors (default: all: "+strings.Join(phone.Names(), ",")+")")
 	bootstrap := fs.String("bootstrap", "http", "[dhcp] bootstrap of the lab daemon: http or tftp")
-	breakFlag := fs.String("break", "", "turn one safeguard off to watch the lab catch it: check_lease, check_user_agent, check_ua_mac or lock")
+	breakFlag := fs.String("break", "", "turn one safeguard off to watch the lab catch it: "+strings.Join(lab.SabotageNames(), ", "))
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
 	verbose := fs.Bool("v", false, "log what the lab does")
 	if _, err := c.parse(fs, args, 0, 0, "[--vendors V,...] [--bootstrap http|tftp] [--break SAFEGUARD] [--json]"); err != nil {

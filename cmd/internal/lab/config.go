@@ -19,6 +19,9 @@ const (
 	// NoLeaseCheck sets check_lease = false: a host with another IP may
 	// fetch a device's files.
 	NoLeaseCheck Sabotage = "check_lease"
+	// NoNeighbourCheck sets check_neighbor = false: a host whose MAC the
+	// server's ARP table shows is not the device's may fetch its files.
+	NoNeighbourCheck Sabotage = "check_neighbor"
 	// NoUACheck sets check_user_agent = false.
 	NoUACheck Sabotage = "check_user_agent"
 	// NoUAMACCheck sets check_ua_mac = false.
@@ -29,7 +32,16 @@ const (
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoUACheck, NoUAMACCheck, NoLock}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock}
+
+// SabotageNames lists the names ParseSabotage accepts, for help texts.
+func SabotageNames() []string {
+	names := make([]string, len(Sabotages))
+	for i, x := range Sabotages {
+		names[i] = string(x)
+	}
+	return names
+}
 
 // ParseSabotage accepts a Sabotage name ("" or "none" for none).
 func ParseSabotage(s string) (Sabotage, error) {
@@ -41,15 +53,15 @@ func ParseSabotage(s string) (Sabotage, error) {
 			return x, nil
 		}
 	}
-	names := make([]string, len(Sabotages))
-	for i, x := range Sabotages {
-		names[i] = string(x)
-	}
-	return "", fmt.Errorf("unknown safeguard %q to break (have %s)", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown safeguard %q to break (have %s)", s, strings.Join(SabotageNames(), ", "))
 }
 
-// subnet is the lab's LAN: 10.X.Y.0/24, the server at .1.
+// subnet is the lab's LAN: 10.X.Y.0/24, the server at .1, the pool
+// .100-.200; hosts that set their own address use .50.
 type subnet struct{ a, b byte }
+
+// staticHost is the static-clone's address: in the subnet, outside the pool.
+const staticHost = 50
 
 func randomSubnet() (subnet, error) {
 	r := make([]byte, 2)
@@ -95,6 +107,7 @@ unlock_window = "1h"
 check_user_agent = %t
 check_ua_mac = %t
 check_lease = %t
+check_neighbor = %t
 
 [bans]
 max_retry = 5
@@ -108,7 +121,7 @@ socket = %q
 [log]
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
-		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), filepath.Join(dir, "admin.sock"))
+		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), check(NoNeighbourCheck), filepath.Join(dir, "admin.sock"))
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
 }

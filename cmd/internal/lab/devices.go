@@ -29,6 +29,8 @@ func (l *run) addDevices(ctx context.Context) error {
 		{phone.Walker, "grandstream", 2},
 		{phone.UAReplay, "yealink", 3},
 		{phone.UAForge, "yealink", 4},
+		{phone.StaticClone, "yealink", 5},
+		{phone.IPThief, "yealink", 6},
 	}
 	for i, t := range targets {
 		p, _ := phone.Lookup(t.vendor)

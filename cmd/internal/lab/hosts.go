@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/provbox/provbox/cmd/internal/phone"
 )
@@ -20,12 +21,16 @@ type PhoneResult struct {
 
 // AttackResult is what one attacker did and got.
 type AttackResult struct {
-	Role     string        `json:"role"`
-	Target   string        `json:"target"`
-	Attack   *phone.Attack `json:"attack,omitempty"`
-	Banned   bool          `json:"banned"`
-	Problems []string      `json:"problems,omitempty"`
+	Role   string        `json:"role"`
+	Target string        `json:"target"`
+	Attack *phone.Attack `json:"attack,omitempty"`
+	Banned bool          `json:"banned"`
+	// Reasons are the refusal reasons the audit trail gives for its
+	// requests.
+	Reasons  []string `json:"reasons,omitempty"`
+	Problems []string `json:"problems,omitempty"`
 	dev      *device
+	since    time.Time // when it started: after-lock shares its target's IP
 }
 
 func (l *run) runPhone(ctx context.Context, d *device) PhoneResult {
@@ -48,11 +53,15 @@ func (l *run) runAttacker(ctx context.Context, role string, target *device, mac 
 		return ar
 	}
 	ar.Target = target.String()
-	if role == phone.UAForge {
+	if role == phone.UAForge || role == phone.StaticClone {
 		mac = target.MAC // it cloned the open device's MAC
 	}
 	args := []string{"-role", role, "-target", target.Vendor + "=" + target.MAC.String(),
 		"-http", "http://" + l.sn.ip(1) + "/", "-tftp", "tftp://" + l.sn.ip(1) + "/"}
+	if role == phone.StaticClone {
+		args = append(args, "-static", l.sn.ip(staticHost)+"/24")
+	}
+	ar.since = time.Now()
 	rep, err := l.emulate(ctx, "at-"+role, mac, args...)
 	if err != nil {
 		ar.Problems = append(ar.Problems, err.Error())

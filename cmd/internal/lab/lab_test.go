@@ -83,10 +83,11 @@ func TestLab(t *testing.T) {
 // got through.
 func TestLabCatchesBrokenSafeguard(t *testing.T) {
 	want := map[Sabotage]string{
-		NoLeaseCheck: phone.UAReplay,
-		NoUACheck:    phone.UAForge,
-		NoUAMACCheck: phone.UAForge,
-		NoLock:       phone.AfterLock,
+		NoLeaseCheck:     phone.StaticClone,
+		NoNeighbourCheck: phone.IPThief,
+		NoUACheck:        phone.UAForge,
+		NoUAMACCheck:     phone.UAForge,
+		NoLock:           phone.AfterLock,
 	}
 	for _, sab := range Sabotages {
 		t.Run(string(sab), func(t *testing.T) {
@@ -106,7 +107,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 }
 
 func TestParseSabotage(t *testing.T) {
-	for _, s := range []string{"", "none", "check_lease", "lock"} {
+	for _, s := range []string{"", "none", "check_lease", "check_neighbor", "lock"} {
 		if _, err := ParseSabotage(s); err != nil {
 			t.Errorf("%q: %v", s, err)
 		}

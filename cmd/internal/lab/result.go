@@ -67,11 +67,16 @@ func (l *run) judge(ctx context.Context, res *Result) error {
 			res.Failures = append(res.Failures, fmt.Sprintf("phone %s %s: %s", pr.Vendor, pr.MAC, p))
 		}
 	}
+	refused, err := l.refusals(ctx)
+	if err != nil {
+		return err
+	}
 	for i := range res.Attackers {
 		ar := &res.Attackers[i]
 		if err := l.judgeAttacker(ctx, ar, bans); err != nil {
 			return err
 		}
+		l.setReasons(ar, refused)
 		ip := "?"
 		if ar.Attack != nil {
 			ip = ar.Attack.IP
@@ -176,7 +181,7 @@ func (r *Result) Print(w io.Writer) {
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANSWERED\tBANNED\tRESULT")
+	fmt.Fprintln(tw, "ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANSWERED\tREFUSED FOR\tBANNED\tRESULT")
 	for _, a := range r.Attackers {
 		fmt.Fprintln(tw, a.row(r.bansUnknown))
 	}

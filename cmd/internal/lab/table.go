@@ -61,7 +61,11 @@ func (a AttackResult) row(bansUnknown bool) string {
 	if bansUnknown {
 		banned = "unknown"
 	}
-	return strings.Join([]string{a.Role, ip, a.Target, fmt.Sprint(n), fmt.Sprint(answered), banned, result}, "\t")
+	reasons := "-"
+	if len(a.Reasons) > 0 {
+		reasons = strings.Join(a.Reasons, ",")
+	}
+	return strings.Join([]string{a.Role, ip, a.Target, fmt.Sprint(n), fmt.Sprint(answered), reasons, banned, result}, "\t")
 }
 
 func fileOf(u string) string { return u[strings.LastIndex(u, "/")+1:] }

@@ -7,29 +7,41 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"time"
 )
 
-// Roles of attacker hosts.
+// Roles of attacker hosts. Each safeguard has one attacker that only it
+// stops, so turning that safeguard off lets exactly that attacker through.
 const (
 	// Walker walks MACs around the targets' (read off labels) and guesses
 	// secret paths, with well-formed vendor User-Agents, over HTTP and TFTP.
 	Walker = "walker"
 	// UAReplay replays a target phone's exact User-Agent, MAC included,
-	// from its own address.
+	// from its own address and its own MAC (both the neighbour and the
+	// lease check stop it).
 	UAReplay = "ua-replay"
 	// UAForge has cloned an open device's MAC (so it holds that MAC's
 	// lease) but not its User-Agent: it sends a generic one, then the
 	// vendor's format with another MAC. HTTP only: TFTP carries no UA.
 	UAForge = "ua-forge"
+	// StaticClone has cloned an open device's MAC and User-Agent but holds
+	// no lease: it sets a static address outside the pool. The server's
+	// ARP entry shows the device's MAC; only the lease check stops it.
+	StaticClone = "static-clone"
+	// IPThief gets an open device's lease by a DHCP exchange with the
+	// device's MAC, then puts its own MAC back, announces it (gratuitous
+	// ARP) and asks with the device's User-Agent from the leased address.
+	// The lease matches; only the neighbour check stops it.
+	IPThief = "ip-thief"
 	// AfterLock impersonates a provisioned phone completely (MAC, lease,
 	// UA) once the real one is unplugged, and asks the bootstrap again.
 	AfterLock = "after-lock"
 )
 
 // Roles lists the attacker roles.
-var Roles = []string{Walker, UAReplay, UAForge, AfterLock}
+var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, AfterLock}
 
 // Device is an attacker's target.
 type Device struct {
@@ -56,6 +68,7 @@ type Attacker struct {
 	Targets []Device
 	HTTP    string // the server's HTTP base, "http://10.0.0.1/"
 	TFTP    string // the server's TFTP base, "tftp://10.0.0.1/"
+	Static  string // StaticClone: the address it sets itself, "10.0.0.50/24"
 	Timeout time.Duration
 	Log     *slog.Logger
 }
@@ -70,6 +83,9 @@ func (a *Attacker) Run(ctx context.Context) *Attack {
 }
 
 func (a *Attacker) run(ctx context.Context, r *Attack) error {
+	if !slices.Contains(Roles, a.Role) {
+		return fmt.Errorf("unknown attacker role %q (have %s)", a.Role, strings.Join(Roles, ", "))
+	}
 	if len(a.Targets) == 0 {
 		return fmt.Errorf("%s: no target", a.Role)
 	}
@@ -81,30 +97,14 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 	if err != nil {
 		return fmt.Errorf("target: %w", err)
 	}
-	// Clones boot as the phone they copy; the others as a plain host.
-	class, prl := []byte(nil), []uint8{1, 3, 6, 15, 66, 67, 150, 160}
-	if a.Role == UAForge || a.Role == AfterLock {
-		prl = p.PRL
-		if p.Class != nil {
-			class = p.Class()
-		}
-	}
-	if err := Unconfigure(a.Iface); err != nil {
-		return err
-	}
-	l, err := DORA(ctx, a.Iface, class, prl, 4*a.timeout())
+	l, err := a.address(ctx, p, tmac)
 	if err != nil {
 		return err
 	}
 	r.IP = l.IP.String()
-	if err := Configure(a.Iface, l); err != nil {
-		return err
-	}
 	switch a.Role {
 	case Walker:
 		return a.walk(ctx, r)
-	case UAReplay:
-		return a.try(ctx, r, p, tmac, p.UA(tmac), Target{Base: a.HTTP})
 	case UAForge:
 		other := append(net.HardwareAddr{}, tmac...)
 		other[5] ^= 0xff
@@ -119,7 +119,39 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 		}
 		return a.try(ctx, r, p, tmac, p.UA(tmac), loc.Target)
 	}
-	return fmt.Errorf("unknown attacker role %q (have %s)", a.Role, strings.Join(Roles, ", "))
+	// UAReplay, StaticClone, IPThief: the device's own UA.
+	return a.try(ctx, r, p, tmac, p.UA(tmac), Target{Base: a.HTTP})
+}
+
+// address gets the attacker an address the way its role does: a DORA
+// (clones boot as the phone they copy, the others as a plain host), a
+// static address, or a stolen lease.
+func (a *Attacker) address(ctx context.Context, p *Profile, tmac net.HardwareAddr) (*Lease, error) {
+	if err := Unconfigure(a.Iface); err != nil {
+		return nil, err
+	}
+	switch a.Role {
+	case StaticClone:
+		return StaticAddr(a.Iface, a.Static)
+	case IPThief:
+		return a.steal(ctx, p, tmac)
+	}
+	class, prl := []byte(nil), []uint8{1, 3, 6, 15, 66, 67, 150, 160}
+	if a.Role == UAForge || a.Role == AfterLock {
+		class, prl = classOf(p), p.PRL
+	}
+	l, err := DORA(ctx, a.Iface, class, prl, 4*a.timeout())
+	if err != nil {
+		return nil, err
+	}
+	return l, Configure(a.Iface, l)
+}
+
+func classOf(p *Profile) []byte {
+	if p.Class == nil {
+		return nil
+	}
+	return p.Class()
 }
 
 func (a *Attacker) timeout() time.Duration {
@@ -127,6 +159,13 @@ func (a *Attacker) timeout() time.Duration {
 		return 3 * time.Second
 	}
 	return a.Timeout
+}
+
+func (a *Attacker) log() *slog.Logger {
+	if a.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return a.Log
 }
 
 func (a *Attacker) client(p *Profile, ua string) *Client {

@@ -1,0 +1,65 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/provbox/provbox/cmd/internal/phone"
+)
+
+// wantReason is the refusal an attacker that only one safeguard stops
+// must draw while that safeguard is on. Refused for anything else, it
+// did not test its safeguard (the lab built the wrong situation), and a
+// pass would prove nothing about it.
+var wantReason = map[string]struct {
+	reason string
+	off    Sabotage
+}{
+	phone.StaticClone: {"no-lease", NoLeaseCheck},
+	phone.IPThief:     {"neighbour", NoNeighbourCheck},
+}
+
+// event is the part of `provbox events --json` the lab reads.
+type event struct {
+	Time    time.Time `json:"time"`
+	IP      string    `json:"ip"`
+	Outcome string    `json:"outcome"`
+	Reason  string    `json:"reason"`
+}
+
+// refusals reads every refusal in the daemon's audit trail.
+func (l *run) refusals(ctx context.Context) ([]event, error) {
+	var es []event
+	if err := l.d.cliJSON(ctx, &es, "events", "--limit", "100000"); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(es, func(e event) bool { return e.Outcome != "refused" }), nil
+}
+
+// setReasons fills in ar.Reasons from the refusals of its address since
+// it started, and checks the one it is there to draw.
+func (l *run) setReasons(ar *AttackResult, es []event) {
+	if ar.Attack == nil || ar.Attack.IP == "" {
+		return
+	}
+	for _, e := range es {
+		// The first word: "unknown-mac c0:74:ad:20:00:01" is unknown-mac.
+		r, _, _ := strings.Cut(e.Reason, " ")
+		if e.IP == ar.Attack.IP && !e.Time.Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
+			ar.Reasons = append(ar.Reasons, r)
+		}
+	}
+	slices.Sort(ar.Reasons)
+	w, ok := wantReason[ar.Role]
+	if !ok || l.o.Sabotage == w.off || ar.Attack.Err != "" || slices.Contains(ar.Reasons, w.reason) {
+		return
+	}
+	got := "nothing"
+	if len(ar.Reasons) > 0 {
+		got = strings.Join(ar.Reasons, ", ")
+	}
+	ar.Problems = append(ar.Problems, fmt.Sprintf("refused for %s, never for %q: it did not test the safeguard it is here for", got, w.reason))
+}
