@@ -38,10 +38,9 @@ func (s *Service) CommitLease(ctx context.Context, l Lease) error {
 	if err := s.leaseW.commit(ctx, leaseOp{put: l}); err != nil {
 		return fmt.Errorf("committing lease %s for %s: %w", l.IP, l.MAC, err)
 	}
-	s.mu.Lock()
-	s.leases.put(l)
+	s.mu.RLock()
 	_, known := s.devices[l.MAC]
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if known {
 		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: printable(l.VendorClass)})
 	}
@@ -53,9 +52,6 @@ func (s *Service) RemoveLease(ctx context.Context, ip netip.Addr) error {
 	if err := s.leaseW.commit(ctx, leaseOp{del: ip}); err != nil {
 		return fmt.Errorf("removing lease %s: %w", ip, err)
 	}
-	s.mu.Lock()
-	s.leases.del(ip)
-	s.mu.Unlock()
 	return nil
 }
 
@@ -97,16 +93,19 @@ type leaseOp struct {
 // commits goes into the next, so throughput grows with load while every
 // caller still waits for its own durable write.
 type leaseWriter struct {
-	st   Store
-	ops  chan leaseOp
-	quit chan struct{}
-	done chan struct{}
+	st Store
+	// apply publishes a durable batch to memory, in batch order, before
+	// any caller of that batch is answered.
+	apply func([]leaseOp)
+	ops   chan leaseOp
+	quit  chan struct{}
+	done  chan struct{}
 }
 
 const leaseBatchMax = 512
 
-func newLeaseWriter(st Store, _ any) *leaseWriter {
-	w := &leaseWriter{st: st, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
+func newLeaseWriter(st Store, apply func([]leaseOp)) *leaseWriter {
+	w := &leaseWriter{st: st, apply: apply, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -182,6 +181,9 @@ func (w *leaseWriter) write(batch []leaseOp) {
 	if err == nil && len(dels) > 0 {
 		err = w.st.DeleteLeases(ctx, dels)
 	}
+	if err == nil && w.apply != nil {
+		w.apply(batch)
+	}
 	for _, op := range batch {
 		op.done <- err
 	}
@@ -199,4 +201,18 @@ func printable(s string) string {
 		return strconv.Quote(s)
 	}
 	return s
+}
+
+// applyLeases publishes a durable batch of lease writes to the lease
+// table, in the order they were made.
+func (s *Service) applyLeases(batch []leaseOp) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, op := range batch {
+		if op.del.IsValid() {
+			s.leases.del(op.del)
+		} else {
+			s.leases.put(op.put)
+		}
+	}
 }

@@ -84,13 +84,17 @@ func TestLeaseHolderExpires(t *testing.T) {
 
 func TestLeaseWriterLastOperationWins(t *testing.T) {
 	st := newMemStore()
-	w := &leaseWriter{st: st}
+	var applied []leaseOp
+	w := &leaseWriter{st: st, apply: func(b []leaseOp) { applied = append(applied, b...) }}
 	ip := netip.MustParseAddr("10.0.0.7")
 	mk := func(op leaseOp) leaseOp { op.done = make(chan error, 1); return op }
 	l := Lease{IP: ip, MAC: MAC{0, 1, 2, 3, 4, 5}, Expires: time.Now().Add(time.Hour)}
 	w.write([]leaseOp{mk(leaseOp{put: l}), mk(leaseOp{del: ip}), mk(leaseOp{put: l})})
 	if _, ok := st.leases[ip]; !ok {
 		t.Fatal("a lease given after a release in the same batch was deleted")
+	}
+	if len(applied) != 3 || !applied[1].del.IsValid() || applied[2].del.IsValid() {
+		t.Fatalf("memory saw %d operations out of order: %+v", len(applied), applied)
 	}
 	w.write([]leaseOp{mk(leaseOp{put: l}), mk(leaseOp{del: ip})})
 	if _, ok := st.leases[ip]; ok {

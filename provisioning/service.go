@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 		return nil, err
 	}
 	s.banner = b
-	s.leaseW = newLeaseWriter(st, s.log)
+	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep)
 	if cfg.FlatMode {
 		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
