@@ -3,14 +3,18 @@ package provisioning
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"strings"
 )
 
-// NeighbourFunc looks up the hardware address the kernel has for an
-// on-link IP; ok is false when it has none (a routed requester, or no
-// entry yet), in which case the neighbour check passes.
+// NeighbourFunc tells the hardware address the kernel has for ip. ok is
+// false when it cannot judge (a routed requester, loopback, IPv6): the
+// neighbour check passes. An on-link requester without a complete entry
+// gets ok with the zero MAC, which no device has: a phone that talks to
+// the box has just resolved it by ARP, and that request gave the kernel
+// the phone's entry; a sender with a hand-set ARP entry gave it none.
 type NeighbourFunc func(ip netip.Addr) (m MAC, ok bool)
 
 // procARP is the kernel's IPv4 neighbour table.
@@ -25,7 +29,45 @@ func KernelNeighbours(ip netip.Addr) (MAC, bool) {
 		return MAC{}, false
 	}
 	defer f.Close()
-	return lookupARP(f, ip)
+	if m, ok := lookupARP(f, ip); ok {
+		return m, true
+	}
+	return MAC{}, onLink(ip, arpPrefixes())
+}
+
+// onLink reports whether ip is inside one of the prefixes.
+func onLink(ip netip.Addr, prefixes []netip.Prefix) bool {
+	ip = ip.Unmap()
+	for _, p := range prefixes {
+		if p.Contains(ip) && p.Addr() != ip {
+			return true
+		}
+	}
+	return false
+}
+
+// arpPrefixes are the IPv4 networks of the interfaces that resolve
+// neighbours by ARP: up, not loopback, not point-to-point.
+func arpPrefixes() []netip.Prefix {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var out []netip.Prefix
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&(net.FlagLoopback|net.FlagPointToPoint) != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil {
+				ones, _ := ipn.Mask.Size()
+				ip, _ := netip.AddrFromSlice(ipn.IP.To4())
+				out = append(out, netip.PrefixFrom(ip, ones))
+			}
+		}
+	}
+	return out
 }
 
 // lookupARP finds ip's complete entry in /proc/net/arp text:

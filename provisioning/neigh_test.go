@@ -55,3 +55,23 @@ func TestFetchNeighbourCheck(t *testing.T) {
 		t.Fatalf("event = %+v; want reason %q", e, reasonNeighbour)
 	}
 }
+
+func TestOnLink(t *testing.T) {
+	lan := []netip.Prefix{netip.MustParsePrefix("10.20.0.2/24")}
+	for ip, want := range map[string]bool{
+		"10.20.0.50": true, "::ffff:10.20.0.50": true, "10.20.0.2": false, // the box itself
+		"10.21.0.50": false, "127.0.0.1": false, "2001:db8::1": false,
+	} {
+		if got := onLink(netip.MustParseAddr(ip), lan); got != want {
+			t.Errorf("onLink(%s) = %v, want %v", ip, got, want)
+		}
+	}
+}
+
+// KernelNeighbours judges nothing about loopback (no ARP there), so
+// requests from 127.0.0.1 are never refused by the neighbour check.
+func TestKernelNeighboursLoopback(t *testing.T) {
+	if _, ok := KernelNeighbours(netip.MustParseAddr("127.0.0.1")); ok {
+		t.Fatal("the neighbour check judged a loopback requester")
+	}
+}
