@@ -26,10 +26,16 @@ func StaticAddr(iface, cidr string) (*Lease, error) {
 	return &Lease{IP: net.IP(pfx.Addr().AsSlice()), Mask: net.CIDRMask(pfx.Bits(), 32), Options: map[uint8][]byte{}}, nil
 }
 
-// setMAC bounces iface to give it mac: down, new address, up. With
-// arp_notify set, the kernel announces the new MAC by gratuitous ARP for
-// each of the interface's addresses when the link comes up.
+// setMAC gives iface mac while it stays up (veth allows that), so the
+// switch port keeps forwarding: a bounced link's port drops frames until
+// the bridge sees the carrier again, up to a second later, which would
+// lose the gratuitous ARP. With arp_notify set, the kernel sends one for
+// each of the interface's addresses on the change. A driver that refuses
+// a live change gets the bounce (the link's coming up announces too).
 func setMAC(iface string, mac net.HardwareAddr) error {
+	if ipCmd("link", "set", "dev", iface, "address", mac.String()) == nil {
+		return nil
+	}
 	for _, args := range [][]string{
 		{"link", "set", "dev", iface, "down"},
 		{"link", "set", "dev", iface, "address", mac.String()},
