@@ -231,8 +231,10 @@ func TestScanOfManyMACsBans(t *testing.T) {
 		if r.s.Banned(ip) {
 			t.Fatalf("banned after %d MACs", i)
 		}
-		path := fmt.Sprintf("0015651234%02x.cfg", i) // Yealink-style MAC files
-		r.s.Fetch(t.Context(), provisioning.Request{Proto: "tftp", Path: path, RemoteIP: ip})
+		// Yealink-style MAC files, over HTTP: TFTP sources can be forged,
+		// so TFTP refusals feed no scan detection.
+		path := fmt.Sprintf("/0015651234%02x.cfg", i)
+		r.s.Fetch(t.Context(), provisioning.Request{Proto: "http", Path: path, RemoteIP: ip})
 	}
 	if b := r.s.Bans(); !r.s.Banned(ip) || len(b) != 1 || b[0].Reason != "scan" {
 		t.Fatalf("Bans() = %+v", b)

@@ -2,6 +2,7 @@ package provisioning
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -320,5 +321,32 @@ func TestCurrentSeesLockRekeyRemove(t *testing.T) {
 	}
 	if f.s.current(phoneMAC, f.dev.TFTPPath, false, now) {
 		t.Fatal("a removal is not seen")
+	}
+}
+
+// Forged UDP: TFTP refusals "from" a phone's leased address never ban it,
+// and from elsewhere they weigh 1 and feed no scan detection.
+func TestFetchTFTPStrikesResistForgery(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Bans = BanConfig{MaxRetry: 5, ScanMACs: 3} })
+	tftp := func(ip netip.Addr) func(*Request) {
+		return func(r *Request) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", ip }
+	}
+	for i := range 20 {
+		f.get("../x", tftp(phoneIP))
+		f.get(fmt.Sprintf("805ec0aa00%02x.cfg", i), tftp(phoneIP))
+	}
+	if f.s.Banned(phoneIP) {
+		t.Fatal("forged TFTP refusals banned the phone's leased address")
+	}
+	other := netip.MustParseAddr("192.0.2.77")
+	for i := range 4 {
+		f.get(fmt.Sprintf("805ec0aa00%02x.cfg", i), tftp(other))
+	}
+	if f.s.Banned(other) {
+		t.Fatal("4 TFTP refusals banned a source: weight above 1, or scan detection fed by TFTP")
+	}
+	f.get("805ec0aa0099.cfg", tftp(other))
+	if !f.s.Banned(other) {
+		t.Fatal("max_retry TFTP refusals did not ban an unleased source")
 	}
 }
