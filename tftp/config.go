@@ -27,6 +27,11 @@ type Config struct {
 	// SinglePort serves every transfer from the listening port instead of
 	// a fresh port per transfer, for firewalls that only open port 69.
 	SinglePort bool
+	// MaxTransfers bounds transfers in flight (default 512), and
+	// MaxPerSource those of one source address (default 8); a request
+	// beyond either is refused like any other.
+	MaxTransfers int
+	MaxPerSource int
 }
 
 // Defaults.
@@ -34,6 +39,8 @@ const (
 	DefaultTimeout         = 2 * time.Second
 	DefaultRetries         = 5
 	DefaultTransferTimeout = 60 * time.Second
+	DefaultMaxTransfers    = 512
+	DefaultMaxPerSource    = 8
 )
 
 // Validate reports configuration mistakes, naming the field.
@@ -64,6 +71,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TransferTimeout == 0 {
 		c.TransferTimeout = DefaultTransferTimeout
+	}
+	if c.MaxTransfers <= 0 {
+		c.MaxTransfers = DefaultMaxTransfers
+	}
+	if c.MaxPerSource <= 0 {
+		c.MaxPerSource = DefaultMaxPerSource
 	}
 	return c
 }

@@ -41,6 +41,7 @@ var (
 	errTimedOut = &refusal{"transfer-timeout"}
 	errStopping = &refusal{"shutdown"}
 	errWrite    = &refusal{"write-request"}
+	errBusy     = &refusal{"too-many-transfers"}
 )
 
 // refuseWrite is the write-request handler: provbox never accepts files
@@ -59,6 +60,10 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 	if !ip.IsValid() || s.core.Banned(ip) {
 		return errBanned
 	}
+	if !s.limit.acquire(ip) {
+		return errBusy
+	}
+	defer s.limit.release(ip)
 	ctx, cancel := context.WithTimeout(stop, s.cfg.TransferTimeout)
 	defer cancel()
 	// The core sees bad names too, so they are audited and struck, but a

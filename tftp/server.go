@@ -15,9 +15,10 @@ import (
 
 // Server is the read-only TFTP server.
 type Server struct {
-	cfg  Config
-	core Core
-	log  *slog.Logger
+	cfg   Config
+	core  Core
+	log   *slog.Logger
+	limit *limiter
 }
 
 // New validates cfg and applies defaults.
@@ -31,7 +32,9 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "tftp")}, nil
+	cfg = cfg.withDefaults()
+	return &Server{cfg: cfg, core: core, log: log.With("component", "tftp"),
+		limit: newLimiter(cfg.MaxTransfers, cfg.MaxPerSource)}, nil
 }
 
 // Listen binds the configured UDP address, with packet info (destination
