@@ -36,7 +36,8 @@ const maxAuditUA = 256
 type eventWriter struct {
 	st       Store
 	log      *slog.Logger
-	keep     int
+	keep     int // audit lines of unknown devices kept
+	keepAll  int // audit lines kept in all
 	q        chan Event
 	flushReq chan chan struct{}
 	quit     chan struct{}
@@ -45,8 +46,8 @@ type eventWriter struct {
 
 const eventQueue = 4096
 
-func newEventWriter(st Store, log *slog.Logger, keep int) *eventWriter {
-	w := &eventWriter{st: st, log: log, keep: keep, q: make(chan Event, eventQueue),
+func newEventWriter(st Store, log *slog.Logger, keep, keepAll int) *eventWriter {
+	w := &eventWriter{st: st, log: log, keep: keep, keepAll: keepAll, q: make(chan Event, eventQueue),
 		flushReq: make(chan chan struct{}), quit: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
@@ -131,7 +132,7 @@ func (w *eventWriter) write(batch []Event, writes *int) {
 	}
 	*writes++
 	if *writes%50 == 0 {
-		if err := w.st.TrimEvents(ctx, w.keep); err != nil {
+		if err := w.st.TrimEvents(ctx, w.keep, w.keepAll); err != nil {
 			w.log.Error("trimming audit trail", "err", err)
 		}
 	}

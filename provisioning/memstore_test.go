@@ -175,5 +175,5 @@ func (m *memStore) Events(_ context.Context, f EventFilter) ([]Event, error) {
 	return out, nil
 }
 
-func (m *memStore) TrimEvents(context.Context, int) error { return nil }
-func (m *memStore) Close() error                          { return nil }
+func (m *memStore) TrimEvents(context.Context, int, int) error { return nil }
+func (m *memStore) Close() error                               { return nil }

@@ -29,8 +29,11 @@ type Config struct {
 	Checks Checks
 	// Bans configures the ban engine.
 	Bans BanConfig
-	// UnknownEventsKeep bounds the audit lines kept for unknown MACs.
+	// UnknownEventsKeep bounds the audit lines kept for unknown MACs
+	// (default 10,000), EventsKeep the audit lines kept in all (default
+	// 1,000,000): the oldest go first.
 	UnknownEventsKeep int
+	EventsKeep        int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Neighbours answers the neighbour check; nil means KernelNeighbours.
@@ -101,7 +104,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	}
 	s.banner = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
-	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep)
+	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
 	if cfg.FlatMode {
 		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
 	}
@@ -114,6 +117,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.UnknownEventsKeep <= 0 {
 		c.UnknownEventsKeep = 10000
+	}
+	if c.EventsKeep <= 0 {
+		c.EventsKeep = 1_000_000
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -118,30 +118,39 @@ func scanEvent(rows *sql.Rows) (provisioning.Event, error) {
 	return e, nil
 }
 
-// TrimEvents keeps the newest keep events whose MAC is zero (what scanners
-// produce in bulk) and deletes the older ones; events about known devices
-// are kept.
-func (s *Store) TrimEvents(ctx context.Context, keep int) error {
-	if keep < 0 {
-		return fmt.Errorf("trimming events: keep %d is negative", keep)
+// TrimEvents keeps the newest keepUnknown events whose MAC is zero (what
+// scanners produce in bulk) and the newest keepAll events in all,
+// deleting the older ones.
+func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error {
+	if keepUnknown < 0 || keepAll < 0 {
+		return fmt.Errorf("trimming events: keep %d/%d is negative", keepUnknown, keepAll)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// The newest event to delete: the one just past the kept ones.
-		var t, id int64
-		err := tx.QueryRowContext(ctx, `SELECT time, id FROM events WHERE mac = ''
-			ORDER BY time DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
+		if err := trimEvents(ctx, tx, "mac = ''", keepUnknown); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE mac = ''
-			AND (time < $1 OR (time = $1 AND id <= $2))`, t, id)
-		return err
+		return trimEvents(ctx, tx, "1 = 1", keepAll)
 	})
 	if err != nil {
 		return fmt.Errorf("trimming events: %w", err)
 	}
 	return nil
+}
+
+// trimEvents deletes the events matching where (a constant condition)
+// beyond the newest keep of them.
+func trimEvents(ctx context.Context, tx *sql.Tx, where string, keep int) error {
+	// The newest event to delete: the one just past the kept ones.
+	var t, id int64
+	err := tx.QueryRowContext(ctx, `SELECT time, id FROM events WHERE `+where+`
+		ORDER BY time DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE `+where+`
+		AND (time < $1 OR (time = $1 AND id <= $2))`, t, id)
+	return err
 }

@@ -157,7 +157,7 @@ func TestTrimEvents(t *testing.T) {
 		}
 	}
 	for _, keep := range []int{1000, 90, 37, 1, 0} {
-		if err := s.TrimEvents(ctx, keep); err != nil {
+		if err := s.TrimEvents(ctx, keep, 1000); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.Events(ctx, provisioning.EventFilter{Limit: 1000})
@@ -176,9 +176,16 @@ func TestTrimEvents(t *testing.T) {
 			t.Errorf("keep %d: %d events of a known device left, want all 10", keep, knownLeft)
 		}
 	}
-	if err := s.TrimEvents(ctx, -1); err == nil {
-		t.Error("TrimEvents(-1) succeeded")
+	if err := s.TrimEvents(ctx, -1, 10); err == nil {
+		t.Error("TrimEvents(-1, 10) succeeded")
 	}
+	// The overall bound trims events of known devices too, oldest first.
+	before, _ := s.Events(ctx, provisioning.EventFilter{Limit: 1000})
+	if err := s.TrimEvents(ctx, 1000, 4); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := s.Events(ctx, provisioning.EventFilter{Limit: 1000})
+	checkEqual(t, "events kept by the overall bound (the newest)", left, before[:4])
 }
 
 func TestEventIDsNotReusedAfterTrim(t *testing.T) {
@@ -192,7 +199,7 @@ func TestEventIDsNotReusedAfterTrim(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := s.Events(ctx, provisioning.EventFilter{})
-	if err := s.TrimEvents(ctx, 0); err != nil {
+	if err := s.TrimEvents(ctx, 0, 1000); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddEvents(ctx, es[:1]); err != nil {
