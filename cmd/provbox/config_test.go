@@ -283,3 +283,30 @@ func TestChecksDefaultOnAndSwitchable(t *testing.T) {
 		t.Fatalf("checks %+v; want all off as configured", c)
 	}
 }
+
+// A reload cannot start or stop the DHCP server, so it cannot switch the
+// lease check with dhcp.enabled either.
+func TestReloadKeepsLeaseCheckWithRunningDHCP(t *testing.T) {
+	load := func(text string) *fileConfig {
+		cfg, _, err := loadConfig(writeConfig(t, text), noEnv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	withDHCP := load(validBase)
+	noDHCP := load(strings.Replace(validBase, "enabled = true\ninterfaces", "enabled = false\ninterfaces", 1))
+	if noDHCP.DHCP.Enabled || !withDHCP.DHCP.Enabled {
+		t.Fatal("test configs do not differ in dhcp.enabled")
+	}
+	if !liveCoreConfig(withDHCP, noDHCP, boundPorts{}).Checks.Lease {
+		t.Error("turning DHCP off by reload dropped the lease check while the DHCP server still runs")
+	}
+	if liveCoreConfig(noDHCP, withDHCP, boundPorts{}).Checks.Lease {
+		t.Error("turning DHCP on by reload turned the lease check on with no DHCP server running")
+	}
+	off := load(validBase + "[provisioning]\ncheck_lease = false\n")
+	if liveCoreConfig(withDHCP, off, boundPorts{}).Checks.Lease {
+		t.Error("check_lease = false ignored on reload")
+	}
+}

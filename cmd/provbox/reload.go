@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	sdaemon "github.com/coreos/go-systemd/v22/daemon"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // reloadLoop reloads the configuration at every signal on hup (SIGHUP,
@@ -35,12 +37,28 @@ func (d *daemon) reload(ctx context.Context, path string, getenv func(string) st
 	for _, key := range restartKeys(d.cfg, cfg) {
 		d.log.Warn("change needs a restart to apply (systemctl restart provbox)", "key", key)
 	}
-	d.svc.Reload(cfg.coreConfig(d.ports), reg)
+	d.svc.Reload(liveCoreConfig(d.cfg, cfg, d.ports), reg)
 	if d.level != nil {
 		d.level.UnmarshalText([]byte(cfg.Log.Level)) //nolint:errcheck // validated by loadConfig
 	}
 	d.log.Info("configuration reloaded", "file", path)
 	notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx))
+}
+
+// liveCoreConfig is next's core configuration as a reload can apply it
+// while running's DHCP server keeps running: dhcp.enabled needs a
+// restart, so the lease check follows the server that actually runs —
+// on while it runs (unless check_lease = false says otherwise), off while
+// none does, or every phone would be refused for want of a lease.
+func liveCoreConfig(running, next *fileConfig, ports boundPorts) provisioning.Config {
+	c := next.coreConfig(ports)
+	switch {
+	case !running.DHCP.Enabled:
+		c.Checks.Lease = false
+	case next.Provisioning.CheckLease == nil:
+		c.Checks.Lease = true
+	}
+	return c
 }
 
 // restartKeys names the settings that differ between the running
