@@ -2,7 +2,6 @@ package dhcp
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/provisioning/vendor"
 )
@@ -168,21 +167,9 @@ func TestHelperServer(t *testing.T) {
 // helper is a running server process.
 type helper struct {
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *provtest.LogBuffer
 	done chan struct{}
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
 
 // startHelper runs the server helper in namespace ns and waits for READY.
 func startHelper(t testing.TB, ns string, hc helperConfig) *helper {
@@ -197,7 +184,7 @@ func startHelper(t testing.TB, ns string, hc helperConfig) *helper {
 	}
 	cmd := exec.Command("ip", "netns", "exec", ns, exe, "-test.run=^TestHelperServer$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperEnv+"="+string(raw))
-	h := &helper{cmd: cmd, logs: &syncBuffer{}, done: make(chan struct{})}
+	h := &helper{cmd: cmd, logs: &provtest.LogBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = h.logs
 	out, err := cmd.StdoutPipe()
 	if err != nil {

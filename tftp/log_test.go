@@ -8,6 +8,8 @@ import (
 	"time"
 
 	pintftp "github.com/pin/tftp/v3"
+
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 const (
@@ -18,7 +20,7 @@ const (
 // TestLogsHoldNoHashes serves a secret path and a refusal with debug
 // logging on: transfers are logged, full hashes never.
 func TestLogsHoldNoHashes(t *testing.T) {
-	var buf syncBuffer
+	var buf provtest.LogBuffer
 	core := newFakeCore()
 	name := acct + "/" + dev + "/001565aabbcc.cfg"
 	core.files[name] = []byte("account.1.password = hunter2\n")

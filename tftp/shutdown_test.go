@@ -1,7 +1,6 @@
 package tftp
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
 	"sync"
@@ -9,6 +8,8 @@ import (
 	"time"
 
 	pintftp "github.com/pin/tftp/v3"
+
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // gateWriter blocks its first Write until release is closed, holding the
@@ -88,7 +89,7 @@ func TestShutdownSilentClient(t *testing.T) {
 }
 
 func TestTransferTimeout(t *testing.T) {
-	var buf syncBuffer
+	var buf provtest.LogBuffer
 	core := newFakeCore()
 	core.files["slow.cfg"] = []byte("data")
 	core.waitDeadline = true // the core "takes" the whole transfer budget
@@ -107,22 +108,4 @@ func TestTransferTimeout(t *testing.T) {
 	if log := buf.String(); !strings.Contains(log, "reason=transfer-timeout") {
 		t.Errorf("timeout not logged:\n%s", log)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // loopbackConfig runs unprivileged on 127.0.0.1 with ephemeral ports; the
@@ -35,31 +37,13 @@ func newConfig(t *testing.T, text string) string {
 	return p
 }
 
-// syncBuffer is a log sink goroutines may write while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // testDaemon is an in-process daemon: the same openDaemon and serve that
 // `provbox serve` runs, without the process-wide signal handling.
 type testDaemon struct {
 	d      *daemon
 	cancel context.CancelFunc
 	done   chan error
-	log    *syncBuffer
+	log    *provtest.LogBuffer
 	once   sync.Once
 	err    error
 }
@@ -72,7 +56,7 @@ func startDaemon(t *testing.T, cfgPath string) *testDaemon {
 	if err != nil {
 		t.Fatal(err)
 	}
-	td := &testDaemon{done: make(chan error, 1), log: &syncBuffer{}}
+	td := &testDaemon{done: make(chan error, 1), log: &provtest.LogBuffer{}}
 	log := slog.New(slog.NewTextHandler(td.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	td.cancel = cancel

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/provisioning/vendor"
 )
@@ -42,31 +42,13 @@ func (c *clock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// syncBuffer is a log sink the server writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // env is a web UI on 127.0.0.1:0 over a real core with a real SQLite
 // store and the embedded vendor templates.
 type env struct {
 	svc    *provisioning.Service
 	base   string // http://127.0.0.1:PORT
 	clock  *clock
-	log    *syncBuffer
+	log    *provtest.LogBuffer
 	client *http.Client
 	// never are strings no response may contain (line passwords).
 	never []string
@@ -88,7 +70,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	e := &env{svc: svc, clock: &clock{now: time.Now()}, log: &syncBuffer{}}
+	e := &env{svc: svc, clock: &clock{now: time.Now()}, log: &provtest.LogBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
 	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: passwordFile(t, 0o600, testPassword+"\n"),
 		Now: e.clock.Now}, svc, log)
