@@ -38,6 +38,11 @@ func (d *daemon) reload(ctx context.Context, path string, getenv func(string) st
 		d.log.Warn("change needs a restart to apply (systemctl restart provbox)", "key", key)
 	}
 	d.svc.Reload(liveCoreConfig(d.cfg, cfg, d.ports), reg)
+	if d.web != nil {
+		if err := d.web.ReloadPassword(); err != nil {
+			d.log.Error("web UI password not reloaded, the old one stays", "err", err)
+		}
+	}
 	if d.level != nil {
 		d.level.UnmarshalText([]byte(cfg.Log.Level)) //nolint:errcheck // validated by loadConfig
 	}

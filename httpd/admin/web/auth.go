@@ -93,7 +93,7 @@ func (s *Server) validLogin(user, pass string) bool {
 	uh, want := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(User))
 	ph := sha256.Sum256([]byte(pass))
 	u := subtle.ConstantTimeCompare(uh[:], want[:])
-	p := subtle.ConstantTimeCompare(ph[:], s.passHash[:])
+	p := subtle.ConstantTimeCompare(ph[:], s.passHash.Load()[:])
 	return u&p == 1
 }
 

@@ -139,3 +139,30 @@ func TestNewRefusesWithoutPassword(t *testing.T) {
 		}
 	}
 }
+
+// systemctl reload re-reads the password; a file that became unusable is
+// refused and the password in force stays.
+func TestReloadPassword(t *testing.T) {
+	e := newEnv(t)
+	if err := os.WriteFile(e.pwFile, []byte("n3w-Passw0rd\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.ReloadPassword(); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.request(t, e.client, http.MethodGet, "/devices", nil, []string{web.User, testPassword}); r.code != http.StatusUnauthorized {
+		t.Fatalf("old password after reload: status %d, want 401", r.code)
+	}
+	if r := e.request(t, e.client, http.MethodGet, "/devices", nil, []string{web.User, "n3w-Passw0rd"}); r.code != http.StatusOK {
+		t.Fatalf("new password after reload: status %d, want 200", r.code)
+	}
+	if err := os.Chmod(e.pwFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.ReloadPassword(); err == nil || !strings.Contains(err.Error(), "0644") {
+		t.Fatalf("reload of a world-readable password file: %v, want a refusal naming the mode", err)
+	}
+	if r := e.request(t, e.client, http.MethodGet, "/devices", nil, []string{web.User, "n3w-Passw0rd"}); r.code != http.StatusOK {
+		t.Fatalf("password in force after a refused reload: status %d, want 200", r.code)
+	}
+}

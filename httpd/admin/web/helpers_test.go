@@ -18,8 +18,6 @@ import (
 	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/provtest"
-	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 const testPassword = "correct horse battery staple"
@@ -50,33 +48,22 @@ type env struct {
 	clock  *clock
 	log    *provtest.LogBuffer
 	client *http.Client
+	srv    *web.Server
+	pwFile string // the password file the server read
 	// never are strings no response may contain (line passwords).
 	never []string
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st, err := store.Open(t.Context(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	reg, err := vendor.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := provisioning.New(t.Context(), provisioning.Config{BaseURL: "http://10.20.0.2"}, st, reg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	e := &env{svc: svc, clock: &clock{now: time.Now()}, log: &provtest.LogBuffer{}}
+	svc := provtest.Service(t, "", provisioning.Config{BaseURL: "http://10.20.0.2"})
+	e := &env{svc: svc, clock: &clock{now: time.Now()}, log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
-	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: passwordFile(t, 0o600, testPassword+"\n"),
-		Now: e.clock.Now}, svc, log)
+	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: e.pwFile, Now: e.clock.Now}, svc, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.srv = srv
 	ln, err := srv.Listen()
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,8 +66,8 @@ type Server struct {
 	cfg      Config
 	svc      Service
 	log      *slog.Logger
-	passHash [sha256.Size]byte // of the password: compared without leaking its length
-	token    string            // the form token of this process
+	passHash atomic.Pointer[[sha256.Size]byte] // of the password: compared without leaking its length
+	token    string                            // the form token of this process
 	pages    map[string]*template.Template
 	limiter  *limiter
 	handler  http.Handler
@@ -93,8 +94,9 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, svc: svc, log: log.With("component", "web"), passHash: sha256.Sum256([]byte(pw)),
+	s := &Server{cfg: cfg, svc: svc, log: log.With("component", "web"),
 		limiter: newLimiter(cfg.MaxFailures, cfg.FailureWindow)}
+	s.setPassword(pw)
 	if s.token, err = newToken(); err != nil {
 		return nil, err
 	}
@@ -103,6 +105,22 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 	}
 	s.handler = s.secure(s.authenticate(s.routes()))
 	return s, nil
+}
+
+// ReloadPassword re-reads the password file (systemctl reload); a file
+// that is no longer usable is refused and the old password stays.
+func (s *Server) ReloadPassword() error {
+	pw, err := ReadPasswordFile(s.cfg.PasswordFile)
+	if err != nil {
+		return err
+	}
+	s.setPassword(pw)
+	return nil
+}
+
+func (s *Server) setPassword(pw string) {
+	h := sha256.Sum256([]byte(pw))
+	s.passHash.Store(&h)
 }
 
 // Handler returns the whole UI, authentication included, for tests
