@@ -3,8 +3,6 @@ package packaging
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,72 +22,68 @@ listen = "127.0.0.1:0"
 listen = "127.0.0.1:0"
 `
 
-// runUnderSystemd starts the installed unit, sandbox and all, where
-// systemd is PID 1 (a CI VM; containers skip): it must become active with
-// a status line, hold only its two capabilities as user provbox under a
-// seccomp filter, answer `provbox status` on its socket, survive a
-// reload, and stop cleanly. A drop-in in /run swaps in a loopback-only
-// config; the test removes it.
+// runUnderSystemd exercises the installed unit where systemd is PID 1 (a
+// CI VM); elsewhere TestUnitInContainer does it in a booted container.
 func runUnderSystemd(t *testing.T, uid int) {
 	if _, err := os.Stat("/run/systemd/system"); err != nil {
-		t.Skip("systemd is not PID 1 here: the unit's sandbox is not exercised")
+		t.Skip("systemd is not PID 1 here: TestUnitInContainer exercises the sandbox")
 	}
-	systemctl := needTool(t, "systemctl", "systemd")
-	cfg := installTestUnit(t, systemctl)
-	if out, err := exec.Command(systemctl, "start", "provbox.service").CombinedOutput(); err != nil {
-		t.Fatalf("systemctl start: %v\n%s\n%s", err, out, journal(t))
+	needTool(t, "systemctl", "systemd")
+	exerciseUnit(t, machine{}, uid)
+}
+
+// exerciseUnit starts the installed unit, sandbox and all, on m: it must
+// become active with a status line, hold only its two capabilities as
+// user provbox under a seccomp filter, answer `provbox status` for the
+// provbox group only, survive a reload, and stop cleanly. A drop-in in
+// /run swaps in a loopback-only config; the test removes it.
+func exerciseUnit(t *testing.T, m machine, uid int) {
+	cfg := installTestUnit(t, m)
+	if out, err := m.command("systemctl", "start", "provbox.service").CombinedOutput(); err != nil {
+		t.Fatalf("systemctl start: %v\n%s\n%s", err, out, journal(m))
 	}
-	props := unitProps(t, systemctl)
+	props := unitProps(t, m)
 	if props["ActiveState"] != "active" || props["StatusText"] == "" {
-		t.Errorf("after start: %v\n%s", props, journal(t))
+		t.Errorf("after start: %v\n%s", props, journal(m))
 	}
 	pid := props["MainPID"]
-	checkProcess(t, pid, uid)
-	checkAdminSocket(t, cfg)
-	run(t, systemctl, "reload", "provbox.service")
-	if p := unitProps(t, systemctl); p["ActiveState"] != "active" || p["MainPID"] != pid {
-		t.Errorf("after reload: %v (MainPID was %s)\n%s", p, pid, journal(t))
+	checkProcess(t, m, pid, uid)
+	checkAdminSocket(t, m, cfg)
+	if out, err := m.command("systemctl", "reload", "provbox.service").CombinedOutput(); err != nil {
+		t.Errorf("systemctl reload: %v\n%s\n%s", err, out, journal(m))
 	}
-	run(t, systemctl, "stop", "provbox.service")
-	if p := unitProps(t, systemctl); p["ActiveState"] != "inactive" || p["Result"] != "success" {
-		t.Errorf("after stop: %v\n%s", p, journal(t))
+	if p := unitProps(t, m); p["ActiveState"] != "active" || p["MainPID"] != pid {
+		t.Errorf("after reload: %v (MainPID was %s)\n%s", p, pid, journal(m))
+	}
+	m.run(t, "systemctl", "stop", "provbox.service")
+	if p := unitProps(t, m); p["ActiveState"] != "inactive" || p["Result"] != "success" {
+		t.Errorf("after stop: %v\n%s", p, journal(m))
 	}
 }
 
 // installTestUnit writes the loopback config and the drop-in that uses
 // it, and removes both (stopping the unit) when the test ends.
-func installTestUnit(t *testing.T, systemctl string) (cfg string) {
+func installTestUnit(t *testing.T, m machine) (cfg string) {
 	t.Helper()
 	cfgDir, dropDir := "/run/provbox-test", "/run/systemd/system/provbox.service.d"
 	t.Cleanup(func() {
-		exec.Command(systemctl, "stop", "provbox.service").Run()
-		os.RemoveAll(dropDir)
-		os.RemoveAll(cfgDir)
-		exec.Command(systemctl, "daemon-reload").Run()
-		exec.Command(systemctl, "reset-failed", "provbox.service").Run()
+		m.command("systemctl", "stop", "provbox.service").Run()
+		m.command("rm", "-rf", dropDir, cfgDir).Run()
+		m.command("systemctl", "daemon-reload").Run()
+		m.command("systemctl", "reset-failed", "provbox.service").Run()
 	})
-	cfg = filepath.Join(cfgDir, "provbox.toml")
-	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, []byte(testUnitConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfg = cfgDir + "/provbox.toml"
+	m.write(t, cfg, testUnitConfig)
 	dropIn := fmt.Sprintf("[Service]\nExecStartPre=\nExecStartPre=/usr/bin/provbox check -c %s\n"+
 		"ExecStart=\nExecStart=/usr/bin/provbox serve -c %s\n", cfg, cfg)
-	if err := os.MkdirAll(dropDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dropDir, "zz-packaging-test.conf"), []byte(dropIn), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run(t, systemctl, "daemon-reload")
+	m.write(t, dropDir+"/zz-packaging-test.conf", dropIn)
+	m.run(t, "systemctl", "daemon-reload")
 	return cfg
 }
 
-func unitProps(t *testing.T, systemctl string) map[string]string {
+func unitProps(t *testing.T, m machine) map[string]string {
 	t.Helper()
-	out := stdout(t, systemctl, "show", "provbox.service",
+	out := m.output(t, "systemctl", "show", "provbox.service",
 		"-p", "ActiveState", "-p", "SubState", "-p", "Result", "-p", "MainPID", "-p", "StatusText")
 	props := map[string]string{}
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -103,9 +97,9 @@ func unitProps(t *testing.T, systemctl string) map[string]string {
 // checkProcess reads /proc/PID/status: user provbox, effective and
 // bounding capabilities exactly NET_BIND_SERVICE (10) and NET_RAW (13),
 // no_new_privs, and a seccomp filter.
-func checkProcess(t *testing.T, pid string, uid int) {
+func checkProcess(t *testing.T, m machine, pid string, uid int) {
 	t.Helper()
-	status := readFile(t, filepath.Join("/proc", pid, "status"))
+	status := m.output(t, "cat", "/proc/"+pid+"/status")
 	want := map[string]string{
 		"CapEff":     fmt.Sprintf("%016x", 1<<10|1<<13),
 		"CapBnd":     fmt.Sprintf("%016x", 1<<10|1<<13),
@@ -129,21 +123,26 @@ func checkProcess(t *testing.T, pid string, uid int) {
 }
 
 // checkAdminSocket: the CLI reaches the daemon through
-// /run/provbox/admin.sock, which is 0660 and group provbox.
-func checkAdminSocket(t *testing.T, cfg string) {
+// /run/provbox/admin.sock, a 0660 socket of group provbox: a user in
+// that group gets the status, one outside it a clear refusal.
+func checkAdminSocket(t *testing.T, m machine, cfg string) {
 	t.Helper()
-	fi, err := os.Stat("/run/provbox/admin.sock")
-	if err != nil {
-		t.Fatalf("admin socket: %v", err)
+	sock := "/run/provbox/admin.sock"
+	if st := strings.TrimSpace(m.output(t, "stat", "-c", "%F %a %G", sock)); st != "socket 660 provbox" {
+		t.Errorf("admin socket %s: %q, want a 0660 socket of group provbox", sock, st)
 	}
-	if fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o660 {
-		t.Errorf("admin socket mode %v, want a 0660 socket", fi.Mode())
+	setpriv := []string{"setpriv", "--reuid=nobody", "--clear-groups"}
+	out := m.run(t, append(setpriv, "--regid=provbox", "/usr/bin/provbox", "status", "-c", cfg)...)
+	if !strings.Contains(out, "version:") {
+		t.Errorf("provbox status as group provbox:\n%s", out)
 	}
-	run(t, "/usr/bin/provbox", "status", "-c", cfg)
+	out2, err := m.command(append(setpriv, "--regid=nogroup", "/usr/bin/provbox", "status", "-c", cfg)...).CombinedOutput()
+	if err == nil || !strings.Contains(string(out2), "permission denied") {
+		t.Errorf("provbox status outside group provbox: %v\n%s\nwant a permission denied error", err, out2)
+	}
 }
 
-func journal(t *testing.T) string {
-	t.Helper()
-	out, _ := exec.Command("journalctl", "-u", "provbox.service", "-n", "40", "--no-pager").CombinedOutput()
+func journal(m machine) string {
+	out, _ := m.command("journalctl", "-u", "provbox.service", "-n", "40", "--no-pager").CombinedOutput()
 	return string(out)
 }
