@@ -28,15 +28,11 @@ listen = "127.0.0.1:0"
 socket = "admin.sock"
 `
 
-// writeConfig writes text as cfg.toml in a fresh directory and returns
-// its path.
+// writeConfig writes text as cfg.toml (the name the expected messages
+// carry) in a fresh directory and returns its path.
 func writeConfig(t *testing.T, text string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "cfg.toml")
-	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return configFile(t, "cfg.toml", text)
 }
 
 func noEnv(string) string { return "" }

@@ -30,7 +30,13 @@ socket = "admin.sock"
 // newConfig writes text as provbox.toml in a fresh directory.
 func newConfig(t *testing.T, text string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "provbox.toml")
+	return configFile(t, "provbox.toml", text)
+}
+
+// configFile writes text as name in a fresh directory and returns its path.
+func configFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
