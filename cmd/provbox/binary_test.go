@@ -116,6 +116,15 @@ func startBinary(t *testing.T, bin, cfg string, extraEnv ...string) *process {
 // as `ip netns exec`) the way startBinary does.
 func startCommand(t *testing.T, argv []string, extraEnv ...string) *process {
 	t.Helper()
+	p := launch(t, argv, extraEnv...)
+	p.waitFor(t, "READY=1")
+	return p
+}
+
+// launch runs argv with NOTIFY_SOCKET set, and kills it at the end of the
+// test if it is still running.
+func launch(t *testing.T, argv []string, extraEnv ...string) *process {
+	t.Helper()
 	sock, msgs := notifySocket(t)
 	p := &process{cmd: exec.Command(argv[0], argv[1:]...), stderr: newLogFile(t), msgs: msgs, done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), append([]string{"NOTIFY_SOCKET=" + sock}, extraEnv...)...)
@@ -130,7 +139,6 @@ func startCommand(t *testing.T, argv []string, extraEnv ...string) *process {
 			<-p.done
 		}
 	})
-	p.waitFor(t, "READY=1")
 	return p
 }
 

@@ -25,22 +25,7 @@ func startUnderWatchdog(t *testing.T, bin, cfg string) *process {
 	if err != nil {
 		t.Skip("no sh to set WATCHDOG_PID")
 	}
-	sock, msgs := notifySocket(t)
-	p := &process{stderr: newLogFile(t), msgs: msgs, done: make(chan error, 1)}
-	p.cmd = exec.Command(sh, "-c", `WATCHDOG_PID=$$ exec "$0" serve -c "$1"`, bin, cfg)
-	p.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=100000")
-	p.cmd.Stderr = p.stderr.f
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	return p
+	return launch(t, []string{sh, "-c", `WATCHDOG_PID=$$ exec "$0" serve -c "$1"`, bin, cfg}, "WATCHDOG_USEC=100000")
 }
 
 // TestSystemdLifecycle runs `provbox serve` as systemd would and checks
