@@ -105,15 +105,6 @@ func (c *testCore) takeCommits() []provisioning.Lease {
 
 var t0 = time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 
-// clock is an injected, settable time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // hw parses a test MAC constant.
 func hw(s string) provisioning.MAC {
 	m, err := provisioning.ParseMAC(s)

@@ -14,6 +14,7 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // loopConfig serves the loopback network: the server's address on lo is
@@ -104,9 +105,9 @@ func leaseOf(core Core, ipS string) (provisioning.Lease, bool) {
 }
 
 func TestLoopbackDORARenewReleaseReacquire(t *testing.T) {
-	clk := &clock{t: t0}
-	svc := newService(t, t.TempDir(), provisioning.BootConfig{Host: "127.0.0.5", Classes: testClasses}, clk.now)
-	ls := startLoop(t, loopConfig(), svc, clk.now)
+	clk := provtest.NewClock(t0)
+	svc := newService(t, t.TempDir(), provisioning.BootConfig{Host: "127.0.0.5", Classes: testClasses}, clk.Now)
+	ls := startLoop(t, loopConfig(), svc, clk.Now)
 	c, conn := client(t, ls.addr, "80:5e:c0:00:00:01") // a Yealink by OUI
 
 	l, err := c.Request(t.Context(), dhcpv4.WithOption(dhcpv4.OptClassIdentifier("yealink")), withPRL(1, 3, 6, 66))
@@ -128,7 +129,7 @@ func TestLoopbackDORARenewReleaseReacquire(t *testing.T) {
 		t.Fatalf("core lease = %+v, %v", dl, ok)
 	}
 
-	clk.add(30 * time.Minute)
+	clk.Add(30 * time.Minute)
 	l2, err := c.Renew(t.Context(), l)
 	if err != nil {
 		t.Fatalf("renew: %v", err)
@@ -136,8 +137,8 @@ func TestLoopbackDORARenewReleaseReacquire(t *testing.T) {
 	if !l2.ACK.YourIPAddr.Equal(ack.YourIPAddr) {
 		t.Errorf("renewed %s, want %s", l2.ACK.YourIPAddr, ack.YourIPAddr)
 	}
-	if dl, _ := leaseOf(svc, "127.0.0.100"); !dl.Expires.Equal(clk.now().Add(time.Hour)) {
-		t.Errorf("renewed lease expires %s, want %s", dl.Expires, clk.now().Add(time.Hour))
+	if dl, _ := leaseOf(svc, "127.0.0.100"); !dl.Expires.Equal(clk.Now().Add(time.Hour)) {
+		t.Errorf("renewed lease expires %s, want %s", dl.Expires, clk.Now().Add(time.Hour))
 	}
 
 	rel, err := dhcpv4.NewReleaseFromACK(l2.ACK)
@@ -148,7 +149,7 @@ func TestLoopbackDORARenewReleaseReacquire(t *testing.T) {
 		t.Fatal(err)
 	}
 	ls.waitHandled(t, dhcpv4.MessageTypeRelease)
-	if dl, _ := leaseOf(svc, "127.0.0.100"); dl.Expires.After(clk.now()) {
+	if dl, _ := leaseOf(svc, "127.0.0.100"); dl.Expires.After(clk.Now()) {
 		t.Errorf("released lease still runs until %s", dl.Expires)
 	}
 

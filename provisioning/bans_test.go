@@ -4,46 +4,28 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/provisioning/vendor"
 )
-
-// clock is a controllable clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // banRig is a Service over a real state database in dir; restart closes
 // it and opens a new one on the same database.
 type banRig struct {
 	t   *testing.T
 	dir string
-	clk *clock
+	clk *provtest.Clock
 	cfg provisioning.Config
 	st  *store.Store
 	s   *provisioning.Service
 }
 
 func newBanRig(t *testing.T, bans provisioning.BanConfig) *banRig {
-	r := &banRig{t: t, dir: t.TempDir(), clk: &clock{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}}
+	r := &banRig{t: t, dir: t.TempDir(), clk: provtest.NewClock(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))}
 	r.cfg = provisioning.Config{BaseURL: "http://127.0.0.1", Bans: bans, Now: r.clk.Now}
 	r.start()
 	t.Cleanup(r.stop)

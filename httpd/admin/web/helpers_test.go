@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,30 +21,12 @@ import (
 
 const testPassword = "correct horse battery staple"
 
-// clock is the web UI's injected clock, moved by the test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // env is a web UI on 127.0.0.1:0 over a real core with a real SQLite
 // store and the embedded vendor templates.
 type env struct {
 	svc    *provisioning.Service
 	base   string // http://127.0.0.1:PORT
-	clock  *clock
+	clock  *provtest.Clock
 	log    *provtest.LogBuffer
 	client *http.Client
 	srv    *web.Server
@@ -57,7 +38,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	svc := provtest.Service(t, "", provisioning.Config{BaseURL: "http://10.20.0.2"})
-	e := &env{svc: svc, clock: &clock{now: time.Now()}, log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
+	e := &env{svc: svc, clock: provtest.NewClock(time.Now()), log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
 	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: e.pwFile, Now: e.clock.Now}, svc, log)
 	if err != nil {
