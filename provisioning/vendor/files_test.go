@@ -70,12 +70,12 @@ var fileExamples = []struct {
 	{"fanvil", "f0C00580000.cfg", Common, "", ""},
 	// Htek §8
 	{"htek", "cfg001fc11c22a9.xml", Primary, "001fc11c22a9", ""},
-	{"htek", "cfg0010.xml", Common, "", "0010"},
-	{"htek", "cfg0012.xml", Common, "", "0012"},
-	{"htek", "cfg0013.xml", Common, "", "0013"},
-	{"htek", "cfg0016.xml", Common, "", "0016"},
-	{"htek", "cfg0017.xml", Common, "", "0017"},
-	{"htek", "cfg0019.xml", Common, "", "0019"},
+	{"htek", "cfg0010.xml", Declined, "", "0010"},
+	{"htek", "cfg0012.xml", Declined, "", "0012"},
+	{"htek", "cfg0013.xml", Declined, "", "0013"},
+	{"htek", "cfg0016.xml", Declined, "", "0016"},
+	{"htek", "cfg0017.xml", Declined, "", "0017"},
+	{"htek", "cfg0019.xml", Declined, "", "0019"},
 }
 
 func TestFileKinds(t *testing.T) {

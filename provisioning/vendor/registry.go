@@ -172,6 +172,8 @@ func (r *Registry) selfTest(p *Profile) error {
 			tmpls = []string{"redirect.tmpl", "full.tmpl"}
 		case Common:
 			tmpls = []string{"common.tmpl"}
+		case Declined:
+			continue
 		default:
 			return fmt.Errorf("vendor %s: sample file %s matches nothing", p.Name, f)
 		}
