@@ -32,7 +32,7 @@ const (
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -122,6 +122,10 @@ socket = %q
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), check(NoNeighbourCheck), filepath.Join(dir, "admin.sock"))
+	toml, err := sabotageTemplates(dir, sab, toml)
+	if err != nil {
+		return "", err
+	}
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
 }
