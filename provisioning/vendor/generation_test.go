@@ -93,6 +93,11 @@ func TestNoStranding(t *testing.T) {
 	checked := 0
 	for _, p := range r.Profiles() {
 		for _, g := range p.Generations() {
+			read := readerFor(p, g.Name)
+			if read == nil {
+				t.Errorf("%s %s: no reader in redirect_test.go's readers", p.Name, g.Name)
+				continue
+			}
 			models := append([]string{""}, g.Models...) // "": no UA, generation unknown
 			for _, model := range models {
 				for _, u := range urls {
@@ -104,7 +109,7 @@ func TestNoStranding(t *testing.T) {
 					for _, f := range primaries(p) {
 						for _, kind := range []string{"redirect", "full"} {
 							body := must(t)(r.render(p, kind+".tmpl", f, d))
-							facts, err := readerFor(p, g.Name)(t, r, p, f, d, body)
+							facts, err := read(t, r, p, f, d, body)
 							where := fmt.Sprintf("%s %s model %q UA %q %s %s (%s)", p.Name, g.Name, model, d.UserAgent, kind, f, u)
 							switch {
 							case err != nil:
@@ -142,6 +147,12 @@ func TestGenerationKeysApart(t *testing.T) {
 	}
 	if strings.Contains(cur, "\nauto_provision.") || !strings.Contains(cur, "static.auto_provision.server.url") {
 		t.Errorf("V81 redirect:\n%s", cur)
+	}
+	// Over TFTP (no UA) the device's configured model decides where the
+	// references agree: a T28P never got V81.
+	d.UserAgent, d.Model = "", "T28P"
+	if tftp := string(must(t)(r.Redirect(p, mac+".cfg", d))); strings.Contains(tftp, "static.") {
+		t.Errorf("T28P redirect without a UA:\n%s", tftp)
 	}
 	f, _ := r.Profile("fanvil")
 	fd := SampleData("fanvil")
