@@ -27,7 +27,7 @@ func ciscoSPA() *Profile {
 		uas: uas(
 			// "Cisco/SPA508G-7.4.4 (0002FDFF2103)(CBT141400UK)",
 			// "Cisco/SPA525G-7.4.7 (CBT141900G7)", "Linksys/SPA-942-6.1.5(a) (88019FA42805)"
-			`^(?:Cisco|Linksys)/(?P<model>SPA-?\w+)-(?P<fw>\S+) (?:\((?P<mac>[0-9A-F]{12})\))?\(\w+\)`,
+			`^(?:Cisco|Linksys)/(?P<model>SPA-?\w+)-(?P<fw>\S+) (?:\((?P<mac>[0-9A-Fa-f]{12})\))?\(\w+\)`,
 		),
 		maxLines:  5,
 		languages: map[string]string{"en": "English"}, // others need a dictionary server

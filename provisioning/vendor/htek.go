@@ -19,7 +19,7 @@ func htek() *Profile {
 		),
 		uas: uas(
 			// "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9"
-			`^Htek (?P<model>\S+) (?P<fw>\S+) (?P<mac>[0-9a-f]{2}(?::[0-9a-f]{2}){5})$`,
+			`^Htek (?P<model>\S+) (?P<fw>\S+) (?P<mac>[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5})$`,
 		),
 		maxLines:  3, // the P-value blocks full.tmpl writes
 		languages: map[string]string{},

@@ -51,6 +51,7 @@ var uaExamples = []struct {
 	{"fanvil", "Fanvil H2U-V2 2.12.0 0c383e32342e", "H2U-V2", "0c383e32342e"},
 	{"fanvil", "Fanvil i10SV 2.12.10.1 0c383e2397f4", "i10SV", "0c383e2397f4"},
 	{"htek", "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9", "UC903", "001fc11c22a9"},
+	{"htek", "Htek UC926 2.0.4.4.58 00:1F:C1:1C:22:AA", "UC926", "001fc11c22aa"},
 }
 
 // User-Agents no phone profile may accept.
