@@ -47,6 +47,8 @@ func TestLookupKernel(t *testing.T) {
 		{"neigh", "add", "192.0.2.50", "lladdr", "80:5e:c0:11:22:33", "dev", "v0", "nud", "permanent"},
 		{"neigh", "add", "192.0.2.51", "lladdr", "80:5e:c0:11:22:34", "dev", "v0", "nud", "stale"},
 		{"neigh", "add", "192.0.2.52", "lladdr", "80:5e:c0:11:22:35", "dev", "v0", "nud", "failed"},
+		{"neigh", "add", "192.0.2.53", "dev", "v0", "nud", "incomplete"},
+		{"neigh", "add", "192.0.2.54", "lladdr", "80:5e:c0:11:22:36", "dev", "v0", "nud", "noarp"},
 		{"-6", "neigh", "add", "fe80::5", "lladdr", "80:5e:c0:11:22:33", "dev", "v0", "nud", "reachable"},
 		{"-6", "neigh", "add", "fe80::5", "lladdr", "02:00:00:00:00:66", "dev", "v1", "nud", "stale"},
 		{"-6", "neigh", "add", "2001:db8:1::66", "lladdr", "02:00:00:00:00:66", "dev", "v0", "nud", "stale"},
@@ -63,6 +65,8 @@ func TestLookupKernel(t *testing.T) {
 		{"::ffff:192.0.2.50", phone, true},
 		{"192.0.2.51", [6]byte{0x80, 0x5e, 0xc0, 0x11, 0x22, 0x34}, true},
 		{"192.0.2.52", [6]byte{}, true}, // failed: on-link, no usable entry
+		{"192.0.2.53", [6]byte{}, true}, // incomplete
+		{"192.0.2.54", [6]byte{}, true}, // noarp: not a resolved neighbour
 		{"192.0.2.99", [6]byte{}, true},
 		{"198.51.100.1", [6]byte{}, false},
 		{"127.0.0.1", [6]byte{}, false},
