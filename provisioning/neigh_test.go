@@ -43,4 +43,3 @@ func TestFetchNeighbourCheck(t *testing.T) {
 		t.Fatalf("event = %+v; want reason %q", e, reasonNeighbour)
 	}
 }
-
