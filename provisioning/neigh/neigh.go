@@ -1,10 +1,6 @@
 package neigh
 
-import (
-	"net"
-	"net/netip"
-	"strconv"
-)
+import "net/netip"
 
 // entry is one usable neighbour-table entry.
 type entry struct {
@@ -14,45 +10,43 @@ type entry struct {
 }
 
 // Lookup tells the Ethernet address the kernel's neighbour table holds
-// for ip, from one rtnetlink dump. ok is false when it cannot judge: a
-// loopback, routed or unparsable requester, or no table (netlink failed).
-// An on-link requester without a usable entry (none, incomplete, failed)
-// gets ok with the zero MAC, which no device has: a host that talks to the
-// box has just been resolved by it, so its entry exists.
+// for ip, read over one rtnetlink socket. ok is false when it cannot
+// judge: a loopback, routed or unparsable requester, or no table
+// (netlink failed). An on-link requester without a usable entry (none,
+// incomplete, failed) gets ok with the zero MAC, which no device has: a
+// host that talks to the box has just been resolved by it, so its entry
+// exists.
 //
 // ip may be IPv4-mapped (a dual-stack listener's ::ffff:a.b.c.d) and may
 // carry a zone (fe80::1%eth0): a link-local requester matches only the
 // entry on its zone's interface.
 func Lookup(ip netip.Addr) (mac [6]byte, ok bool) {
 	ip = ip.Unmap()
-	ifindex, judgeable := scope(ip)
-	if !judgeable {
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsUnspecified() || ip.IsMulticast() {
 		return mac, false
 	}
-	entries, err := dump()
+	c, err := open()
 	if err != nil {
 		return mac, false
 	}
-	return lookup(ip.WithZone(""), ifindex, entries, onLink)
-}
-
-// scope is the interface index a requester is bound to (0: any) and
-// whether the neighbour table can speak for it at all.
-func scope(ip netip.Addr) (ifindex int, ok bool) {
-	if !ip.IsValid() || ip.IsLoopback() || ip.IsUnspecified() || ip.IsMulticast() {
-		return 0, false
+	defer c.close()
+	ls, err := c.links() // to name the zone, and to tell on-link
+	if err != nil {
+		return mac, false
 	}
-	z := ip.Zone()
-	if z == "" {
-		return 0, true
+	ifindex := 0
+	if z := ip.Zone(); z != "" {
+		if ifindex = indexOf(z, ls); ifindex == 0 {
+			return mac, false
+		}
 	}
-	if ifc, err := net.InterfaceByName(z); err == nil {
-		return ifc.Index, true
+	entries, err := c.neighbours()
+	if err != nil {
+		return mac, false
 	}
-	if n, err := strconv.Atoi(z); err == nil && n > 0 {
-		return n, true
-	}
-	return 0, false
+	return lookup(ip.WithZone(""), ifindex, entries, func(ip netip.Addr, ifindex int) bool {
+		return onLinkOf(ip, ifindex, ls)
+	})
 }
 
 // lookup finds ip (zone stripped) on ifindex (0: any) among entries.

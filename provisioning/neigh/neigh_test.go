@@ -51,9 +51,13 @@ func TestLookupEntries(t *testing.T) {
 }
 
 func TestOnLinkOf(t *testing.T) {
+	up := uint32(unix.IFF_UP)
 	ls := []link{
-		{2, []netip.Prefix{netip.MustParsePrefix("10.20.0.2/24"), netip.MustParsePrefix("2001:db8:1::1/64")}},
-		{3, nil},
+		{2, "eth0", up, []netip.Prefix{netip.MustParsePrefix("10.20.0.2/24"), netip.MustParsePrefix("2001:db8:1::1/64")}},
+		{3, "eth1", up, nil},
+		{4, "eth2", 0, []netip.Prefix{netip.MustParsePrefix("10.30.0.2/24")}},                         // down
+		{5, "ppp0", up | unix.IFF_POINTOPOINT, []netip.Prefix{netip.MustParsePrefix("10.40.0.2/24")}}, // no ARP
+		{1, "lo", up | unix.IFF_LOOPBACK, []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8")}},
 	}
 	for _, c := range []struct {
 		ip      string
@@ -62,10 +66,16 @@ func TestOnLinkOf(t *testing.T) {
 	}{
 		{"10.20.0.50", 0, true}, {"10.20.0.2", 0, false}, {"10.21.0.50", 0, false},
 		{"2001:db8:1::66", 0, true}, {"2001:db8:1::66", 3, false}, {"2001:db8:2::1", 0, false},
-		{"fe80::1", 3, true}, {"fe80::1", 9, false}, {"127.0.0.1", 0, false},
+		{"fe80::1", 3, true}, {"fe80::1", 9, false}, {"127.0.0.1", 0, false}, {"127.0.0.2", 0, false},
+		{"10.30.0.5", 0, false}, {"10.40.0.5", 0, false}, {"fe80::1", 4, false}, {"fe80::1", 1, false},
 	} {
 		if got := onLinkOf(a(c.ip), c.ifindex, ls); got != c.want {
 			t.Errorf("onLinkOf(%s, %d) = %v, want %v", c.ip, c.ifindex, got, c.want)
+		}
+	}
+	for zone, want := range map[string]int{"eth1": 3, "7": 7, "nope": 0, "": 0, "99999999999": 0} {
+		if got := indexOf(zone, ls); got != want {
+			t.Errorf("indexOf(%q) = %d, want %d", zone, got, want)
 		}
 	}
 }
@@ -114,7 +124,12 @@ func TestParse(t *testing.T) {
 	b = append(b, message(1, unix.AF_INET, 2, unix.NUD_PERMANENT, v6, macA)...) // family and address disagree
 	b = append(b, message(7, unix.AF_INET, 2, unix.NUD_PERMANENT, v4, macB)...) // another dump's
 	var out []entry
-	done, err := parse(b, 1, &out)
+	collect := func(typ uint16, body []byte) {
+		if e, ok := parseNeigh(body); ok && typ == unix.RTM_NEWNEIGH {
+			out = append(out, e)
+		}
+	}
+	done, err := parse(b, 1, collect)
 	if err != nil || done {
 		t.Fatalf("parse: done=%v err=%v", done, err)
 	}
@@ -122,15 +137,15 @@ func TestParse(t *testing.T) {
 		out[1].ip != a("fe80::5") || out[1].ifindex != 3 || string(out[1].mac) != string(macB) {
 		t.Fatalf("entries = %+v", out)
 	}
-	if done, err := parse(header(1, unix.NLMSG_DONE, make([]byte, 4)), 1, &out); !done || err != nil {
+	if done, err := parse(header(1, unix.NLMSG_DONE, make([]byte, 4)), 1, collect); !done || err != nil {
 		t.Fatalf("NLMSG_DONE: done=%v err=%v", done, err)
 	}
 	errMsg := make([]byte, 4)
 	binary.NativeEndian.PutUint32(errMsg, uint32(0xffffffff&-int64(unix.EPERM)))
-	if _, err := parse(header(1, unix.NLMSG_ERROR, errMsg), 1, &out); err == nil {
+	if _, err := parse(header(1, unix.NLMSG_ERROR, errMsg), 1, collect); err == nil {
 		t.Fatal("NLMSG_ERROR with EPERM parsed as success")
 	}
-	if _, err := parse(b[:10+unix.NLMSG_HDRLEN], 1, &out); err == nil {
+	if _, err := parse(b[:10+unix.NLMSG_HDRLEN], 1, collect); err == nil {
 		t.Fatal("a truncated message parsed")
 	}
 }

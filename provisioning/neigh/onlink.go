@@ -1,27 +1,31 @@
 package neigh
 
 import (
-	"net"
 	"net/netip"
+
+	"golang.org/x/sys/unix"
 )
 
-// link is an interface that resolves neighbours (ARP or NDP): up, not
-// loopback, not point-to-point.
+// link is one interface as rtnetlink describes it.
 type link struct {
 	index    int
+	name     string
+	flags    uint32 // IFF_*
 	prefixes []netip.Prefix
 }
 
-// onLink reports whether ip (no zone) is a neighbour of the box on
-// ifindex (0: any interface): IPv6 link-local on a resolving interface,
-// or inside the network of one of its addresses (and not that address).
-func onLink(ip netip.Addr, ifindex int) bool {
-	return onLinkOf(ip, ifindex, links())
+// resolves reports whether l finds neighbours by ARP or NDP: up, not
+// loopback, not point-to-point.
+func (l link) resolves() bool {
+	return l.flags&unix.IFF_UP != 0 && l.flags&(unix.IFF_LOOPBACK|unix.IFF_POINTOPOINT) == 0
 }
 
+// onLinkOf reports whether ip (no zone) is a neighbour of the box on
+// ifindex (0: any interface): IPv6 link-local on a resolving interface,
+// or inside the network of one of its addresses (and not that address).
 func onLinkOf(ip netip.Addr, ifindex int, ls []link) bool {
 	for _, l := range ls {
-		if ifindex != 0 && l.index != ifindex {
+		if (ifindex != 0 && l.index != ifindex) || !l.resolves() {
 			continue
 		}
 		if ip.Is6() && ip.IsLinkLocalUnicast() {
@@ -36,35 +40,20 @@ func onLinkOf(ip netip.Addr, ifindex int, ls []link) bool {
 	return false
 }
 
-func links() []link {
-	ifs, err := net.Interfaces()
-	if err != nil {
-		return nil
-	}
-	var out []link
-	for _, ifc := range ifs {
-		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&(net.FlagLoopback|net.FlagPointToPoint) != 0 {
-			continue
+// indexOf is the index of the interface a zone names ("eth0", or its
+// index as digits); 0 if none.
+func indexOf(zone string, ls []link) int {
+	for _, l := range ls {
+		if l.name == zone {
+			return l.index
 		}
-		l := link{index: ifc.Index}
-		addrs, _ := ifc.Addrs()
-		for _, a := range addrs {
-			ipn, ok := a.(*net.IPNet)
-			if !ok {
-				continue
-			}
-			ip, ok := netip.AddrFromSlice(ipn.IP)
-			if !ok {
-				continue
-			}
-			ip = ip.Unmap()
-			ones, _ := ipn.Mask.Size()
-			if ip.Is4() && len(ipn.Mask) == net.IPv6len {
-				ones -= 96
-			}
-			l.prefixes = append(l.prefixes, netip.PrefixFrom(ip, ones))
-		}
-		out = append(out, l)
 	}
-	return out
+	n := 0
+	for _, ch := range zone {
+		if ch < '0' || ch > '9' || n > 1<<24 {
+			return 0
+		}
+		n = n*10 + int(ch-'0')
+	}
+	return n
 }
