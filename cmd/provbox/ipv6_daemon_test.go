@@ -58,7 +58,7 @@ func testIPv6FailClosed(t *testing.T, singlePort bool) {
 		{thief, "ip", "-6", "addr", "add", "2001:db8:94::2/128", "dev", "lo"},
 		// ARP from the thief's link address only: an ARP request sent
 		// from 10.94.0.2 would give the box a (negative) entry for it.
-		{thief, "sysctl", "-qw", "net.ipv4.conf.all.arp_announce=2"},
+		{thief, "sh", "-c", "echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce"},
 		{srv, "ip", "route", "add", "10.94.0.0/24", "via", "10.93.2.2"},
 		{srv, "ip", "-6", "route", "add", "2001:db8:94::/64", "via", "2001:db8:93:2::2"},
 		{thief, "ip", "-6", "route", "add", "default", "via", "2001:db8:93:2::1"},
