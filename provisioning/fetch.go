@@ -37,6 +37,7 @@ const (
 	reasonUAMAC       = "ua-mac"
 	reasonNoLease     = "no-lease"
 	reasonNeighbour   = "neighbour"
+	reasonUnverified  = "unverified" // no network-binding check could vouch for the requester
 	reasonRender      = "render-error"
 )
 

@@ -36,8 +36,15 @@ type Config struct {
 	EventsKeep        int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Neighbours answers the neighbour check; nil means KernelNeighbours.
+	// Neighbours answers the neighbour check; nil judges nobody (every
+	// requester then needs a lease or an unverified network). cmd/provbox
+	// injects the kernel's table (package provisioning/neigh).
 	Neighbours NeighbourFunc
+	// Unverified are the networks whose requesters are served although no
+	// network-binding check could judge them (routed subnets, DHCP
+	// elsewhere): [provisioning] unverified_networks. A negative verdict
+	// still refuses.
+	Unverified []netip.Prefix
 }
 
 // Checks switches the fingerprint checks.
@@ -46,7 +53,8 @@ type Checks struct {
 	UAMAC     bool // a MAC in the UA must equal the device's MAC (HTTP)
 	Lease     bool // the requester's IP must hold the device's lease (set when provbox runs DHCP)
 	// Neighbour: an on-link requester's MAC in the kernel's neighbour
-	// (ARP) table must be the device's (both protocols).
+	// table (ARP for IPv4, NDP for IPv6) must be the device's (both
+	// protocols).
 	Neighbour bool
 }
 
@@ -125,7 +133,7 @@ func (c Config) withDefaults() Config {
 		c.Now = time.Now
 	}
 	if c.Neighbours == nil {
-		c.Neighbours = KernelNeighbours
+		c.Neighbours = NoNeighbours
 	}
 	return c
 }

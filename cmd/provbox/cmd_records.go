@@ -183,10 +183,14 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	path := c.configFile()
-	if _, _, err := loadConfig(path, c.getenv); err != nil {
+	cfg, _, err := loadConfig(path, c.getenv)
+	if err != nil {
 		fmt.Fprintf(c.stderr, "%v\n", err)
 		return errReported
 	}
-	_, err := fmt.Fprintf(c.stdout, "%s: ok\n", path)
+	for _, w := range cfg.bindingWarnings() {
+		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, w)
+	}
+	_, err = fmt.Fprintf(c.stdout, "%s: ok\n", path)
 	return err
 }

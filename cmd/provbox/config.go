@@ -116,6 +116,12 @@ type provisioningConfig struct {
 	CheckNeighbor                bool          `toml:"check_neighbor"`
 	// CheckLease is nil when unset: on exactly when DHCP is enabled.
 	CheckLease *bool `toml:"check_lease"`
+	// UnverifiedNetworks are served though no network-binding check
+	// vouched for the requester (see binding.go).
+	UnverifiedNetworks []netip.Prefix `toml:"unverified_networks"`
+	// InsecureFailOpen brings back the behaviour before fail closed, for
+	// the lab's fail_closed sabotage only (see binding.go).
+	InsecureFailOpen bool `toml:"insecure_fail_open"`
 }
 
 type bansConfig struct {

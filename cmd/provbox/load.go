@@ -106,6 +106,8 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 			Neighbour: p.CheckNeighbor},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
 			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own},
+		Neighbours: c.neighbours(),
+		Unverified: c.unverified(),
 	}
 }
 

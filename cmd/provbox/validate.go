@@ -172,6 +172,7 @@ func (k *checker) provisioning() {
 	if p.CheckLease != nil && *p.CheckLease && !k.c.DHCP.Enabled {
 		k.failf("provisioning.check_lease", "true needs dhcp.enabled = true: without provbox's DHCP there are no leases to check")
 	}
+	k.unverifiedNetworks()
 }
 
 func (k *checker) bans() {

@@ -26,13 +26,21 @@ const (
 	NoUACheck Sabotage = "check_user_agent"
 	// NoUAMACCheck sets check_ua_mac = false.
 	NoUAMACCheck Sabotage = "check_ua_mac"
+	// FailClosed brings back the neighbour check as it was before fail
+	// closed: ARP only, and a requester it cannot judge passes. It sets
+	// provisioning.insecure_fail_open, a key that exists for this test
+	// only (validated, warned about, absent from the README), and
+	// check_lease = false, as with DHCP elsewhere (the shipped default):
+	// an IPv6 requester holds no DHCPv4 lease, so the lease check alone
+	// would still refuse it. The ipv6-thief then gets the device's config.
+	FailClosed Sabotage = "fail_closed"
 	// NoLock re-opens every provisioned phone (an admin unlock, as if the
 	// lock did not hold) before the after-lock attacker runs.
 	NoLock Sabotage = "lock"
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -108,6 +116,7 @@ check_user_agent = %t
 check_ua_mac = %t
 check_lease = %t
 check_neighbor = %t
+insecure_fail_open = %t
 
 [bans]
 max_retry = 5
@@ -121,7 +130,8 @@ socket = %q
 [log]
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
-		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), check(NoNeighbourCheck), filepath.Join(dir, "admin.sock"))
+		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck) && check(FailClosed), check(NoNeighbourCheck), !check(FailClosed),
+		filepath.Join(dir, "admin.sock"))
 	toml, err := sabotageTemplates(dir, sab, toml)
 	if err != nil {
 		return "", err

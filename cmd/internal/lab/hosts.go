@@ -61,6 +61,14 @@ func (l *run) runAttacker(ctx context.Context, role string, target *device, mac 
 	if role == phone.StaticClone {
 		args = append(args, "-static", l.sn.ip(staticHost)+"/24")
 	}
+	if role == phone.IPv6Thief {
+		v6, err := l.ipv6Args()
+		if err != nil {
+			ar.Problems = append(ar.Problems, err.Error())
+			return ar
+		}
+		args = append(args, v6...) // the later -http, -tftp win
+	}
 	ar.since = time.Now()
 	rep, err := l.emulate(ctx, "at-"+role, mac, args...)
 	if err != nil {

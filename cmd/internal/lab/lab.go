@@ -47,6 +47,7 @@ type run struct {
 	o       Options
 	net     *Net
 	sn      subnet
+	srv     *Host
 	d       *daemon
 	devices []*device
 }
@@ -124,6 +125,10 @@ func (l *run) startServer(ctx context.Context, dir string) error {
 	if err := srv.AddAddr(l.sn.ip(1) + "/24"); err != nil {
 		return err
 	}
+	l.srv = srv
+	if err := l.addULA(); err != nil {
+		return err
+	}
 	cfg, err := writeConfig(dir, l.sn, l.o.Bootstrap, l.o.Sabotage)
 	if err != nil {
 		return err
@@ -151,7 +156,7 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 			mu.Unlock()
 		})
 	}
-	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief} {
+	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief, phone.IPv6Thief} {
 		wg.Go(func() {
 			ar := l.runAttacker(ctx, role, l.targetOf(role), nil)
 			mu.Lock()

@@ -89,6 +89,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 		NoUAMACCheck:     phone.UAForge,
 		NoLock:           phone.AfterLock,
 		OneDialect:       "fanvil", // the phone stranded
+		FailClosed:       phone.IPv6Thief,
 	}
 	for _, sab := range Sabotages {
 		t.Run(string(sab), func(t *testing.T) {

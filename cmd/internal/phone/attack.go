@@ -41,7 +41,7 @@ const (
 )
 
 // Roles lists the attacker roles.
-var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, AfterLock}
+var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, IPv6Thief, AfterLock}
 
 // Device is an attacker's target.
 type Device struct {
@@ -96,6 +96,9 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 	tmac, err := net.ParseMAC(a.Targets[0].MAC)
 	if err != nil {
 		return fmt.Errorf("target: %w", err)
+	}
+	if a.Role == IPv6Thief { // no IPv4 address: see ipv6thief.go
+		return a.ipv6Steal(ctx, r, p, tmac)
 	}
 	l, err := a.address(ctx, p, tmac)
 	if err != nil {
