@@ -29,12 +29,14 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
-		if d := s.deviceNamedIn(fc.path.File); d != nil {
+		if d := s.deviceNamedIn(fc.path.File); d != nil && s.own(fc, d) {
 			// A known phone asking for its other files (Poly's
 			// <mac>-phone.cfg, a directory): a miss, not an attack.
 			return s.miss(fc, d.MAC)
 		}
-		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, MAC{})
+		// Anyone else gets the same answer and strike whether the MAC
+		// in the name is a device's or not: no oracle of known MACs.
+		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, firstMAC(fc.path.File))
 	}
 	d, c, asked := s.identify(fc, cands)
 	if d == nil {
@@ -63,6 +65,16 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
 	}
 	return s.rendered(fc, d, c.p, "redirect", body, err)
+}
+
+// own reports whether a request naming d is d's own: the requester
+// holds d (its lease, reservation or neighbour entry) and passes every
+// check for d. "Cannot judge" is not enough: that would tell anyone
+// which MACs are devices.
+func (s *Service) own(fc fetchCtx, d *Device) bool {
+	p, ok := fc.reg.Profile(d.Vendor)
+	m, held := s.heldDevice(fc.r.RemoteIP, fc.now)
+	return ok && held && m == d.MAC && s.check(fc, d, p) == ""
 }
 
 // current reports whether device m still has the secret path it was

@@ -38,6 +38,11 @@ type Config struct {
 	Now func() time.Time
 	// Neighbours answers the neighbour check; nil means KernelNeighbours.
 	Neighbours NeighbourFunc
+	// UnguardedUDP turns the forged-source protection off (forgery.go):
+	// UDP refusals then strike an address holding a known device like any
+	// other. Only the lab's sabotage sets it, to prove the lab notices;
+	// cmd/provbox sets it from an environment variable, never the TOML.
+	UnguardedUDP bool
 }
 
 // Checks switches the fingerprint checks.

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,7 +97,14 @@ type Engine struct {
 type record struct {
 	Record
 	active bool
+	// nextCheck (unix nanoseconds) paces Lookup's recheck of a Forgeable
+	// ban: a flood from a banned source costs one check per recheckEvery.
+	nextCheck atomic.Int64
 }
+
+// recheckEvery is how often Lookup asks for a Forgeable ban to be
+// checked against the address's current holder.
+const recheckEvery = time.Second
 
 // New builds an engine holding the restored records (the store's ban
 // table) that are still worth remembering at now. It returns the
@@ -143,8 +151,11 @@ func (e *Engine) Banned(ip netip.Addr, now time.Time) bool {
 	return b
 }
 
-// Lookup is Banned, and whether the running ban is Forgeable.
-func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, forgeable bool) {
+// Lookup is Banned, and recheck: the running ban is Forgeable and due
+// for the caller to check whether the address now holds a known device
+// (then LiftForgeable). recheck is true at most once per recheckEvery for
+// a ban, however many requests ask.
+func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, recheck bool) {
 	k, ok := Key(ip)
 	if !ok {
 		return false, false
@@ -155,9 +166,13 @@ func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, forgeable bool) {
 		e.mu.RUnlock()
 		return false, false
 	}
-	live, forgeable := now.Before(r.Until), r.Forgeable
+	live := now.Before(r.Until)
 	expired := r.active && !live
 	exempt := live && e.cfg.exempt(ip.Unmap().WithZone(""))
+	if live && !exempt && r.Forgeable {
+		next, t := r.nextCheck.Load(), now.UnixNano()
+		recheck = t >= next && r.nextCheck.CompareAndSwap(next, t+int64(recheckEvery))
+	}
 	e.mu.RUnlock()
 	if expired {
 		e.mu.Lock()
@@ -165,7 +180,7 @@ func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, forgeable bool) {
 		e.mu.Unlock()
 		e.notify(cs)
 	}
-	return live && !exempt, forgeable && live && !exempt
+	return live && !exempt, recheck
 }
 
 // Strike records a strike against ip's source at now and bans it when it

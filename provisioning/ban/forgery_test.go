@@ -97,3 +97,24 @@ func TestScanCountsUAMACsNotForgeable(t *testing.T) {
 		}
 	}
 }
+
+// Lookup asks for a Forgeable ban's recheck at most once per
+// recheckEvery, however many requests a banned source sends.
+func TestRecheckPaced(t *testing.T) {
+	r := newRig(t, Config{MaxRetry: 1})
+	ip := netip.MustParseAddr("10.0.0.12")
+	r.e.Strike(context.Background(), ip, Strike{Forgeable: true}, t0)
+	checks := 0
+	for i := range 100 {
+		banned, recheck := r.e.Lookup(ip, t0.Add(time.Duration(i)*50*time.Millisecond))
+		if !banned {
+			t.Fatal("not banned")
+		}
+		if recheck {
+			checks++
+		}
+	}
+	if checks != 5 {
+		t.Fatalf("%d rechecks in 5 s, want 5", checks)
+	}
+}
