@@ -110,9 +110,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	s.banner = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
-	if cfg.FlatMode {
-		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
-	}
+	s.warnUnsafe(cfg)
 	return s, nil
 }
 
@@ -170,8 +168,16 @@ func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
 	s.cfg, s.reg = cfg, reg
 	s.mu.Unlock()
 	s.banner.reconfigure(cfg.Bans)
+	s.warnUnsafe(cfg)
+}
+
+// warnUnsafe logs, at every start and reload, each safeguard cfg turns off.
+func (s *Service) warnUnsafe(cfg Config) {
 	if cfg.FlatMode {
 		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
+	}
+	if cfg.UnguardedUDP {
+		s.log.Warn("the forged-source protection is OFF (lab sabotage): forged TFTP requests can get a phone's address banned")
 	}
 }
 

@@ -42,6 +42,9 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.R
 	if d := getenv(envStateDir); d != "" {
 		cfg.StateDir = d
 	}
+	if cfg.unguardedUDP, err = labBreak(getenv); err != nil {
+		return nil, nil, &configError{err}
+	}
 	if err := cfg.validate(); err != nil {
 		return nil, nil, &configError{err}
 	}
@@ -106,6 +109,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 			Neighbour: p.CheckNeighbor},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
 			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own},
+		UnguardedUDP: c.unguardedUDP,
 	}
 }
 
