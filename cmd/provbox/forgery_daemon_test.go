@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,15 +63,17 @@ func lbTFTP(t *testing.T, port int, src, name string) []byte {
 	return buf[:n]
 }
 
-// banned lists the banned prefixes through the CLI.
+// bannedPrefixes lists the bans through the CLI.
 func bannedPrefixes(t *testing.T, cfg string) []provisioning.Ban {
 	t.Helper()
 	var bans []provisioning.Ban
-	if err := json.Unmarshal([]byte(mustCLI(t, cfg, "ban", "list", "--json")), &bans); err != nil {
+	if err := jsonOut(mustCLI(t, cfg, "ban", "list", "--json"), &bans); err != nil {
 		t.Fatal(err)
 	}
 	return bans
 }
+
+func jsonOut(out string, v any) error { return json.Unmarshal([]byte(out), v) }
 
 func isBanned(bans []provisioning.Ban, ip string) (provisioning.Ban, bool) {
 	a := netip.MustParseAddr(ip)
@@ -140,5 +143,35 @@ func TestDaemonScanCountsUserAgentMACs(t *testing.T) {
 	b, ok := isBanned(bannedPrefixes(t, cfg), src)
 	if !ok || b.Reason != "scan" {
 		t.Fatalf("after 4 distinct UA MACs: banned=%v %+v; want a scan ban", ok, b)
+	}
+}
+
+// PROVBOX_LAB_BREAK knows one safeguard; anything else is an error, so a
+// typo does not quietly test nothing.
+func TestLabBreakEnvironment(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == envLabBreak {
+				return v
+			}
+			return ""
+		}
+	}
+	if off, err := labBreak(env("")); off || err != nil {
+		t.Errorf("unset: %v, %v", off, err)
+	}
+	if off, err := labBreak(env("forged_source")); !off || err != nil {
+		t.Errorf("forged_source: %v, %v", off, err)
+	}
+	if _, err := labBreak(env("forged-source")); err == nil || !strings.Contains(err.Error(), "forged_source") {
+		t.Errorf("a typo: %v", err)
+	}
+	cfg := newConfig(t, loopbackConfig)
+	if _, _, err := loadConfig(cfg, env("bans")); err == nil || !strings.Contains(err.Error(), envLabBreak) {
+		t.Errorf("loadConfig with a bad %s: %v", envLabBreak, err)
+	}
+	c, _, err := loadConfig(cfg, env("forged_source"))
+	if err != nil || !c.coreConfig(c.configuredPorts()).UnguardedUDP {
+		t.Errorf("loadConfig with %s=forged_source: %v", envLabBreak, err)
 	}
 }
