@@ -86,4 +86,3 @@ func seedBans(t *testing.T, dir string, now time.Time) {
 		t.Fatal(err)
 	}
 }
-
