@@ -29,7 +29,10 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
-		if d := s.deviceNamedIn(fc.path.File); d != nil && s.own(fc, d) {
+		// Who the requester is, asked whatever the name says, so a known
+		// and an unknown MAC cost the same.
+		held, ok := s.heldDevice(fc.r.RemoteIP, fc.now)
+		if d := s.deviceNamedIn(fc.path.File); d != nil && ok && held == d.MAC && s.passes(fc, d) {
 			// A known phone asking for its other files (Poly's
 			// <mac>-phone.cfg, a directory): a miss, not an attack.
 			return s.miss(fc, d.MAC)
@@ -67,14 +70,13 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	return s.rendered(fc, d, c.p, "redirect", body, err)
 }
 
-// own reports whether a request naming d is d's own: the requester
-// holds d (its lease, reservation or neighbour entry) and passes every
-// check for d. "Cannot judge" is not enough: that would tell anyone
-// which MACs are devices.
-func (s *Service) own(fc fetchCtx, d *Device) bool {
+// passes reports whether a request attributed to d passes every check
+// for d. A miss is quiet only for a requester that also holds d (its
+// lease, reservation or neighbour entry): "cannot judge" would tell
+// anyone which MACs are devices.
+func (s *Service) passes(fc fetchCtx, d *Device) bool {
 	p, ok := fc.reg.Profile(d.Vendor)
-	m, held := s.heldDevice(fc.r.RemoteIP, fc.now)
-	return ok && held && m == d.MAC && s.check(fc, d, p) == ""
+	return ok && s.check(fc, d, p) == ""
 }
 
 // current reports whether device m still has the secret path it was
