@@ -37,15 +37,18 @@ func (s *Service) holdsKnownDevice(ip netip.Addr, now time.Time) bool {
 }
 
 // heldDevice is the known device ip holds at now: the one whose live
-// lease or reserved address it is, else the one its neighbour entry
-// names. The neighbour table is read last, only if the cheap checks fail.
+// lease or reserved address (the device's own, or [[dhcp.reservation]])
+// it is, else the one its neighbour entry names. The neighbour table is read last, only if the cheap checks fail.
 // With UnguardedUDP (the lab's sabotage) it holds none.
 func (s *Service) heldDevice(ip netip.Addr, now time.Time) (MAC, bool) {
 	ip = ip.Unmap().WithZone("")
 	s.mu.RLock()
 	off, neighbours := s.cfg.UnguardedUDP, s.cfg.Neighbours
-	m, leased := s.leases.holder(ip, now)
-	held := leased && s.devices[m] != nil
+	m, held := s.leases.holder(ip, now)
+	if !held {
+		m, held = s.cfg.Reserved[ip]
+	}
+	held = held && s.devices[m] != nil
 	for _, d := range s.devices {
 		if held {
 			break

@@ -260,3 +260,17 @@ func TestFirstMAC(t *testing.T) {
 		}
 	}
 }
+
+// A [[dhcp.reservation]] of a known device's MAC protects its address
+// too; one of an unknown MAC does not.
+func TestForgedTFTPSparesDHCPReservation(t *testing.T) {
+	known, unknown := netip.MustParseAddr("192.0.2.80"), netip.MustParseAddr("192.0.2.81")
+	f, _ := forgeryFixture(t, func(c *Config) {
+		c.Reserved = map[netip.Addr]MAC{known: phoneMAC, unknown: {0x02, 0, 0, 0, 0, 0x81}}
+	})
+	f.forge(known, 20)
+	f.forge(unknown, 20)
+	if f.s.Banned(known) || !f.s.Banned(unknown) {
+		t.Fatalf("banned: reserved for a device %v, for an unknown MAC %v; want false, true", f.s.Banned(known), f.s.Banned(unknown))
+	}
+}

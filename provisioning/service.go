@@ -38,6 +38,10 @@ type Config struct {
 	Now func() time.Time
 	// Neighbours answers the neighbour check; nil means KernelNeighbours.
 	Neighbours NeighbourFunc
+	// Reserved are the addresses the DHCP configuration reserves for a
+	// MAC ([[dhcp.reservation]]); with the devices' own reservations they
+	// tell which addresses hold a known device (forgery.go).
+	Reserved map[netip.Addr]MAC
 	// UnguardedUDP turns the forged-source protection off (forgery.go):
 	// UDP refusals then strike an address holding a known device like any
 	// other. Only the lab's sabotage sets it, to prove the lab notices;
