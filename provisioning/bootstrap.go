@@ -43,8 +43,12 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	}
 	d, c, asked := s.identify(fc, cands)
 	if d == nil {
-		if p := commonProfile(cands, fc.r.UserAgent); p != nil {
+		p, shared := commonProfile(fc.reg, cands, fc.r.UserAgent)
+		if p != nil {
 			return s.common(fc, nil, p)
+		}
+		if shared {
+			return s.miss(fc, MAC{})
 		}
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
@@ -58,6 +62,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	if !ok {
 		return Response{}
 	}
+	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
 		body, err := fc.reg.Full(c.p, fc.path.File, data)
 		return s.rendered(fc, d, c.p, "config", body, err)
@@ -92,23 +97,42 @@ func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
 	return a != nil && secretPath(a.Hash, d.Hash) == path && (!open || d.Open(now))
 }
 
-// commonProfile picks whose common file answers a name several vendors
-// share (cfg0010.xml is Grandstream's and Htek's): the vendor whose UA the
-// requester sent, else the first.
-func commonProfile(cands []candidate, ua string) *vendor.Profile {
-	var first *vendor.Profile
-	for _, c := range cands {
-		if c.m.Kind != vendor.Common {
-			continue
-		}
-		if _, ok := c.p.ParseUA(ua); ok {
-			return c.p
-		}
-		if first == nil {
-			first = c.p
+// commonProfile picks whose common file answers a name no known device
+// owns. The requester's User-Agent decides: its vendor's common file, or
+// none when that vendor declines the name (Htek's cfg0010.xml is also a
+// Grandstream model-file name, and answering it would stop an Htek before
+// its MAC file). Without a vendor UA (TFTP, unknown UA) only a name one
+// vendor claims as common, and no vendor declines, is answered: never
+// another vendor's file by default. shared reports that some vendor
+// shares or declines the name, so a miss is a phone's, not a probe.
+func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendor.Profile, shared bool) {
+	uaVendor := ""
+	for _, rp := range reg.Profiles() {
+		if _, ok := rp.ParseUA(ua); ok {
+			uaVendor = rp.Name
+			break
 		}
 	}
-	return first
+	var common []*vendor.Profile
+	declined := false
+	for _, c := range cands {
+		if c.m.Kind != vendor.Common && c.m.Kind != vendor.Declined {
+			continue
+		}
+		shared = true
+		if uaVendor != "" && c.p.Name != uaVendor {
+			continue
+		}
+		if c.m.Kind == vendor.Declined {
+			declined = true
+		} else {
+			common = append(common, c.p)
+		}
+	}
+	if len(common) == 1 && !declined {
+		return common[0], true
+	}
+	return nil, shared
 }
 
 // identify finds the device a bootstrap request is for: by the MAC in the

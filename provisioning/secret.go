@@ -48,7 +48,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	}
 	m := p.MatchFile(fc.path.File)
 	switch {
-	case m.Kind == vendor.None:
+	case m.Kind == vendor.None || m.Kind == vendor.Declined:
 		return s.miss(fc, d.MAC)
 	case m.Kind == vendor.Common:
 		return s.common(fc, d, p)
@@ -62,6 +62,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	if !ok {
 		return Response{}
 	}
+	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	body, err := fc.reg.Full(p, fc.path.File, data)
 	if !s.current(d.MAC, secretPath(Hash(fc.path.Acct), Hash(fc.path.Dev)), false, fc.now) {
 		// Rekeyed or removed while the config was rendered.

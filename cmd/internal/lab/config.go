@@ -36,7 +36,7 @@ const (
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, NoForgeryGuard}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, NoForgeryGuard}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -129,6 +129,10 @@ socket = %q
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), check(NoNeighbourCheck), labMaxRetry, filepath.Join(dir, "admin.sock"))
+	toml, err := sabotageTemplates(dir, sab, toml)
+	if err != nil {
+		return "", err
+	}
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
 }
