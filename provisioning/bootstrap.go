@@ -29,12 +29,17 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
-		if d := s.deviceNamedIn(fc.path.File); d != nil {
+		// Who the requester is, asked whatever the name says, so a known
+		// and an unknown MAC cost the same.
+		held, ok := s.heldDevice(fc.r.RemoteIP, fc.now)
+		if d := s.deviceNamedIn(fc.path.File); d != nil && ok && held == d.MAC && s.passes(fc, d) {
 			// A known phone asking for its other files (Poly's
 			// <mac>-phone.cfg, a directory): a miss, not an attack.
 			return s.miss(fc, d.MAC)
 		}
-		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, MAC{})
+		// Anyone else gets the same answer and strike whether the MAC
+		// in the name is a device's or not: no oracle of known MACs.
+		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, firstMAC(fc.path.File))
 	}
 	d, c, asked := s.identify(fc, cands)
 	if d == nil {
@@ -68,6 +73,15 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
 	}
 	return s.rendered(fc, d, c.p, "redirect", body, err)
+}
+
+// passes reports whether a request attributed to d passes every check
+// for d. A miss is quiet only for a requester that also holds d (its
+// lease, reservation or neighbour entry): "cannot judge" would tell
+// anyone which MACs are devices.
+func (s *Service) passes(fc fetchCtx, d *Device) bool {
+	p, ok := fc.reg.Profile(d.Vendor)
+	return ok && s.check(fc, d, p) == ""
 }
 
 // current reports whether device m still has the secret path it was

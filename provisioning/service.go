@@ -45,6 +45,15 @@ type Config struct {
 	// elsewhere): [provisioning] unverified_networks. A negative verdict
 	// still refuses.
 	Unverified []netip.Prefix
+	// Reserved are the addresses the DHCP configuration reserves for a
+	// MAC ([[dhcp.reservation]]); with the devices' own reservations they
+	// tell which addresses hold a known device (forgery.go).
+	Reserved map[netip.Addr]MAC
+	// UnguardedUDP turns the forged-source protection off (forgery.go):
+	// UDP refusals then strike an address holding a known device like any
+	// other. Only the lab's sabotage sets it, to prove the lab notices;
+	// cmd/provbox sets it from an environment variable, never the TOML.
+	UnguardedUDP bool
 }
 
 // Checks switches the fingerprint checks.
@@ -113,9 +122,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	s.banner = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
-	if cfg.FlatMode {
-		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
-	}
+	s.warnUnsafe(cfg)
 	return s, nil
 }
 
@@ -173,8 +180,16 @@ func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
 	s.cfg, s.reg = cfg, reg
 	s.mu.Unlock()
 	s.banner.reconfigure(cfg.Bans)
+	s.warnUnsafe(cfg)
+}
+
+// warnUnsafe logs, at every start and reload, each safeguard cfg turns off.
+func (s *Service) warnUnsafe(cfg Config) {
 	if cfg.FlatMode {
 		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
+	}
+	if cfg.UnguardedUDP {
+		s.log.Warn("the forged-source protection is OFF (lab sabotage): forged TFTP requests can get a phone's address banned")
 	}
 }
 

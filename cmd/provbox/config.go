@@ -38,6 +38,8 @@ type fileConfig struct {
 	path string
 	// keys locates keys in the file, for error messages.
 	keys *keyIndex
+	// unguardedUDP comes from the environment, never the file (labbreak.go).
+	unguardedUDP bool
 }
 
 type serverConfig struct {

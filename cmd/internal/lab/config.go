@@ -37,10 +37,14 @@ const (
 	// NoLock re-opens every provisioned phone (an admin unlock, as if the
 	// lock did not hold) before the after-lock attacker runs.
 	NoLock Sabotage = "lock"
+	// NoForgeryGuard starts the daemon with PROVBOX_LAB_BREAK=forged_source
+	// (there is no TOML key for it): forged TFTP requests then strike and
+	// ban a phone's address.
+	NoForgeryGuard Sabotage = "forged_source"
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed, NoForgeryGuard}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -67,6 +71,9 @@ func ParseSabotage(s string) (Sabotage, error) {
 // subnet is the lab's LAN: 10.X.Y.0/24, the server at .1, the pool
 // .100-.200; hosts that set their own address use .50.
 type subnet struct{ a, b byte }
+
+// labMaxRetry is the lab daemon's [bans] max_retry.
+const labMaxRetry = 5
 
 // staticHost is the static-clone's address: in the subnet, outside the pool.
 const staticHost = 50
@@ -119,7 +126,7 @@ check_neighbor = %t
 insecure_fail_open = %t
 
 [bans]
-max_retry = 5
+max_retry = %d
 find_time = "10m"
 ban_time = "1h"
 ignore = ["127.0.0.0/8"]
@@ -131,7 +138,7 @@ socket = %q
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck) && check(FailClosed), check(NoNeighbourCheck), !check(FailClosed),
-		filepath.Join(dir, "admin.sock"))
+		labMaxRetry, filepath.Join(dir, "admin.sock"))
 	toml, err := sabotageTemplates(dir, sab, toml)
 	if err != nil {
 		return "", err

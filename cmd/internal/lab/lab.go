@@ -133,7 +133,11 @@ func (l *run) startServer(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	l.d, err = startDaemon(ctx, srv, l.o.Provbox, cfg, dir, 30*time.Second)
+	var env []string
+	if l.o.Sabotage == NoForgeryGuard {
+		env = append(env, "PROVBOX_LAB_BREAK=forged_source")
+	}
+	l.d, err = startDaemon(ctx, srv, l.o.Provbox, cfg, dir, 30*time.Second, env...)
 	return err
 }
 
@@ -167,6 +171,9 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 	wg.Wait()
 	res.sort(l.o.Vendors)
 	if err := l.afterLock(ctx, res); err != nil {
+		return nil, err
+	}
+	if err := l.frame(ctx, res); err != nil {
 		return nil, err
 	}
 	return res, l.judge(ctx, res)

@@ -88,6 +88,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 		NoUACheck:        phone.UAForge,
 		NoUAMACCheck:     phone.UAForge,
 		NoLock:           phone.AfterLock,
+		NoForgeryGuard:   phone.UDPFramer,
 		OneDialect:       "fanvil", // the phone stranded
 		FailClosed:       phone.IPv6Thief,
 	}
