@@ -3,6 +3,7 @@ package provisioning
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sync"
@@ -17,13 +18,14 @@ type memStore struct {
 	leases    map[netip.Addr]Lease
 	bans      map[netip.Prefix]Ban
 	events    []Event
+	old       map[PathDigest]OldPath
 	leaseTxns int // PutLeases calls, to observe group commit
 	failPuts  error
 }
 
 func newMemStore() *memStore {
 	return &memStore{accounts: map[string]Account{}, devices: map[MAC]Device{},
-		leases: map[netip.Addr]Lease{}, bans: map[netip.Prefix]Ban{}}
+		leases: map[netip.Addr]Lease{}, bans: map[netip.Prefix]Ban{}, old: map[PathDigest]OldPath{}}
 }
 
 func (m *memStore) Accounts(context.Context) ([]Account, error) {
@@ -97,7 +99,47 @@ func (m *memStore) DeleteDevice(_ context.Context, mac MAC) error {
 		return ErrNotFound
 	}
 	delete(m.devices, mac)
+	m.dropOld(mac)
 	return nil
+}
+
+func (m *memStore) Rekey(_ context.Context, r Rekey) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case r.Account != nil:
+		if _, ok := m.accounts[r.Account.Name]; !ok {
+			return ErrNotFound
+		}
+		m.accounts[r.Account.Name] = *r.Account
+	case r.Device != nil:
+		if _, ok := m.devices[r.Device.MAC]; !ok {
+			return ErrNotFound
+		}
+		m.devices[r.Device.MAC] = *r.Device
+	}
+	maps.DeleteFunc(m.old, func(_ PathDigest, p OldPath) bool { return p.Until.Before(r.Now) })
+	for _, p := range r.Retire {
+		m.old[p.Digest] = p
+	}
+	return nil
+}
+
+func (m *memStore) OldPaths(context.Context) ([]OldPath, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Collect(maps.Values(m.old)), nil
+}
+
+func (m *memStore) DeleteOldPaths(_ context.Context, mac MAC) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.dropOld(mac)
+	return nil
+}
+
+func (m *memStore) dropOld(mac MAC) {
+	maps.DeleteFunc(m.old, func(_ PathDigest, p OldPath) bool { return p.MAC == mac })
 }
 
 func (m *memStore) Leases(context.Context) ([]Lease, error) {

@@ -1,0 +1,156 @@
+package provisioning
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// RekeyDevice replaces a device's hash. Its old secret URL keeps
+// redirecting the device's checked phone to the new one for the rotation
+// grace, then dies; with no grace it dies at once.
+func (s *Service) RekeyDevice(ctx context.Context, m MAC) (Device, error) {
+	h, err := NewHash()
+	if err != nil {
+		return Device{}, err
+	}
+	now := s.now().UTC()
+	s.mu.Lock()
+	cur, ok := s.devices[m]
+	if !ok {
+		s.mu.Unlock()
+		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
+	}
+	d := *cur
+	d.Lines, d.Hash = slices.Clone(cur.Lines), h
+	var retired []OldPath
+	if a := s.accounts[d.Account]; a != nil && s.cfg.RotationGrace > 0 {
+		retired = append(retired, retire(a.Hash, cur.Hash, m, causeDeviceRekey, now, s.cfg.RotationGrace))
+	}
+	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: retired, Now: now}); err != nil {
+		s.mu.Unlock()
+		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
+	}
+	delete(s.devHash, cur.Hash)
+	s.devices[m], s.devHash[h] = &d, m
+	s.publishOld(retired, now)
+	s.mu.Unlock()
+	s.auditRekey(now, m, causeDeviceRekey, retired)
+	return d, nil
+}
+
+// RekeyAccount replaces an account's hash: every secret URL of its devices
+// changes at once. Each old URL redirects its device's checked phone to
+// the new one for the rotation grace, then dies.
+func (s *Service) RekeyAccount(ctx context.Context, name string) (Account, error) {
+	h, err := NewHash()
+	if err != nil {
+		return Account{}, err
+	}
+	now := s.now().UTC()
+	s.mu.Lock()
+	cur, ok := s.accounts[name]
+	if !ok {
+		s.mu.Unlock()
+		return Account{}, fmt.Errorf("account %q: %w", name, ErrNotFound)
+	}
+	a := *cur
+	a.Hash = h
+	var retired []OldPath
+	if s.cfg.RotationGrace > 0 {
+		for _, d := range s.devices {
+			if d.Account == name {
+				retired = append(retired, retire(cur.Hash, d.Hash, d.MAC, causeAccountRekey, now, s.cfg.RotationGrace))
+			}
+		}
+	}
+	if err := s.st.Rekey(ctx, Rekey{Account: &a, Retire: retired, Now: now}); err != nil {
+		s.mu.Unlock()
+		return Account{}, fmt.Errorf("storing account %q: %w", name, err)
+	}
+	delete(s.acctHash, cur.Hash)
+	s.accounts[name], s.acctHash[h] = &a, &a
+	s.publishOld(retired, now)
+	s.mu.Unlock()
+	s.log.Info("account rekeyed", "account", name, "old_urls_in_grace", len(retired))
+	for _, p := range retired {
+		s.auditRekey(now, p.MAC, causeAccountRekey, []OldPath{p})
+	}
+	return a, nil
+}
+
+// publishOld makes stored old paths live and forgets expired ones, as the
+// store just did. The caller holds s.mu.
+func (s *Service) publishOld(retired []OldPath, now time.Time) {
+	s.old.expire(now)
+	for _, p := range retired {
+		s.old.put(p)
+	}
+}
+
+// auditRekey records a rotation in device m's audit trail and the log:
+// which old path (redacted) redirects until when, or that none does.
+func (s *Service) auditRekey(now time.Time, m MAC, cause string, retired []OldPath) {
+	reason := cause + "; no grace: the old URL is dead"
+	if len(retired) > 0 {
+		p := retired[0]
+		reason = fmt.Sprintf("%s; old URL %s redirects until %s", cause, p.Shown, p.Until.Format(time.RFC3339))
+	}
+	s.audit(Event{Time: now, Proto: "admin", MAC: m, Outcome: "rekeyed", Reason: reason})
+	s.log.Info("device rekeyed", "mac", m.String(), "reason", reason)
+}
+
+// loadOldPaths reads the retired paths at start: they survive restarts.
+func (s *Service) loadOldPaths(ctx context.Context) error {
+	ps, err := s.st.OldPaths(ctx)
+	if err != nil {
+		return fmt.Errorf("loading retired secret paths: %w", err)
+	}
+	for _, p := range ps {
+		if s.devices[p.MAC] != nil {
+			s.old.put(p)
+		}
+	}
+	return nil
+}
+
+// byOldPath finds the device whose retired path (acct, dev) is still in
+// grace.
+func (s *Service) byOldPath(fc fetchCtx) (*Device, OldPath, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.old.lookup(fc.path.Acct, fc.path.Dev, fc.now, fc.cfg.RotationGrace)
+	d := s.devices[p.MAC]
+	if !ok || d == nil {
+		return nil, OldPath{}, false
+	}
+	cp := *d
+	return &cp, p, true
+}
+
+// oldAlive reports whether old path dg of m is still in grace: the last
+// look before a redirect leaves.
+func (s *Service) oldAlive(dg PathDigest, m MAC, now time.Time) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.old.byDigest[dg]
+	return ok && p.MAC == m && s.devices[m] != nil && now.Before(p.End(s.cfg.RotationGrace))
+}
+
+// movedOn retires device m's old paths once its phone fetched its full
+// config at the current URL: the phone has moved, and an old URL that
+// nobody legitimate uses any more should not outlive that.
+func (s *Service) movedOn(ctx context.Context, m MAC) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.old.byMAC[m]) == 0 {
+		return
+	}
+	if err := s.st.DeleteOldPaths(ctx, m); err != nil {
+		s.log.Error("retiring old secret URLs", "mac", m.String(), "err", err)
+		return
+	}
+	s.old.dropMAC(m)
+	s.log.Info("old secret URLs retired: the phone fetched its new one", "mac", m.String())
+}
