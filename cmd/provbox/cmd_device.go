@@ -165,7 +165,7 @@ func (c *cli) printDevice(d admin.DeviceInfo) error {
 		}
 		kv = append(kv, [2]string{fmt.Sprintf("line %d", i+1), v})
 	}
-	return c.fields(kv)
+	return c.fields(append(kv, oldURLFields(d.OldURLs)...))
 }
 
 // deviceOne runs a verb that takes one MAC and prints the device.
