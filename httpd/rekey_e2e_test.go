@@ -109,6 +109,8 @@ func TestE2ERekeyGrace(t *testing.T) {
 		t.Fatalf("the old URL redirects to %s, want the new one", provisioning.RedactPath(p1, false))
 	}
 	r.wantConfig(t, p1+e2eFile)
+	// Once the phone has moved, the old URL ends within minutes.
+	r.clk.Add(10 * time.Minute)
 	if status, _ := r.get(t, p0+e2eFile); status != 404 {
 		t.Fatalf("old URL after the phone moved: status %d, want 404", status)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"time"
 )
 
 // memStore is an in-memory Store for the core's own tests; the real
@@ -131,10 +132,15 @@ func (m *memStore) OldPaths(context.Context) ([]OldPath, error) {
 	return slices.Collect(maps.Values(m.old)), nil
 }
 
-func (m *memStore) DeleteOldPaths(_ context.Context, mac MAC) error {
+func (m *memStore) EndOldPaths(_ context.Context, mac MAC, end time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.dropOld(mac)
+	for dg, p := range m.old {
+		if p.MAC == mac && p.Until.After(end) {
+			p.Until = end
+			m.old[dg] = p
+		}
+	}
 	return nil
 }
 

@@ -83,6 +83,26 @@ func (t oldTable) dropMAC(m MAC) {
 	delete(t.byMAC, m)
 }
 
+// endsAfter reports whether any old path of m is granted beyond end.
+func (t oldTable) endsAfter(m MAC, end time.Time) bool {
+	for _, dg := range t.byMAC[m] {
+		if t.byDigest[dg].Until.After(end) {
+			return true
+		}
+	}
+	return false
+}
+
+// endMAC makes every old path of m end at end at the latest.
+func (t oldTable) endMAC(m MAC, end time.Time) {
+	for _, dg := range t.byMAC[m] {
+		if p := t.byDigest[dg]; p.Until.After(end) {
+			p.Until = end
+			t.byDigest[dg] = p
+		}
+	}
+}
+
 // expire forgets the paths whose granted grace ended before now, as the
 // store does in the rekey's transaction.
 func (t oldTable) expire(now time.Time) {

@@ -138,19 +138,28 @@ func (s *Service) oldAlive(dg PathDigest, m MAC, now time.Time) bool {
 	return ok && p.MAC == m && s.devices[m] != nil && now.Before(p.End(s.cfg.RotationGrace))
 }
 
-// movedOn retires device m's old paths once its phone fetched its full
-// config at the current URL: the phone has moved, and an old URL that
-// nobody legitimate uses any more should not outlive that.
-func (s *Service) movedOn(ctx context.Context, m MAC) {
+// movedLinger is how long old paths still answer once the phone fetched
+// its config at the new URL: long enough for the rest of the walk it was
+// on (a Yealink boot file sends it to the new URL midway through its list
+// of files), short enough that the old URL does not outlive its use.
+const movedLinger = 10 * time.Minute
+
+// movedOn ends device m's old paths movedLinger after its phone fetched
+// its full config at the current URL: the phone has moved.
+func (s *Service) movedOn(ctx context.Context, m MAC, now time.Time) {
+	end := now.Add(movedLinger)
+	s.mu.RLock()
+	later := s.old.endsAfter(m, end)
+	s.mu.RUnlock()
+	if !later {
+		return // none, or already ending: no write on every config fetch
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.old.byMAC[m]) == 0 {
+	if err := s.st.EndOldPaths(ctx, m, end); err != nil {
+		s.log.Error("ending old secret URLs", "mac", m.String(), "err", err)
 		return
 	}
-	if err := s.st.DeleteOldPaths(ctx, m); err != nil {
-		s.log.Error("retiring old secret URLs", "mac", m.String(), "err", err)
-		return
-	}
-	s.old.dropMAC(m)
-	s.log.Info("old secret URLs retired: the phone fetched its new one", "mac", m.String())
+	s.old.endMAC(m, end)
+	s.log.Info("old secret URLs end soon: the phone fetched its new one", "mac", m.String(), "until", end.Format(time.RFC3339))
 }

@@ -134,11 +134,12 @@ func TestRekeyTwice(t *testing.T) {
 	}
 }
 
-// TestOldURLDiesOnceThePhoneMoved: the first full config at the new URL
-// ends the old URLs' grace.
-func TestOldURLDiesOnceThePhoneMoved(t *testing.T) {
+// TestOldURLEndsOnceThePhoneMoved: the first full config at the new URL
+// ends the old URLs' grace movedLinger later (the rest of the walk the
+// phone was on still gets answers, not strikes).
+func TestOldURLEndsOnceThePhoneMoved(t *testing.T) {
 	f := provisionedFixture(t, grace)
-	old := f.secret("805ec0112233.cfg")
+	old, oldCommon := f.secret("805ec0112233.cfg"), f.secret("y000000000028.cfg")
 	rekeyAccount(t, f)
 	if r := f.get(old, nil); !r.Found {
 		t.Fatal("old URL did not redirect")
@@ -147,6 +148,18 @@ func TestOldURLDiesOnceThePhoneMoved(t *testing.T) {
 	if r := f.get(f.secret("805ec0112233.cfg"), nil); !r.Found || !strings.Contains(string(r.Body), password) {
 		t.Fatal("new URL refused")
 	}
+	moved := f.clk.Now()
+	if v := f.s.View(mustDevice(t, f.s)); len(v.OldPaths) != 1 || !v.OldPaths[0].Until.Equal(moved.Add(movedLinger)) {
+		t.Fatalf("old paths after the move: %+v; want one ending %v", v.OldPaths, moved.Add(movedLinger))
+	}
+	f.clk.Add(movedLinger - time.Second)
+	if r := f.get(oldCommon, nil); !r.Found {
+		t.Fatal("the phone's walk at the old URL was cut short")
+	}
+	if r := f.get(old, nil); !r.Found {
+		t.Fatal("old URL refused within the linger")
+	}
+	f.clk.Add(time.Second)
 	if r := f.get(old, nil); r.Found {
 		t.Fatal("old URL still redirects after the phone moved")
 	}

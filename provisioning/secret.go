@@ -80,7 +80,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 		s.log.Info("device locked after provisioning", "mac", d.MAC.String())
 	}
 	if err == nil {
-		s.movedOn(ctx, d.MAC)
+		s.movedOn(ctx, d.MAC, fc.now)
 	}
 	return s.rendered(fc, d, p, "config", body, err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"time"
 )
 
 // Errors a Store reports; callers classify them with errors.Is.
@@ -32,7 +33,8 @@ type Store interface {
 	// deletion of old paths whose Until is before r.Now.
 	Rekey(ctx context.Context, r Rekey) error
 	OldPaths(ctx context.Context) ([]OldPath, error)
-	DeleteOldPaths(ctx context.Context, m MAC) error // device m's, if any
+	// EndOldPaths makes device m's old paths end at end at the latest.
+	EndOldPaths(ctx context.Context, m MAC, end time.Time) error
 
 	Leases(ctx context.Context) ([]Lease, error)
 	// PutLeases inserts or replaces leases (keyed by IP) in one transaction.

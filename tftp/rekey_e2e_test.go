@@ -66,6 +66,7 @@ func TestE2ERekeyGrace(t *testing.T) {
 		t.Fatal("the old path does not redirect to the new one")
 	}
 	wantConfig(p1 + e2eFile)
+	clk.Add(10 * time.Minute) // once the phone has moved, the old path ends within minutes
 	wantRefused(p0+e2eFile, "after the phone moved")
 
 	if _, err := svc.RekeyAccount(t.Context(), provtest.Account); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/provbox/provbox/httpd/admin"
 	"github.com/provbox/provbox/provisioning"
@@ -104,14 +105,17 @@ func TestDaemonRekeyGrace(t *testing.T) {
 	if status, body := get(t, td.base()+a2.TFTPPath+"805ec0112233.cfg", rekeyUA1); status != 200 || !strings.Contains(body, "pw-805ec0112233") {
 		t.Fatalf("new URL: %d", status)
 	}
-	if status, _ := get(t, td.base()+a0.TFTPPath+"805ec0112233.cfg", rekeyUA1); status != 404 {
-		t.Fatalf("old URL after the phone moved: %d, want 404", status)
+	left := showDevice(t, cfg, "805ec0112233").OldURLs
+	if len(left) != 2 {
+		t.Fatalf("old URLs after the phone moved: %+v, want both, ending soon", left)
 	}
-	if n := len(showDevice(t, cfg, "805ec0112233").OldURLs); n != 0 {
-		t.Fatalf("device show lists %d old URLs after the phone moved", n)
+	for _, u := range left {
+		if time.Until(u.Until) > 10*time.Minute {
+			t.Fatalf("old URL %s ends %v after the phone moved, want within 10 minutes", u.Path, time.Until(u.Until))
+		}
 	}
 
-	// Lowering rotation_grace to 0 ends the grace of the old URL left.
+	// Lowering rotation_grace to 0 ends the grace of the old URLs left.
 	if err := os.WriteFile(cfg, []byte(loopbackConfig+"[provisioning]\nrotation_grace = \"0s\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +123,13 @@ func TestDaemonRekeyGrace(t *testing.T) {
 	if status, _ := get(t, td.base()+b0.TFTPPath+"805ec0112244.cfg", rekeyUA2); status != 404 {
 		t.Fatalf("old URL after its grace: %d, want 404", status)
 	}
-	if n := len(showDevice(t, cfg, "805ec0112244").OldURLs); n != 0 {
-		t.Fatalf("device show lists %d old URLs after the grace", n)
+	if status, _ := get(t, td.base()+a0.TFTPPath+"805ec0112233.cfg", rekeyUA1); status != 404 {
+		t.Fatalf("old URL after the grace: %d, want 404", status)
+	}
+	for _, m := range []string{"805ec0112233", "805ec0112244"} {
+		if n := len(showDevice(t, cfg, m).OldURLs); n != 0 {
+			t.Fatalf("device show lists %d old URLs of %s after the grace", n, m)
+		}
 	}
 	events := mustCLI(t, cfg, "events", "--mac", "805ec0112233")
 	for _, want := range []string{"rekeyed", "rekey-redirect", "account rekey; old URL", "device rekey; old URL"} {

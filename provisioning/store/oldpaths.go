@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -100,10 +101,14 @@ func scanOldPath(rows *sql.Rows) (provisioning.OldPath, error) {
 	return p, nil
 }
 
-// DeleteOldPaths deletes device m's old paths.
-func (s *Store) DeleteOldPaths(ctx context.Context, m provisioning.MAC) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM old_paths WHERE mac = $1`, macText(m)); err != nil {
-		return fmt.Errorf("deleting old paths of device %s: %w", m, err)
+// EndOldPaths makes device m's old paths end at end at the latest.
+func (s *Store) EndOldPaths(ctx context.Context, m provisioning.MAC, end time.Time) error {
+	if err := checkTime("end", end); err != nil {
+		return err
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE old_paths SET until = $2 WHERE mac = $1 AND until > $2`, macText(m), nanos(end))
+	if err != nil {
+		return fmt.Errorf("ending old paths of device %s: %w", m, err)
 	}
 	return nil
 }

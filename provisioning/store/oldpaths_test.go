@@ -111,7 +111,17 @@ func TestRekeyStoresAtomically(t *testing.T) {
 	if err := s.Rekey(ctx, provisioning.Rekey{Device: &d2, Retire: []provisioning.OldPath{oldPath(d2.MAC, "/c/2/", later)}, Now: later}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteOldPaths(ctx, d2.MAC); err != nil || count(t, s, "old_paths") != 0 {
-		t.Fatalf("DeleteOldPaths: %v, %d left", err, count(t, s, "old_paths"))
+	end := utc(later.Add(10 * time.Minute))
+	if err := s.EndOldPaths(ctx, d2.MAC, end); err != nil {
+		t.Fatal(err)
 	}
+	want := oldPath(d2.MAC, "/c/2/", later)
+	want.Until = end
+	ps, _ = s.OldPaths(ctx)
+	checkEqual(t, "old paths after EndOldPaths", ps, []provisioning.OldPath{want})
+	if err := s.EndOldPaths(ctx, d2.MAC, end.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ = s.OldPaths(ctx)
+	checkEqual(t, "old paths after a later EndOldPaths", ps, []provisioning.OldPath{want})
 }
