@@ -67,7 +67,11 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	}
 	body, err := fc.reg.Full(p, fc.path.File, data)
 	if !s.current(d.MAC, secretPath(Hash(fc.path.Acct), Hash(fc.path.Dev)), false, fc.now) {
-		// Rekeyed or removed while the config was rendered.
+		// Rekeyed or removed while the config was rendered: a rekey with
+		// grace left this path redirecting.
+		if d, old, ok := s.byOldPath(fc); ok {
+			return s.fetchOld(fc, d, old)
+		}
 		return s.refuse(fc, d.MAC, reasonBadHash, 1, MAC{})
 	}
 	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) {
