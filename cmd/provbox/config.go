@@ -180,7 +180,8 @@ func decodeConfig(path string) (*fileConfig, error) {
 	if err != nil {
 		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
 	}
-	if err := unknownKeys(path, cfg.keys, md.Undecoded()); err != nil {
+	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded()),
+		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
 		return nil, &configError{err}
 	}
 	return &cfg, nil

@@ -113,6 +113,10 @@ func checkFormat(t *testing.T, p *Profile, f string, body []byte) {
 		_, err = readLeaves(body, "flat-profile")
 	case "snom":
 		_, err = readLeaves(body, "settings", "phone-settings")
+	case "gigaset":
+		_, err = readGigaset(body)
+	case "panasonic":
+		_, err = readPanasonic(body)
 	default:
 		t.Fatalf("no format reader for %s", p.Name)
 	}

@@ -25,7 +25,8 @@ var required = []string{"redirect.tmpl", "full.tmpl", "common.tmpl"}
 
 // builtins lists the built-in profiles in their stable order.
 func builtins() []*Profile {
-	return []*Profile{yealink(), poly(), grandstream(), ciscoSPA(), ciscoMPP(), snom(), fanvil(), htek()}
+	return []*Profile{yealink(), poly(), grandstream(), ciscoSPA(), ciscoMPP(), snom(), fanvil(), htek(),
+		gigaset(), panasonic()}
 }
 
 // Registry holds the profiles and their parsed templates. It is

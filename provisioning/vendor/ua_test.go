@@ -45,6 +45,10 @@ var uaExamples = []struct {
 	{"fanvil", "Fanvil H2U-V2 2.12.0 0c383e32342e", "H2U-V2", "0c383e32342e"},
 	{"fanvil", "Fanvil i10SV 2.12.10.1 0c383e2397f4", "i10SV", "0c383e2397f4"},
 	{"htek", "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9", "UC903", "001fc11c22a9"},
+	{"gigaset", "Gigaset N720 DM PRO/70.089.00.000.000;7C2F80CA21E4", "N720 DM PRO", "7c2f80ca21e4"},
+	{"gigaset", "Gigaset N870 IP PRO/83.V2.11.0+build.a546b91;7C2F80E0D605", "N870 IP PRO", "7c2f80e0d605"},
+	{"gigaset", "N720-DM-PRO/70.040.00.000.000", "N720-DM-PRO", ""},
+	{"panasonic", "Panasonic_KX-UT113/01.133 (0080f0c8c381)", "KX-UT113", "0080f0c8c381"},
 }
 
 // User-Agents no phone profile may accept.
@@ -56,9 +60,7 @@ var notPhones = []string{
 	"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
 	"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
 	"Mozilla/4.0 (compatible; MSIE 6.0) AVAYA/J179-4.1.3.0.6 (MAC:c81fea83e85a)",
-	"Panasonic_KX-UT113/01.133 (0080f0c8c381)",
 	"Aastra6731i MAC:00-08-5D-23-74-29 V:3.2.0.70-SIP",
-	"Gigaset N720 DM PRO/70.089.00.000.000;7C2F80CA21E4",
 	"ALE M3-CE 2.11.01.1604 3c28a620089e",
 	"sqlmap/1.8 (https://sqlmap.org)", "Nmap Scripting Engine",
 }

@@ -78,6 +78,8 @@ func TestUAs(t *testing.T) {
 		"snom":        "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413010001 SXM:0 UXM:0)",
 		"fanvil":      "Fanvil X4U 2.12.10.1 0c383e010001",
 		"htek":        "Htek UC926 2.0.4.2 00:1f:c1:01:00:01",
+		"gigaset":     "Gigaset Maxwell 3/2.22.7;7C2F80010001",
+		"panasonic":   "Panasonic_KX-HDV230/02.100 (0080f0010001)",
 	}
 	if len(Names()) != len(want) {
 		t.Fatalf("vendors %v", Names())
