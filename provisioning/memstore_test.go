@@ -119,7 +119,10 @@ func (m *memStore) Rekey(_ context.Context, r Rekey) error {
 		}
 		m.devices[r.Device.MAC] = *r.Device
 	}
-	maps.DeleteFunc(m.old, func(_ PathDigest, p OldPath) bool { return p.Until.Before(r.Now) })
+	maps.DeleteFunc(m.old, func(_ PathDigest, p OldPath) bool {
+		owned := r.Device != nil && p.MAC == r.Device.MAC || r.Account != nil && m.devices[p.MAC].Account == r.Account.Name
+		return p.Until.Before(r.Now) || r.DropPending && owned
+	})
 	for _, p := range r.Retire {
 		m.old[p.Digest] = p
 	}

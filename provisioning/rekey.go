@@ -40,6 +40,9 @@ type Rekey struct {
 	Account *Account
 	Device  *Device
 	Retire  []OldPath
+	// DropPending deletes the old paths the owner's devices had before
+	// (a rekey without grace), before Retire is stored.
+	DropPending bool
 	// Now: old paths whose grace ended before it are deleted in the same
 	// transaction, which keeps the table to the paths in grace.
 	Now time.Time

@@ -11,6 +11,17 @@ import (
 // redirecting the device's checked phone to the new one for the rotation
 // grace, then dies; with no grace it dies at once.
 func (s *Service) RekeyDevice(ctx context.Context, m MAC) (Device, error) {
+	return s.rekeyDevice(ctx, m, true)
+}
+
+// RekeyDeviceNoGrace replaces a device's hash and ends every old URL of
+// the device at once, this one and those of earlier rekeys: for a leak
+// whose holder may pass the fingerprint checks.
+func (s *Service) RekeyDeviceNoGrace(ctx context.Context, m MAC) (Device, error) {
+	return s.rekeyDevice(ctx, m, false)
+}
+
+func (s *Service) rekeyDevice(ctx context.Context, m MAC, grace bool) (Device, error) {
 	h, err := NewHash()
 	if err != nil {
 		return Device{}, err
@@ -25,18 +36,21 @@ func (s *Service) RekeyDevice(ctx context.Context, m MAC) (Device, error) {
 	d := *cur
 	d.Lines, d.Hash = slices.Clone(cur.Lines), h
 	var retired []OldPath
-	if a := s.accounts[d.Account]; a != nil && s.cfg.RotationGrace > 0 {
+	if a := s.accounts[d.Account]; a != nil && grace && s.cfg.RotationGrace > 0 {
 		retired = append(retired, retire(a.Hash, cur.Hash, m, causeDeviceRekey, now, s.cfg.RotationGrace))
 	}
-	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: retired, Now: now}); err != nil {
+	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: retired, DropPending: !grace, Now: now}); err != nil {
 		s.mu.Unlock()
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
 	delete(s.devHash, cur.Hash)
 	s.devices[m], s.devHash[h] = &d, m
+	if !grace {
+		s.old.dropMAC(m)
+	}
 	s.publishOld(retired, now)
 	s.mu.Unlock()
-	s.auditRekey(now, m, causeDeviceRekey, retired)
+	s.auditRekey(now, m, causeDeviceRekey, retired, grace)
 	return d, nil
 }
 
@@ -44,6 +58,16 @@ func (s *Service) RekeyDevice(ctx context.Context, m MAC) (Device, error) {
 // changes at once. Each old URL redirects its device's checked phone to
 // the new one for the rotation grace, then dies.
 func (s *Service) RekeyAccount(ctx context.Context, name string) (Account, error) {
+	return s.rekeyAccount(ctx, name, true)
+}
+
+// RekeyAccountNoGrace replaces an account's hash and ends every old URL of
+// its devices at once.
+func (s *Service) RekeyAccountNoGrace(ctx context.Context, name string) (Account, error) {
+	return s.rekeyAccount(ctx, name, false)
+}
+
+func (s *Service) rekeyAccount(ctx context.Context, name string, grace bool) (Account, error) {
 	h, err := NewHash()
 	if err != nil {
 		return Account{}, err
@@ -58,24 +82,36 @@ func (s *Service) RekeyAccount(ctx context.Context, name string) (Account, error
 	a := *cur
 	a.Hash = h
 	var retired []OldPath
-	if s.cfg.RotationGrace > 0 {
-		for _, d := range s.devices {
-			if d.Account == name {
-				retired = append(retired, retire(cur.Hash, d.Hash, d.MAC, causeAccountRekey, now, s.cfg.RotationGrace))
-			}
+	var macs []MAC
+	for _, d := range s.devices {
+		if d.Account != name {
+			continue
+		}
+		macs = append(macs, d.MAC)
+		if grace && s.cfg.RotationGrace > 0 {
+			retired = append(retired, retire(cur.Hash, d.Hash, d.MAC, causeAccountRekey, now, s.cfg.RotationGrace))
 		}
 	}
-	if err := s.st.Rekey(ctx, Rekey{Account: &a, Retire: retired, Now: now}); err != nil {
+	if err := s.st.Rekey(ctx, Rekey{Account: &a, Retire: retired, DropPending: !grace, Now: now}); err != nil {
 		s.mu.Unlock()
 		return Account{}, fmt.Errorf("storing account %q: %w", name, err)
 	}
 	delete(s.acctHash, cur.Hash)
 	s.accounts[name], s.acctHash[h] = &a, &a
+	if !grace {
+		for _, m := range macs {
+			s.old.dropMAC(m)
+		}
+	}
 	s.publishOld(retired, now)
 	s.mu.Unlock()
 	s.log.Info("account rekeyed", "account", name, "old_urls_in_grace", len(retired))
-	for _, p := range retired {
-		s.auditRekey(now, p.MAC, causeAccountRekey, []OldPath{p})
+	for _, m := range macs {
+		var mine []OldPath
+		if i := slices.IndexFunc(retired, func(p OldPath) bool { return p.MAC == m }); i >= 0 {
+			mine = retired[i : i+1]
+		}
+		s.auditRekey(now, m, causeAccountRekey, mine, grace)
 	}
 	return a, nil
 }
@@ -91,8 +127,11 @@ func (s *Service) publishOld(retired []OldPath, now time.Time) {
 
 // auditRekey records a rotation in device m's audit trail and the log:
 // which old path (redacted) redirects until when, or that none does.
-func (s *Service) auditRekey(now time.Time, m MAC, cause string, retired []OldPath) {
+func (s *Service) auditRekey(now time.Time, m MAC, cause string, retired []OldPath, grace bool) {
 	reason := cause + "; no grace: the old URL is dead"
+	if !grace {
+		reason = cause + " without grace: every old URL is dead"
+	}
 	if len(retired) > 0 {
 		p := retired[0]
 		reason = fmt.Sprintf("%s; old URL %s redirects until %s", cause, p.Shown, p.Until.Format(time.RFC3339))

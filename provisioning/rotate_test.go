@@ -230,3 +230,42 @@ func TestOldURLSurvivesRestart(t *testing.T) {
 		t.Fatal("old URL forgotten across a restart")
 	}
 }
+
+// TestRekeyWithoutGrace: a rekey without grace ends this URL and every
+// pending one of the device (device rekey) or of the account's devices.
+func TestRekeyWithoutGrace(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		noGrace func(*fixture) error
+	}{
+		{"device", func(f *fixture) error { _, err := f.s.RekeyDeviceNoGrace(t.Context(), phoneMAC); return err }},
+		{"account", func(f *fixture) error { _, err := f.s.RekeyAccountNoGrace(t.Context(), "office"); return err }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := provisionedFixture(t, grace)
+			first := f.secret("805ec0112233.cfg")
+			rekeyDevice(t, f)
+			f.dev = f.s.View(mustDevice(t, f.s))
+			second := f.secret("805ec0112233.cfg")
+			if err := c.noGrace(f); err != nil {
+				t.Fatal(err)
+			}
+			if e := f.lastEvent(t); e.Outcome != "rekeyed" || !strings.Contains(e.Reason, "without grace") {
+				t.Fatalf("event = %+v; want a rekey without grace", e)
+			}
+			for _, old := range []string{first, second} {
+				if r := f.get(old, nil); r.Found {
+					t.Fatalf("old URL %s answered after a rekey without grace", RedactPath(old, false))
+				}
+			}
+			v := f.s.View(mustDevice(t, f.s))
+			if len(v.OldPaths) != 0 {
+				t.Fatalf("old paths after a rekey without grace: %+v", v.OldPaths)
+			}
+			f.dev = v
+			if r := f.get(f.secret("805ec0112233.cfg"), nil); !r.Found {
+				t.Fatal("the new URL refused")
+			}
+		})
+	}
+}

@@ -29,6 +29,9 @@ func (s *Store) Rekey(ctx context.Context, r provisioning.Rekey) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM old_paths WHERE until < $1`, nanos(r.Now)); err != nil {
 			return fmt.Errorf("deleting expired old paths: %w", err)
 		}
+		if err := dropPending(ctx, tx, r); err != nil {
+			return fmt.Errorf("deleting pending old paths: %w", err)
+		}
 		for _, p := range r.Retire {
 			_, err := tx.ExecContext(ctx, `INSERT INTO old_paths (digest, mac, shown, cause, since, until)
 				VALUES ($1, $2, $3, $4, $5, $6)
@@ -63,10 +66,25 @@ func rekeyOwner(ctx context.Context, tx *sql.Tx, r provisioning.Rekey) error {
 	return fmt.Errorf("rekey: want exactly one of an account and a device")
 }
 
+// dropPending deletes the old paths of the rekeyed device, or of every
+// device of the rekeyed account, when the rekey has no grace.
+func dropPending(ctx context.Context, tx *sql.Tx, r provisioning.Rekey) error {
+	var err error
+	switch {
+	case !r.DropPending:
+	case r.Device != nil:
+		_, err = tx.ExecContext(ctx, `DELETE FROM old_paths WHERE mac = $1`, macText(r.Device.MAC))
+	case r.Account != nil:
+		_, err = tx.ExecContext(ctx, `DELETE FROM old_paths WHERE mac IN
+			(SELECT mac FROM devices WHERE account = $1)`, r.Account.Name)
+	}
+	return err
+}
+
 // OldPaths returns every stored old path, expired ones included (the core
 // judges them by the grace in force).
 func (s *Store) OldPaths(ctx context.Context) ([]provisioning.OldPath, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT digest, mac, shown, cause, since, until FROM old_paths ORDER BY since`)
+	rows, err := s.r.QueryContext(ctx, `SELECT digest, mac, shown, cause, since, until FROM old_paths ORDER BY since, mac, digest`)
 	if err != nil {
 		return nil, fmt.Errorf("reading old paths: %w", err)
 	}

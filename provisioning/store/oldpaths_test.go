@@ -125,3 +125,38 @@ func TestRekeyStoresAtomically(t *testing.T) {
 	ps, _ = s.OldPaths(ctx)
 	checkEqual(t, "old paths after a later EndOldPaths", ps, []provisioning.OldPath{want})
 }
+
+// TestRekeyDropPending: a rekey without grace deletes the old paths of the
+// rekeyed device, or of every device of the rekeyed account, and no other.
+func TestRekeyDropPending(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	a, b := account(t, "acme"), account(t, "other")
+	mustCreateAccount(t, s, a)
+	mustCreateAccount(t, s, b)
+	d1, d2, d3 := device(t, macN(1), "acme"), device(t, macN(2), "acme"), device(t, macN(3), "other")
+	if err := s.CreateDevices(ctx, []provisioning.Device{d1, d2, d3}); err != nil {
+		t.Fatal(err)
+	}
+	a.Hash = mustHash(t)
+	b.Hash = mustHash(t)
+	pending := []provisioning.OldPath{oldPath(d1.MAC, "/1/", t0), oldPath(d2.MAC, "/2/", t0)}
+	if err := s.Rekey(ctx, provisioning.Rekey{Account: &a, Retire: pending, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Rekey(ctx, provisioning.Rekey{Account: &b, Retire: []provisioning.OldPath{oldPath(d3.MAC, "/3/", t0)}, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	d1.Hash = mustHash(t)
+	if err := s.Rekey(ctx, provisioning.Rekey{Device: &d1, DropPending: true, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := s.OldPaths(ctx)
+	checkEqual(t, "after a device rekey without grace", ps, []provisioning.OldPath{oldPath(d2.MAC, "/2/", t0), oldPath(d3.MAC, "/3/", t0)})
+	a.Hash = mustHash(t)
+	if err := s.Rekey(ctx, provisioning.Rekey{Account: &a, DropPending: true, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ = s.OldPaths(ctx)
+	checkEqual(t, "after an account rekey without grace", ps, []provisioning.OldPath{oldPath(d3.MAC, "/3/", t0)})
+}
