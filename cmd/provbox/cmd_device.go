@@ -199,8 +199,9 @@ func deviceLock(ctx context.Context, c *cli, args []string) error {
 }
 
 func deviceRekey(ctx context.Context, c *cli, args []string) error {
-	return c.deviceOne(ctx, "device rekey", noFlags, args, func(cl *admin.Client, m string) (admin.DeviceInfo, error) {
-		return cl.RekeyDevice(ctx, m)
+	var in admin.RekeyInput
+	return c.deviceOne(ctx, "device rekey", noGraceFlag(&in), args, func(cl *admin.Client, m string) (admin.DeviceInfo, error) {
+		return cl.RekeyDeviceWith(ctx, m, in)
 	})
 }
 

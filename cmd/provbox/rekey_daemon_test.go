@@ -141,3 +141,40 @@ func TestDaemonRekeyGrace(t *testing.T) {
 		t.Error("the audit trail shows an old hash in full")
 	}
 }
+
+// TestDaemonRekeyNoGrace: --no-grace ends the old URL at once, and the
+// ones still in grace from earlier rekeys; the CLI says what it means
+// for provisioned phones.
+func TestDaemonRekeyNoGrace(t *testing.T) {
+	cfg := newConfig(t, loopbackConfig)
+	td := startDaemon(t, cfg)
+	mustCLI(t, cfg, "account", "add", "office", "--sip-server", "pbx.example")
+	mustCLI(t, cfg, "device", "add", "805ec0112233", "--account", "office", "--vendor", "yealink", "--line", "100:pw-1")
+	a0 := showDevice(t, cfg, "805ec0112233")
+	if status, _ := get(t, td.base()+a0.TFTPPath+"805ec0112233.cfg", rekeyUA1); status != 200 {
+		t.Fatalf("provisioning: %d", status)
+	}
+	a1 := decodeJSON[admin.DeviceInfo](t, mustCLI(t, cfg, "device", "rekey", "805ec0112233", "--json"))
+	if len(a1.OldURLs) != 1 {
+		t.Fatalf("after a rekey with grace: %+v", a1.OldURLs)
+	}
+	a2 := decodeJSON[admin.DeviceInfo](t, mustCLI(t, cfg, "device", "rekey", "--no-grace", "805ec0112233", "--json"))
+	if len(a2.OldURLs) != 0 {
+		t.Fatalf("after a rekey without grace: %+v", a2.OldURLs)
+	}
+	for _, p := range []string{a0.TFTPPath, a1.TFTPPath} {
+		if status, _ := get(t, td.base()+p+"805ec0112233.cfg", rekeyUA1); status != 404 {
+			t.Fatalf("old URL after a rekey without grace: %d, want 404", status)
+		}
+	}
+	r := runCLI(t, cfg, "account", "rekey", "office", "--no-grace")
+	if r.code != 0 || !strings.Contains(r.stderr, "the old ones are dead") {
+		t.Fatalf("account rekey --no-grace: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := runCLI(t, cfg, "account", "rekey", "office"); r.code != 0 || !strings.Contains(r.stderr, "redirected from their old one") {
+		t.Fatalf("account rekey: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if events := mustCLI(t, cfg, "events", "--mac", "805ec0112233"); strings.Count(events, "without grace") != 2 {
+		t.Errorf("events lack the two rekeys without grace:\n%s", events)
+	}
+}

@@ -149,8 +149,12 @@ func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rekey(w http.ResponseWriter, r *http.Request) {
+	rekey := s.svc.RekeyDevice
+	if r.PostFormValue("no_grace") != "" {
+		rekey = s.svc.RekeyDeviceNoGrace
+	}
 	s.act(w, r, "rekeyed", func(m provisioning.MAC) error {
-		_, err := s.svc.RekeyDevice(r.Context(), m)
+		_, err := rekey(r.Context(), m)
 		return err
 	})
 }
