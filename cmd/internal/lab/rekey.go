@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -70,6 +71,11 @@ func (l *run) rekeys(ctx context.Context, res *Result) error {
 	slices.SortStableFunc(res.Rekeys[1:], func(a, b RekeyResult) int {
 		return slices.Index(l.o.Vendors, a.Vendor) - slices.Index(l.o.Vendors, b.Vendor)
 	})
+	after, err := l.afterGrace(ctx, first, stored[first.MAC.String()])
+	if err != nil {
+		return err
+	}
+	res.Rekeys = append(res.Rekeys, after)
 	for _, rr := range res.Rekeys {
 		for _, p := range rr.Problems {
 			res.Failures = append(res.Failures, fmt.Sprintf("phone %s %s after the %s rekey: %s", rr.Vendor, rr.MAC, rr.Rekey, p))
@@ -154,6 +160,9 @@ func (rr RekeyResult) row() string {
 		lines = fmt.Sprint(len(p.Lines))
 	}
 	result := "ok"
+	if rr.Rekey == graceOver {
+		result = "refused, ok"
+	}
 	if len(rr.Problems) > 0 {
 		result = "FAIL"
 	}
@@ -162,4 +171,49 @@ func (rr RekeyResult) row() string {
 		end = fmt.Sprintf("%d in %s", rr.OldURLsLeft, time.Until(rr.LastEnd).Round(time.Minute))
 	}
 	return strings.Join([]string{rr.Rekey, rr.Vendor, rr.MAC, old, from, next, lines, end, result}, "\t")
+}
+
+// graceOver names the last re-poll: an old URL after its grace.
+const graceOver = "grace over"
+
+// afterGrace ends the grace as an admin can, lowering rotation_grace to
+// 0 and reloading, and has d's phone poll old (its URL before the account
+// rekey) again: the one refusal any wrong hash gets, no redirect.
+func (l *run) afterGrace(ctx context.Context, d *device, old string) (RekeyResult, error) {
+	rr := RekeyResult{Vendor: d.Vendor, MAC: d.MAC.String(), Rekey: graceOver}
+	if err := l.d.reloadWith(`unlock_window = "1h"`, `unlock_window = "1h"`+"\nrotation_grace = \"0s\""); err != nil {
+		return rr, err
+	}
+	// The reload is done when device show no longer lists old URLs.
+	for i := 0; ; i++ {
+		if n, err := l.oldURLs(ctx, d); err != nil || n == 0 {
+			break
+		}
+		if i == 100 {
+			return rr, fmt.Errorf("rotation_grace = \"0s\" not in force 10s after SIGHUP")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	rep, err := l.emulate(ctx, "rp-"+d.Vendor, d.MAC, "-vendor", d.Vendor, "-poll", old)
+	switch {
+	case err != nil:
+		rr.Problems = append(rr.Problems, err.Error())
+	case rep.Repoll == nil:
+		rr.Problems = append(rr.Problems, "no re-poll report")
+	case rep.Repoll.New != "" || len(rep.Repoll.Lines) > 0 || slices.ContainsFunc(rep.Repoll.Fetches, func(f phone.Fetch) bool { return f.OK }):
+		rr.Repoll = rep.Repoll
+		rr.Problems = append(rr.Problems, "an old URL still answered after its grace")
+	default:
+		rr.Repoll = rep.Repoll
+	}
+	return rr, nil
+}
+
+// oldURLs is how many old URLs device show lists for d.
+func (l *run) oldURLs(ctx context.Context, d *device) (int, error) {
+	var info struct {
+		OldURLs []json.RawMessage `json:"old_urls"`
+	}
+	err := l.d.cliJSON(ctx, &info, "device", "show", d.MAC.String())
+	return len(info.OldURLs), err
 }
