@@ -269,3 +269,53 @@ func TestRekeyWithoutGrace(t *testing.T) {
 		})
 	}
 }
+
+// TestOldURLChecksMatchFullConfig: whoever the current URL refuses, the
+// old URL refuses, and whoever it serves, the old URL redirects: a grace
+// never lowers the bar.
+func TestOldURLChecksMatchFullConfig(t *testing.T) {
+	other := MAC{0x02, 0, 0, 0, 0, 0x99}
+	hostOther, hostClone := netip.MustParseAddr("192.0.2.77"), netip.MustParseAddr("192.0.2.78")
+	table := map[netip.Addr]MAC{phoneIP: phoneMAC, hostOther: other, hostClone: phoneMAC}
+	neighbours := func(ip netip.Addr) (MAC, bool) { m, ok := table[ip]; return m, ok }
+	noLeaseCheck := func(c *Config) { c.Checks.Lease = false }
+	from := func(ip netip.Addr) func(*Request) { return func(r *Request) { r.RemoteIP = ip } }
+	cases := []struct {
+		name   string
+		mutate func(*Config)
+		mod    func(*Request)
+	}{
+		{"the phone", nil, nil},
+		{"curl", nil, func(r *Request) { r.UserAgent = "curl/8.5.0" }},
+		{"UA of another MAC", nil, func(r *Request) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 02:00:00:00:00:99" }},
+		{"another IP", nil, from(netip.MustParseAddr("192.0.2.99"))},
+		{"tftp", nil, func(r *Request) { r.Proto, r.UserAgent = "tftp", "" }},
+		{"tftp from another IP", nil, func(r *Request) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", hostOther }},
+		{"IPv6 link-local", nil, from(netip.MustParseAddr("fe80::1"))},
+		{"no lease check, host of another MAC", noLeaseCheck, from(hostOther)},
+		{"no lease check, clone of the phone's MAC", noLeaseCheck, from(hostClone)},
+		{"no lease check, unknown host", noLeaseCheck, from(netip.MustParseAddr("192.0.2.99"))},
+		{"no lease check, IPv6", noLeaseCheck, from(netip.MustParseAddr("fe80::1"))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, func(cfg *Config) {
+				cfg.RotationGrace, cfg.Neighbours = grace, neighbours
+				if c.mutate != nil {
+					c.mutate(cfg)
+				}
+			})
+			old := f.secret("805ec0112233.cfg")
+			if r := f.get(old, nil); !r.Found {
+				t.Fatal("the phone itself was refused")
+			}
+			rekeyDevice(t, f)
+			f.dev = f.s.View(mustDevice(t, f.s))
+			redirected := f.get(old, c.mod).Found
+			served := f.get(f.secret("805ec0112233.cfg"), c.mod).Found
+			if redirected != served {
+				t.Fatalf("old URL answered %v, current URL %v: the checks differ", redirected, served)
+			}
+		})
+	}
+}

@@ -58,7 +58,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
 	}
-	if reason := s.check(fc, d, p); reason != "" {
+	if reason := s.secretChecks(fc, d, p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
 	}
 	data, ok := s.data(d, fc.cfg)
@@ -122,7 +122,7 @@ func (s *Service) fetchOld(fc fetchCtx, d *Device, old OldPath) Response {
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
 	}
-	if reason := s.check(fc, d, p); reason != "" {
+	if reason := s.secretChecks(fc, d, p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
 	}
 	data, ok := s.data(d, fc.cfg)
@@ -135,6 +135,13 @@ func (s *Service) fetchOld(fc fetchCtx, d *Device, old OldPath) Response {
 		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
 	}
 	return s.rendered(fc, d, p, outcomeRekeyRedirect, body, err)
+}
+
+// secretChecks are the checks a request for a device's own file under a
+// secret path must pass: the same for the current path (full config) and
+// a retired one (redirect), so a grace never lowers the bar.
+func (s *Service) secretChecks(fc fetchCtx, d *Device, p *vendor.Profile) string {
+	return s.check(fc, d, p)
 }
 
 // outcomeRekeyRedirect is the audit outcome of a redirect answered at a
