@@ -20,6 +20,9 @@ type Config struct {
 	// UnlockWindow is how long initial provisioning stays open after a
 	// device is created or unlocked (default 24h).
 	UnlockWindow time.Duration
+	// RotationGrace is how long a secret path retired by a rekey still
+	// redirects its checked phone to the new one; 0 means no grace.
+	RotationGrace time.Duration
 	// FlatMode is disable_auto_provision_security: full configs at /<file>.
 	FlatMode bool
 	// Boot is where DHCP points phones, and the [[dhcp.class]] overrides.
@@ -93,6 +96,7 @@ type Service struct {
 	devices  map[MAC]*Device
 	devHash  map[Hash]MAC
 	leases   leaseTable
+	old      oldTable // secret paths retired by a rekey
 
 	leaseW  *leaseWriter
 	events  *eventWriter
@@ -111,6 +115,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 		log: log.With("component", "provisioning"), st: st, cfg: cfg, reg: reg,
 		accounts: map[string]*Account{}, acctHash: map[Hash]*Account{},
 		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
+		old: newOldTable(),
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
@@ -169,7 +174,7 @@ func (s *Service) load(ctx context.Context) error {
 	for _, l := range ls {
 		s.leases.put(l)
 	}
-	return nil
+	return s.loadOldPaths(ctx)
 }
 
 // Reload applies a new configuration and vendor registry; what needs a

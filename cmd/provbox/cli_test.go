@@ -184,8 +184,8 @@ func TestCLIDeviceLifecycle(t *testing.T) {
 	for _, e := range es {
 		outcomes = append(outcomes, e.Outcome)
 	}
-	if strings.Join(outcomes, ",") != "unlocked,locked" {
-		t.Errorf("events: %v, want unlocked,locked (newest first)", outcomes)
+	if strings.Join(outcomes, ",") != "rekeyed,rekeyed,unlocked,locked" {
+		t.Errorf("events: %v, want rekeyed,rekeyed,unlocked,locked (newest first)", outcomes)
 	}
 	if out := mustCLI(t, cfg, "device", "rm", "805ec0112233"); out != "removed 805ec0112233\n" {
 		t.Errorf("rm: %q", out)

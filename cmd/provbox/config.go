@@ -112,6 +112,7 @@ type httpConfig struct {
 type provisioningConfig struct {
 	DisableAutoProvisionSecurity bool          `toml:"disable_auto_provision_security"`
 	UnlockWindow                 time.Duration `toml:"unlock_window"`
+	RotationGrace                time.Duration `toml:"rotation_grace"`
 	TemplatesDir                 string        `toml:"templates_dir"`
 	CheckUserAgent               bool          `toml:"check_user_agent"`
 	CheckUAMAC                   bool          `toml:"check_ua_mac"`
@@ -155,7 +156,7 @@ func defaultConfig() fileConfig {
 		TFTP:     tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468},
 		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
 			IdleTimeout: 120 * time.Second},
-		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
+		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, RotationGrace: 7 * 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
 		Bans: bansConfig{MaxRetry: 15, FindTime: 10 * time.Minute, BanTime: time.Hour,
 			MaxBanTime: 7 * 24 * time.Hour, Factor: 2, ScanMACs: 5,
 			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},

@@ -101,10 +101,11 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		scanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
 	}
 	return provisioning.Config{
-		BaseURL:      c.baseURL(ports.http),
-		UnlockWindow: p.UnlockWindow,
-		FlatMode:     p.DisableAutoProvisionSecurity,
-		Boot:         c.bootConfig(ports),
+		BaseURL:       c.baseURL(ports.http),
+		UnlockWindow:  p.UnlockWindow,
+		RotationGrace: p.RotationGrace,
+		FlatMode:      p.DisableAutoProvisionSecurity,
+		Boot:          c.bootConfig(ports),
 		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
 			Neighbour: p.CheckNeighbor},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,

@@ -162,3 +162,19 @@ func redactArgs(args []string) []string {
 	}
 	return out
 }
+
+// reloadWith replaces old by new in the daemon's config file and sends
+// SIGHUP, as `systemctl reload provbox` does.
+func (d *daemon) reloadWith(old, new string) error {
+	b, err := os.ReadFile(d.config)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		return fmt.Errorf("lab config has no %q to change", old)
+	}
+	if err := os.WriteFile(d.config, bytes.Replace(b, []byte(old), []byte(new), 1), 0o600); err != nil {
+		return err
+	}
+	return d.cmd.Process.Signal(syscall.SIGHUP)
+}

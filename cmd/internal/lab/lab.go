@@ -176,7 +176,11 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 	if err := l.frame(ctx, res); err != nil {
 		return nil, err
 	}
-	return res, l.judge(ctx, res)
+	if err := l.judge(ctx, res); err != nil {
+		return nil, err
+	}
+	// After the judge: a rotation changes the secret URLs it checks.
+	return res, l.rekeys(ctx, res)
 }
 
 // emulate runs one emulated host in a fresh namespace with mac, then

@@ -70,6 +70,10 @@ func TestLab(t *testing.T) {
 			if len(res.Phones) != len(phone.Names()) || len(res.Attackers) != len(phone.Roles) {
 				t.Fatalf("%d phones, %d attackers", len(res.Phones), len(res.Attackers))
 			}
+			// every phone after the account rekey, one after a device rekey, one after the grace
+			if len(res.Rekeys) != len(phone.Names())+2 {
+				t.Fatalf("%d re-polls after rekeys", len(res.Rekeys))
+			}
 			for _, p := range res.Phones {
 				if p.Journey.Location.Proto() != bootstrap && p.Vendor != "cisco-spa" {
 					t.Errorf("%s bootstrapped over %s", p.Vendor, p.Journey.Location.Proto())
