@@ -14,6 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/tftp"
 )
 
 // defaultConfigPath is where packages install the configuration;
@@ -95,6 +96,13 @@ type tftpConfig struct {
 	Retries    int           `toml:"retries"`
 	MaxBlksize int           `toml:"max_blksize"`
 	SinglePort bool          `toml:"single_port"`
+	// Transfer slots (see tftp.Config); 0 in a per-source, per-prefix or
+	// reserved bound, or in first_ack_timeout, turns that safeguard off.
+	MaxTransfers       int           `toml:"max_transfers"`
+	MaxPerSource       int           `toml:"max_per_source"`
+	MaxPerPrefix       int           `toml:"max_per_prefix"`
+	ReservedForDevices int           `toml:"reserved_for_devices"`
+	FirstACKTimeout    time.Duration `toml:"first_ack_timeout"`
 }
 
 type httpConfig struct {
@@ -144,7 +152,9 @@ func defaultConfig() fileConfig {
 	return fileConfig{
 		StateDir: "/var/lib/provbox",
 		DHCP:     dhcpConfig{Bootstrap: "http", LeaseTime: 12 * time.Hour, Authoritative: true},
-		TFTP:     tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468},
+		TFTP: tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468,
+			MaxTransfers: tftp.DefaultMaxTransfers, MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
+			ReservedForDevices: tftp.DefaultMaxTransfers / 4, FirstACKTimeout: tftp.DefaultFirstACKTimeout},
 		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
 			IdleTimeout: 120 * time.Second},
 		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
@@ -139,7 +141,26 @@ func httpdSettings(c *fileConfig) httpd.Config {
 func tftpSettings(c *fileConfig) tftp.Config {
 	t := c.TFTP
 	return tftp.Config{Addr: string(t.Listen), Timeout: t.Timeout, Retries: t.Retries, MaxBlockSize: t.MaxBlksize,
-		SinglePort: t.SinglePort}
+		SinglePort: t.SinglePort, MaxTransfers: t.MaxTransfers, MaxPerSource: unbounded(t.MaxPerSource),
+		MaxPerPrefix: unbounded(t.MaxPerPrefix), ReservedForDevices: offIfZero(t.ReservedForDevices),
+		FirstACKTimeout: time.Duration(offIfZero(int(t.FirstACKTimeout)))}
+}
+
+// unbounded maps the TOML's 0 ("no bound") to a bound nothing reaches;
+// the servers' own 0 means "default".
+func unbounded(n int) int {
+	if n == 0 {
+		return math.MaxInt32
+	}
+	return n
+}
+
+// offIfZero maps the TOML's 0 ("off") to the servers' negative "off".
+func offIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func (d *daemon) boundPorts() boundPorts {

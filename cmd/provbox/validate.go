@@ -112,6 +112,30 @@ func (k *checker) tftp() {
 	if t.MaxBlksize != 0 && (t.MaxBlksize < 513 || t.MaxBlksize > 65464) {
 		k.failf("tftp.max_blksize", "must be 513-65464 (RFC 2348), or 0 to let clients ask up to the interface MTU; got %d", t.MaxBlksize)
 	}
+	k.tftpSlots()
+}
+
+func (k *checker) tftpSlots() {
+	t := k.c.TFTP
+	if t.MaxTransfers < 1 {
+		k.failf("tftp.max_transfers", "must be at least 1, got %d", t.MaxTransfers)
+	}
+	k.nonNegative("tftp.max_per_source", t.MaxPerSource)
+	k.nonNegative("tftp.max_per_prefix", t.MaxPerPrefix)
+	k.nonNegative("tftp.reserved_for_devices", t.ReservedForDevices)
+	if t.ReservedForDevices > t.MaxTransfers {
+		k.failf("tftp.reserved_for_devices", "%d exceeds tftp.max_transfers %d", t.ReservedForDevices, t.MaxTransfers)
+	}
+	if t.FirstACKTimeout < 0 {
+		k.failf("tftp.first_ack_timeout", "must not be negative (\"0s\" never reclaims), got %s", t.FirstACKTimeout)
+	}
+}
+
+// nonNegative checks a count where 0 means "no bound".
+func (k *checker) nonNegative(path string, n int) {
+	if n < 0 {
+		k.failf(path, "must be 0 (no bound) or more, got %d", n)
+	}
 }
 
 func (k *checker) http() {
