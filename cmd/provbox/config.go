@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/tftp"
 )
@@ -113,6 +114,14 @@ type httpConfig struct {
 	ReadTimeout  time.Duration `toml:"read_timeout"`
 	WriteTimeout time.Duration `toml:"write_timeout"`
 	IdleTimeout  time.Duration `toml:"idle_timeout"`
+	// Connection bounds (see httpd.Config); 0 in a per-source,
+	// per-prefix or reserved bound, or in unknown_idle_timeout, turns
+	// that safeguard off.
+	MaxConns           int           `toml:"max_conns"`
+	MaxConnsPerSource  int           `toml:"max_conns_per_source"`
+	MaxConnsPerPrefix  int           `toml:"max_conns_per_prefix"`
+	ReservedForDevices int           `toml:"reserved_for_devices"`
+	UnknownIdleTimeout time.Duration `toml:"unknown_idle_timeout"`
 }
 
 type provisioningConfig struct {
@@ -156,7 +165,9 @@ func defaultConfig() fileConfig {
 			MaxTransfers: tftp.DefaultMaxTransfers, MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
 			ReservedForDevices: tftp.DefaultMaxTransfers / 4, FirstACKTimeout: tftp.DefaultFirstACKTimeout},
 		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
-			IdleTimeout: 120 * time.Second},
+			IdleTimeout: 120 * time.Second, MaxConns: httpd.DefaultMaxConns, MaxConnsPerSource: httpd.DefaultMaxConnsPerSource,
+			MaxConnsPerPrefix: httpd.DefaultMaxConnsPerPrefix, ReservedForDevices: httpd.DefaultMaxConns / 4,
+			UnknownIdleTimeout: httpd.DefaultStrangerIdle},
 		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
 		Bans: bansConfig{MaxRetry: 15, FindTime: 10 * time.Minute, BanTime: time.Hour,
 			MaxBanTime: 7 * 24 * time.Hour, Factor: 2, ScanMACs: 5,

@@ -135,7 +135,9 @@ func (d *daemon) bindWeb() error {
 func httpdSettings(c *fileConfig) httpd.Config {
 	h := c.HTTP
 	return httpd.Config{Addr: string(h.Listen), TLSAddr: string(h.TLSListen), CertFile: c.resolve(h.TLSCert),
-		KeyFile: c.resolve(h.TLSKey), ReadTimeout: h.ReadTimeout, WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
+		KeyFile: c.resolve(h.TLSKey), ReadTimeout: h.ReadTimeout, WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout,
+		MaxConns: h.MaxConns, MaxConnsPerSource: unbounded(h.MaxConnsPerSource), MaxConnsPerPrefix: unbounded(h.MaxConnsPerPrefix),
+		ReservedForDevices: offIfZero(h.ReservedForDevices), StrangerIdleTimeout: time.Duration(offIfZero(int(h.UnknownIdleTimeout)))}
 }
 
 func tftpSettings(c *fileConfig) tftp.Config {

@@ -143,6 +143,7 @@ func (k *checker) http() {
 	k.positive("http.read_timeout", h.ReadTimeout)
 	k.positive("http.write_timeout", h.WriteTimeout)
 	k.positive("http.idle_timeout", h.IdleTimeout)
+	k.httpConns()
 	if h.TLSListen == "" {
 		if h.TLSCert != "" || h.TLSKey != "" {
 			k.failf("http.tls_listen", "required when http.tls_cert or http.tls_key is set")
@@ -151,6 +152,22 @@ func (k *checker) http() {
 		k.tlsPair()
 	}
 	k.listenersDistinct()
+}
+
+func (k *checker) httpConns() {
+	h := k.c.HTTP
+	if h.MaxConns < 1 {
+		k.failf("http.max_conns", "must be at least 1, got %d", h.MaxConns)
+	}
+	k.nonNegative("http.max_conns_per_source", h.MaxConnsPerSource)
+	k.nonNegative("http.max_conns_per_prefix", h.MaxConnsPerPrefix)
+	k.nonNegative("http.reserved_for_devices", h.ReservedForDevices)
+	if h.ReservedForDevices > h.MaxConns {
+		k.failf("http.reserved_for_devices", "%d exceeds http.max_conns %d", h.ReservedForDevices, h.MaxConns)
+	}
+	if h.UnknownIdleTimeout < 0 {
+		k.failf("http.unknown_idle_timeout", "must not be negative (\"0s\" keeps idle_timeout for everyone), got %s", h.UnknownIdleTimeout)
+	}
 }
 
 func (k *checker) tlsPair() {
