@@ -61,6 +61,9 @@ func (l *run) runAttacker(ctx context.Context, role string, target *device, mac 
 	if role == phone.StaticClone {
 		args = append(args, "-static", l.sn.ip(staticHost)+"/24")
 	}
+	if r, ok := hogSources[role]; ok {
+		args = append(args, "-sources", l.sn.ip(r[0])+"-"+l.sn.ip(r[1]))
+	}
 	ar.since = time.Now()
 	rep, err := l.emulate(ctx, "at-"+role, mac, args...)
 	if err != nil {

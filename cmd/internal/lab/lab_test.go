@@ -88,6 +88,8 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 		NoUACheck:        phone.UAForge,
 		NoUAMACCheck:     phone.UAForge,
 		NoLock:           phone.AfterLock,
+		NoTFTPSlots:      phone.TFTPHog,
+		NoHTTPConnLimit:  phone.ConnHog,
 	}
 	for _, sab := range Sabotages {
 		t.Run(string(sab), func(t *testing.T) {
@@ -97,7 +99,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 			}
 			prefix := "attacker " + want[sab] + " "
 			for _, f := range res.Failures {
-				if strings.HasPrefix(f, prefix) && (strings.Contains(f, "GOT") || strings.Contains(f, "secret URL")) {
+				if strings.HasPrefix(f, prefix) && (strings.Contains(f, "GOT") || strings.Contains(f, "secret URL") || strings.Contains(f, "DENIED")) {
 					return
 				}
 			}

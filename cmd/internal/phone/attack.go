@@ -41,7 +41,7 @@ const (
 )
 
 // Roles lists the attacker roles.
-var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, AfterLock}
+var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, AfterLock, TFTPHog, ConnHog}
 
 // Device is an attacker's target.
 type Device struct {
@@ -58,6 +58,10 @@ type Attack struct {
 	SecretURLs []string `json:"secret_urls,omitempty"`
 	Lines      []Line   `json:"lines,omitempty"`
 	Err        string   `json:"error,omitempty"`
+	// Flood and Denied: what a resource hog sent, and the service it
+	// denied a bystander.
+	Flood  string   `json:"flood,omitempty"`
+	Denied []string `json:"denied,omitempty"`
 }
 
 // Attacker is one attacking host.
@@ -69,6 +73,7 @@ type Attacker struct {
 	HTTP    string // the server's HTTP base, "http://10.0.0.1/"
 	TFTP    string // the server's TFTP base, "tftp://10.0.0.1/"
 	Static  string // StaticClone: the address it sets itself, "10.0.0.50/24"
+	Sources string // hogs: extra addresses, "10.0.0.201-10.0.0.254"
 	Timeout time.Duration
 	Log     *slog.Logger
 }
@@ -112,6 +117,10 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 			return err
 		}
 		return a.try(ctx, r, p, tmac, p.UA(other), Target{Base: a.HTTP})
+	case TFTPHog:
+		return a.tftpHog(ctx, r, p, l)
+	case ConnHog:
+		return a.connHog(ctx, r, p, l)
 	case AfterLock:
 		loc, err := p.Locate(l, tmac)
 		if err != nil {

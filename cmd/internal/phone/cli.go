@@ -54,6 +54,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	httpBase := fs.String("http", "", "attacker: the server's HTTP base URL")
 	tftpBase := fs.String("tftp", "", "attacker: the server's TFTP base URL")
 	static := fs.String("static", "", "static-clone: the address it sets itself (CIDR, no DHCP)")
+	sources := fs.String("sources", "", "tftp-hog, conn-hog: extra addresses FIRST-LAST it puts on its interface")
 	var tg targets
 	fs.Var(&tg, "target", "attacker: VENDOR=MAC of a device to attack (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -79,7 +80,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			code = 1
 		}
 	} else {
-		a := &Attacker{Role: *role, Iface: *iface, MAC: mac, Targets: tg, HTTP: *httpBase, TFTP: *tftpBase, Static: *static, Timeout: *timeout, Log: log}
+		a := &Attacker{Role: *role, Iface: *iface, MAC: mac, Targets: tg, HTTP: *httpBase, TFTP: *tftpBase, Static: *static, Sources: *sources, Timeout: *timeout, Log: log}
 		rep.Attack = a.Run(ctx)
 	}
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
