@@ -73,40 +73,55 @@ func prefixOf(ip netip.Addr) netip.Prefix {
 }
 
 // acquire reserves a slot for ip; nil when no bound lets it in. known is
-// asked only when the strangers' share is full, as it may cost a lookup.
+// asked only when the strangers' share is full, and outside the lock, as
+// it may cost a lookup.
 func (l *limiter) acquire(ip netip.Addr, known func(netip.Addr) bool) *slot {
+	s := &slot{ip: ip, prefix: prefixOf(ip)}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := &slot{ip: ip, prefix: prefixOf(ip), start: l.now()}
-	asked := false
-	for attempt := 0; attempt < 2; attempt++ {
-		if l.fits(s, known, &asked) {
+	s.start = l.now()
+	asked, reclaimed := false, false
+	for {
+		switch l.verdict(s, asked) {
+		case fits:
 			l.take(s)
 			return s
+		case askKnown:
+			l.mu.Unlock()
+			s.known = known != nil && known(ip)
+			l.mu.Lock()
+			asked = true
+			continue
 		}
-		if attempt == 0 && l.reclaim() == 0 {
-			break
+		if reclaimed || l.reclaim() == 0 {
+			l.refused()
+			return nil
 		}
+		reclaimed = true
 	}
-	l.refused()
-	return nil
 }
 
-// fits reports whether s may take a slot now.
-func (l *limiter) fits(s *slot, known func(netip.Addr) bool, asked *bool) bool {
-	if l.total >= l.lim.max || l.perSource[s.ip] >= l.lim.perSource {
-		return false
+// verdicts of verdict.
+const (
+	fits     = iota
+	full     // a bound is reached
+	askKnown // only the strangers' share is full: is s a known device?
+)
+
+// verdict decides under l.mu whether s may take a slot now; asked tells
+// whether s.known has been judged.
+func (l *limiter) verdict(s *slot, asked bool) int {
+	switch {
+	case l.total >= l.lim.max || l.perSource[s.ip] >= l.lim.perSource:
+		return full
+	case s.prefix.IsValid() && l.perPrefix[s.prefix] >= l.lim.perPrefix:
+		return full
+	case l.strangers < l.lim.max-l.lim.reserved || s.known:
+		return fits
+	case !asked:
+		return askKnown
 	}
-	if s.prefix.IsValid() && l.perPrefix[s.prefix] >= l.lim.perPrefix {
-		return false
-	}
-	if l.strangers < l.lim.max-l.lim.reserved {
-		return true
-	}
-	if !*asked && known != nil {
-		s.known, *asked = known(s.ip), true
-	}
-	return s.known
+	return full
 }
 
 func (l *limiter) take(s *slot) {

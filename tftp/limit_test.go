@@ -176,3 +176,20 @@ func TestLimiterWarnsRateLimited(t *testing.T) {
 		t.Fatalf("want two warnings, the second counting 100 refusals:\n%s", buf.String())
 	}
 }
+
+// With every slot held, a known device that reclaiming lets in is still
+// judged known, and so takes a reserved slot.
+func TestLimiterReclaimThenKnown(t *testing.T) {
+	l, clk := testLimiter(limits{max: 2, perSource: 8, perPrefix: 8, reserved: 1, firstACK: time.Second})
+	phone := netip.MustParseAddr("10.0.0.100")
+	known := func(ip netip.Addr) bool { return ip == phone }
+	stranger := l.acquire(netip.MustParseAddr("10.0.1.1"), known)
+	if stranger == nil || l.acquire(phone, known) == nil {
+		t.Fatal("setup")
+	}
+	stranger.confirm()                 // a live transfer: the strangers' share stays full
+	clk.t = clk.t.Add(2 * time.Second) // the phone's first slot went unacknowledged
+	if l.acquire(phone, known) == nil {
+		t.Fatal("a known device was refused after reclaiming")
+	}
+}
