@@ -3,8 +3,12 @@ package tftp
 import (
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // dialFrom is dialRaw bound to a chosen loopback address (all of 127/8
@@ -90,5 +94,47 @@ func TestTFTPHogPhoneStillServed(t *testing.T) {
 		if c.peer != nil && c.peer.Port != 69 {
 			c.abort() // end the hog's transfers so the server stops quickly
 		}
+	}
+}
+
+// With the real core: a hog fills the strangers' share (reclaiming off,
+// so only the reservation helps), and the phone, known by its lease,
+// still provisions, bootstrap and full config.
+func TestE2EHogPhoneProvisions(t *testing.T) {
+	cfg := provisioning.Config{BaseURL: "http://127.0.0.1:8080", Checks: provisioning.DefaultChecks(true),
+		Bans: provisioning.BanConfig{MaxRetry: 1000, ScanMACs: -1}}
+	svc := provtest.Service(t, "", cfg)
+	provtest.AddPhone(t, svc, provtest.Phone{MAC: e2eMAC, Vendor: "yealink", Model: "T46U", Password: e2ePassword})
+	lease := provisioning.Lease{IP: localhost, MAC: e2eMAC, Expires: time.Now().Add(time.Hour)}
+	if err := svc.CommitLease(t.Context(), lease); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, newServer(t, Config{MaxTransfers: 20, MaxPerSource: 4, ReservedForDevices: 5,
+		FirstACKTimeout: -1, Timeout: 5 * time.Second}, svc))
+	var hog []*rawClient
+	held := 0
+	for i := range 10 {
+		for range 4 {
+			c := dialFrom(t, netip.AddrFrom4([4]byte{127, 0, 1, byte(i + 1)}).String())
+			c.send(r.addr, request(1, "y000000000000.boot", "octet"))
+			if c.recv()[1] == 3 {
+				held++
+			}
+			hog = append(hog, c)
+		}
+	}
+	if held != 15 {
+		t.Fatalf("the hog holds %d transfers, want the strangers' share of 15", held)
+	}
+	redirect, err := pinFetch(t, r.addr, e2eFile)
+	if err != nil {
+		t.Fatalf("bootstrap during the hog: %v", err)
+	}
+	secret := secretPathRe.FindString(redirect)
+	if full, err := pinFetch(t, r.addr, secret+e2eFile); err != nil || !strings.Contains(full, e2ePassword) {
+		t.Fatalf("full config during the hog: %v", err)
+	}
+	for _, c := range hog {
+		c.abort()
 	}
 }
