@@ -2,6 +2,7 @@ package httpd
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 var phoneAddr = netip.MustParseAddr("127.0.0.1")
@@ -220,4 +222,49 @@ func TestConnLimiterPerPrefix(t *testing.T) {
 	if l.total != 6 || len(l.sources) != 6 {
 		t.Fatalf("after close: total %d, %d sources", l.total, len(l.sources))
 	}
+}
+
+// With the real core: strangers fill every connection they may use and
+// the phone's own idle ones fill the rest; the phone, known by its lease,
+// still provisions (bootstrap, redirect, full config) by displacing idle
+// strangers.
+func TestE2EConnHogPhoneProvisions(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &e2e{addr: ln.Addr().String(), base: "http://" + ln.Addr().String()}
+	cfg := provisioning.Config{BaseURL: e.base, Checks: provisioning.DefaultChecks(true)}
+	e.svc = provtest.Service(t, "", cfg)
+	provtest.AddPhone(t, e.svc, provtest.Phone{MAC: e2eMAC, Vendor: "yealink", Model: "T46U", Password: e2ePassword})
+	lease := provisioning.Lease{IP: phoneAddr, MAC: e2eMAC, Expires: time.Now().Add(time.Hour)}
+	if err := e.svc.CommitLease(t.Context(), lease); err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, Config{MaxConns: 12, MaxConnsPerSource: 5, ReservedForDevices: 4,
+		IdleTimeout: time.Minute, StrangerIdleTimeout: time.Minute}, e.svc)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	held := 0
+	for i := range 4 { // 16 tries for the strangers' 8
+		for range 4 {
+			c := connFrom(t, fmt.Sprintf("127.0.6.%d", i+1), e.addr)
+			if keepAlive(t, c, bufio.NewReader(c), "/y000000000000.boot") {
+				held++
+			}
+		}
+	}
+	if held != 16 { // past the share, each displaced an older idle one
+		t.Fatalf("%d stranger connections answered, want 16", held)
+	}
+	for i := range 4 {
+		c := connFrom(t, phoneAddr.String(), e.addr)
+		if !keepAlive(t, c, bufio.NewReader(c), "/y000000000000.boot") {
+			t.Fatalf("phone connection %d refused", i)
+		}
+	}
+	// Every connection is taken: the phone's next ones displace strangers.
+	e.provision(t)
 }
