@@ -32,6 +32,8 @@ func (l *run) addDevices(ctx context.Context) error {
 		{phone.StaticClone, "yealink", 5},
 		{phone.IPThief, "yealink", 6},
 		{phone.IPv6Thief, "yealink", 7},
+		{phone.TFTPHog, "yealink", 8},
+		{phone.ConnHog, "yealink", 9},
 	}
 	for i, t := range targets {
 		p, _ := phone.Lookup(t.vendor)
