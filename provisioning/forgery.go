@@ -36,14 +36,35 @@ func (s *Service) holdsKnownDevice(ip netip.Addr, now time.Time) bool {
 	return ok
 }
 
-// heldDevice is the known device ip holds at now: the one whose live
-// lease or reserved address (the device's own, or [[dhcp.reservation]])
-// it is, else the one its neighbour entry names. The neighbour table is read last, only if the cheap checks fail.
-// With UnguardedUDP (the lab's sabotage) it holds none.
+// heldDevice is the known device ip holds at now, for the forgery guard:
+// boundDevice, unless the lab's sabotage (UnguardedUDP) turned it off.
 func (s *Service) heldDevice(ip netip.Addr, now time.Time) (MAC, bool) {
+	s.mu.RLock()
+	off := s.cfg.UnguardedUDP
+	s.mu.RUnlock()
+	if off {
+		return MAC{}, false
+	}
+	return s.boundDevice(ip, now)
+}
+
+// KnownAddress reports whether ip holds a known device now. The protocol
+// servers use it only to share out scarce resources (transfer slots,
+// connections), never to grant access: a forged source may pass it, and
+// then only takes from the share of the device it pretends to be.
+func (s *Service) KnownAddress(ip netip.Addr) bool {
+	_, ok := s.boundDevice(ip, s.now())
+	return ok
+}
+
+// boundDevice is the known device ip holds at now: the one whose live
+// lease or reserved address (the device's own, or [[dhcp.reservation]])
+// it is, else the one its neighbour entry names. The neighbour table is
+// read last, only if the cheap checks fail, and outside the lock.
+func (s *Service) boundDevice(ip netip.Addr, now time.Time) (MAC, bool) {
 	ip = ip.Unmap().WithZone("")
 	s.mu.RLock()
-	off, neighbours := s.cfg.UnguardedUDP, s.cfg.Neighbours
+	neighbours := s.cfg.Neighbours
 	m, held := s.leases.holder(ip, now)
 	if !held {
 		m, held = s.cfg.Reserved[ip]
@@ -58,8 +79,8 @@ func (s *Service) heldDevice(ip netip.Addr, now time.Time) (MAC, bool) {
 		}
 	}
 	s.mu.RUnlock()
-	if off || held {
-		return m, !off
+	if held || neighbours == nil {
+		return m, held
 	}
 	m, ok := neighbours(ip)
 	if !ok || m.IsZero() {
