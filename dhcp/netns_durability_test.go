@@ -53,8 +53,6 @@ func sniff(t *testing.T, ns, iface string) *sniffer {
 	return s
 }
 
-func htons(v uint16) uint16 { return v<<8 | v>>8 }
-
 func (s *sniffer) loop(stop chan struct{}) {
 	defer close(s.done)
 	buf := make([]byte, 2048)

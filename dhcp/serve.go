@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
 	"golang.org/x/net/ipv4"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // maxInFlight bounds the packets being handled at once; each may wait for
@@ -143,7 +146,12 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if s.handled != nil {
 		defer s.handled(req)
 	}
-	d := s.decide(req, s.resolve(req, ifIndex, addr4(dst)), s.now())
+	in := s.resolve(req, ifIndex, addr4(dst))
+	d := s.decide(req, in, s.now())
+	if d.probe.IsValid() {
+		in.probed, in.probeBusy = d.probe, s.inUse(req, ifIndex, d.probe, in.serverID)
+		d = s.decide(req, in, s.now())
+	}
 	if !s.commit(req, d) || d.reply == nil {
 		return
 	}
@@ -155,6 +163,23 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if _, err := pc.WriteTo(d.reply.ToBytes(), out, to); err != nil {
 		s.log.Warn("reply not sent", "mac", req.ClientHWAddr.String(), "remote", to.String(), "err", err)
 	}
+}
+
+// inUse checks with ARP whether another host holds ip, on the link the
+// request came from; a relayed client's link is out of reach, and a check
+// that cannot be made counts as in use (an unsure ACK could give one
+// address to two hosts, a NAK only costs the client a DISCOVER).
+func (s *Server) inUse(req *dhcpv4.DHCPv4, ifIndex int, ip, from netip.Addr) bool {
+	if addr4(req.GatewayIPAddr).IsValid() || ifIndex == 0 {
+		return true
+	}
+	self, _ := provisioning.MACFromHardwareAddr(req.ClientHWAddr)
+	busy, err := s.arp(ifIndex, ip, from, self)
+	if err != nil {
+		s.log.Warn("address not checked, INIT-REBOOT refused", "mac", self, "ip", ip, "err", err)
+		return true
+	}
+	return busy
 }
 
 // commit makes d's leases durable, then logs d; false if that failed (the

@@ -40,6 +40,10 @@ type Server struct {
 	dropped   int64                    // packets shed under overload
 	lastShed  time.Time                // last overload log line
 	handled   func(req *dhcpv4.DHCPv4) // test hook: a packet was dealt with
+	arp       ARPProbe                 // checks an INIT-REBOOT address on the link
+
+	noID     int64     // requests dropped: nothing identifies the client
+	lastNoID time.Time // last log line about them
 }
 
 // reservationRefresh bounds how stale the database's reservations may be.
@@ -61,7 +65,7 @@ func New(cfg Config, core Core, log *slog.Logger, opts ...Option) (*Server, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "dhcp"), now: time.Now,
-		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second}
+		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second, arp: probeARP}
 	for _, o := range opts {
 		o(s)
 	}
@@ -160,4 +164,29 @@ func (s *Server) logFull(p *pool, mac provisioning.MAC, now time.Time) {
 	}
 	s.lastFull[p] = now
 	s.log.Warn("pool exhausted", "subnet", p.CIDR, "mac", mac, "reason", "no free address in range")
+}
+
+// unidentified counts a request that nothing identifies (all-zero or
+// malformed chaddr and no option 61; RFC 2131 section 4.2 needs one of
+// them to bind a lease) and logs the first of each minute.
+func (s *Server) unidentified(req *dhcpv4.DHCPv4, now time.Time) {
+	s.mu.Lock()
+	s.noID++
+	n, log := s.noID, now.Sub(s.lastNoID) >= time.Minute
+	if log {
+		s.lastNoID = now
+	}
+	s.mu.Unlock()
+	if log {
+		s.log.Warn("request dropped", "mac", req.ClientHWAddr.String(), "msg_type", req.MessageType().String(),
+			"reason", "no client identifier and no usable chaddr", "dropped_total", n)
+	}
+}
+
+// Unidentified is how many requests were dropped because nothing
+// identified the client.
+func (s *Server) Unidentified() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.noID
 }
