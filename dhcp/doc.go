@@ -29,12 +29,39 @@
 // Behaviour (RFC 2131): DISCOVER gets an OFFER held in memory for
 // Config.OfferHold; REQUEST is answered in the SELECTING, INIT-REBOOT,
 // RENEWING and REBINDING states; a request for an address the client may
-// not have is NAKed when authoritative (silently ignored otherwise);
-// DECLINE quarantines the address for Config.DeclineHold; RELEASE frees it;
-// INFORM gets the network's options and no lease. An INIT-REBOOT client
-// asking for a free address of its network gets it even if we have no
-// record of it (a lost database must not take a phone offline).
+// not have is NAKed when authoritative (silently ignored otherwise); a NAK
+// that is not relayed is broadcast (section 4.1); DECLINE quarantines the
+// address for Config.DeclineHold; RELEASE frees it; INFORM gets the
+// network's options and no lease, at ciaddr, or through the relay when a
+// relay forwards one without ciaddr (a direct INFORM without ciaddr has
+// nowhere to go and is not answered). Every reply echoes option 61
+// (RFC 6842).
 //
+// Client identity: when a request carries a client identifier (option 61)
+// it identifies the client for its lease (binding, RELEASE, DECLINE, NAK
+// decisions: RFC 2131 section 4.2); chaddr does only when option 61 is
+// absent. A lease and a request match when their identifiers are equal,
+// or, when either has none, their chaddrs are (a lease restored from the
+// database stores no identifier, so its MAC stands in until the client
+// binds again). Devices and reservations stay keyed by MAC: a phone that
+// sends option 61 is still its chaddr to the provisioning core, so it gets
+// its reservation and its vendor's boot options by the MAC on its label,
+// and its lease by its identifier. A request with an all-zero chaddr is
+// served when option 61 identifies it, else dropped and counted
+// (Server.Unidentified, and a warning once a minute).
+//
+// INIT-REBOOT (section 4.3.2): with a record of the client (its lease,
+// current or past, by the rule above) the requested address is ACKed if it
+// is the client's and NAKed if not, authoritative or not. With no record,
+// a non-authoritative server stays silent ("MUST remain silent"); an
+// authoritative one ACKs the address only if it is free in our own range
+// and no other host answers ARP for it on the client's link (checked with
+// two ARP requests, 250 ms each; the client's own answer does not count),
+// and NAKs it otherwise, including for relayed clients, whose link we
+// cannot probe. That ACK is what keeps phones online when the database was
+// lost; the ARP check keeps it from handing out an address some host uses.
+// authoritative is [dhcp] authoritative in provbox.toml (default true).
+
 // Subnets: a relayed request is served from the subnet containing its
 // giaddr and answered to the relay on port 67; a direct one from the subnet
 // containing an address of the interface it arrived on. Replies to clients

@@ -35,6 +35,12 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 		return nil, fmt.Errorf("binding DHCP on interface %q port %d: %w", iface, port, err)
 	}
 	_ = c.SetReadBuffer(1 << 20) // absorb bursts (boot storms); best effort
+	// IP_PKTINFO now, not when serving starts: a datagram queued before it
+	// is set carries no interface index, and its client no subnet.
+	if err := ipv4.NewPacketConn(c).SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("dhcp socket on %q: enabling IP_PKTINFO: %w", iface, err)
+	}
 	return c, nil
 }
 
@@ -155,7 +161,7 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if !s.commit(req, d) || d.reply == nil {
 		return
 	}
-	to := destination(req, peer)
+	to := destination(req, d.reply.MessageType() == dhcpv4.MessageTypeNak, peer)
 	var out *ipv4.ControlMessage
 	if to.IP.Equal(net.IPv4bcast) && ifIndex != 0 {
 		out = &ipv4.ControlMessage{IfIndex: ifIndex} // leave by the ingress interface
@@ -220,16 +226,19 @@ func (s *Server) commit(req *dhcpv4.DHCPv4, d decision) bool {
 // clients without the broadcast flag would need an AF_PACKET socket;
 // broadcasting instead is what RFC 2131 allows when the server cannot
 // unicast before the client has its address, and every client accepts it.
-func destination(req *dhcpv4.DHCPv4, peer net.Addr) *net.UDPAddr {
+// A NAK not relayed is broadcast (section 4.1: "In all cases"): the
+// client's address is the one being refused. Only a client off port 68
+// (which a broadcast to 68 would miss) gets its NAK where it sent from.
+func destination(req *dhcpv4.DHCPv4, nak bool, peer net.Addr) *net.UDPAddr {
 	if gi := addr4(req.GatewayIPAddr); gi.IsValid() {
 		return &net.UDPAddr{IP: gi.AsSlice(), Port: dhcpv4.ServerPort}
 	}
 	if u, ok := peer.(*net.UDPAddr); ok {
-		if a := addr4(u.IP); a.IsValid() && a.As4() != [4]byte{255, 255, 255, 255} {
+		if a := addr4(u.IP); a.IsValid() && a.As4() != [4]byte{255, 255, 255, 255} && (!nak || u.Port != dhcpv4.ClientPort) {
 			return &net.UDPAddr{IP: a.AsSlice(), Port: u.Port}
 		}
 	}
-	if ci := addr4(req.ClientIPAddr); ci.IsValid() {
+	if ci := addr4(req.ClientIPAddr); ci.IsValid() && !nak {
 		return &net.UDPAddr{IP: ci.AsSlice(), Port: dhcpv4.ClientPort}
 	}
 	return &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort}
