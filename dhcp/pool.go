@@ -23,7 +23,8 @@ const (
 type entry struct {
 	ip          netip.Addr
 	mac         provisioning.MAC
-	cid         string // client identifier (option 61) of the holder; "" if it sent none
+	cid         string    // client identifier (option 61) of the holder; "" if it sent none
+	renewed     time.Time // last ACK to the holder (zero: none since start)
 	state       leaseState
 	expires     time.Time
 	hostname    string
@@ -62,6 +63,7 @@ type pool struct {
 	byIP       map[netip.Addr]*entry
 	byMAC      map[provisioning.MAC]*entry // the MAC's latest entry
 	byCID      map[string]*entry           // the client identifier's latest entry
+	lastBound  map[provisioning.MAC]*entry // the MAC's last ACKed entry (moveRefused)
 	fresh      uint32                      // next never-touched candidate
 	reuse      uint32                      // rotating cursor over touched ones
 	fullUntil  time.Time                   // skip scans while known exhausted
@@ -79,7 +81,7 @@ func newPool(s Subnet) *pool {
 	return &pool{
 		Subnet: s, start: u32(s.RangeStart), end: u32(s.RangeEnd), fresh: u32(s.RangeStart),
 		reuse: u32(s.RangeStart), byIP: map[netip.Addr]*entry{}, byMAC: map[provisioning.MAC]*entry{},
-		byCID:  map[string]*entry{},
+		byCID: map[string]*entry{}, lastBound: map[provisioning.MAC]*entry{},
 		resvIP: map[netip.Addr]provisioning.MAC{}, resvMAC: map[provisioning.MAC]reservation{},
 	}
 }
@@ -195,7 +197,7 @@ func (p *pool) take(ip netip.Addr, c ident, st leaseState, expires time.Time) *e
 		delete(p.byCID, e.cid)
 	}
 	if e.mac != c.mac {
-		e.hostname, e.vendorClass = "", ""
+		e.hostname, e.vendorClass, e.renewed = "", "", time.Time{}
 	}
 	e.mac, e.cid, e.state, e.expires = c.mac, c.id, st, expires
 	p.index(e)
@@ -231,6 +233,10 @@ func (p *pool) bind(ip netip.Addr, c ident, now time.Time, d time.Duration, host
 		moved = &l
 	}
 	e := p.take(ip, c, stateBound, now.Add(d))
+	e.renewed = now
+	if !c.mac.IsZero() {
+		p.lastBound[c.mac] = e
+	}
 	if host != "" {
 		e.hostname = host
 	}

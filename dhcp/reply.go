@@ -32,6 +32,13 @@ type decision struct {
 	// probe asks the socket layer to check this address with ARP and
 	// decide again (INIT-REBOOT of a client we have no record of).
 	probe netip.Addr
+	audit *refusal // a refusal for the core's audit trail
+}
+
+// refusal is an audited refusal: the address asked for, the device.
+type refusal struct {
+	ip  netip.Addr
+	mac provisioning.MAC
 }
 
 // decide is the server's reply logic (RFC 2131 section 4.3). It does no
@@ -120,6 +127,8 @@ func (s *Server) initReboot(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, in ingre
 		rec = nil // an OFFER is no record of an address the client had
 	}
 	switch {
+	case rec != nil && rec.ip != ip && s.moveRefused(c, ip, p, now):
+		return s.refuseMove(req, in, c, ip)
 	case rec != nil && rec.ip != ip:
 		const why = "not the client's address"
 		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
@@ -150,6 +159,9 @@ func (s *Server) bind(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, p *pool, in in
 			return decision{}
 		}
 		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
+	}
+	if s.moveRefused(c, ip, p, now) {
+		return s.refuseMove(req, in, c, ip)
 	}
 	l, moved := p.bind(ip, c, now, s.leaseTime(p), hostName(req, p, c.mac), vendorClass(req))
 	r := s.lease(req, dhcpv4.MessageTypeAck, c.mac, ip, p, in)

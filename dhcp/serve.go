@@ -153,6 +153,9 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 		defer s.handled(req)
 	}
 	in := s.resolve(req, ifIndex, addr4(dst))
+	if !s.relayAllowed(req, in, peer) {
+		return
+	}
 	d := s.decide(req, in, s.now())
 	if d.probe.IsValid() {
 		in.probed, in.probeBusy = d.probe, s.inUse(req, ifIndex, d.probe, in.serverID)
@@ -200,6 +203,9 @@ func (s *Server) commit(req *dhcpv4.DHCPv4, d decision) bool {
 			s.log.Error("lease not stored, reply withheld", "mac", l.MAC, "ip", l.IP, "err", err)
 			return false
 		}
+	}
+	if d.audit != nil {
+		s.core.RefuseDHCP(d.audit.ip, d.audit.mac, d.reason)
 	}
 	if d.event == "" {
 		return true

@@ -22,6 +22,11 @@ type Core interface {
 	Leases() []provisioning.Lease
 	Reservations() map[provisioning.MAC]netip.Addr
 	Boot(r provisioning.BootRequest) provisioning.BootReply
+	// IsDevice reports whether the MAC is a known device.
+	IsDevice(m provisioning.MAC) bool
+	// RefuseDHCP records a refused request about a device in the audit
+	// trail.
+	RefuseDHCP(ip netip.Addr, m provisioning.MAC, reason string)
 }
 
 // Server is a DHCPv4 server. Build it with New, run it with Serve.
@@ -44,6 +49,9 @@ type Server struct {
 
 	noID     int64     // requests dropped: nothing identifies the client
 	lastNoID time.Time // last log line about them
+
+	badRelay     int64     // relayed requests dropped: source not a listed relay
+	lastBadRelay time.Time // last log line about them
 }
 
 // reservationRefresh bounds how stale the database's reservations may be.
@@ -87,6 +95,14 @@ func (s *Server) restore(now time.Time) {
 			continue
 		}
 		p.restore(l, now)
+		if e := p.byIP[l.IP]; e.state == stateBound {
+			// Leases were granted for the subnet's lease time: that is
+			// when the device last renewed, for moveRefused.
+			e.renewed = l.Expires.Add(-s.leaseTime(p))
+			if old := p.lastBound[l.MAC]; old == nil || old.renewed.Before(e.renewed) {
+				p.lastBound[l.MAC] = e
+			}
+		}
 		if now.Before(l.Expires) {
 			active++
 		} else {

@@ -124,7 +124,8 @@ func startProvbox(t *testing.T, e *env, s setup) {
 			{CIDR: netip.MustParsePrefix("10.90.0.0/24"), RangeStart: netip.MustParseAddr(lo), RangeEnd: netip.MustParseAddr(hi),
 				Router: []netip.Addr{netip.MustParseAddr("10.90.0.1")}},
 			{CIDR: netip.MustParsePrefix("10.92.0.0/24"), RangeStart: netip.MustParseAddr("10.92.0.10"),
-				RangeEnd: netip.MustParseAddr("10.92.0.19"), Router: []netip.Addr{netip.MustParseAddr("10.92.0.1")}},
+				RangeEnd: netip.MustParseAddr("10.92.0.19"), Router: []netip.Addr{netip.MustParseAddr("10.92.0.1")},
+				Relays: []netip.Addr{netip.MustParseAddr("10.91.0.2")}},
 		},
 	}
 	raw, err := json.Marshal(serverConfig{Dir: t.TempDir(), DHCP: cfg})
