@@ -183,10 +183,14 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	path := c.configFile()
-	if _, _, err := loadConfig(path, c.getenv); err != nil {
+	cfg, _, err := loadConfig(path, c.getenv)
+	if err != nil {
 		fmt.Fprintf(c.stderr, "%v\n", err)
 		return errReported
 	}
-	_, err := fmt.Fprintf(c.stdout, "%s: ok\n", path)
+	for _, n := range relayNotes(cfg) {
+		fmt.Fprintf(c.stdout, "%s: note: %s\n", path, n)
+	}
+	_, err = fmt.Fprintf(c.stdout, "%s: ok\n", path)
 	return err
 }
