@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -66,7 +67,9 @@ func TestHelperServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	s, err := New(hc.DHCP, svc, nil)
+	// Warnings go to stderr, which the test keeps (h.logs).
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := New(hc.DHCP, svc, log)
 	if err != nil {
 		t.Fatal(err)
 	}
