@@ -25,7 +25,7 @@ func TestNetnsRelayAllowlist(t *testing.T) {
 	id := uniq()
 	srv, rel := addNS(t, id+"s"), addNS(t, id+"r")
 	link(t, srv, id+"a", "192.0.2.1/24", rel, id+"b", "192.0.2.2/24")
-	sh(t, "ip", "-n", rel, "addr", "add", "192.0.2.3/24", "dev", id+"b") // the forger's address
+	sh(t, "ip", "-n", rel, "addr", "add", "192.0.2.3/24", "dev", id+"b")  // the forger's address
 	sh(t, "ip", "-n", rel, "addr", "add", "198.51.100.1/32", "dev", "lo") // giaddr, where replies go
 	sh(t, "ip", "-n", srv, "route", "add", "198.51.100.0/24", "via", "192.0.2.2")
 	cfg := netCfg(id + "a")
