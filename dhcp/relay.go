@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // relayAllowed reports whether req may be served: a request with giaddr
@@ -36,6 +38,13 @@ func (s *Server) relayAllowed(req *dhcpv4.DHCPv4, in ingress, peer net.Addr) boo
 	return false
 }
 
+// relayAuditEvery bounds the audit lines of dropped relayed requests: a
+// forger can send them as fast as the link allows.
+const relayAuditEvery = time.Second
+
+// relayRefusalReason is the audit reason of a dropped relayed request.
+const relayRefusalReason = "relay-not-listed"
+
 // relayRefused counts a dropped relayed request and logs the first of
 // each minute.
 func (s *Server) relayRefused(req *dhcpv4.DHCPv4, src netip.Addr, why string) {
@@ -46,7 +55,15 @@ func (s *Server) relayRefused(req *dhcpv4.DHCPv4, src netip.Addr, why string) {
 	if log {
 		s.lastBadRelay = now
 	}
+	audit := now.Sub(s.lastRelayAudit) >= relayAuditEvery
+	if audit {
+		s.lastRelayAudit = now
+	}
 	s.mu.Unlock()
+	// Forged for a known device: worth a line in its audit trail.
+	if mac, err := provisioning.MACFromHardwareAddr(req.ClientHWAddr); audit && err == nil && s.core.IsDevice(mac) {
+		s.core.RefuseDHCP(src, mac, relayRefusalReason+" ("+why+")")
+	}
 	if log {
 		s.log.Warn("relayed request dropped", "mac", req.ClientHWAddr.String(), "remote", src.String(),
 			"giaddr", req.GatewayIPAddr.String(), "reason", why, "dropped_total", n)

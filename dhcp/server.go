@@ -50,8 +50,9 @@ type Server struct {
 	noID     int64     // requests dropped: nothing identifies the client
 	lastNoID time.Time // last log line about them
 
-	badRelay     int64     // relayed requests dropped: source not a listed relay
-	lastBadRelay time.Time // last log line about them
+	badRelay       int64     // relayed requests dropped: source not a listed relay
+	lastBadRelay   time.Time // last log line about them
+	lastRelayAudit time.Time // last audit line about them
 }
 
 // reservationRefresh bounds how stale the database's reservations may be.

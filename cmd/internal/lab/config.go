@@ -29,10 +29,14 @@ const (
 	// NoLock re-opens every provisioned phone (an admin unlock, as if the
 	// lock did not hold) before the after-lock attacker runs.
 	NoLock Sabotage = "lock"
+	// NoRelayCheck lists the relay-forger's address in the subnet's
+	// relays, as a careless admin might: its forged relayed DHCP is then
+	// accepted.
+	NoRelayCheck Sabotage = "relays"
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, NoRelayCheck}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -62,6 +66,9 @@ type subnet struct{ a, b byte }
 
 // staticHost is the static-clone's address: in the subnet, outside the pool.
 const staticHost = 50
+
+// forgerHost is the relay-forger's static address, likewise.
+const forgerHost = 51
 
 func randomSubnet() (subnet, error) {
 	r := make([]byte, 2)
@@ -94,7 +101,7 @@ cidr = %q
 range = "%s-%s"
 router = %q
 dns = [%q]
-
+%s
 [tftp]
 enabled = true
 listen = ":69"
@@ -120,8 +127,17 @@ socket = %q
 
 [log]
 level = "debug"
-`, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
+`, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1), relaysLine(sn, sab),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), check(NoNeighbourCheck), filepath.Join(dir, "admin.sock"))
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
+}
+
+// relaysLine is the subnet's relays key: none (no relay serves the lab's
+// LAN), or with NoRelayCheck the relay-forger's address.
+func relaysLine(sn subnet, sab Sabotage) string {
+	if sab != NoRelayCheck {
+		return ""
+	}
+	return fmt.Sprintf("relays = [%q]\n", sn.ip(forgerHost))
 }

@@ -31,6 +31,7 @@ func (l *run) addDevices(ctx context.Context) error {
 		{phone.UAForge, "yealink", 4},
 		{phone.StaticClone, "yealink", 5},
 		{phone.IPThief, "yealink", 6},
+		{phone.RelayForger, "yealink", 7},
 	}
 	for i, t := range targets {
 		p, _ := phone.Lookup(t.vendor)

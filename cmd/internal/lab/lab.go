@@ -151,7 +151,7 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 			mu.Unlock()
 		})
 	}
-	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief} {
+	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief, phone.RelayForger} {
 		wg.Go(func() {
 			ar := l.runAttacker(ctx, role, l.targetOf(role), nil)
 			mu.Lock()

@@ -88,6 +88,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 		NoUACheck:        phone.UAForge,
 		NoUAMACCheck:     phone.UAForge,
 		NoLock:           phone.AfterLock,
+		NoRelayCheck:     phone.RelayForger,
 	}
 	for _, sab := range Sabotages {
 		t.Run(string(sab), func(t *testing.T) {
