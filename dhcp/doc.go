@@ -20,6 +20,7 @@
 //	ntp = ["10.20.0.1"]          # option 42
 //	domain = "office.lan"
 //	lease_time = "24h"           # optional, per subnet
+//	relays = ["10.20.0.1"]       # relay agents accepted for this subnet
 //
 //	[[dhcp.reservation]]
 //	mac = "80:5e:c0:11:22:33"
@@ -62,6 +63,17 @@
 // lost; the ARP check keeps it from handing out an address some host uses.
 // authoritative is [dhcp] authoritative in provbox.toml (default true).
 
+// Forgery (DHCP is unauthenticated): a relayed request (giaddr set) is
+// accepted only when its UDP source is one of its subnet's Relays; a
+// subnet with none listed takes no relayed requests (fail closed). Drops
+// are counted (Server.RelayRefused), logged once a minute, and audited
+// against the device when chaddr is a known one. A known device's lease is
+// never moved to another address of its subnet while the device is online
+// (it was ACKed within half its lease time): such a REQUEST, whatever its
+// state or client identifier, gets a NAK "lease-move refused" and an
+// audit line; moving onto the device's reservation is allowed, and a
+// DECLINE is honoured (a phone that found its address taken must move).
+//
 // Subnets: a relayed request is served from the subnet containing its
 // giaddr and answered to the relay on port 67; a direct one from the subnet
 // containing an address of the interface it arrived on. Replies to clients
