@@ -136,3 +136,33 @@ func inPool(a net.IP, prefix string, lo, hi int) bool {
 }
 
 func itoa(i int) string { return net.IPv4(0, 0, 0, byte(i)).String()[6:] }
+
+// RFC 2131 sections 4.1 and 4.3.2: a NAK to a relayed REQUEST goes to the
+// relay (giaddr, port 67). Section 4.3.2 also asks for the broadcast bit,
+// which provbox sets (dhcp.TestRelayedNakBroadcastBit) and Kea 2.2 does not, so it is not
+// checked here.
+func TestRelayedNak(t *testing.T) {
+	each(t, setup{}, func(t *testing.T, e *env) {
+		req := alice.msg(t, dhcpv4.MessageTypeRequest, relayedBy(giaddr), requested(ip("10.90.0.15")))
+		r := e.relayed(t, req)
+		expectNak(t, r, req, serverRel)
+		if !r.dst.Equal(giaddr) {
+			t.Errorf("NAK sent to %s, want the relay %s", r.dst, giaddr)
+		}
+	})
+}
+
+// RFC 2131 sections 4.1 and 4.3.2 (SELECTING through a relay): the
+// relayed REQUEST for the offered address is ACKed to the relay.
+func TestRelayedSelectingAck(t *testing.T) {
+	each(t, setup{}, func(t *testing.T, e *env) {
+		offer := e.relayed(t, alice.msg(t, dhcpv4.MessageTypeDiscover, relayedBy(giaddr)))
+		expectType(t, offer, dhcpv4.MessageTypeOffer)
+		req := alice.msg(t, dhcpv4.MessageTypeRequest, relayedBy(giaddr), requested(offer.YourIPAddr), serverID(serverRel))
+		r := e.relayed(t, req)
+		expectType(t, r, dhcpv4.MessageTypeAck)
+		expectFields(t, r, req, offer.YourIPAddr, nil)
+		expectServerID(t, r, serverRel)
+		expectTimes(t, r)
+	})
+}
