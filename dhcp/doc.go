@@ -69,7 +69,9 @@
 // are counted (Server.RelayRefused), logged once a minute, and audited
 // against the device when chaddr is a known one. A known device's lease is
 // never moved to another address of its subnet while the device is online
-// (it was ACKed within half its lease time): such a REQUEST, whatever its
+// (it was ACKed within half its lease time, or its lease still runs and
+// its address answers ARP; a relayed client's link cannot be asked, which
+// counts as online): such a REQUEST, whatever its
 // state or client identifier, gets a NAK "lease-move refused" and an
 // audit line; moving onto the device's reservation is allowed, and a
 // DECLINE is honoured (a phone that found its address taken must move).

@@ -29,15 +29,18 @@ func TestLeaseMoveGuard(t *testing.T) {
 		req     *dhcpv4.DHCPv4
 		want    dhcpv4.MessageType
 		refused bool
+		arp     bool // the phone's old address answers ARP
 	}{
-		{"selecting another address while online", phone, time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true},
-		{"renewing from another address while online", phone, time.Minute, packet(t, R, phone, ciaddr("10.0.0.102")), dhcpv4.MessageTypeNak, true},
-		{"init-reboot to another address while online", phone, time.Minute, packet(t, R, phone, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true},
-		{"with a forged client identifier", phone, time.Minute, packet(t, R, phone, cid("\x01forged"), sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true},
-		{"renewing its own address", phone, time.Minute, packet(t, R, phone, ciaddr("10.0.0.101")), dhcpv4.MessageTypeAck, false},
-		{"device quiet for over half its lease may move", phone, 31 * time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeAck, false},
-		{"unknown client may move", macA, time.Minute, packet(t, R, macA, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeAck, false},
-		{"device may move onto its reservation", phone, time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.60")), dhcpv4.MessageTypeAck, false},
+		{"selecting another address while online", phone, time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true, false},
+		{"renewing from another address while online", phone, time.Minute, packet(t, R, phone, ciaddr("10.0.0.102")), dhcpv4.MessageTypeNak, true, false},
+		{"init-reboot to another address while online", phone, time.Minute, packet(t, R, phone, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true, false},
+		{"with a forged client identifier", phone, time.Minute, packet(t, R, phone, cid("\x01forged"), sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true, false},
+		{"renewing its own address", phone, time.Minute, packet(t, R, phone, ciaddr("10.0.0.101")), dhcpv4.MessageTypeAck, false, false},
+		{"device quiet for over half its lease, gone from its address, may move", phone, 31 * time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeAck, false, false},
+		{"device quiet for over half its lease but answering ARP", phone, 31 * time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeNak, true, true},
+		{"device whose lease ended may move", phone, 61 * time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeAck, false, false},
+		{"unknown client may move", macA, time.Minute, packet(t, R, macA, sid, withRequested("10.0.0.102")), dhcpv4.MessageTypeAck, false, false},
+		{"device may move onto its reservation", phone, time.Minute, packet(t, R, phone, sid, withRequested("10.0.0.60")), dhcpv4.MessageTypeAck, false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,6 +57,13 @@ func TestLeaseMoveGuard(t *testing.T) {
 			}
 			in := ingress{pool: s.pools[0], serverID: ip("10.0.0.1"), probed: ip("10.0.0.102")}
 			d := s.decide(tc.req, in, now)
+			if d.probe.IsValid() { // as handle does: ARP for the old address, decide again
+				if d.probe != ip("10.0.0.101") || !d.probeAny {
+					t.Fatalf("probe of %s (any answer %v), want the phone's address 10.0.0.101", d.probe, d.probeAny)
+				}
+				in.probed, in.probeBusy = d.probe, tc.arp
+				d = s.decide(tc.req, in, now)
+			}
 			if d.reply == nil || d.reply.MessageType() != tc.want {
 				t.Fatalf("reply %v, want %s", d.reply, tc.want)
 			}

@@ -63,7 +63,7 @@ type pool struct {
 	byIP       map[netip.Addr]*entry
 	byMAC      map[provisioning.MAC]*entry // the MAC's latest entry
 	byCID      map[string]*entry           // the client identifier's latest entry
-	lastBound  map[provisioning.MAC]*entry // the MAC's last ACKed entry (moveRefused)
+	lastBound  map[provisioning.MAC]*entry // the MAC's last ACKed entry (guardMove)
 	fresh      uint32                      // next never-touched candidate
 	reuse      uint32                      // rotating cursor over touched ones
 	fullUntil  time.Time                   // skip scans while known exhausted

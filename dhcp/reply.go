@@ -32,7 +32,10 @@ type decision struct {
 	// probe asks the socket layer to check this address with ARP and
 	// decide again (INIT-REBOOT of a client we have no record of).
 	probe netip.Addr
-	audit *refusal // a refusal for the core's audit trail
+	// probeAny counts the client's own ARP answer too (is the device
+	// still on its old address?).
+	probeAny bool
+	audit    *refusal // a refusal for the core's audit trail
 }
 
 // refusal is an audited refusal: the address asked for, the device.
@@ -127,9 +130,10 @@ func (s *Server) initReboot(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, in ingre
 		rec = nil // an OFFER is no record of an address the client had
 	}
 	switch {
-	case rec != nil && rec.ip != ip && s.moveRefused(c, ip, p, now):
-		return s.refuseMove(req, in, c, ip)
 	case rec != nil && rec.ip != ip:
+		if d, stop := s.guardMove(req, in, c, ip, p, now); stop {
+			return d
+		}
 		const why = "not the client's address"
 		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
 	case rec != nil:
@@ -160,8 +164,8 @@ func (s *Server) bind(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, p *pool, in in
 		}
 		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
 	}
-	if s.moveRefused(c, ip, p, now) {
-		return s.refuseMove(req, in, c, ip)
+	if d, stop := s.guardMove(req, in, c, ip, p, now); stop {
+		return d
 	}
 	l, moved := p.bind(ip, c, now, s.leaseTime(p), hostName(req, p, c.mac), vendorClass(req))
 	r := s.lease(req, dhcpv4.MessageTypeAck, c.mac, ip, p, in)

@@ -158,7 +158,11 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	}
 	d := s.decide(req, in, s.now())
 	if d.probe.IsValid() {
-		in.probed, in.probeBusy = d.probe, s.inUse(req, ifIndex, d.probe, in.serverID)
+		self, _ := provisioning.MACFromHardwareAddr(req.ClientHWAddr)
+		if d.probeAny {
+			self = provisioning.MAC{} // any answer counts, the client's own too
+		}
+		in.probed, in.probeBusy = d.probe, s.inUse(req, ifIndex, d.probe, in.serverID, self)
 		d = s.decide(req, in, s.now())
 	}
 	if !s.commit(req, d) || d.reply == nil {
@@ -174,18 +178,17 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	}
 }
 
-// inUse checks with ARP whether another host holds ip, on the link the
-// request came from; a relayed client's link is out of reach, and a check
+// inUse checks with ARP whether a host other than self holds ip, on the
+// link the request came from; a relayed client's link is out of reach, and a check
 // that cannot be made counts as in use (an unsure ACK could give one
 // address to two hosts, a NAK only costs the client a DISCOVER).
-func (s *Server) inUse(req *dhcpv4.DHCPv4, ifIndex int, ip, from netip.Addr) bool {
+func (s *Server) inUse(req *dhcpv4.DHCPv4, ifIndex int, ip, from netip.Addr, self provisioning.MAC) bool {
 	if addr4(req.GatewayIPAddr).IsValid() || ifIndex == 0 {
 		return true
 	}
-	self, _ := provisioning.MACFromHardwareAddr(req.ClientHWAddr)
 	busy, err := s.arp(ifIndex, ip, from, self)
 	if err != nil {
-		s.log.Warn("address not checked, INIT-REBOOT refused", "mac", self, "ip", ip, "err", err)
+		s.log.Warn("address not checked with ARP, counted as in use", "mac", req.ClientHWAddr.String(), "ip", ip, "err", err)
 		return true
 	}
 	return busy

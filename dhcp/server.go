@@ -98,7 +98,7 @@ func (s *Server) restore(now time.Time) {
 		p.restore(l, now)
 		if e := p.byIP[l.IP]; e.state == stateBound {
 			// Leases were granted for the subnet's lease time: that is
-			// when the device last renewed, for moveRefused.
+			// when the device last renewed, for guardMove.
 			e.renewed = l.Expires.Add(-s.leaseTime(p))
 			if old := p.lastBound[l.MAC]; old == nil || old.renewed.Before(e.renewed) {
 				p.lastBound[l.MAC] = e
