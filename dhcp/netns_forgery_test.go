@@ -149,3 +149,47 @@ func addDevice(t *testing.T, dir, mac string) {
 	defer svc.Close()
 	provtest.AddPhone(t, svc, provtest.Phone{MAC: hw(mac), Vendor: "yealink", Model: "T46U", Password: "s3cret-line"})
 }
+
+// TestNetnsMoveGuardAsksARP: a phone that has not renewed for over half
+// its lease but whose lease still runs is online if its address answers
+// ARP: a forged move is then NAKed. Once the address is silent (the phone
+// is gone), the same request is served. The lease is 10 s so that "over
+// half its lease" comes in a test's time.
+func TestNetnsMoveGuardAsksARP(t *testing.T) {
+	requireRoot(t)
+	const phoneMAC = "80:5e:c0:42:00:02"
+	p := newPair(t, "")
+	addDevice(t, p.dir, phoneMAC)
+	cfg := netCfg(p.srvIf)
+	cfg.LeaseTime = 10 * time.Second
+	p.h = startHelper(t, p.srv, helperConfig{Dir: p.dir, DHCP: cfg, Boot: netBoot})
+	lease, err := p.rawClient(t, phoneMAC).Request(t.Context())
+	if err != nil {
+		t.Fatalf("phone DORA: %v\n%s", err, p.h.logs)
+	}
+	held := lease.ACK.YourIPAddr.String()
+	sh(t, "ip", "-n", p.cli, "addr", "add", held+"/24", "dev", p.cliIf) // the phone uses its address
+	time.Sleep(5500 * time.Millisecond)                                 // past T1, lease still running
+	forge := func(to string) *dhcpv4.DHCPv4 {
+		t.Helper()
+		m, err := dhcpv4.New(dhcpv4.WithHwAddr(lease.ACK.ClientHWAddr), dhcpv4.WithMessageType(dhcpv4.MessageTypeRequest),
+			dhcpv4.WithBroadcast(true), dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.ParseIP("192.0.2.1"))),
+			dhcpv4.WithOption(dhcpv4.OptRequestedIPAddress(net.ParseIP(to))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := p.rawClient(t, phoneMAC).SendAndRead(t.Context(), nclient4.DefaultServers, m,
+			nclient4.IsMessageType(dhcpv4.MessageTypeAck, dhcpv4.MessageTypeNak))
+		if err != nil {
+			t.Fatalf("forged REQUEST: %v\n%s", err, p.h.logs)
+		}
+		return r
+	}
+	if r := forge("192.0.2.181"); r.MessageType() != dhcpv4.MessageTypeNak || string(r.Options.Get(dhcpv4.OptionMessage)) != "lease-move refused" {
+		t.Fatalf("phone answering ARP: got %s %q, want NAK \"lease-move refused\"", r.MessageType(), r.Options.Get(dhcpv4.OptionMessage))
+	}
+	sh(t, "ip", "-n", p.cli, "addr", "del", held+"/24", "dev", p.cliIf) // the phone is gone
+	if r := forge("192.0.2.182"); r.MessageType() != dhcpv4.MessageTypeAck {
+		t.Fatalf("phone gone: got %s %q, want ACK", r.MessageType(), r.Options.Get(dhcpv4.OptionMessage))
+	}
+}
