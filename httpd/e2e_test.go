@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,8 @@ type e2e struct {
 	svc  *provisioning.Service
 	addr string
 	base string
+	// unjudged makes the neighbour table say nothing about the client.
+	unjudged atomic.Bool
 }
 
 // newE2E listens, builds the Service with BaseURL pointing at the
@@ -41,9 +44,20 @@ func newE2E(t *testing.T, bans provisioning.BanConfig) *e2e {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	// No DHCP here, so no lease check; UA and UA-MAC checks are on.
-	cfg := provisioning.Config{BaseURL: base, Checks: provisioning.DefaultChecks(false), Bans: bans}
+	// No DHCP here, so no lease check; UA and UA-MAC checks are on. The
+	// client stands for a phone on the LAN: the neighbour table (fake:
+	// loopback has none) shows the device's MAC for it, the positive
+	// verdict fail closed needs.
+	e := &e2e{addr: ln.Addr().String(), base: base}
+	neigh := func(ip netip.Addr) (provisioning.MAC, bool) {
+		if e.unjudged.Load() || ip != netip.MustParseAddr("127.0.0.1") {
+			return provisioning.MAC{}, false
+		}
+		return e2eMAC, true
+	}
+	cfg := provisioning.Config{BaseURL: base, Checks: provisioning.DefaultChecks(false), Bans: bans, Neighbours: neigh}
 	svc := provtest.Service(t, "", cfg)
+	e.svc = svc
 	provtest.AddPhone(t, svc, provtest.Phone{MAC: e2eMAC, Vendor: "yealink", Model: "T46U", Password: e2ePassword})
 	srvCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -54,7 +68,7 @@ func newE2E(t *testing.T, bans provisioning.BanConfig) *e2e {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return &e2e{svc: svc, addr: ln.Addr().String(), base: base}
+	return e
 }
 
 // get does one raw request and returns status, body and the raw answer.
@@ -123,18 +137,25 @@ func TestE2ERefusalsAlike(t *testing.T) {
 	secret := e.svc.View(d).TFTPPath // "/<acct>/<dev>/"
 	acct, dev := secret[1:1+provisioning.HashLen], secret[2+provisioning.HashLen:2+2*provisioning.HashLen]
 	other := strings.Repeat("Z", provisioning.HashLen)
-	cases := []struct{ name, target, ua, reason string }{
-		{"wrong UA", secret + e2eFile, "curl/8.0", "user-agent"},
-		{"UA with another MAC", secret + e2eFile, "Yealink SIP-T46U 108.86.0.20 80:5e:c0:99:88:77", "ua-mac"},
-		{"wrong account hash", "/" + other + "/" + dev + "/" + e2eFile, e2eUA, "bad-hash"},
-		{"wrong device hash", "/" + acct + "/" + other + "/" + e2eFile, e2eUA, "bad-hash"},
-		{"unknown MAC", "/805ec0445566.cfg", "Yealink SIP-T46U 108.86.0.20 80:5e:c0:44:55:66", "unknown-mac"},
-		{"dot-dot", "/../" + e2eFile, e2eUA, "bad-path"},
-		{"escaped dot-dot", "/%2e%2e/%2E%2e/etc/passwd", e2eUA, "bad-path"},
+	cases := []struct {
+		name, target, ua, reason string
+		unjudged                 bool
+	}{
+		{"wrong UA", secret + e2eFile, "curl/8.0", "user-agent", false},
+		{"no network binding", secret + e2eFile, e2eUA, "unverified", true},
+		{"no network binding at bootstrap", "/" + e2eFile, e2eUA, "unverified", true},
+		{"UA with another MAC", secret + e2eFile, "Yealink SIP-T46U 108.86.0.20 80:5e:c0:99:88:77", "ua-mac", false},
+		{"wrong account hash", "/" + other + "/" + dev + "/" + e2eFile, e2eUA, "bad-hash", false},
+		{"wrong device hash", "/" + acct + "/" + other + "/" + e2eFile, e2eUA, "bad-hash", false},
+		{"unknown MAC", "/805ec0445566.cfg", "Yealink SIP-T46U 108.86.0.20 80:5e:c0:44:55:66", "unknown-mac", false},
+		{"dot-dot", "/../" + e2eFile, e2eUA, "bad-path", false},
+		{"escaped dot-dot", "/%2e%2e/%2E%2e/etc/passwd", e2eUA, "bad-path", false},
 	}
 	var ref string
 	for _, c := range cases {
+		e.unjudged.Store(c.unjudged)
 		status, _, raw := e.get(t, c.target, c.ua)
+		e.unjudged.Store(false)
 		got := withoutDateValue(raw)
 		if status != 404 {
 			t.Fatalf("%s: status %d, want 404", c.name, status)

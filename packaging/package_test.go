@@ -29,6 +29,7 @@ var shippedFiles = []shipped{
 	{"/usr/share/doc/provbox", "drwxr-xr-x", "root", "root", ""},
 	{"/usr/share/doc/provbox/README.md", "-rw-r--r--", "root", "root", "d"},
 	{"/usr/share/doc/provbox/README.packaging.md", "-rw-r--r--", "root", "root", "d"},
+	{"/usr/share/doc/provbox/copyright", "-rw-r--r--", "root", "root", "d"},
 	{"/usr/share/man/man8/provbox.8", "-rw-r--r--", "root", "root", ""},
 	{"/var/lib/provbox", "drwx------", "provbox", "provbox", ""},
 }
@@ -62,6 +63,9 @@ func TestRPMContents(t *testing.T) {
 	head := stdout(t, rpm, "-qp", "--qf", `%{NAME} %{VERSION} %{RELEASE} %{ARCH}`, b.rpm)
 	if want := "provbox " + testVersion + " 1 " + rpmArch(runtime.GOARCH); head != want {
 		t.Errorf("rpm header %q, want %q", head, want)
+	}
+	if lic := stdout(t, rpm, "-qp", "--qf", "%{LICENSE}", b.rpm); lic != "Apache-2.0" {
+		t.Errorf("rpm License %q, want Apache-2.0", lic)
 	}
 	for tag, file := range map[string]string{"PREIN": "preinstall.sh", "POSTIN": "postinstall.sh",
 		"PREUN": "preremove.sh", "POSTUN": "postremove.sh"} {

@@ -54,30 +54,6 @@ func (s *Service) Account(name string) (Account, error) {
 	return *a, nil
 }
 
-// RekeyAccount replaces an account's hash: every secret URL of its devices
-// changes at once, and the old ones stop working.
-func (s *Service) RekeyAccount(ctx context.Context, name string) (Account, error) {
-	h, err := NewHash()
-	if err != nil {
-		return Account{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, ok := s.accounts[name]
-	if !ok {
-		return Account{}, fmt.Errorf("account %q: %w", name, ErrNotFound)
-	}
-	a := *cur
-	a.Hash = h
-	if err := s.st.UpdateAccount(ctx, a); err != nil {
-		return Account{}, fmt.Errorf("storing account %q: %w", name, err)
-	}
-	delete(s.acctHash, cur.Hash)
-	s.accounts[name], s.acctHash[h] = &a, &a
-	s.log.Info("account rekeyed", "account", name)
-	return a, nil
-}
-
 // ErrInvalid marks input the core refuses; the message names the field.
 var ErrInvalid = errors.New("invalid")
 

@@ -15,6 +15,11 @@ type Strike struct {
 	Reason string // e.g. unknown-mac, locked, bad-hash, fingerprint, no-lease, bad-path
 	Weight int    // 1 for an ordinary refusal; more for traversal or a non-phone UA on a secret path
 	MAC    MAC    // the MAC asked for, zero if none (scan detection counts distinct MACs)
+	UAMAC  MAC    // the MAC the User-Agent carried, zero if none (counted too)
+	// Forgeable: the source address may be forged (UDP).
+	Forgeable bool
+	// Holder: the source holds a known device (see holdsKnownDevice).
+	Holder bool
 }
 
 // ErrNotBannable is returned by AddBan for the box's own addresses and
@@ -73,12 +78,28 @@ func banPolicy(c BanConfig) ban.Config {
 		Factor: c.Factor, ScanMACs: c.ScanMACs, Ignore: c.Ignore, Own: c.Own}
 }
 
-func (b *bans) banned(ip netip.Addr, now time.Time) bool { return b.e.Banned(ip, now) }
+// banned enforces a ban, unless forged datagrams may have earned it and
+// the address now holds a known device: then the phone was framed, and
+// the ban is lifted (see forgery.go).
+func (b *bans) banned(ip netip.Addr, now time.Time) bool {
+	live, recheck := b.e.Lookup(ip, now)
+	if !live || !recheck || !b.s.holdsKnownDevice(ip, now) {
+		return live
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
+	defer cancel()
+	err := b.e.LiftForgeable(ctx, ip, reasonFramed, now)
+	if err != nil && !errors.Is(err, ban.ErrNotBanned) {
+		b.s.log.Error("lifting a ban of a known device's address (lifted until restart)", "ip", ip.String(), "err", err)
+	}
+	return false
+}
 
 func (b *bans) strike(ip netip.Addr, st Strike, now time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
 	defer cancel()
-	_, err := b.e.Strike(ctx, ip, ban.Strike{Reason: st.Reason, Weight: st.Weight, MAC: st.MAC}, now)
+	_, err := b.e.Strike(ctx, ip, ban.Strike{Reason: st.Reason, Weight: st.Weight, MAC: st.MAC, UAMAC: st.UAMAC,
+		Forgeable: st.Forgeable, Holder: st.Holder}, now)
 	if err != nil {
 		b.s.log.Error("storing a ban (enforced until restart)", "ip", ip.String(), "err", err)
 	}

@@ -29,17 +29,26 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
-		if d := s.deviceNamedIn(fc.path.File); d != nil {
+		// Who the requester is, asked whatever the name says, so a known
+		// and an unknown MAC cost the same.
+		held, ok := s.heldDevice(fc.r.RemoteIP, fc.now)
+		if d := s.deviceNamedIn(fc.path.File); d != nil && ok && held == d.MAC && s.passes(fc, d) {
 			// A known phone asking for its other files (Poly's
 			// <mac>-phone.cfg, a directory): a miss, not an attack.
 			return s.miss(fc, d.MAC)
 		}
-		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, MAC{})
+		// Anyone else gets the same answer and strike whether the MAC
+		// in the name is a device's or not: no oracle of known MACs.
+		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, firstMAC(fc.path.File))
 	}
 	d, c, asked := s.identify(fc, cands)
 	if d == nil {
-		if p := commonProfile(cands, fc.r.UserAgent); p != nil {
+		p, shared := commonProfile(fc.reg, cands, fc.r.UserAgent)
+		if p != nil {
 			return s.common(fc, nil, p)
+		}
+		if shared {
+			return s.miss(fc, MAC{})
 		}
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
@@ -53,6 +62,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	if !ok {
 		return Response{}
 	}
+	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
 		body, err := fc.reg.Full(c.p, fc.path.File, data)
 		return s.rendered(fc, d, c.p, "config", body, err)
@@ -63,6 +73,15 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
 	}
 	return s.rendered(fc, d, c.p, "redirect", body, err)
+}
+
+// passes reports whether a request attributed to d passes every check
+// for d. A miss is quiet only for a requester that also holds d (its
+// lease, reservation or neighbour entry): "cannot judge" would tell
+// anyone which MACs are devices.
+func (s *Service) passes(fc fetchCtx, d *Device) bool {
+	p, ok := fc.reg.Profile(d.Vendor)
+	return ok && s.check(fc, d, p) == ""
 }
 
 // current reports whether device m still has the secret path it was
@@ -78,23 +97,42 @@ func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
 	return a != nil && secretPath(a.Hash, d.Hash) == path && (!open || d.Open(now))
 }
 
-// commonProfile picks whose common file answers a name several vendors
-// share (cfg0010.xml is Grandstream's and Htek's): the vendor whose UA the
-// requester sent, else the first.
-func commonProfile(cands []candidate, ua string) *vendor.Profile {
-	var first *vendor.Profile
-	for _, c := range cands {
-		if c.m.Kind != vendor.Common {
-			continue
-		}
-		if _, ok := c.p.ParseUA(ua); ok {
-			return c.p
-		}
-		if first == nil {
-			first = c.p
+// commonProfile picks whose common file answers a name no known device
+// owns. The requester's User-Agent decides: its vendor's common file, or
+// none when that vendor declines the name (Htek's cfg0010.xml is also a
+// Grandstream model-file name, and answering it would stop an Htek before
+// its MAC file). Without a vendor UA (TFTP, unknown UA) only a name one
+// vendor claims as common, and no vendor declines, is answered: never
+// another vendor's file by default. shared reports that some vendor
+// shares or declines the name, so a miss is a phone's, not a probe.
+func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendor.Profile, shared bool) {
+	uaVendor := ""
+	for _, rp := range reg.Profiles() {
+		if _, ok := rp.ParseUA(ua); ok {
+			uaVendor = rp.Name
+			break
 		}
 	}
-	return first
+	var common []*vendor.Profile
+	declined := false
+	for _, c := range cands {
+		if c.m.Kind != vendor.Common && c.m.Kind != vendor.Declined {
+			continue
+		}
+		shared = true
+		if uaVendor != "" && c.p.Name != uaVendor {
+			continue
+		}
+		if c.m.Kind == vendor.Declined {
+			declined = true
+		} else {
+			common = append(common, c.p)
+		}
+	}
+	if len(common) == 1 && !declined {
+		return common[0], true
+	}
+	return nil, shared
 }
 
 // identify finds the device a bootstrap request is for: by the MAC in the

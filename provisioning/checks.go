@@ -4,6 +4,13 @@ import "github.com/provbox/provbox/provisioning/vendor"
 
 // check runs the fingerprint checks for a request attributed to d and
 // returns the reason of the first failure, or "".
+//
+// Fail closed: besides the UA checks, the request must get a positive
+// verdict from at least one network-binding check — the requester holds
+// d's lease, or its neighbour entry carries d's MAC. A check that is off
+// or cannot judge (a routed or loopback requester for the neighbour
+// check) gives none; then only a requester inside unverified_networks is
+// served. A negative verdict refuses wherever the requester is.
 func (s *Service) check(fc fetchCtx, d *Device, p *vendor.Profile) string {
 	if fc.r.Proto != "tftp" {
 		ua, ok := p.ParseUA(fc.r.UserAgent)
@@ -14,10 +21,13 @@ func (s *Service) check(fc fetchCtx, d *Device, p *vendor.Profile) string {
 			return reasonUAMAC
 		}
 	}
+	bound := false
 	if fc.cfg.Checks.Neighbour {
-		if m, ok := fc.cfg.Neighbours(fc.r.RemoteIP); ok && m != d.MAC {
+		m, ok := fc.cfg.Neighbours(fc.r.RemoteIP)
+		if ok && m != d.MAC {
 			return reasonNeighbour
 		}
+		bound = ok
 	}
 	if fc.cfg.Checks.Lease {
 		s.mu.RLock()
@@ -26,6 +36,10 @@ func (s *Service) check(fc fetchCtx, d *Device, p *vendor.Profile) string {
 		if !ok || holder != d.MAC {
 			return reasonNoLease
 		}
+		bound = true
+	}
+	if !bound && !inNetworks(fc.r.RemoteIP, fc.cfg.Unverified) {
+		return reasonUnverified
 	}
 	return ""
 }

@@ -154,6 +154,7 @@ func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
 	}
 	delete(s.devices, m)
 	delete(s.devHash, d.Hash)
+	s.old.dropMAC(m) // the store's rows went with the device
 	s.log.Info("device removed", "mac", m.String())
 	return nil
 }
@@ -212,21 +213,15 @@ func (s *Service) UnlockDevice(ctx context.Context, m MAC, dur time.Duration) (D
 	return d, err
 }
 
-// RekeyDevice replaces a device's hash: its old secret URL stops working.
-func (s *Service) RekeyDevice(ctx context.Context, m MAC) (Device, error) {
-	h, err := NewHash()
-	if err != nil {
-		return Device{}, err
-	}
-	return s.updateDevice(ctx, m, func(d *Device, _ time.Time) { d.Hash = h })
-}
-
 // DeviceView is a device as the admin API shows it.
 type DeviceView struct {
 	Device
 	SecretURL string `json:"secret_url"`
 	TFTPPath  string `json:"tftp_path"`
 	State     string `json:"state"`
+	// OldPaths are the secret paths a rekey retired that still redirect,
+	// oldest first, with their effective end.
+	OldPaths []OldPath `json:"-"`
 }
 
 // View adds the derived fields: secret URL, TFTP path and state.
@@ -240,6 +235,10 @@ func (s *Service) View(d Device) DeviceView {
 	}
 	if !d.Open(s.cfg.Now()) {
 		v.OpenUntil = time.Time{}
+	}
+	v.OldPaths = s.old.live(d.MAC, s.cfg.Now(), s.cfg.RotationGrace)
+	for i := range v.OldPaths {
+		v.OldPaths[i].Until = v.OldPaths[i].End(s.cfg.RotationGrace)
 	}
 	return v
 }

@@ -37,6 +37,7 @@ const (
 	reasonUAMAC       = "ua-mac"
 	reasonNoLease     = "no-lease"
 	reasonNeighbour   = "neighbour"
+	reasonUnverified  = "unverified" // no network-binding check could vouch for the requester
 	reasonRender      = "render-error"
 )
 
@@ -84,29 +85,18 @@ func (s *Service) refuse(fc fetchCtx, dev MAC, reason string, weight int, asked 
 	s.audit(e)
 	s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
 		"file", e.File, "reason", reason, "proto", fc.r.Proto)
-	st := Strike{Reason: reason, Weight: weight, MAC: asked}
+	st := Strike{Reason: reason, Weight: weight, MAC: asked, UAMAC: firstMAC(fc.r.UserAgent)}
 	if fc.r.Proto == "tftp" {
-		// A UDP source can be forged: a handful of heavy or scan-looking
-		// datagrams "from" a phone must not ban it. TFTP strikes weigh 1,
-		// feed no scan detection, and never count against an address
-		// holding a known device's lease (a forger gains nothing there:
-		// every answer it could provoke goes to the real holder).
-		st.Weight, st.MAC = 1, MAC{}
-		if s.holdsDeviceLease(fc.r.RemoteIP, fc.now) {
-			return Response{}
-		}
+		// A UDP source can be forged: TFTP strikes weigh 1, feed no scan
+		// detection, and never count against an address that holds a
+		// known device (forgery.go).
+		st.Weight, st.MAC, st.UAMAC, st.Forgeable = 1, MAC{}, MAC{}, true
+	}
+	if st.Holder = s.holdsKnownDevice(fc.r.RemoteIP, fc.now); st.Holder && st.Forgeable {
+		return Response{}
 	}
 	s.banner.strike(fc.r.RemoteIP, st, fc.now)
 	return Response{}
-}
-
-// holdsDeviceLease reports whether ip holds the live lease of a known
-// device.
-func (s *Service) holdsDeviceLease(ip netip.Addr, now time.Time) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	m, ok := s.leases.holder(ip, now)
-	return ok && s.devices[m] != nil
 }
 
 func macAttr(dev, asked MAC) string {

@@ -260,15 +260,31 @@ func TestFetchCommonFileIsHarmless(t *testing.T) {
 // requester's UA decides whose harmless answer it gets.
 func TestFetchSharedCommonNameFollowsUA(t *testing.T) {
 	f := newFixture(t, nil)
+	// Htek declines its model file (a found one can stop the phone before
+	// its MAC file): a plain not-found, no strike, and never Grandstream's.
 	htek := f.get("/cfg0010.xml", func(r *Request) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" })
+	if htek.Found {
+		t.Fatalf("Htek's model file was answered:\n%s", htek.Body)
+	}
+	if e := f.lastEvent(t); e.Outcome != "not-found" {
+		t.Fatalf("event = %+v; want a plain not-found", e)
+	}
 	gs := f.get("/cfg0010.xml", func(r *Request) {
 		r.UserAgent = "Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82112233"
 	})
-	if !htek.Found || !gs.Found {
-		t.Fatalf("common file not answered: htek=%v grandstream=%v", htek.Found, gs.Found)
+	if !gs.Found || !strings.Contains(string(gs.Body), "gs_provision") {
+		t.Fatalf("Grandstream's common file not answered: %v\n%s", gs.Found, gs.Body)
 	}
-	if !strings.Contains(string(htek.Body), "hl_provision") || !strings.Contains(string(gs.Body), "gs_provision") {
-		t.Fatalf("wrong vendor's common file:\nhtek: %s\ngrandstream: %s", htek.Body, gs.Body)
+	// No vendor UA: a name two vendors share is nobody's by default.
+	if r := f.get("/cfg0010.xml", func(r *Request) { r.UserAgent = "" }); r.Found {
+		t.Fatalf("a shared name was answered without a UA:\n%s", r.Body)
+	}
+	// A name only Yealink claims: answered without a UA, not to an Htek.
+	if r := f.get("/y000000000000.boot", func(r *Request) { r.Proto, r.UserAgent = "tftp", "" }); !r.Found {
+		t.Fatal("Yealink's common file not answered without a UA")
+	}
+	if r := f.get("/y000000000000.boot", func(r *Request) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" }); r.Found {
+		t.Fatalf("an Htek got Yealink's common file:\n%s", r.Body)
 	}
 }
 

@@ -3,9 +3,11 @@ package provisioning
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sync"
+	"time"
 )
 
 // memStore is an in-memory Store for the core's own tests; the real
@@ -17,13 +19,14 @@ type memStore struct {
 	leases    map[netip.Addr]Lease
 	bans      map[netip.Prefix]Ban
 	events    []Event
+	old       map[PathDigest]OldPath
 	leaseTxns int // PutLeases calls, to observe group commit
 	failPuts  error
 }
 
 func newMemStore() *memStore {
 	return &memStore{accounts: map[string]Account{}, devices: map[MAC]Device{},
-		leases: map[netip.Addr]Lease{}, bans: map[netip.Prefix]Ban{}}
+		leases: map[netip.Addr]Lease{}, bans: map[netip.Prefix]Ban{}, old: map[PathDigest]OldPath{}}
 }
 
 func (m *memStore) Accounts(context.Context) ([]Account, error) {
@@ -97,7 +100,55 @@ func (m *memStore) DeleteDevice(_ context.Context, mac MAC) error {
 		return ErrNotFound
 	}
 	delete(m.devices, mac)
+	m.dropOld(mac)
 	return nil
+}
+
+func (m *memStore) Rekey(_ context.Context, r Rekey) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case r.Account != nil:
+		if _, ok := m.accounts[r.Account.Name]; !ok {
+			return ErrNotFound
+		}
+		m.accounts[r.Account.Name] = *r.Account
+	case r.Device != nil:
+		if _, ok := m.devices[r.Device.MAC]; !ok {
+			return ErrNotFound
+		}
+		m.devices[r.Device.MAC] = *r.Device
+	}
+	maps.DeleteFunc(m.old, func(_ PathDigest, p OldPath) bool {
+		owned := r.Device != nil && p.MAC == r.Device.MAC || r.Account != nil && m.devices[p.MAC].Account == r.Account.Name
+		return p.Until.Before(r.Now) || r.DropPending && owned
+	})
+	for _, p := range r.Retire {
+		m.old[p.Digest] = p
+	}
+	return nil
+}
+
+func (m *memStore) OldPaths(context.Context) ([]OldPath, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Collect(maps.Values(m.old)), nil
+}
+
+func (m *memStore) EndOldPaths(_ context.Context, mac MAC, end time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for dg, p := range m.old {
+		if p.MAC == mac && p.Until.After(end) {
+			p.Until = end
+			m.old[dg] = p
+		}
+	}
+	return nil
+}
+
+func (m *memStore) dropOld(mac MAC) {
+	maps.DeleteFunc(m.old, func(_ PathDigest, p OldPath) bool { return p.MAC == mac })
 }
 
 func (m *memStore) Leases(context.Context) ([]Lease, error) {

@@ -88,6 +88,9 @@ type Ban struct {
 	Count   int          `json:"count"`
 	Since   time.Time    `json:"since"`
 	Until   time.Time    `json:"until"`
+	// Forgeable: strikes from UDP (whose source can be forged) helped to
+	// issue it; it is lifted when the address proves to hold a known device.
+	Forgeable bool `json:"forgeable,omitempty"`
 }
 
 // Event is one line of the audit trail.

@@ -39,6 +39,9 @@ func (s *Service) bySecret(acct, dev string) (*Device, bool) {
 func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	d, ok := s.bySecret(fc.path.Acct, fc.path.Dev)
 	if !ok {
+		if d, old, ok := s.byOldPath(fc); ok {
+			return s.fetchOld(fc, d, old)
+		}
 		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
 	}
 	p, ok := fc.reg.Profile(d.Vendor)
@@ -48,23 +51,28 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	}
 	m := p.MatchFile(fc.path.File)
 	switch {
-	case m.Kind == vendor.None:
+	case m.Kind == vendor.None || m.Kind == vendor.Declined:
 		return s.miss(fc, d.MAC)
 	case m.Kind == vendor.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
 	}
-	if reason := s.check(fc, d, p); reason != "" {
+	if reason := s.secretChecks(fc, d, p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
 	}
 	data, ok := s.data(d, fc.cfg)
 	if !ok {
 		return Response{}
 	}
+	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	body, err := fc.reg.Full(p, fc.path.File, data)
 	if !s.current(d.MAC, secretPath(Hash(fc.path.Acct), Hash(fc.path.Dev)), false, fc.now) {
-		// Rekeyed or removed while the config was rendered.
+		// Rekeyed or removed while the config was rendered: a rekey with
+		// grace left this path redirecting.
+		if d, old, ok := s.byOldPath(fc); ok {
+			return s.fetchOld(fc, d, old)
+		}
 		return s.refuse(fc, d.MAC, reasonBadHash, 1, MAC{})
 	}
 	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) {
@@ -75,6 +83,9 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 			return Response{}
 		}
 		s.log.Info("device locked after provisioning", "mac", d.MAC.String())
+	}
+	if err == nil {
+		s.movedOn(ctx, d.MAC, fc.now)
 	}
 	return s.rendered(fc, d, p, "config", body, err)
 }
@@ -91,3 +102,49 @@ func (s *Service) secretWeight(fc fetchCtx) int {
 	}
 	return 3
 }
+
+// fetchOld answers a secret path a rekey retired, still in grace: the
+// device's own files get the vendor's redirect config pointing at the
+// current secret URL, after the same checks as a full config, so a phone
+// that polls its old URL moves without a reset. Whoever holds a leaked old
+// URL gains no more than the redirect, and only by passing every check.
+func (s *Service) fetchOld(fc fetchCtx, d *Device, old OldPath) Response {
+	p, ok := fc.reg.Profile(d.Vendor)
+	if !ok {
+		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
+		return Response{}
+	}
+	m := p.MatchFile(fc.path.File)
+	switch {
+	case m.Kind == vendor.None:
+		return s.miss(fc, d.MAC)
+	case m.Kind == vendor.Common:
+		return s.common(fc, d, p)
+	case m.HasMAC && MAC(m.MAC) != d.MAC:
+		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
+	}
+	if reason := s.secretChecks(fc, d, p); reason != "" {
+		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
+	}
+	data, ok := s.data(d, fc.cfg)
+	if !ok {
+		return Response{}
+	}
+	body, err := fc.reg.Redirect(p, fc.path.File, data)
+	if !s.oldAlive(old.Digest, d.MAC, fc.now) {
+		// Expired, retired or removed while the answer was rendered.
+		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
+	}
+	return s.rendered(fc, d, p, outcomeRekeyRedirect, body, err)
+}
+
+// secretChecks are the checks a request for a device's own file under a
+// secret path must pass: the same for the current path (full config) and
+// a retired one (redirect), so a grace never lowers the bar.
+func (s *Service) secretChecks(fc fetchCtx, d *Device, p *vendor.Profile) string {
+	return s.check(fc, d, p)
+}
+
+// outcomeRekeyRedirect is the audit outcome of a redirect answered at a
+// retired secret path.
+const outcomeRekeyRedirect = "rekey-redirect"

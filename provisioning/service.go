@@ -20,6 +20,9 @@ type Config struct {
 	// UnlockWindow is how long initial provisioning stays open after a
 	// device is created or unlocked (default 24h).
 	UnlockWindow time.Duration
+	// RotationGrace is how long a secret path retired by a rekey still
+	// redirects its checked phone to the new one; 0 means no grace.
+	RotationGrace time.Duration
 	// FlatMode is disable_auto_provision_security: full configs at /<file>.
 	FlatMode bool
 	// Boot is where DHCP points phones, and the [[dhcp.class]] overrides.
@@ -36,8 +39,24 @@ type Config struct {
 	EventsKeep        int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Neighbours answers the neighbour check; nil means KernelNeighbours.
+	// Neighbours answers the neighbour check; nil judges nobody (every
+	// requester then needs a lease or an unverified network). cmd/provbox
+	// injects the kernel's table (package provisioning/neigh).
 	Neighbours NeighbourFunc
+	// Unverified are the networks whose requesters are served although no
+	// network-binding check could judge them (routed subnets, DHCP
+	// elsewhere): [provisioning] unverified_networks. A negative verdict
+	// still refuses.
+	Unverified []netip.Prefix
+	// Reserved are the addresses the DHCP configuration reserves for a
+	// MAC ([[dhcp.reservation]]); with the devices' own reservations they
+	// tell which addresses hold a known device (forgery.go).
+	Reserved map[netip.Addr]MAC
+	// UnguardedUDP turns the forged-source protection off (forgery.go):
+	// UDP refusals then strike an address holding a known device like any
+	// other. Only the lab's sabotage sets it, to prove the lab notices;
+	// cmd/provbox sets it from an environment variable, never the TOML.
+	UnguardedUDP bool
 }
 
 // Checks switches the fingerprint checks.
@@ -46,7 +65,8 @@ type Checks struct {
 	UAMAC     bool // a MAC in the UA must equal the device's MAC (HTTP)
 	Lease     bool // the requester's IP must hold the device's lease (set when provbox runs DHCP)
 	// Neighbour: an on-link requester's MAC in the kernel's neighbour
-	// (ARP) table must be the device's (both protocols).
+	// table (ARP for IPv4, NDP for IPv6) must be the device's (both
+	// protocols).
 	Neighbour bool
 }
 
@@ -76,6 +96,7 @@ type Service struct {
 	devices  map[MAC]*Device
 	devHash  map[Hash]MAC
 	leases   leaseTable
+	old      oldTable // secret paths retired by a rekey
 
 	leaseW  *leaseWriter
 	events  *eventWriter
@@ -94,6 +115,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 		log: log.With("component", "provisioning"), st: st, cfg: cfg, reg: reg,
 		accounts: map[string]*Account{}, acctHash: map[Hash]*Account{},
 		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
+		old: newOldTable(),
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
@@ -105,9 +127,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	s.banner = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
-	if cfg.FlatMode {
-		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
-	}
+	s.warnUnsafe(cfg)
 	return s, nil
 }
 
@@ -125,7 +145,7 @@ func (c Config) withDefaults() Config {
 		c.Now = time.Now
 	}
 	if c.Neighbours == nil {
-		c.Neighbours = KernelNeighbours
+		c.Neighbours = NoNeighbours
 	}
 	return c
 }
@@ -154,7 +174,7 @@ func (s *Service) load(ctx context.Context) error {
 	for _, l := range ls {
 		s.leases.put(l)
 	}
-	return nil
+	return s.loadOldPaths(ctx)
 }
 
 // Reload applies a new configuration and vendor registry; what needs a
@@ -165,8 +185,16 @@ func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
 	s.cfg, s.reg = cfg, reg
 	s.mu.Unlock()
 	s.banner.reconfigure(cfg.Bans)
+	s.warnUnsafe(cfg)
+}
+
+// warnUnsafe logs, at every start and reload, each safeguard cfg turns off.
+func (s *Service) warnUnsafe(cfg Config) {
 	if cfg.FlatMode {
 		s.log.Warn("disable_auto_provision_security is set: full configs are served at /<file> with no redirect and no lock")
+	}
+	if cfg.UnguardedUDP {
+		s.log.Warn("the forged-source protection is OFF (lab sabotage): forged TFTP requests can get a phone's address banned")
 	}
 }
 

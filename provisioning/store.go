@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"time"
 )
 
 // Errors a Store reports; callers classify them with errors.Is.
@@ -25,7 +26,15 @@ type Store interface {
 	// on a duplicate MAC, ErrNotFound on an unknown account).
 	CreateDevices(ctx context.Context, ds []Device) error
 	UpdateDevice(ctx context.Context, d Device) error // ErrNotFound if absent
-	DeleteDevice(ctx context.Context, m MAC) error    // ErrNotFound if absent
+	DeleteDevice(ctx context.Context, m MAC) error    // ErrNotFound if absent (its old paths go with it)
+
+	// Rekey stores one rotation in one transaction: the new hash of
+	// r.Account or r.Device (ErrNotFound if absent), r.Retire, and the
+	// deletion of old paths whose Until is before r.Now.
+	Rekey(ctx context.Context, r Rekey) error
+	OldPaths(ctx context.Context) ([]OldPath, error)
+	// EndOldPaths makes device m's old paths end at end at the latest.
+	EndOldPaths(ctx context.Context, m MAC, end time.Time) error
 
 	Leases(ctx context.Context) ([]Lease, error)
 	// PutLeases inserts or replaces leases (keyed by IP) in one transaction.

@@ -96,12 +96,18 @@ func saneName(name string) bool {
 	return true
 }
 
+// addrOf is the requester's address as the core judges it: IPv4-mapped
+// addresses unmapped, and a link-local IPv6 address with its zone (the
+// arrival interface), which the neighbour check needs to find its entry.
 func addrOf(a net.UDPAddr) netip.Addr {
 	ip, ok := netip.AddrFromSlice(a.IP)
 	if !ok {
 		return netip.Addr{}
 	}
-	return ip.Unmap()
+	if ip = ip.Unmap(); ip.Is6() && a.Zone != "" {
+		ip = ip.WithZone(a.Zone)
+	}
+	return ip
 }
 
 // transferReader feeds pin/tftp one block at a time and ends the transfer

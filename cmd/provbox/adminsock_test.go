@@ -79,7 +79,7 @@ func TestBindFailureClosesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	cfgText := strings.Replace(loopbackConfig, `listen = "127.0.0.1:0"`+"\n[admin]", `listen = "`+busy.Addr().String()+`"`+"\n[admin]", 1)
+	cfgText := strings.Replace(loopbackConfig, "[http]\n"+`listen = "127.0.0.1:0"`, "[http]\n"+`listen = "`+busy.Addr().String()+`"`, 1)
 	cfg := newConfig(t, cfgText)
 	c, reg, err := loadConfig(cfg, noEnv)
 	if err != nil {

@@ -10,11 +10,15 @@ import (
 // relayed DHCP is accepted only from the relay agents a [[dhcp.subnet]]
 // lists in relays, and a subnet with none listed takes no relayed
 // requests. Subnets on an address of a served interface are left out
-// (their phones ask directly); a configuration written before relays
-// existed and served through a relay is named here, at start and by
-// provbox check.
+// (their phones ask directly), and so is everything when no configured
+// interface exists on this host (provbox check run on another machine
+// cannot tell); a configuration written before relays existed and served
+// through a relay is named here, at start and by provbox check.
 func relayNotes(cfg *fileConfig) []string {
 	if !cfg.DHCP.Enabled {
+		return nil
+	}
+	if !anyInterface(cfg.DHCP.Interfaces) {
 		return nil
 	}
 	var out []string
@@ -43,6 +47,16 @@ func onServedInterface(p netip.Prefix, ifaces []string) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// anyInterface reports whether one of the named interfaces exists here.
+func anyInterface(names []string) bool {
+	for _, name := range names {
+		if _, err := net.InterfaceByName(name); err == nil {
+			return true
 		}
 	}
 	return false

@@ -22,7 +22,11 @@ func TestRelayNotes(t *testing.T) {
 	if len(notes) != 1 || !strings.Contains(notes[0], "dhcp.subnet[0] (10.77.0.0/24): no relays listed") {
 		t.Fatalf("notes = %q, want one about dhcp.subnet[0]", notes)
 	}
-	cfg.DHCP.Enabled = false
+	cfg.DHCP.Interfaces = []string{"pbnosuchif0"}
+	if notes := relayNotes(cfg); len(notes) != 0 {
+		t.Errorf("interfaces not on this host: notes %q", notes)
+	}
+	cfg.DHCP.Enabled, cfg.DHCP.Interfaces = false, []string{"lo"}
 	if notes := relayNotes(cfg); len(notes) != 0 {
 		t.Errorf("DHCP off: notes %q", notes)
 	}

@@ -184,8 +184,8 @@ func TestCLIDeviceLifecycle(t *testing.T) {
 	for _, e := range es {
 		outcomes = append(outcomes, e.Outcome)
 	}
-	if strings.Join(outcomes, ",") != "unlocked,locked" {
-		t.Errorf("events: %v, want unlocked,locked (newest first)", outcomes)
+	if strings.Join(outcomes, ",") != "rekeyed,rekeyed,unlocked,locked" {
+		t.Errorf("events: %v, want rekeyed,rekeyed,unlocked,locked (newest first)", outcomes)
 	}
 	if out := mustCLI(t, cfg, "device", "rm", "805ec0112233"); out != "removed 805ec0112233\n" {
 		t.Errorf("rm: %q", out)
@@ -232,6 +232,20 @@ func TestCLIImport(t *testing.T) {
 	out := decodeJSON[[]admin.DeviceInfo](t, mustCLI(t, cfg, "device", "import", good, "--json"))
 	if len(out) != 2 || len(out[0].Lines) != 2 || out[0].Lines[1].DisplayName != "Alice 2" || out[1].MAC != "00:15:65:00:00:02" || out[0].SecretURL == "" {
 		t.Errorf("import: %+v", out)
+	}
+	// Excel's "CSV UTF-8" in a European locale: byte-order mark, ';', CRLF.
+	excel := write("excel.csv", "\ufeffMAC;Account;Vendor;Extension;Password;Display_Name\r\n"+
+		"00:15:65:00:00:03;office;yealink;203;pw;Müller, Jörg\r\n")
+	if got := mustCLI(t, cfg, "device", "import", excel); !strings.Contains(got, "imported 1 device\n") {
+		t.Errorf("excel import: %q", got)
+	}
+	d := decodeJSON[admin.DeviceInfo](t, mustCLI(t, cfg, "device", "show", "001565000003", "--json"))
+	if len(d.Lines) != 1 || d.Lines[0].DisplayName != "Müller, Jörg" {
+		t.Errorf("excel import: %+v", d)
+	}
+	ex := mustCLI(t, cfg, "device", "import", "../../configs/devices.example.csv")
+	if !strings.Contains(ex, "imported 2 devices") {
+		t.Errorf("configs/devices.example.csv: %q", ex)
 	}
 }
 

@@ -118,15 +118,22 @@ func accountShow(ctx context.Context, c *cli, args []string) error {
 }
 
 func accountRekey(ctx context.Context, c *cli, args []string) error {
-	err := c.accountOne(ctx, "account rekey", args, (*admin.Client).RekeyAccount)
+	var in admin.RekeyInput
+	err := c.accountOneFlags(ctx, "account rekey", noGraceFlag(&in), args, func(cl *admin.Client, ctx context.Context, name string) (admin.Account, error) {
+		return cl.RekeyAccountWith(ctx, name, in)
+	})
 	if err == nil && !c.json {
-		fmt.Fprintln(c.stderr, "every device of this account has a new secret URL; phones already provisioned need `provbox device unlock` to fetch it")
+		fmt.Fprintln(c.stderr, rekeyNote(in))
 	}
 	return err
 }
 
 func (c *cli) accountOne(ctx context.Context, name string, args []string, do func(*admin.Client, context.Context, string) (admin.Account, error)) error {
-	pos, err := c.parse(c.flags(name), args, 1, 1, "NAME")
+	return c.accountOneFlags(ctx, name, noFlags, args, do)
+}
+
+func (c *cli) accountOneFlags(ctx context.Context, name string, fs flagSetter, args []string, do func(*admin.Client, context.Context, string) (admin.Account, error)) error {
+	pos, err := c.parse(fs(c.flags(name)), args, 1, 1, "[--no-grace] NAME")
 	if err != nil {
 		return err
 	}

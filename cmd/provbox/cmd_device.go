@@ -165,7 +165,7 @@ func (c *cli) printDevice(d admin.DeviceInfo) error {
 		}
 		kv = append(kv, [2]string{fmt.Sprintf("line %d", i+1), v})
 	}
-	return c.fields(kv)
+	return c.fields(append(kv, oldURLFields(d.OldURLs)...))
 }
 
 // deviceOne runs a verb that takes one MAC and prints the device.
@@ -199,8 +199,9 @@ func deviceLock(ctx context.Context, c *cli, args []string) error {
 }
 
 func deviceRekey(ctx context.Context, c *cli, args []string) error {
-	return c.deviceOne(ctx, "device rekey", noFlags, args, func(cl *admin.Client, m string) (admin.DeviceInfo, error) {
-		return cl.RekeyDevice(ctx, m)
+	var in admin.RekeyInput
+	return c.deviceOne(ctx, "device rekey", noGraceFlag(&in), args, func(cl *admin.Client, m string) (admin.DeviceInfo, error) {
+		return cl.RekeyDeviceWith(ctx, m, in)
 	})
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -42,7 +43,7 @@ func deviceImport(ctx context.Context, c *cli, args []string) error {
 			return importError(pos[0], ds, lines, err)
 		}
 		return c.show(out, func() error {
-			fmt.Fprintf(c.stdout, "imported %d devices\n", len(out))
+			fmt.Fprintf(c.stdout, "imported %s\n", plural(len(out), "device"))
 			return c.deviceTable(out)
 		})
 	})
@@ -57,7 +58,12 @@ type csvRow struct {
 // readDeviceCSV reads an import file into devices, with the line each
 // device starts on. Every error names FILE:LINE.
 func readDeviceCSV(name string, r io.Reader) ([]admin.DeviceInput, []int, error) {
-	cr := csv.NewReader(r)
+	br, comma, err := sniffCSV(r)
+	if err != nil {
+		return nil, nil, csvErr(name, err, "reading the header")
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -94,6 +100,25 @@ func readDeviceCSV(name string, r io.Reader) ([]admin.DeviceInput, []int, error)
 		return nil, nil, fmt.Errorf("%s: no devices", name)
 	}
 	return ds, lines, nil
+}
+
+// sniffCSV skips a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one)
+// and picks the delimiter from the header: ';' where Excel's locale uses
+// the comma as decimal separator, ',' otherwise. CRLF is csv's own.
+func sniffCSV(r io.Reader) (io.Reader, rune, error) {
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(3); string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	head, err := br.Peek(4096) // a header line is far shorter
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, 0, err
+	}
+	first, _, _ := strings.Cut(string(head), "\n")
+	if strings.Contains(first, ";") && !strings.Contains(first, ",") {
+		return br, ';', nil
+	}
+	return br, ',', nil
 }
 
 func csvErr(name string, err error, doing string) error {
@@ -205,4 +230,12 @@ func importError(name string, ds []admin.DeviceInput, lines []int, err error) er
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return fmt.Errorf("%s:%d: device %s: %s; nothing was imported", name, lines[i], ds[i].MAC, m[3])
+}
+
+// plural is "1 device", "2 devices".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -188,8 +188,11 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stderr, "%v\n", err)
 		return errReported
 	}
+	for _, w := range cfg.bindingWarnings() {
+		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, w)
+	}
 	for _, n := range relayNotes(cfg) {
-		fmt.Fprintf(c.stdout, "%s: note: %s\n", path, n)
+		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, n)
 	}
 	_, err = fmt.Fprintf(c.stdout, "%s: ok\n", path)
 	return err

@@ -38,6 +38,8 @@ type fileConfig struct {
 	path string
 	// keys locates keys in the file, for error messages.
 	keys *keyIndex
+	// unguardedUDP comes from the environment, never the file (labbreak.go).
+	unguardedUDP bool
 }
 
 type serverConfig struct {
@@ -111,12 +113,19 @@ type httpConfig struct {
 type provisioningConfig struct {
 	DisableAutoProvisionSecurity bool          `toml:"disable_auto_provision_security"`
 	UnlockWindow                 time.Duration `toml:"unlock_window"`
+	RotationGrace                time.Duration `toml:"rotation_grace"`
 	TemplatesDir                 string        `toml:"templates_dir"`
 	CheckUserAgent               bool          `toml:"check_user_agent"`
 	CheckUAMAC                   bool          `toml:"check_ua_mac"`
 	CheckNeighbor                bool          `toml:"check_neighbor"`
 	// CheckLease is nil when unset: on exactly when DHCP is enabled.
 	CheckLease *bool `toml:"check_lease"`
+	// UnverifiedNetworks are served though no network-binding check
+	// vouched for the requester (see binding.go).
+	UnverifiedNetworks []netip.Prefix `toml:"unverified_networks"`
+	// InsecureFailOpen brings back the behaviour before fail closed, for
+	// the lab's fail_closed sabotage only (see binding.go).
+	InsecureFailOpen bool `toml:"insecure_fail_open"`
 }
 
 type bansConfig struct {
@@ -148,7 +157,7 @@ func defaultConfig() fileConfig {
 		TFTP:     tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468},
 		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
 			IdleTimeout: 120 * time.Second},
-		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
+		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, RotationGrace: 7 * 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
 		Bans: bansConfig{MaxRetry: 15, FindTime: 10 * time.Minute, BanTime: time.Hour,
 			MaxBanTime: 7 * 24 * time.Hour, Factor: 2, ScanMACs: 5,
 			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
@@ -180,7 +189,8 @@ func decodeConfig(path string) (*fileConfig, error) {
 	if err != nil {
 		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
 	}
-	if err := unknownKeys(path, cfg.keys, md.Undecoded()); err != nil {
+	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded()),
+		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
 		return nil, &configError{err}
 	}
 	return &cfg, nil

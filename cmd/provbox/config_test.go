@@ -108,6 +108,8 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"web without password", replace("[admin]\n", "[admin]\nweb_listen = \":8081\"\n"), `cfg.toml:16: admin.web_password_file: required when admin.web_listen is set`},
 		{"max_retry zero", validBase + "[bans]\nmax_retry = 0\n", `cfg.toml:19: bans.max_retry: must be at least 1, got 0`},
 		{"negative ban time", validBase + "[bans]\nban_time = \"-1h\"\n", `cfg.toml:19: bans.ban_time: must be a positive duration`},
+		{"negative rotation grace", validBase + "[provisioning]\nrotation_grace = \"-1h\"\n", `cfg.toml:19: provisioning.rotation_grace: must be "0s" (no grace`},
+		{"rotation grace not a duration", validBase + "[provisioning]\nrotation_grace = \"a week\"\n", `cfg.toml:19`},
 		{"max ban under ban", validBase + "[bans]\nban_time = \"2h\"\nmax_ban_time = \"1h\"\n", `cfg.toml:20: bans.max_ban_time: 1h0m0s is shorter than bans.ban_time 2h0m0s`},
 		{"bad ignore", validBase + "[bans]\nignore = [\"10.0.0.0/33\"]\n", `cfg.toml:19:11: bans.ignore:`},
 		{"bad OUI", validBase + "[[dhcp.class]]\nvendor = \"yealink\"\noui = [\"805ec\"]\n", `cfg.toml:20:8: dhcp.class.oui: OUI "805ec": want 6 hex digits`},

@@ -65,6 +65,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log 
 	if d.st, err = store.Open(ctx, cfg.stateDirPath()); err != nil {
 		return d, err
 	}
+	warnBinding(cfg, log)
 	if d.svc, err = provisioning.New(ctx, cfg.coreConfig(cfg.configuredPorts()), d.st, reg, log); err != nil {
 		return d, fmt.Errorf("starting the provisioning core: %w", err)
 	}

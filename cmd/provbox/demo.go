@@ -17,8 +17,8 @@ import (
 // cmdDemo builds a throw-away LAN of network namespaces, runs this
 // binary's daemon on it with one emulated phone of every vendor and a few
 // attackers, prints what happened and removes everything. It exits 0 only
-// if every phone provisioned and every attacker was refused or banned
-// without a credential. Root only.
+// if every phone provisioned and followed its rekeys, and every attacker
+// was refused or banned without a credential. Root only.
 //
 // `provbox demo --emulate ...` is the emulated host itself, which the lab
 // runs inside each namespace.

@@ -136,15 +136,21 @@ func parseKey(s string, term byte) ([]string, bool) {
 // lineOf returns the line of the n-th (0-based) occurrence of the plain
 // dotted key, as toml's Undecoded lists them in document order.
 func (ix *keyIndex) lineOf(plain string, n int) (int, bool) {
+	e, ok := ix.entry(plain, n)
+	return e.line, ok
+}
+
+// entry returns the n-th (0-based) occurrence of the plain dotted key.
+func (ix *keyIndex) entry(plain string, n int) (keyEntry, bool) {
 	for _, e := range ix.entries {
 		if e.plain == plain {
 			if n == 0 {
-				return e.line, true
+				return e, true
 			}
 			n--
 		}
 	}
-	return 0, false
+	return keyEntry{}, false
 }
 
 // lineOfPath returns the line of an indexed key path (dhcp.subnet[1].range).

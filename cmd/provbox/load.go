@@ -42,6 +42,9 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.R
 	if d := getenv(envStateDir); d != "" {
 		cfg.StateDir = d
 	}
+	if cfg.unguardedUDP, err = labBreak(getenv); err != nil {
+		return nil, nil, &configError{err}
+	}
 	if err := cfg.validate(); err != nil {
 		return nil, nil, &configError{err}
 	}
@@ -98,15 +101,29 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		scanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
 	}
 	return provisioning.Config{
-		BaseURL:      c.baseURL(ports.http),
-		UnlockWindow: p.UnlockWindow,
-		FlatMode:     p.DisableAutoProvisionSecurity,
-		Boot:         c.bootConfig(ports),
+		BaseURL:       c.baseURL(ports.http),
+		UnlockWindow:  p.UnlockWindow,
+		RotationGrace: p.RotationGrace,
+		FlatMode:      p.DisableAutoProvisionSecurity,
+		Boot:          c.bootConfig(ports),
 		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
 			Neighbour: p.CheckNeighbor},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
 			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own},
+		Neighbours:   c.neighbours(),
+		Unverified:   c.unverified(),
+		Reserved:     c.reserved(),
+		UnguardedUDP: c.unguardedUDP,
 	}
+}
+
+// reserved maps each [[dhcp.reservation]] address to its MAC.
+func (c *fileConfig) reserved() map[netip.Addr]provisioning.MAC {
+	out := make(map[netip.Addr]provisioning.MAC, len(c.DHCP.Reservations))
+	for _, r := range c.DHCP.Reservations {
+		out[r.IP.Unmap()] = r.MAC
+	}
+	return out
 }
 
 // baseURL is server.base_url, or http://<advertise>[:port].

@@ -129,14 +129,14 @@ Device verbs:
   device add MAC --account NAME --vendor VENDOR [--model MODEL] [--ip IP]
              [--line EXT:PASSWORD[:DISPLAY NAME]]...   (repeat --line; \: escapes a colon)
   device list [--account NAME] | show MAC | rm MAC | lock MAC
-  device unlock MAC [--for DURATION] | rekey MAC
+  device unlock MAC [--for DURATION] | rekey [--no-grace] MAC
   device import FILE.csv   header: mac,account,vendor[,model,ip,extension,password,
                            auth_user,display_name,label]; repeat a MAC's row for more
                            lines; all rows are added or none
 Account verbs:
   account add NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls]
               [--ntp HOST] [--timezone ZONE] [--language LANG]
-  account list | show NAME | rekey NAME
+  account list | show NAME | rekey [--no-grace] NAME
 Ban verbs:
   ban list | add IP [--for DURATION] [--reason TEXT] | rm IP
 

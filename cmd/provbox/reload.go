@@ -34,6 +34,7 @@ func (d *daemon) reload(ctx context.Context, path string, getenv func(string) st
 		notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx)+"; last reload refused, see the log")
 		return
 	}
+	warnBinding(cfg, d.log)
 	for _, key := range restartKeys(d.cfg, cfg) {
 		d.log.Warn("change needs a restart to apply (systemctl restart provbox)", "key", key)
 	}

@@ -56,7 +56,7 @@ func TestSystemdLifecycle(t *testing.T) {
 	}
 
 	// A good reload: live settings apply, a listener change is flagged.
-	writeFile(t, cfg, strings.Replace(loopbackConfig, `listen = "127.0.0.1:0"`+"\n[admin]", `listen = "127.0.0.1:1"`+"\n[admin]", 1)+"[bans]\nmax_retry = 3\n[log]\nlevel = \"debug\"\n")
+	writeFile(t, cfg, strings.Replace(loopbackConfig, "[http]\n"+`listen = "127.0.0.1:0"`, "[http]\n"+`listen = "127.0.0.1:1"`, 1)+"[bans]\nmax_retry = 3\n[log]\nlevel = \"debug\"\n")
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	if m := p.waitFor(t, "RELOADING=1"); !strings.Contains(m, "MONOTONIC_USEC=") {
 		t.Errorf("RELOADING=1 without MONOTONIC_USEC: %q", m)
@@ -77,7 +77,7 @@ func TestSystemdLifecycle(t *testing.T) {
 		t.Errorf("READY after a refused reload: %q", m)
 	}
 	if log := p.stderr.String(); !strings.Contains(log, "reload refused, still serving the previous configuration") ||
-		!strings.Contains(log, `provbox.toml:12: unknown key \"bans.max_retyr\"`) {
+		!strings.Contains(log, `provbox.toml:16: unknown key \"bans.max_retyr\"`) {
 		t.Errorf("refused reload log:\n%s", log)
 	}
 	if st, err := cl.Status(t.Context()); err != nil || st.Devices != 1 {
@@ -113,7 +113,7 @@ func TestServeExitCodes(t *testing.T) {
 	bin := buildBinary(t)
 	bad := newConfig(t, loopbackConfig+"[log]\nlevel = \"loud\"\n")
 	out, err := exec.Command(bin, "serve", "-c", bad).CombinedOutput()
-	if code := exitOf(err); code != exitUsage || !strings.Contains(string(out), `provbox.toml:12: log.level: "loud"`) {
+	if code := exitOf(err); code != exitUsage || !strings.Contains(string(out), `provbox.toml:16: log.level: "loud"`) {
 		t.Errorf("serve with a bad config: exit %d\n%s", code, out)
 	}
 	out, err = exec.Command(bin, "check", "-c", bad).CombinedOutput()

@@ -164,6 +164,9 @@ func (k *checker) listenersDistinct() {
 func (k *checker) provisioning() {
 	p := k.c.Provisioning
 	k.positive("provisioning.unlock_window", p.UnlockWindow)
+	if p.RotationGrace < 0 {
+		k.failf("provisioning.rotation_grace", "must be \"0s\" (no grace: an old URL dies at the rekey) or a positive duration like \"168h\", got %s", p.RotationGrace)
+	}
 	if p.TemplatesDir != "" {
 		if fi, err := os.Stat(k.c.resolve(p.TemplatesDir)); err != nil || !fi.IsDir() {
 			k.failf("provisioning.templates_dir", "%q is not a readable directory", p.TemplatesDir)
@@ -172,6 +175,7 @@ func (k *checker) provisioning() {
 	if p.CheckLease != nil && *p.CheckLease && !k.c.DHCP.Enabled {
 		k.failf("provisioning.check_lease", "true needs dhcp.enabled = true: without provbox's DHCP there are no leases to check")
 	}
+	k.unverifiedNetworks()
 }
 
 func (k *checker) bans() {

@@ -53,12 +53,3 @@ func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, h.accountInfo(a))
 }
-
-func (h *Handler) rekeyAccount(w http.ResponseWriter, r *http.Request) {
-	a, err := h.svc.RekeyAccount(r.Context(), r.PathValue("name"))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, h.accountInfo(a))
-}

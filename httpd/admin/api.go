@@ -80,6 +80,19 @@ type DeviceInfo struct {
 	LockedAt  *time.Time `json:"locked_at"`
 	Created   time.Time  `json:"created"`
 	LastSeen  *time.Time `json:"last_seen"`
+	// OldURLs are the secret URLs a rekey retired that still redirect the
+	// device's checked phone to SecretURL, oldest first; [] when none.
+	OldURLs []OldURLInfo `json:"old_urls"`
+}
+
+// OldURLInfo is a retired secret URL in its grace. The path is redacted
+// as logs show hashes: the admin learns that it is pending and until when,
+// never the old secret.
+type OldURLInfo struct {
+	Path  string    `json:"path"`  // "/abcd…/wxyz…/"
+	Cause string    `json:"cause"` // "device rekey" or "account rekey"
+	Since time.Time `json:"since"` // the rekey
+	Until time.Time `json:"until"` // the end of its grace
 }
 
 // UnlockInput opens provisioning for For (a Go duration like "2h"); empty
@@ -114,6 +127,10 @@ func deviceInfo(v provisioning.DeviceView) DeviceInfo {
 		MAC: v.MAC.String(), Account: v.Account, Vendor: v.Vendor, Model: v.Model,
 		Lines: make([]LineInfo, 0, len(v.Lines)), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath, State: v.State,
 		OpenUntil: timePtr(v.OpenUntil), LockedAt: timePtr(v.LockedAt), Created: v.Created, LastSeen: timePtr(v.LastSeen),
+		OldURLs: make([]OldURLInfo, 0, len(v.OldPaths)),
+	}
+	for _, p := range v.OldPaths {
+		info.OldURLs = append(info.OldURLs, OldURLInfo{Path: p.Shown, Cause: p.Cause, Since: p.Since, Until: p.Until})
 	}
 	if v.IP.IsValid() {
 		info.IP = v.IP.String()

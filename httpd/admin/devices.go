@@ -93,10 +93,6 @@ func (h *Handler) lockDevice(w http.ResponseWriter, r *http.Request) {
 	h.withMAC(w, r, func(m provisioning.MAC) (provisioning.Device, error) { return h.svc.LockDevice(r.Context(), m) })
 }
 
-func (h *Handler) rekeyDevice(w http.ResponseWriter, r *http.Request) {
-	h.withMAC(w, r, func(m provisioning.MAC) (provisioning.Device, error) { return h.svc.RekeyDevice(r.Context(), m) })
-}
-
 func (h *Handler) unlockDevice(w http.ResponseWriter, r *http.Request) {
 	var in UnlockInput
 	if r.ContentLength != 0 {

@@ -11,7 +11,7 @@
 //	GET    /v1/accounts                []Account
 //	POST   /v1/accounts                AccountInput -> Account
 //	GET    /v1/accounts/{name}         Account
-//	POST   /v1/accounts/{name}/rekey   Account
+//	POST   /v1/accounts/{name}/rekey   [RekeyInput] -> Account
 //	GET    /v1/devices                 []DeviceInfo
 //	POST   /v1/devices                 DeviceInput -> DeviceInfo
 //	POST   /v1/devices/import          []DeviceInput -> []DeviceInfo (all or none)
@@ -19,7 +19,7 @@
 //	DELETE /v1/devices/{mac}
 //	POST   /v1/devices/{mac}/lock      DeviceInfo
 //	POST   /v1/devices/{mac}/unlock    UnlockInput -> DeviceInfo
-//	POST   /v1/devices/{mac}/rekey     DeviceInfo
+//	POST   /v1/devices/{mac}/rekey     [RekeyInput] -> DeviceInfo
 //	GET    /v1/leases                  []provisioning.Lease
 //	GET    /v1/events?mac=&since=&limit=  []provisioning.Event (newest first)
 //	GET    /v1/bans                    []provisioning.Ban

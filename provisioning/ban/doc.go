@@ -7,9 +7,15 @@
 // than ScanMACs distinct MACs within FindTime is banned at once.
 //
 // Ignored networks and the box's own addresses are never banned. Memory is
-// bounded however many sources strike: the strike table and the ban table
-// are capped and evict their oldest entries, and each source keeps a
-// bounded list of strikes and MACs.
+// bounded however many sources strike: the strike table is capped and
+// evicts the source struck least recently, the ban table is capped and
+// evicts its least valuable records (see evict.go; an admin's ban never),
+// and each source keeps a bounded list of strikes and MACs.
+//
+// Strikes whose source may be forged (UDP) are marked: they feed no scan
+// detection, never count against a source that holds a known device, and
+// mark the ban they help to issue Forgeable, which the caller may lift
+// once the address proves to hold a known device.
 //
 // The engine knows nothing of the core's types: it persists ban records
 // through a Persister and reports bans and unbans through a callback, and

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,15 @@ type Strike struct {
 	Reason string
 	Weight int     // below 1 counts as 1
 	MAC    [6]byte // the MAC asked for, zero if none
+	UAMAC  [6]byte // a MAC the request's User-Agent carried, zero if none
+	// Forgeable marks a strike whose source address may be forged (a UDP
+	// datagram): it feeds no scan detection, and a ban it helps to issue
+	// is marked Forgeable.
+	Forgeable bool
+	// Holder says the source holds a known device right now: its
+	// forgeable strikes, this one and earlier ones, do not count, so
+	// datagrams forged "from" a phone never add up to its ban.
+	Holder bool
 }
 
 // Record is a ban of a source, current or past (history for escalation).
@@ -32,7 +42,13 @@ type Record struct {
 	Count   int // this is the source's Count-th ban
 	Since   time.Time
 	Until   time.Time
+	// Forgeable: forgeable strikes helped to issue it, so the source may
+	// have been framed by forged datagrams.
+	Forgeable bool
 }
+
+// Admin reports whether an admin issued the ban (no strikes led to it).
+func (r Record) Admin() bool { return r.Strikes == 0 }
 
 // Change is a ban issued or lifted, for the audit trail and the log.
 type Change struct {
@@ -81,7 +97,14 @@ type Engine struct {
 type record struct {
 	Record
 	active bool
+	// nextCheck (unix nanoseconds) paces Lookup's recheck of a Forgeable
+	// ban: a flood from a banned source costs one check per recheckEvery.
+	nextCheck atomic.Int64
 }
+
+// recheckEvery is how often Lookup asks for a Forgeable ban to be
+// checked against the address's current holder.
+const recheckEvery = time.Second
 
 // New builds an engine holding the restored records (the store's ban
 // table) that are still worth remembering at now. It returns the
@@ -96,15 +119,18 @@ func New(cfg Config, opt Options, restored []Record, now time.Time) (*Engine, []
 	}
 	e := &Engine{opt: opt, cfg: cfg.WithDefaults(), recs: map[netip.Prefix]*record{},
 		srcs: newSourceTable(opt.MaxSources), lastSweep: now}
-	// Newest first, so the cap keeps the most recent.
-	rs := slices.SortedFunc(slices.Values(restored), func(a, b Record) int { return b.Until.Compare(a.Until) })
+	// Most valuable first, so the cap keeps what eviction would keep.
+	rs := slices.SortedFunc(slices.Values(restored), func(a, b Record) int {
+		return evictOrder(&record{Record: b}, &record{Record: a}, now)
+	})
 	var dropped []netip.Prefix
 	for _, r := range rs {
 		k, ok := Key(r.Prefix.Addr())
+		full := len(e.recs) >= opt.MaxRecords && evictable(&record{Record: r}, now)
 		switch {
 		case !ok || e.recs[k] != nil:
 			continue
-		case now.Sub(r.Until) > e.cfg.forget() || len(e.recs) >= opt.MaxRecords:
+		case now.Sub(r.Until) > e.cfg.forget() || full:
 			dropped = append(dropped, r.Prefix)
 			continue
 		}
@@ -121,19 +147,32 @@ func New(cfg Config, opt Options, restored []Record, now time.Time) (*Engine, []
 // Banned reports whether ip's source is banned at now. A ban that has
 // just run out is announced here, once.
 func (e *Engine) Banned(ip netip.Addr, now time.Time) bool {
+	b, _ := e.Lookup(ip, now)
+	return b
+}
+
+// Lookup is Banned, and recheck: the running ban is Forgeable and due
+// for the caller to check whether the address now holds a known device
+// (then LiftForgeable). recheck is true at most once per recheckEvery for
+// a ban, however many requests ask.
+func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, recheck bool) {
 	k, ok := Key(ip)
 	if !ok {
-		return false
+		return false, false
 	}
 	e.mu.RLock()
 	r := e.recs[k]
 	if r == nil {
 		e.mu.RUnlock()
-		return false
+		return false, false
 	}
 	live := now.Before(r.Until)
 	expired := r.active && !live
 	exempt := live && e.cfg.exempt(ip.Unmap().WithZone(""))
+	if live && !exempt && r.Forgeable {
+		next, t := r.nextCheck.Load(), now.UnixNano()
+		recheck = t >= next && r.nextCheck.CompareAndSwap(next, t+int64(recheckEvery))
+	}
 	e.mu.RUnlock()
 	if expired {
 		e.mu.Lock()
@@ -141,7 +180,7 @@ func (e *Engine) Banned(ip netip.Addr, now time.Time) bool {
 		e.mu.Unlock()
 		e.notify(cs)
 	}
-	return live && !exempt
+	return live && !exempt, recheck
 }
 
 // Strike records a strike against ip's source at now and bans it when it
@@ -150,7 +189,7 @@ func (e *Engine) Banned(ip netip.Addr, now time.Time) bool {
 // enforced from memory regardless.
 func (e *Engine) Strike(ctx context.Context, ip netip.Addr, st Strike, now time.Time) (banned bool, err error) {
 	k, ok := Key(ip)
-	if !ok {
+	if !ok || (st.Forgeable && st.Holder) {
 		return false, nil
 	}
 	e.mu.Lock()
@@ -171,7 +210,7 @@ func (e *Engine) Strike(ctx context.Context, ip netip.Addr, st Strike, now time.
 		if v.scan {
 			reason = "scan"
 		}
-		cs = e.issueLocked(k, reason, v.strikes, 0, e.opt.Rand(), now, cs)
+		cs = e.issueLocked(k, Record{Reason: reason, Strikes: v.strikes, Forgeable: v.forgeable}, 0, e.opt.Rand(), now, cs)
 		dirty = append(dirty, k)
 	}
 	e.mu.Unlock()

@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// issueLocked bans k from now: for d if d > 0, else for the escalated
-// length of its next ban. A source banned before (within the forget
+// issueLocked bans k from now with the reason, strikes and Forgeable of
+// how: for d if d > 0, else for the escalated length of its next ban. A source banned before (within the forget
 // horizon) gets Count+1; a ban that is still running is replaced and
 // keeps its Count. The strike table forgets k. It appends the changes.
 // The escalated length is shortened by the jitter fraction times rnd,
 // a number in [0,1).
-func (e *Engine) issueLocked(k netip.Prefix, reason string, strikes int, d time.Duration, rnd float64, now time.Time, cs []Change) []Change {
+func (e *Engine) issueLocked(k netip.Prefix, how Record, d time.Duration, rnd float64, now time.Time, cs []Change) []Change {
 	count := 1
 	if old := e.recs[k]; old != nil {
 		count = old.Count + 1
@@ -29,11 +29,11 @@ func (e *Engine) issueLocked(k netip.Prefix, reason string, strikes int, d time.
 	if d <= 0 {
 		d = e.cfg.duration(count, rnd)
 	}
-	r := &record{active: true, Record: Record{Prefix: k, Reason: reason, Strikes: strikes,
-		Count: count, Since: now, Until: now.Add(d)}}
+	r := &record{active: true, Record: Record{Prefix: k, Reason: how.Reason, Strikes: how.Strikes,
+		Count: count, Since: now, Until: now.Add(d), Forgeable: how.Forgeable}}
 	e.recs[k] = r
 	e.srcs.remove(k)
-	return append(cs, Change{Banned: true, At: now, Record: r.Record, Reason: reason})
+	return append(cs, Change{Banned: true, At: now, Record: r.Record, Reason: how.Reason})
 }
 
 // expireLocked announces the end of k's ban if it has run out and was not
@@ -67,33 +67,6 @@ func (e *Engine) sweepLocked(now time.Time, force bool) ([]Change, []netip.Prefi
 	return cs, dirty
 }
 
-// evictLocked makes room in a full ban table by dropping a sixteenth of
-// it (at least one), history first, then the bans ending soonest. The
-// store keeps the dropped rows; the next start applies the same cap.
-func (e *Engine) evictLocked(now time.Time, cs []Change) []Change {
-	all := make([]*record, 0, len(e.recs))
-	for _, r := range e.recs {
-		all = append(all, r)
-	}
-	slices.SortFunc(all, func(a, b *record) int {
-		la, lb := now.Before(a.Until), now.Before(b.Until)
-		if la != lb {
-			if la {
-				return 1
-			}
-			return -1
-		}
-		return a.Until.Compare(b.Until)
-	})
-	for _, r := range all[:max(len(all)/16, 1)] {
-		if now.Before(r.Until) {
-			cs = append(cs, Change{At: now, Record: r.Record, Reason: "evicted"})
-		}
-		delete(e.recs, r.Prefix)
-	}
-	return cs
-}
-
 // Add bans ip's source from now for d, or, if d <= 0, for the escalated
 // length of its next ban, and persists the ban before returning.
 func (e *Engine) Add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Record, error) {
@@ -111,7 +84,7 @@ func (e *Engine) Add(ctx context.Context, ip netip.Addr, d time.Duration, reason
 	}
 	// No jitter: it keeps a scanner from timing its return, while an
 	// admin's ban should last exactly what the policy says.
-	cs := e.issueLocked(k, reason, 0, d, 0, now, nil)
+	cs := e.issueLocked(k, Record{Reason: reason}, d, 0, now, nil)
 	r := e.recs[k].Record
 	e.mu.Unlock()
 	e.notify(cs)
@@ -122,13 +95,24 @@ func (e *Engine) Add(ctx context.Context, ip netip.Addr, d time.Duration, reason
 // strikes and its ban history are forgotten (an admin who lifts a ban
 // judged it a mistake). ErrNotBanned if no ban is running.
 func (e *Engine) Remove(ctx context.Context, ip netip.Addr, now time.Time) error {
+	return e.lift(ctx, ip, "admin", false, now)
+}
+
+// LiftForgeable lifts and pardons ip's running ban, as Remove does, if
+// it is Forgeable; reason says why. ErrNotBanned if no Forgeable ban is
+// running (a ban that proven strikes earned stays).
+func (e *Engine) LiftForgeable(ctx context.Context, ip netip.Addr, reason string, now time.Time) error {
+	return e.lift(ctx, ip, reason, true, now)
+}
+
+func (e *Engine) lift(ctx context.Context, ip netip.Addr, reason string, onlyForgeable bool, now time.Time) error {
 	k, ok := Key(ip)
 	if !ok {
 		return ErrNotBanned
 	}
 	e.mu.Lock()
 	r := e.recs[k]
-	if r == nil || !now.Before(r.Until) {
+	if r == nil || !now.Before(r.Until) || (onlyForgeable && !r.Forgeable) {
 		cs := e.expireLocked(k, now, nil)
 		e.mu.Unlock()
 		e.notify(cs)
@@ -137,7 +121,7 @@ func (e *Engine) Remove(ctx context.Context, ip netip.Addr, now time.Time) error
 	delete(e.recs, k)
 	e.srcs.remove(k)
 	e.mu.Unlock()
-	e.notify([]Change{{At: now, Record: r.Record, Reason: "admin"}})
+	e.notify([]Change{{At: now, Record: r.Record, Reason: reason}})
 	return e.sync(ctx, k)
 }
 

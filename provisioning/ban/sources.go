@@ -32,8 +32,9 @@ type source struct {
 }
 
 type hit struct {
-	at int64 // unix nanoseconds
-	w  int
+	at     int64 // unix nanoseconds
+	w      int
+	forged bool // a forgeable strike
 }
 
 type macSeen struct {
@@ -97,24 +98,36 @@ func (t *sourceTable) unlink(s *source) {
 
 // verdict is what one more strike makes of a source.
 type verdict struct {
-	strikes int  // weighted strikes within FindTime, this one included
-	macs    int  // distinct MACs asked for within FindTime
-	scan    bool // more than ScanMACs distinct MACs
-	ban     bool
+	strikes   int  // weighted strikes within FindTime that count, this one included
+	macs      int  // distinct MACs asked for within FindTime
+	scan      bool // more than ScanMACs distinct MACs
+	ban       bool
+	forgeable bool // forgeable strikes are among those counted
 }
 
 // add records a strike at now and says whether the source is now banned.
 func (s *source) add(st Strike, now time.Time, c *Config) verdict {
 	at, cut := now.UnixNano(), now.Add(-c.FindTime).UnixNano()
 	s.hits = slices.DeleteFunc(s.hits, func(h hit) bool { return h.at <= cut })
-	s.addHit(hit{at: at, w: max(st.Weight, 1)})
+	s.addHit(hit{at: at, w: max(st.Weight, 1), forged: st.Forgeable})
 	v := verdict{}
 	for _, h := range s.hits {
+		if h.forged && st.Holder {
+			continue
+		}
 		v.strikes += h.w
+		v.forgeable = v.forgeable || h.forged
 	}
-	if st.MAC != ([6]byte{}) && c.ScanMACs > 0 {
+	// A MAC anywhere in the request counts (the file name's and the
+	// User-Agent's); a forgeable strike's MACs do not: a forger must not
+	// get a source banned at ScanMACs instead of MaxRetry.
+	if c.ScanMACs > 0 && !st.Forgeable && (st.MAC != ([6]byte{}) || st.UAMAC != ([6]byte{})) {
 		s.macs = slices.DeleteFunc(s.macs, func(m macSeen) bool { return m.at <= cut })
-		s.addMAC(st.MAC, at)
+		for _, m := range [2][6]byte{st.MAC, st.UAMAC} {
+			if m != ([6]byte{}) {
+				s.addMAC(m, at)
+			}
+		}
 		v.macs = len(s.macs)
 		v.scan = v.macs > c.ScanMACs
 	}
@@ -129,6 +142,7 @@ func (s *source) addHit(h hit) {
 	if len(s.hits) >= maxHits {
 		s.hits[1].w += s.hits[0].w
 		s.hits[1].at = max(s.hits[0].at, s.hits[1].at)
+		s.hits[1].forged = s.hits[0].forged || s.hits[1].forged
 		s.hits = append(s.hits[:0], s.hits[1:]...)
 	}
 	s.hits = append(s.hits, h)

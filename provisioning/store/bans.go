@@ -13,7 +13,7 @@ import (
 // Bans returns every ban record, expired ones included, ordered by prefix.
 func (s *Store) Bans(ctx context.Context) ([]provisioning.Ban, error) {
 	rows, err := s.r.QueryContext(ctx,
-		`SELECT prefix, reason, strikes, count, since, until FROM bans`)
+		`SELECT prefix, reason, strikes, count, since, until, forgeable FROM bans`)
 	if err != nil {
 		return nil, fmt.Errorf("reading bans: %w", err)
 	}
@@ -23,7 +23,7 @@ func (s *Store) Bans(ctx context.Context) ([]provisioning.Ban, error) {
 		var b provisioning.Ban
 		var prefix string
 		var since, until sql.NullInt64
-		if err := rows.Scan(&prefix, &b.Reason, &b.Strikes, &b.Count, &since, &until); err != nil {
+		if err := rows.Scan(&prefix, &b.Reason, &b.Strikes, &b.Count, &since, &until, &b.Forgeable); err != nil {
 			return nil, fmt.Errorf("reading bans: %w", err)
 		}
 		if b.Prefix, err = netip.ParsePrefix(prefix); err != nil {
@@ -54,11 +54,11 @@ func (s *Store) PutBan(ctx context.Context, b provisioning.Ban) error {
 	if err := checkTimes(field{"since", b.Since}, field{"until", b.Until}); err != nil {
 		return fmt.Errorf("ban %s: %w", p, err)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO bans (prefix, reason, strikes, count, since, until)
-		VALUES ($1, $2, $3, $4, $5, $6)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO bans (prefix, reason, strikes, count, since, until, forgeable)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (prefix) DO UPDATE SET reason = excluded.reason, strikes = excluded.strikes,
-		count = excluded.count, since = excluded.since, until = excluded.until`,
-		p.String(), b.Reason, b.Strikes, b.Count, nanos(b.Since), nanos(b.Until))
+		count = excluded.count, since = excluded.since, until = excluded.until, forgeable = excluded.forgeable`,
+		p.String(), b.Reason, b.Strikes, b.Count, nanos(b.Since), nanos(b.Until), b.Forgeable)
 	if err != nil {
 		return fmt.Errorf("storing ban %s: %w", p, err)
 	}

@@ -15,7 +15,7 @@ func TestBans(t *testing.T) {
 	s := openTest(t)
 	v4 := provisioning.Ban{Prefix: netip.MustParsePrefix("10.0.0.66/32"), Reason: "unknown-mac",
 		Strikes: 15, Count: 1, Since: t0, Until: t0.Add(time.Hour)}
-	v4b := provisioning.Ban{Prefix: netip.MustParsePrefix("10.0.0.7/32"), Reason: "bad-hash"}
+	v4b := provisioning.Ban{Prefix: netip.MustParsePrefix("10.0.0.7/32"), Reason: "bad-hash", Forgeable: true}
 	v6 := provisioning.Ban{Prefix: netip.MustParsePrefix("2001:db8:1:2:aaaa::1/64"), Reason: "scan",
 		Strikes: 40, Count: 3, Since: t0, Until: t0.Add(8 * time.Hour)}
 	for _, b := range []provisioning.Ban{v6, v4, v4b} {

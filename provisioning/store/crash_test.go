@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/netip"
 	"os"
@@ -112,7 +113,8 @@ func present(t *testing.T, s *Store) map[string]bool {
 	ds, err2 := s.Devices(ctx)
 	ls, err3 := s.Leases(ctx)
 	bs, err4 := s.Bans(ctx)
-	for _, err := range []error{err1, err2, err3, err4} {
+	ops, err5 := s.OldPaths(ctx)
+	for _, err := range []error{err1, err2, err3, err4, err5} {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,6 +127,14 @@ func present(t *testing.T, s *Store) map[string]bool {
 		if !d.LockedAt.IsZero() && d.OpenUntil.IsZero() {
 			have["ack-lock "+d.MAC.Hex()] = true
 		}
+	}
+	retired := map[provisioning.MAC]bool{}
+	for _, p := range ops {
+		retired[p.MAC] = true
+	}
+	for _, d := range ds {
+		// A rekey is acknowledged only with its old path.
+		have[fmt.Sprintf("ack-rekey %s %s", d.MAC.Hex(), d.Hash)] = retired[d.MAC]
 	}
 	for _, l := range ls {
 		have[fmt.Sprintf("ack-lease %s %s", l.IP, l.MAC.Hex())] = true
@@ -161,11 +171,11 @@ func TestCrashChild(t *testing.T) {
 	t.Fatal("not killed in time")
 }
 
-// crashWrite makes write number n, of one of five kinds, and acks it.
+// crashWrite makes write number n, of one of six kinds, and acks it.
 func crashWrite(t *testing.T, s *Store, n int) {
 	ctx := context.Background()
 	var err error
-	switch n % 5 {
+	switch n % 6 {
 	case 0, 1: // one lease, as a lightly loaded DHCP server commits them
 		l := provisioning.Lease{IP: ipN(n), MAC: macN(n), Expires: time.Now().Add(time.Hour)}
 		if err = s.PutLeases(ctx, []provisioning.Lease{l}); err == nil {
@@ -189,6 +199,17 @@ func crashWrite(t *testing.T, s *Store, n int) {
 			d.OpenUntil, d.LockedAt = time.Time{}, time.Now()
 			if err = s.UpdateDevice(ctx, d); err == nil {
 				ack("lock " + d.MAC.Hex())
+			}
+		}
+	case 5: // device add, then a rekey retiring its old path
+		d := provisioning.Device{MAC: macN(n), Account: "acme", Vendor: "yealink", Hash: mustHash(t),
+			Lines: []provisioning.Line{{Extension: "1", Password: "pw"}}}
+		if err = s.CreateDevices(ctx, []provisioning.Device{d}); err == nil {
+			ack("device " + d.MAC.Hex())
+			old := provisioning.OldPath{Digest: sha256.Sum256([]byte(d.Hash)), MAC: d.MAC, Since: time.Now(), Until: time.Now().Add(time.Hour)}
+			d.Hash = mustHash(t)
+			if err = s.Rekey(ctx, provisioning.Rekey{Device: &d, Retire: []provisioning.OldPath{old}, Now: time.Now()}); err == nil {
+				ack(fmt.Sprintf("rekey %s %s", d.MAC.Hex(), d.Hash))
 			}
 		}
 	case 4:

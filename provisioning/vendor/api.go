@@ -33,6 +33,10 @@ type Data struct {
 	TimeZone        string // IANA name
 	Language        string
 	Lines           []Line
+	// UserAgent is the requester's HTTP User-Agent ("" over TFTP): its
+	// firmware version picks the key dialect of families with several
+	// generations (see Profile.Generation).
+	UserAgent string
 }
 
 // Kind says how a requested file name relates to a device.
@@ -47,6 +51,11 @@ const (
 	// Common: a vendor common or model file; it gets a harmless answer
 	// that carries neither credentials nor the secret URL.
 	Common
+	// Declined: a name this vendor's phones ask for that is answered
+	// "not found" on purpose, with no strike: Htek's model file
+	// cfg00NN.xml, whose success can stop the phone before it asks for
+	// its MAC file (Htek wiki, provisioning order).
+	Declined
 )
 
 // Match is what a file name tells about the requester.

@@ -27,7 +27,7 @@ func ciscoSPA() *Profile {
 		uas: uas(
 			// "Cisco/SPA508G-7.4.4 (0002FDFF2103)(CBT141400UK)",
 			// "Cisco/SPA525G-7.4.7 (CBT141900G7)", "Linksys/SPA-942-6.1.5(a) (88019FA42805)"
-			`^(?:Cisco|Linksys)/(?P<model>SPA-?\w+)-(?P<fw>\S+) (?:\((?P<mac>[0-9A-F]{12})\))?\(\w+\)`,
+			`^(?:Cisco|Linksys)/(?P<model>SPA-?\w+)-(?P<fw>\S+) (?:\((?P<mac>[0-9A-Fa-f]{12})\))?\(\w+\)`,
 		),
 		maxLines:  5,
 		languages: map[string]string{"en": "English"}, // others need a dictionary server
@@ -42,8 +42,8 @@ func ciscoMPP() *Profile {
 	return &Profile{
 		Name: "cisco-mpp", Title: "Cisco MPP (3PCC)", ContentType: "application/xml",
 		DHCP: DHCPRule{
-			// "CP-8841-3PCC" + NUL; ATAs "CISCO ATA191-MPP".
-			ClassPrefixes: []string{"CISCO ATA19"},
+			// "CP-8841-3PCC" + NUL. The ATA191/192 MPP are not claimed: no
+			// file name or User-Agent of theirs is known to this profile.
 			ClassContains: []string{"-3PCC"},
 			OUIs:          ouis("d0ec35"),
 			Options: []BootOption{
@@ -59,7 +59,8 @@ func ciscoMPP() *Profile {
 		),
 		uas: uas(
 			// "Cisco-CP-7832-3PCC/11.0.1 (00562b043615)"
-			`^Cisco-CP-(?P<model>\d{4})-3PCC/(?P<fw>\S+) \((?P<mac>[0-9a-f]{12})\)`,
+			// the MAC in either case
+			`^Cisco-CP-(?P<model>\d{4})-3PCC/(?P<fw>\S+) \((?P<mac>[0-9A-Fa-f]{12})\)`,
 		),
 		maxLines:  10,
 		languages: map[string]string{"en": "en-US"}, // others need a dictionary server

@@ -70,12 +70,28 @@ var fileExamples = []struct {
 	{"fanvil", "f0C00580000.cfg", Common, "", ""},
 	// Htek §8
 	{"htek", "cfg001fc11c22a9.xml", Primary, "001fc11c22a9", ""},
-	{"htek", "cfg0010.xml", Common, "", "0010"},
-	{"htek", "cfg0012.xml", Common, "", "0012"},
-	{"htek", "cfg0013.xml", Common, "", "0013"},
-	{"htek", "cfg0016.xml", Common, "", "0016"},
-	{"htek", "cfg0017.xml", Common, "", "0017"},
-	{"htek", "cfg0019.xml", Common, "", "0019"},
+	{"htek", "cfg0010.xml", Declined, "", "0010"},
+	{"htek", "cfg0012.xml", Declined, "", "0012"},
+	{"htek", "cfg0013.xml", Declined, "", "0013"},
+	{"htek", "cfg0016.xml", Declined, "", "0016"},
+	{"htek", "cfg0017.xml", Declined, "", "0017"},
+	{"htek", "cfg0019.xml", Declined, "", "0019"},
+	// Gigaset: N510 upper, Nx70 lower; Maxwell's provisioning.xml
+	{"gigaset", "7C2F80123456.xml", Primary, "7c2f80123456", ""},
+	{"gigaset", "7c2f80e0d605.xml", Primary, "7c2f80e0d605", ""},
+	{"gigaset", "provisioning.xml", Primary, "", ""},
+	{"gigaset", "GigasetP82x.htm", None, "", ""},
+	{"gigaset", "master.bin", None, "", ""},
+	{"gigaset", "Gigaset-Nx70-V2.65.0-build.8504c90.bin", None, "", ""},
+	// Panasonic: {MODEL}.cfg pre-provisioning, Config{MAC}.cfg standard
+	{"panasonic", "KX-UT123.cfg", Primary, "", "KX-UT123"},
+	{"panasonic", "KX-HDV230.cfg", Primary, "", "KX-HDV230"},
+	{"panasonic", "KX-TGP550T04.cfg", Primary, "", "KX-TGP550T04"},
+	{"panasonic", "KX-TGP500B04.cfg", Primary, "", "KX-TGP500B04"},
+	{"panasonic", "Config0080F0C8C381.cfg", Primary, "0080f0c8c381", ""},
+	{"panasonic", "Config0080f0c8c381.cfg", None, "", ""},
+	{"panasonic", "ConfigCommon.cfg", None, "", ""},
+	{"panasonic", "UT11x12x-01.133_HW1.fw", None, "", ""},
 }
 
 func TestFileKinds(t *testing.T) {
@@ -101,7 +117,7 @@ func TestFileKindsNobody(t *testing.T) {
 	r := newTestRegistry(t)
 	for _, name := range []string{"", "/", "..", "../etc/passwd", "etc/passwd", "index.html",
 		"favicon.ico", ".cfg", "0004f2112233.cfg/..", "a/0004f2112233.cfg", "\x00.cfg",
-		"aastra.cfg", "00085D237429.cfg.bak", "lanpbx.cfg", "J100Supgrade.txt", "KX-UT123.cfg"} {
+		"aastra.cfg", "00085D237429.cfg.bak", "lanpbx.cfg", "J100Supgrade.txt"} {
 		for _, p := range r.Profiles() {
 			if m := p.MatchFile(name); m.Kind != None {
 				t.Errorf("%s claims %q as kind %d", p.Name, name, m.Kind)
@@ -123,6 +139,8 @@ func TestRedirectTargetsArePrimary(t *testing.T) {
 		"snom":        {"snomD785-%S.htm"},
 		"fanvil":      {"%s.cfg"},
 		"htek":        {"cfg%s.xml"},
+		"gigaset":     {"%s.xml", "%S.xml"},
+		"panasonic":   {"Config%S.cfg"},
 	}
 	for _, p := range r.Profiles() {
 		d := SampleData(p.Name)

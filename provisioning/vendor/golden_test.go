@@ -27,7 +27,9 @@ func newTestRegistry(t testing.TB) *Registry {
 
 // TestGolden renders every sample file of every vendor (redirect and full
 // for the device's own files, the answer for common files) and compares
-// with testdata/golden/<vendor>/<file>.<kind>. Every output must also be
+// with testdata/golden/<vendor>/<file>.<kind>: the answer without a UA
+// (generation unknown), and for each firmware generation, the answer to
+// its first model's UA in <file>.<generation>.<kind>. Every output must also be
 // well-formed for its format: XML parses; key=value text has the vendor's
 // header and no duplicate keys.
 func TestGolden(t *testing.T) {
@@ -41,6 +43,15 @@ func TestGolden(t *testing.T) {
 			case Primary:
 				outs["redirect"] = must(t)(r.Redirect(p, f, d))
 				outs["full"] = must(t)(r.Full(p, f, d))
+				for _, g := range p.Generations() {
+					if g.Name == "" || len(g.Models) == 0 || uaBuilders[p.Name] == nil {
+						continue
+					}
+					gd := d
+					gd.UserAgent = genUA(p, g, g.Models[0], d.MAC)
+					outs[g.Name+".redirect"] = must(t)(r.Redirect(p, f, gd))
+					outs[g.Name+".full"] = must(t)(r.Full(p, f, gd))
+				}
 			case Common:
 				outs["common"] = must(t)(r.Common(p, f))
 			}
@@ -113,6 +124,10 @@ func checkFormat(t *testing.T, p *Profile, f string, body []byte) {
 		_, err = readLeaves(body, "flat-profile")
 	case "snom":
 		_, err = readLeaves(body, "settings", "phone-settings")
+	case "gigaset":
+		_, err = readGigaset(body)
+	case "panasonic":
+		_, err = readPanasonic(body)
 	default:
 		t.Fatalf("no format reader for %s", p.Name)
 	}

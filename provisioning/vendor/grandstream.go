@@ -20,7 +20,8 @@ func grandstream() *Profile {
 		),
 		uas: uas(
 			// "Grandstream Model HW GXP2200 V2.2A SW 1.0.1.33 DevId 000b82462d97"
-			`^Grandstream Model HW (?P<model>\S+)(?: +V\S+)? +SW (?P<fw>\S+) +DevId (?P<mac>[0-9a-f]{12})`,
+			// GRP firmware writes "DevId EC:74:D7:89:1A:76": any case, colons or not.
+			`^Grandstream Model HW (?P<model>\S+)(?: +V\S+)? +SW (?P<fw>\S+) +DevId (?P<mac>[0-9A-Fa-f]{2}(?::?[0-9A-Fa-f]{2}){5})\b`,
 			// very old: "Grandstream GXP2000 (gxp2000e.bin:1.2.5.3/boot55e.bin:1.1.6.9) DevId 000b822726c8"
 			`^Grandstream (?P<model>GXP\w+) \([^)]*\) DevId (?P<mac>[0-9a-f]{12})`,
 		),

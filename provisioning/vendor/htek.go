@@ -12,12 +12,14 @@ func htek() *Profile {
 		},
 		files: files(
 			`^cfg(?P<mac>[0-9a-f]{12})\.xml$`, Primary,
-			// model common files cfg0010.xml (UC926) … cfg0019.xml (UC912)
-			`^cfg(?P<model>[0-9]{4})\.xml$`, Common,
+			// model files cfg0010.xml (UC926) … cfg0019.xml (UC912): a
+			// found one can end the phone's provisioning round before its
+			// MAC file, so they are declined (not found, no strike).
+			`^cfg(?P<model>[0-9]{4})\.xml$`, Declined,
 		),
 		uas: uas(
 			// "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9"
-			`^Htek (?P<model>\S+) (?P<fw>\S+) (?P<mac>[0-9a-f]{2}(?::[0-9a-f]{2}){5})$`,
+			`^Htek (?P<model>\S+) (?P<fw>\S+) (?P<mac>[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5})$`,
 		),
 		maxLines:  3, // the P-value blocks full.tmpl writes
 		languages: map[string]string{},

@@ -1,5 +1,7 @@
 package vendor
 
+import "strings"
+
 // poly: Polycom/Poly UC Software (SoundPoint, VVX, Trio) and Poly Edge E /
 // CCX on PVOS 8 in one profile (vendors.md §2): the files, keys and
 // formats are the same; the UA and option-60 patterns cover both.
@@ -28,14 +30,34 @@ func poly() *Profile {
 		uas: uas(
 			// "FileTransport PolycomVVX-VVX_410-UA/5.9.5.0614 Type/Application",
 			// "FileTransport PolyEdge-Edge_E450-UA/8.0.0.15602 Type/Application",
-			// "FileTransport PolyCCX-CCX_600-UA/8.0.2.3267 (SN:…) Type/Application".
-			// The CCX serial is not taken as the MAC: that they agree is [U].
-			`^FileTransport Poly(?:com)?(?:[A-Za-z]+)-(?P<model>\w+)-UA/(?P<fw>[\d.]+)`,
+			// "FileTransport PolyCCX-CCX_600-UA/8.0.2.3267 (SN:64167f9f4c90) Type/Application":
+			// a Poly serial number is the MAC; taken only when it is exactly
+			// 12 hex digits.
+			`^FileTransport Poly(?:com)?(?:[A-Za-z]+)-(?P<model>\w+)-UA/(?P<fw>[\d.]+)(?: \(SN:(?:(?P<mac>[0-9A-Fa-f]{12})|[^)]*)\))?`,
 		),
 		maxLines: 16,
 		languages: map[string]string{"en": "English_United_States", "de": "German_Germany",
 			"fr": "French_France", "es": "Spanish_Spain", "it": "Italian_Italy",
 			"pt": "Portuguese_Portugal", "pl": "Polish_Poland"},
 		samples: []string{"0004f2112233.cfg", "0004f2112233-provbox.cfg", "000000000000.cfg"},
+		// Both read the same device.* keys (references/poly.md); the
+		// generations are told apart for the lab and the README.
+		generations: []Generation{
+			{Name: "ucs", Title: "UC Software (VVX, Trio, SoundPoint)", Models: []string{"VVX_410", "SPIP_335"}, Firmware: "5.9.5.0614"},
+			{Name: "edge", Title: "PVOS 8 (Edge E, CCX)", Models: []string{"Edge_E450", "CCX_600"}, Firmware: "8.0.2.3267"},
+		},
+		pickGen: polyGen,
 	}
+}
+
+// polyGen: Edge E and CCX run PVOS (firmware 8.x); the others UC Software.
+func polyGen(model, fw string) string {
+	m := strings.ToUpper(model)
+	switch {
+	case strings.HasPrefix(m, "EDGE") || strings.HasPrefix(m, "CCX") || fwField(fw, 0) >= 8:
+		return "edge"
+	case m != "" || fw != "":
+		return "ucs"
+	}
+	return ""
 }

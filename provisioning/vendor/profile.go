@@ -18,9 +18,14 @@ type Profile struct {
 	uas       []uaPattern
 	maxLines  int
 	languages map[string]string // Data.Language code -> this vendor's value
+	zones     map[string]string // IANA time zone -> this vendor's zone code, where it has one
 	// samples are file names of each kind, for the load-time test
 	// render of templates and for the package's tests.
 	samples []string
+	// generations and pickGen: firmware generations with their own key
+	// dialects (generation.go); none for a family with one dialect.
+	generations []Generation
+	pickGen     genRule
 }
 
 // filePattern maps file names matching re to kind. Named groups "mac"

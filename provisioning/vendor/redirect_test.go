@@ -18,9 +18,9 @@ type redirectFacts struct {
 }
 
 // readRedirect reads one vendor's redirect body for file.
-func readRedirect(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) redirectFacts {
+func readRedirect(t *testing.T, r *Registry, p *Profile, gen, file string, d Data, body []byte) redirectFacts {
 	t.Helper()
-	facts, err := readers[p.Name](t, r, p, file, d, body)
+	facts, err := readerFor(p, gen)(t, r, p, file, d, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", p.Name, file, err, body)
 	}
@@ -29,36 +29,13 @@ func readRedirect(t *testing.T, r *Registry, p *Profile, file string, d Data, bo
 
 type reader func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error)
 
+// readers are keyed by profile name, or "name/generation" where a
+// family's generations read different keys: each reads only its own
+// generation's keys, as that firmware would.
 var readers = map[string]reader{
-	"yealink": func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error) {
-		kv, inc, err := readKV(body)
-		if err != nil {
-			return redirectFacts{}, err
-		}
-		if strings.HasSuffix(file, ".boot") {
-			// A boot file carries only includes: it includes the device's own
-			// .cfg from the secret URL, whose content must then switch DHCP off.
-			if len(inc) != 1 {
-				return redirectFacts{}, fmt.Errorf("want one include, got %q", inc)
-			}
-			dir, name := inc[0][:strings.LastIndex(inc[0], "/")+1], inc[0][strings.LastIndex(inc[0], "/")+1:]
-			if name != hex.EncodeToString(d.MAC[:])+".cfg" {
-				return redirectFacts{}, fmt.Errorf("include names %q, not the device's .cfg", name)
-			}
-			full, err := r.Full(p, name, d)
-			if err != nil {
-				return redirectFacts{}, err
-			}
-			fkv, _, err := readKV(full)
-			if err != nil {
-				return redirectFacts{}, err
-			}
-			return redirectFacts{url: dir, dhcpOff: fkv["static.auto_provision.dhcp_option.enable"] == "0" && fkv["static.auto_provision.server.url"] == dir}, nil
-		}
-		return redirectFacts{url: kv["static.auto_provision.server.url"],
-			dhcpOff: kv["static.auto_provision.dhcp_option.enable"] == "0" && kv["static.auto_provision.pnp_enable"] == "0"}, nil
-	},
-	"poly": readPoly,
+	"yealink/v80": yealinkReader(""),
+	"yealink/v81": yealinkReader("static."),
+	"poly":        readPoly,
 	"grandstream": func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error) {
 		kv, err := readLeaves(body, "gs_provision", "config")
 		if err != nil {
@@ -78,27 +55,79 @@ var readers = map[string]reader{
 		noDHCP := len(order) > 0 && !slices.ContainsFunc(order, func(s string) bool { return strings.HasPrefix(s, "dhcp") })
 		return redirectFacts{url: kv["setting_server"], dhcpOff: noDHCP && kv["pnp_config"] == "off"}, nil
 	},
-	"fanvil": func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error) {
-		kv, err := readFanvil(body)
-		if err != nil {
-			return redirectFacts{}, err
-		}
-		const m = "AUTOUPDATE CONFIG MODULE/"
-		scheme := map[string]string{"2": "tftp", "4": "http", "5": "https"}[kv[m+"Download Protocol"]]
-		file, ok := strings.CutSuffix(kv[m+"Config File Name"], "$mac.cfg")
-		if !ok {
-			return redirectFacts{}, fmt.Errorf("Config File Name %q does not end in $mac.cfg", kv[m+"Config File Name"])
-		}
-		return redirectFacts{url: scheme + "://" + kv[m+"Download Server IP"] + "/" + file,
-			dhcpOff: kv[m+"DHCP Option"] == "0" && kv[m+"PNP Enable"] == "0"}, nil
-	},
+	"fanvil/legacy": fanvilReader("Download Server IP", "Config File Name", "Download Protocol"),
+	"fanvil/new":    fanvilReader("Flash Server IP", "Flash File Name", "Flash Protocol"),
 	"htek": func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error) {
 		kv, err := readLeaves(body, "hl_provision", "config")
 		if err != nil {
 			return redirectFacts{}, err
 		}
-		return redirectFacts{url: kv["P237"], dhcpOff: kv["P145"] == "0" && kv["P1145"] == "0"}, nil
+		return redirectFacts{url: kv["P237"], dhcpOff: kv["P145"] == "0" && kv["P20165"] == "0"}, nil
 	},
+}
+
+// readerFor returns the reader of p's generation gen.
+func readerFor(p *Profile, gen string) reader {
+	if r := readers[p.Name+"/"+gen]; r != nil {
+		return r
+	}
+	return readers[p.Name]
+}
+
+// yealinkReader reads the provisioning keys with prefix ("" up to V80,
+// "static." from V81); a boot file is followed to the .cfg it includes.
+func yealinkReader(prefix string) reader {
+	return func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error) {
+		kv, inc, err := readKV(body)
+		if err != nil {
+			return redirectFacts{}, err
+		}
+		if strings.HasSuffix(file, ".boot") {
+			// A boot file carries only includes: it includes the device's own
+			// .cfg from the secret URL, whose content must then switch DHCP off.
+			if len(inc) != 1 {
+				return redirectFacts{}, fmt.Errorf("want one include, got %q", inc)
+			}
+			dir, name := inc[0][:strings.LastIndex(inc[0], "/")+1], inc[0][strings.LastIndex(inc[0], "/")+1:]
+			if name != hex.EncodeToString(d.MAC[:])+".cfg" {
+				return redirectFacts{}, fmt.Errorf("include names %q, not the device's .cfg", name)
+			}
+			full, err := r.Full(p, name, d)
+			if err != nil {
+				return redirectFacts{}, err
+			}
+			if kv, _, err = readKV(full); err != nil {
+				return redirectFacts{}, err
+			}
+			if kv[prefix+"auto_provision.server.url"] != dir {
+				return redirectFacts{}, fmt.Errorf("included config points at %q, not %q", kv[prefix+"auto_provision.server.url"], dir)
+			}
+		}
+		return redirectFacts{url: kv[prefix+"auto_provision.server.url"],
+			dhcpOff: kv[prefix+"auto_provision.dhcp_option.enable"] == "0" && kv[prefix+"auto_provision.pnp_enable"] == "0"}, nil
+	}
+}
+
+// fanvilReader reads the AUTOUPDATE module with one generation's server,
+// file and protocol keys.
+func fanvilReader(serverKey, fileKey, protoKey string) reader {
+	return func(t *testing.T, r *Registry, p *Profile, file string, d Data, body []byte) (redirectFacts, error) {
+		kv, err := readFanvil(body)
+		if err != nil {
+			return redirectFacts{}, err
+		}
+		const m = "AUTOUPDATE CONFIG MODULE/"
+		dhcpOff := kv[m+"DHCP Option"] == "0" && kv[m+"PNP Enable"] == "0"
+		if kv[m+serverKey] == "" { // no server in this generation's keys
+			return redirectFacts{dhcpOff: dhcpOff}, nil
+		}
+		scheme := map[string]string{"2": "tftp", "4": "http", "5": "https"}[kv[m+protoKey]]
+		path, ok := strings.CutSuffix(kv[m+fileKey], "$mac.cfg")
+		if !ok {
+			return redirectFacts{}, fmt.Errorf("%s %q does not end in $mac.cfg", fileKey, kv[m+fileKey])
+		}
+		return redirectFacts{url: scheme + "://" + kv[m+serverKey] + "/" + path, dhcpOff: dhcpOff}, nil
+	}
 }
 
 // ciscoReader: the Profile_Rule is absolute (scheme and host, not "/…"),
@@ -125,8 +154,10 @@ func ciscoReader(suffix string) reader {
 func TestRedirectsReadBack(t *testing.T) {
 	r := newTestRegistry(t)
 	for _, p := range r.Profiles() {
-		if readers[p.Name] == nil {
-			t.Fatalf("no reader for %s", p.Name)
+		for _, g := range p.Generations() {
+			if readerFor(p, g.Name) == nil {
+				t.Fatalf("no reader for %s %s", p.Name, g.Name)
+			}
 		}
 		const hashes = "k3Jq0vZ8-pTs2YbWnRc4LmXe/Qw7_Ha9dZr1UfYp5NcT0sBgK/"
 		for _, u := range []string{"https://prov.example.org/" + hashes, "http://192.0.2.10:8080/prov/" + hashes,
@@ -138,21 +169,25 @@ func TestRedirectsReadBack(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s %s: %v", p.Name, f, err)
 				}
-				facts := readRedirect(t, r, p, f, d, body)
-				if facts.url != d.ProvisionURL {
-					t.Errorf("%s %s: redirect points at %q, want %q", p.Name, f, facts.url, d.ProvisionURL)
-				}
-				if !facts.dhcpOff {
-					t.Errorf("%s %s: redirect does not switch DHCP options off:\n%s", p.Name, f, body)
-				}
-				// The full config keeps the same provisioning settings, so a
-				// re-provision never falls back to DHCP.
-				full, err := r.Full(p, f, d)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if ff := readRedirect(t, r, p, f, d, full); ff != facts {
-					t.Errorf("%s %s: full config provisioning %+v differs from redirect %+v", p.Name, f, ff, facts)
+				// No UA (TFTP): the generation is unknown, and every
+				// generation must read the redirect as pointing home.
+				for _, g := range p.Generations() {
+					facts := readRedirect(t, r, p, g.Name, f, d, body)
+					if facts.url != d.ProvisionURL {
+						t.Errorf("%s %s %s: redirect points at %q, want %q", p.Name, g.Name, f, facts.url, d.ProvisionURL)
+					}
+					if !facts.dhcpOff {
+						t.Errorf("%s %s %s: redirect does not switch DHCP options off:\n%s", p.Name, g.Name, f, body)
+					}
+					// The full config keeps the same provisioning settings, so a
+					// re-provision never falls back to DHCP.
+					full, err := r.Full(p, f, d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ff := readRedirect(t, r, p, g.Name, f, d, full); ff != facts {
+						t.Errorf("%s %s %s: full config provisioning %+v differs from redirect %+v", p.Name, g.Name, f, ff, facts)
+					}
 				}
 			}
 		}

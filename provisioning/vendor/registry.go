@@ -25,7 +25,8 @@ var required = []string{"redirect.tmpl", "full.tmpl", "common.tmpl"}
 
 // builtins lists the built-in profiles in their stable order.
 func builtins() []*Profile {
-	return []*Profile{yealink(), poly(), grandstream(), ciscoSPA(), ciscoMPP(), snom(), fanvil(), htek()}
+	return []*Profile{yealink(), poly(), grandstream(), ciscoSPA(), ciscoMPP(), snom(), fanvil(), htek(),
+		gigaset(), panasonic()}
 }
 
 // Registry holds the profiles and their parsed templates. It is
@@ -172,6 +173,8 @@ func (r *Registry) selfTest(p *Profile) error {
 			tmpls = []string{"redirect.tmpl", "full.tmpl"}
 		case Common:
 			tmpls = []string{"common.tmpl"}
+		case Declined:
+			continue
 		default:
 			return fmt.Errorf("vendor %s: sample file %s matches nothing", p.Name, f)
 		}

@@ -78,7 +78,7 @@ func TestRenderRefusals(t *testing.T) {
 
 func TestProfilesAndDHCP(t *testing.T) {
 	r := newTestRegistry(t)
-	want := []string{"yealink", "poly", "grandstream", "cisco-spa", "cisco-mpp", "snom", "fanvil", "htek"}
+	want := []string{"yealink", "poly", "grandstream", "cisco-spa", "cisco-mpp", "snom", "fanvil", "htek", "gigaset", "panasonic"}
 	got := names(r.Profiles())
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("profiles %v, want %v", got, want)
@@ -101,6 +101,8 @@ func TestProfilesAndDHCP(t *testing.T) {
 		"cisco-spa":   "Cisco Systems, Inc. IP Phone SPA504G",
 		"snom":        "snomD785",
 		"grandstream": "Grandstream GXP1405 dslforum.org",
+		"gigaset":     "Gigaset_N720_DM_PRO",
+		"panasonic":   "Panasonic",
 	}
 	for name, c := range class {
 		var hits []string

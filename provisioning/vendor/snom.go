@@ -25,9 +25,26 @@ func snom() *Profile {
 			`\b[Ss]nom ?(?P<model>M\d{3}) (?P<fw>[\d.]+) (?P<mac>[0-9a-fA-F]{12})`,
 		),
 		maxLines: 12,
-		// [U] Snom's language names.
-		languages: map[string]string{"en": "English", "de": "Deutsch", "fr": "Francais",
-			"es": "Espanol", "it": "Italiano", "pt": "Portugues", "pl": "Polski"},
+		// Language names as the firmware spells them (nethesis/tancredi
+		// data/templates/snom.macros language; wazo-provd-plugins
+		// plugins/wazo_snom/common/common.py _LOCALE). Polish is in
+		// neither: the phone keeps its own.
+		languages: map[string]string{"en": "English", "de": "Deutsch", "fr": "Français",
+			"es": "Español", "it": "Italiano", "pt": "Português", "nl": "Nederlands"},
+		zones:   snomZones,
 		samples: []string{"snomD785.htm", "snomD785-000413112233.htm"},
 	}
+}
+
+// snomZones: Snom's "timezone" codes (country and standard offset; the
+// phone applies that country's summer-time rule), as nethesis/tancredi
+// data/templates/snom.macros maps IANA zones. Zones not listed keep the
+// phone's own setting.
+var snomZones = map[string]string{
+	"UTC": "GBR-0", "Europe/London": "GBR-0", "Europe/Dublin": "GBR-0",
+	"Europe/Lisbon": "PRT-0", "Europe/Berlin": "GER+1", "Europe/Vienna": "GER+1",
+	"Europe/Zurich": "GER+1", "Europe/Paris": "FRA+1", "Europe/Rome": "ITA+1",
+	"Europe/Madrid": "ESP+1", "Europe/Amsterdam": "NLD+1", "Europe/Brussels": "BEL+1",
+	"Europe/Warsaw": "POL+1", "America/New_York": "USA-5", "America/Chicago": "USA-6",
+	"America/Denver": "USA-7", "America/Los_Angeles": "USA-8", "Australia/Sydney": "AUS+10",
 }

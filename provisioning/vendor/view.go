@@ -24,6 +24,8 @@ type view struct {
 	Port      int    // SIPPort, or the transport's default
 	Lang      string // Language in this vendor's spelling; "" keeps the phone's
 	Zone      Zone   // TimeZone, decoded
+	TZ        string // TimeZone as this vendor's zone code; "" where it has none
+	GenName   string // the requester's firmware generation; "" unknown (templates use .Gen)
 }
 
 // Line returns line n (1-based), or nil: templates with one block per
@@ -68,11 +70,13 @@ func newView(p *Profile, file string, d Data, year int) (view, error) {
 		}
 	}
 	v.Lang = p.languages[d.Language]
+	v.TZ = p.zones[d.TimeZone]
 	z, err := loadZone(d.TimeZone, year)
 	if err != nil {
 		return v, fmt.Errorf("timezone: %w", err)
 	}
 	v.Zone = z
+	v.GenName = p.Generation(d.UserAgent, d.Model)
 	return v, nil
 }
 

@@ -1,7 +1,9 @@
 package vendor
 
-// yealink: T2x/T3x/T4x/T5x, CP, W-series (vendors.md §1). key = value
-// text with the "#!version:1.0.0.1" header; V81+ "static." key names.
+// yealink: T2x/T3x/T4x/T5x, CP, W-series. key = value text with the
+// "#!version:1.0.0.1" header. Two generations (references/yealink.md):
+// firmware up to V80 reads auto_provision.*, V81 on static.auto_provision.*
+// (wazo-provd-plugins plugins/wazo_yealink/v80 vs v81 templates/base.tpl).
 func yealink() *Profile {
 	return &Profile{
 		Name: "yealink", Title: "Yealink", ContentType: "text/plain; charset=utf-8",
@@ -32,5 +34,28 @@ func yealink() *Profile {
 		languages: map[string]string{"en": "English", "de": "German", "fr": "French",
 			"es": "Spanish", "it": "Italian", "pt": "Portuguese", "pl": "Polish"},
 		samples: []string{"001565112233.cfg", "001565112233.boot", "y000000000000.boot", "y000000000028.cfg"},
+		generations: []Generation{
+			{Name: "v80", Title: "firmware up to V80", Models: []string{"T28P", "T26P", "T49G", "T46G"}, Firmware: "28.80.0.95"},
+			{Name: "v81", Title: "firmware V81 and later", Models: []string{"T46S", "T54W", "T46G", "W70B"}, Firmware: "66.86.0.15"},
+		},
+		pickGen: yealinkGen,
 	}
+}
+
+// yealinkGen: the firmware's second field is the generation
+// ("28.81.0.110" is V81). Without a firmware, models that never got V81
+// stay on the old keys for good: T20P/T22P/T26P/T28P (last release V73)
+// and T49G (V80) — wazo-provd-plugins plugins/wazo_yealink/v*/entry.py
+// MODEL_INFO.
+func yealinkGen(model, fw string) string {
+	switch v := fwField(fw, 1); {
+	case v >= 81:
+		return "v81"
+	case v > 0:
+		return "v80"
+	}
+	if modelIn(model, "T20P", "T22P", "T26P", "T28P", "T49G") {
+		return "v80"
+	}
+	return ""
 }

@@ -183,3 +183,7 @@ func (t Transition) Weekday1() int { return t.Weekday + 1 }
 
 // SaveSeconds is Save in seconds.
 func (z Zone) SaveSeconds() int { return z.Save * 60 }
+
+// Quarters is the standard offset in 15-minute units (UTC+1 = 4,
+// UTC-5 = -20, UTC+5:30 = 22), Fanvil's "Time Zone".
+func (z Zone) Quarters() int { return z.Offset / 900 }

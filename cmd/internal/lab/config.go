@@ -26,9 +26,21 @@ const (
 	NoUACheck Sabotage = "check_user_agent"
 	// NoUAMACCheck sets check_ua_mac = false.
 	NoUAMACCheck Sabotage = "check_ua_mac"
+	// FailClosed brings back the neighbour check as it was before fail
+	// closed: ARP only, and a requester it cannot judge passes. It sets
+	// provisioning.insecure_fail_open, a key that exists for this test
+	// only (validated, warned about, absent from the README), and
+	// check_lease = false, as with DHCP elsewhere (the shipped default):
+	// an IPv6 requester holds no DHCPv4 lease, so the lease check alone
+	// would still refuse it. The ipv6-thief then gets the device's config.
+	FailClosed Sabotage = "fail_closed"
 	// NoLock re-opens every provisioned phone (an admin unlock, as if the
 	// lock did not hold) before the after-lock attacker runs.
 	NoLock Sabotage = "lock"
+	// NoForgeryGuard starts the daemon with PROVBOX_LAB_BREAK=forged_source
+	// (there is no TOML key for it): forged TFTP requests then strike and
+	// ban a phone's address.
+	NoForgeryGuard Sabotage = "forged_source"
 	// NoRelayCheck lists the relay-forger's address in the subnet's
 	// relays, as a careless admin might: its forged relayed DHCP is then
 	// accepted.
@@ -36,7 +48,7 @@ const (
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, NoRelayCheck}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed, NoForgeryGuard, NoRelayCheck}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -63,6 +75,9 @@ func ParseSabotage(s string) (Sabotage, error) {
 // subnet is the lab's LAN: 10.X.Y.0/24, the server at .1, the pool
 // .100-.200; hosts that set their own address use .50.
 type subnet struct{ a, b byte }
+
+// labMaxRetry is the lab daemon's [bans] max_retry.
+const labMaxRetry = 5
 
 // staticHost is the static-clone's address: in the subnet, outside the pool.
 const staticHost = 50
@@ -115,9 +130,10 @@ check_user_agent = %t
 check_ua_mac = %t
 check_lease = %t
 check_neighbor = %t
+insecure_fail_open = %t
 
 [bans]
-max_retry = 5
+max_retry = %d
 find_time = "10m"
 ban_time = "1h"
 ignore = ["127.0.0.0/8"]
@@ -128,7 +144,12 @@ socket = %q
 [log]
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1), relaysLine(sn, sab),
-		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck), check(NoNeighbourCheck), filepath.Join(dir, "admin.sock"))
+		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck) && check(FailClosed), check(NoNeighbourCheck), !check(FailClosed),
+		labMaxRetry, filepath.Join(dir, "admin.sock"))
+	toml, err := sabotageTemplates(dir, sab, toml)
+	if err != nil {
+		return "", err
+	}
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
 }

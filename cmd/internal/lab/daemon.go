@@ -26,8 +26,8 @@ type daemon struct {
 
 // startDaemon runs provbox serve inside host and waits until it says it
 // is ready (sd_notify READY=1 on a socket of ours) or answers the admin
-// API, whichever comes first.
-func startDaemon(ctx context.Context, h *Host, bin, config, dir string, timeout time.Duration) (*daemon, error) {
+// API, whichever comes first. env is added to its environment.
+func startDaemon(ctx context.Context, h *Host, bin, config, dir string, timeout time.Duration, env ...string) (*daemon, error) {
 	d := &daemon{bin: bin, config: config, log: filepath.Join(dir, "provbox.log"), exited: make(chan error, 1)}
 	if out, err := exec.CommandContext(ctx, bin, "check", "-c", config).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("provbox check refused the lab config: %v: %s", err, bytes.TrimSpace(out))
@@ -43,7 +43,7 @@ func startDaemon(ctx context.Context, h *Host, bin, config, dir string, timeout 
 	}
 	d.cmd = h.Command(context.WithoutCancel(ctx), bin, "serve", "-c", config)
 	d.cmd.Stdout, d.cmd.Stderr = logf, logf
-	d.cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+notify.LocalAddr().String())
+	d.cmd.Env = append(append(os.Environ(), env...), "NOTIFY_SOCKET="+notify.LocalAddr().String())
 	if err := d.cmd.Start(); err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("starting provbox serve: %w", err)
@@ -161,4 +161,20 @@ func redactArgs(args []string) []string {
 		}
 	}
 	return out
+}
+
+// reloadWith replaces old by new in the daemon's config file and sends
+// SIGHUP, as `systemctl reload provbox` does.
+func (d *daemon) reloadWith(old, new string) error {
+	b, err := os.ReadFile(d.config)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		return fmt.Errorf("lab config has no %q to change", old)
+	}
+	if err := os.WriteFile(d.config, bytes.Replace(b, []byte(old), []byte(new), 1), 0o600); err != nil {
+		return err
+	}
+	return d.cmd.Process.Signal(syscall.SIGHUP)
 }

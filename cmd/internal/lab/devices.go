@@ -31,7 +31,8 @@ func (l *run) addDevices(ctx context.Context) error {
 		{phone.UAForge, "yealink", 4},
 		{phone.StaticClone, "yealink", 5},
 		{phone.IPThief, "yealink", 6},
-		{phone.RelayForger, "yealink", 7},
+		{phone.IPv6Thief, "yealink", 7},
+		{phone.RelayForger, "yealink", 8},
 	}
 	for i, t := range targets {
 		p, _ := phone.Lookup(t.vendor)
@@ -39,8 +40,9 @@ func (l *run) addDevices(ctx context.Context) error {
 	}
 	for _, d := range l.devices {
 		d.Password = "pw-" + randomHex(10)
+		p, _ := phone.Lookup(d.Vendor) // d.Vendor names the lab phone; provbox knows its family
 		if _, err := l.d.cli(ctx, "device", "add", d.MAC.String(), "--account", account,
-			"--vendor", d.Vendor, "--line", d.Ext+":"+d.Password+":Lab "+d.Ext); err != nil {
+			"--vendor", p.ProvboxVendor(), "--line", d.Ext+":"+d.Password+":Lab "+d.Ext); err != nil {
 			return err
 		}
 	}

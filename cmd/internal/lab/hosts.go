@@ -45,8 +45,9 @@ func (l *run) runPhone(ctx context.Context, d *device) PhoneResult {
 }
 
 // runAttacker runs role against target. mac is the attacker's own MAC
-// (nil: a random one); clones pass the MAC they copy.
-func (l *run) runAttacker(ctx context.Context, role string, target *device, mac []byte) AttackResult {
+// (nil: a random one); clones pass the MAC they copy. extra are flags of
+// its role.
+func (l *run) runAttacker(ctx context.Context, role string, target *device, mac []byte, extra ...string) AttackResult {
 	ar := AttackResult{Role: role, dev: target}
 	if target == nil {
 		ar.Problems = append(ar.Problems, "no target device")
@@ -64,6 +65,15 @@ func (l *run) runAttacker(ctx context.Context, role string, target *device, mac 
 	if role == phone.RelayForger {
 		args = append(args, "-static", l.sn.ip(forgerHost)+"/24")
 	}
+	if role == phone.IPv6Thief {
+		v6, err := l.ipv6Args()
+		if err != nil {
+			ar.Problems = append(ar.Problems, err.Error())
+			return ar
+		}
+		args = append(args, v6...) // the later -http, -tftp win
+	}
+	args = append(args, extra...)
 	ar.since = time.Now()
 	rep, err := l.emulate(ctx, "at-"+role, mac, args...)
 	if err != nil {

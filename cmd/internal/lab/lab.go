@@ -47,6 +47,7 @@ type run struct {
 	o       Options
 	net     *Net
 	sn      subnet
+	srv     *Host
 	d       *daemon
 	devices []*device
 }
@@ -124,11 +125,19 @@ func (l *run) startServer(ctx context.Context, dir string) error {
 	if err := srv.AddAddr(l.sn.ip(1) + "/24"); err != nil {
 		return err
 	}
+	l.srv = srv
+	if err := l.addULA(); err != nil {
+		return err
+	}
 	cfg, err := writeConfig(dir, l.sn, l.o.Bootstrap, l.o.Sabotage)
 	if err != nil {
 		return err
 	}
-	l.d, err = startDaemon(ctx, srv, l.o.Provbox, cfg, dir, 30*time.Second)
+	var env []string
+	if l.o.Sabotage == NoForgeryGuard {
+		env = append(env, "PROVBOX_LAB_BREAK=forged_source")
+	}
+	l.d, err = startDaemon(ctx, srv, l.o.Provbox, cfg, dir, 30*time.Second, env...)
 	return err
 }
 
@@ -151,7 +160,7 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 			mu.Unlock()
 		})
 	}
-	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief, phone.RelayForger} {
+	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief, phone.IPv6Thief, phone.RelayForger} {
 		wg.Go(func() {
 			ar := l.runAttacker(ctx, role, l.targetOf(role), nil)
 			mu.Lock()
@@ -164,7 +173,14 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 	if err := l.afterLock(ctx, res); err != nil {
 		return nil, err
 	}
-	return res, l.judge(ctx, res)
+	if err := l.frame(ctx, res); err != nil {
+		return nil, err
+	}
+	if err := l.judge(ctx, res); err != nil {
+		return nil, err
+	}
+	// After the judge: a rotation changes the secret URLs it checks.
+	return res, l.rekeys(ctx, res)
 }
 
 // emulate runs one emulated host in a fresh namespace with mac, then

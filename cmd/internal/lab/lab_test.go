@@ -70,6 +70,10 @@ func TestLab(t *testing.T) {
 			if len(res.Phones) != len(phone.Names()) || len(res.Attackers) != len(phone.Roles) {
 				t.Fatalf("%d phones, %d attackers", len(res.Phones), len(res.Attackers))
 			}
+			// every phone after the account rekey, one after a device rekey, one after the grace
+			if len(res.Rekeys) != len(phone.Names())+2 {
+				t.Fatalf("%d re-polls after rekeys", len(res.Rekeys))
+			}
 			for _, p := range res.Phones {
 				if p.Journey.Location.Proto() != bootstrap && p.Vendor != "cisco-spa" {
 					t.Errorf("%s bootstrapped over %s", p.Vendor, p.Journey.Location.Proto())
@@ -88,6 +92,9 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 		NoUACheck:        phone.UAForge,
 		NoUAMACCheck:     phone.UAForge,
 		NoLock:           phone.AfterLock,
+		NoForgeryGuard:   phone.UDPFramer,
+		OneDialect:       "fanvil", // the phone stranded
+		FailClosed:       phone.IPv6Thief,
 		NoRelayCheck:     phone.RelayForger,
 	}
 	for _, sab := range Sabotages {
@@ -99,6 +106,10 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 			prefix := "attacker " + want[sab] + " "
 			for _, f := range res.Failures {
 				if strings.HasPrefix(f, prefix) && (strings.Contains(f, "GOT") || strings.Contains(f, "secret URL")) {
+					return
+				}
+				// a stranding redirect fails the phone, named
+				if sab == OneDialect && strings.HasPrefix(f, "phone "+want[sab]+" ") && strings.Contains(f, "stranded") {
 					return
 				}
 			}

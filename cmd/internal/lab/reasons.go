@@ -49,7 +49,7 @@ func (l *run) setReasons(ar *AttackResult, es []event) {
 	for _, e := range es {
 		// The first word: "unknown-mac c0:74:ad:20:00:01" is unknown-mac.
 		r, _, _ := strings.Cut(e.Reason, " ")
-		if e.IP == ar.Attack.IP && !e.Time.Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
+		if sameIP(e.IP, ar.Attack.IP) && !e.Time.Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
 			ar.Reasons = append(ar.Reasons, r)
 		}
 	}
@@ -63,4 +63,12 @@ func (l *run) setReasons(ar *AttackResult, es []event) {
 		got = strings.Join(ar.Reasons, ", ")
 	}
 	ar.Problems = append(ar.Problems, fmt.Sprintf("refused for %s, never for %q: it did not test the safeguard it is here for", got, w.reason))
+}
+
+// sameIP compares addresses as text, ignoring a zone: the daemon audits a
+// link-local requester with its own interface's name.
+func sameIP(a, b string) bool {
+	a, _, _ = strings.Cut(a, "%")
+	b, _, _ = strings.Cut(b, "%")
+	return a == b
 }

@@ -18,6 +18,7 @@ type Result struct {
 	Sabotage  Sabotage       `json:"sabotage,omitempty"`
 	Phones    []PhoneResult  `json:"phones"`
 	Attackers []AttackResult `json:"attackers"`
+	Rekeys    []RekeyResult  `json:"rekeys,omitempty"`
 	// Failures name the phone or attacker that showed each problem.
 	Failures []string `json:"failures,omitempty"`
 	// Notes are observations that are not failures (a file a phone could
@@ -180,6 +181,7 @@ func (r *Result) Print(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+	r.printRekeys(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANSWERED\tREFUSED FOR\tBANNED\tRESULT")
 	for _, a := range r.Attackers {

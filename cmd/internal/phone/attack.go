@@ -41,7 +41,7 @@ const (
 )
 
 // Roles lists the attacker roles.
-var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, RelayForger, AfterLock}
+var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, IPv6Thief, RelayForger, AfterLock, UDPFramer}
 
 // Device is an attacker's target.
 type Device struct {
@@ -69,6 +69,7 @@ type Attacker struct {
 	HTTP    string // the server's HTTP base, "http://10.0.0.1/"
 	TFTP    string // the server's TFTP base, "tftp://10.0.0.1/"
 	Static  string // StaticClone: the address it sets itself, "10.0.0.50/24"
+	Frame   string // UDPFramer: the phone address it forges, "10.0.0.120"
 	Timeout time.Duration
 	Log     *slog.Logger
 }
@@ -97,6 +98,9 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 	if err != nil {
 		return fmt.Errorf("target: %w", err)
 	}
+	if a.Role == IPv6Thief { // no IPv4 address: see ipv6thief.go
+		return a.ipv6Steal(ctx, r, p, tmac)
+	}
 	l, err := a.address(ctx, p, tmac)
 	if err != nil {
 		return err
@@ -112,6 +116,8 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 			return err
 		}
 		return a.try(ctx, r, p, tmac, p.UA(other), Target{Base: a.HTTP})
+	case UDPFramer:
+		return a.frame(ctx, r, p, tmac)
 	case AfterLock:
 		loc, err := p.Locate(l, tmac)
 		if err != nil {

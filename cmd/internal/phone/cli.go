@@ -17,6 +17,7 @@ import (
 type Report struct {
 	Journey *Journey `json:"journey,omitempty"`
 	Attack  *Attack  `json:"attack,omitempty"`
+	Repoll  *Repoll  `json:"repoll,omitempty"`
 }
 
 // targets is a repeatable -target vendor=mac flag.
@@ -50,10 +51,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	vendor := fs.String("vendor", "", "phone vendor: "+strings.Join(Names(), ", "))
 	iface := fs.String("iface", "eth0", "interface to boot on (its MAC is the phone's)")
 	reboot := fs.Bool("reboot", false, "phone: boot a second time after provisioning")
+	poll := fs.String("poll", "", "phone: already provisioned with this URL, do the periodic check there")
 	timeout := fs.Duration("timeout", 3*time.Second, "per request")
 	httpBase := fs.String("http", "", "attacker: the server's HTTP base URL")
 	tftpBase := fs.String("tftp", "", "attacker: the server's TFTP base URL")
 	static := fs.String("static", "", "static-clone, relay-forger: the address it sets itself (CIDR, no DHCP)")
+	frame := fs.String("frame", "", "udp-framer: the phone address it forges datagrams from")
 	var tg targets
 	fs.Var(&tg, "target", "attacker: VENDOR=MAC of a device to attack (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -74,12 +77,16 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		ph := &Phone{Profile: p, Iface: *iface, MAC: mac, Timeout: *timeout, Log: log}
-		rep.Journey, err = ph.Run(ctx, *reboot)
+		if *poll != "" {
+			rep.Repoll, err = ph.repollFlag(ctx, *poll)
+		} else {
+			rep.Journey, err = ph.Run(ctx, *reboot)
+		}
 		if err != nil {
 			code = 1
 		}
 	} else {
-		a := &Attacker{Role: *role, Iface: *iface, MAC: mac, Targets: tg, HTTP: *httpBase, TFTP: *tftpBase, Static: *static, Timeout: *timeout, Log: log}
+		a := &Attacker{Role: *role, Iface: *iface, MAC: mac, Targets: tg, HTTP: *httpBase, TFTP: *tftpBase, Static: *static, Frame: *frame, Timeout: *timeout, Log: log}
 		rep.Attack = a.Run(ctx)
 	}
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {

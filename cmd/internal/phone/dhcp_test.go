@@ -78,6 +78,12 @@ func TestUAs(t *testing.T) {
 		"snom":        "Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413010001 SXM:0 UXM:0)",
 		"fanvil":      "Fanvil X4U 2.12.10.1 0c383e010001",
 		"htek":        "Htek UC926 2.0.4.2 00:1f:c1:01:00:01",
+		"gigaset":     "Gigaset Maxwell 3/2.22.7;7C2F80010001",
+		"panasonic":   "Panasonic_KX-HDV230/02.100 (0080f0010001)",
+		// firmware generations: MACs one host byte up (Variant)
+		"yealink-v80":   "Yealink SIP-T46G 28.80.0.95 80:5e:c0:02:00:01",
+		"fanvil-legacy": "Fanvil X4 2.10.2.6887 0c383e020001",
+		"poly-edge":     "FileTransport PolyEdge-Edge_E450-UA/8.0.0.15602 (SN:64167f020001) Type/Application",
 	}
 	if len(Names()) != len(want) {
 		t.Fatalf("vendors %v", Names())

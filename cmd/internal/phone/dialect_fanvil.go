@@ -8,8 +8,22 @@ import (
 
 // fanvilDialect reads Fanvil configs (vendors.md §7.3) in their three
 // dialects: "<<VOIP CONFIG FILE>>" text with "Key :value" lines under
-// <SECTION> headers, the underscore pseudo-XML, and <sysConf> XML.
-type fanvilDialect struct{}
+// <SECTION> headers, the underscore pseudo-XML, and <sysConf> XML. It is
+// strict about its generation: newer models read the provisioning server
+// only from the Flash keys, legacy ones only from the Download keys
+// (provisioning/vendor/references/fanvil.md); both honour DHCP Option.
+type fanvilDialect struct{ legacy bool }
+
+// serverKeys are the server, file and protocol keys of d's generation,
+// in text and XML spelling.
+func (d fanvilDialect) serverKeys() (server, file, proto []string) {
+	if d.legacy {
+		return []string{"Download Server IP", "Download_Server_IP"}, []string{"Config File Name", "Config_File_Name"},
+			[]string{"Download Protocol", "Download_Protocol"}
+	}
+	return []string{"Flash Server IP", "FlashServerIP"}, []string{"Flash File Name", "FlashFileName"},
+		[]string{"Flash Protocol", "FlashProtocol"}
+}
 
 func (fanvilDialect) parse(body []byte, _ net.HardwareAddr) (Settings, error) {
 	t := strings.TrimSpace(string(body))
@@ -27,28 +41,31 @@ func (fanvilDialect) parse(body []byte, _ net.HardwareAddr) (Settings, error) {
 // fanvilProtocols are the Download/Flash Protocol codes.
 var fanvilProtocols = map[string]string{"1": "ftp", "2": "tftp", "4": "http", "5": "https"}
 
-func (fanvilDialect) redirect(s Settings, mac net.HardwareAddr) (Redirect, bool, error) {
-	server, ok := s.Get("Download Server IP", "FlashServerIP")
+func (d fanvilDialect) redirect(s Settings, mac net.HardwareAddr) (Redirect, bool, error) {
+	serverKeys, fileKeys, protoKeys := d.serverKeys()
+	opt, _ := s.Get("DHCP Option", "DHCPOption", "DHCP_Option")
+	server, ok := s.Get(serverKeys...)
 	if !ok || server == "" {
+		if opt == "0" {
+			return Redirect{DHCPOff: true}, true, fmt.Errorf("stranded: DHCP Option is 0 and no %s is set", serverKeys[0])
+		}
 		return Redirect{}, false, nil
 	}
-	proto, _ := s.Get("Download Protocol", "FlashProtocol")
+	proto, _ := s.Get(protoKeys...)
 	scheme := fanvilProtocols[proto]
 	base, err := dirURL(server, scheme)
 	if err != nil {
-		return Redirect{}, true, fmt.Errorf("Download Server IP (protocol %q): %w", proto, err)
+		return Redirect{}, true, fmt.Errorf("%s (protocol %q): %w", serverKeys[0], proto, err)
 	}
-	var r Redirect
-	file, _ := s.Get("Config File Name", "FlashFileName")
+	r := Redirect{DHCPOff: opt == "0"}
+	file, _ := s.Get(fileKeys...)
 	if file == "" {
 		r.Target.Base = base
 	} else {
 		file = strings.ReplaceAll(strings.TrimPrefix(file, "/"), "$mac", hexMAC(mac))
 		r.Target.File = base + file
 	}
-	opt, _ := s.Get("DHCP Option", "DHCPOption")
-	r.DHCPOff = opt == "0"
-	if v, _ := s.Get("PNP Enable", "PNPEnable"); v == "0" {
+	if v, _ := s.Get("PNP Enable", "PNPEnable", "PNP_Enable"); v == "0" {
 		r.Off = append(r.Off, "pnp")
 	}
 	return r, true, nil

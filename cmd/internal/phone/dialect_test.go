@@ -42,7 +42,9 @@ func TestRedirectReaders(t *testing.T) {
 		{"snom", "snom-redirect.xml", Target{File: secretDir + "snomD785-00041301" + "0001.htm"}, true, "pnp"},
 		{"snom", "snom-dhcpon.xml", Target{Base: "http://10.9.0.1/a/b/"}, false, ""},
 		{"snom", "snom-old.htm", Target{Base: "http://10.9.0.1/a/b/"}, true, ""},
-		{"fanvil", "fanvil-redirect.cfg", Target{File: secretDir + "0c383e010001.cfg"}, true, "pnp"},
+		{"yealink-v80", "yealink-v80-redirect.cfg", Target{Base: secretDir}, true, "pnp"},
+		{"fanvil-legacy", "fanvil-redirect.cfg", Target{File: secretDir + "0c383e020001.cfg"}, true, "pnp"},
+		{"fanvil", "fanvil-flash-redirect.cfg", Target{File: secretDir + "0c383e010001.cfg"}, true, "pnp"},
 		{"fanvil", "fanvil-full.xml", Target{File: secretDir + "0c383e010001.cfg"}, true, ""},
 		{"htek", "htek-redirect.xml", Target{Base: secretDir}, true, "pnp"},
 	}

@@ -6,10 +6,20 @@ import (
 	"strings"
 )
 
-// yealinkDialect reads Yealink V81+ text configs (vendors.md §1.2-1.3):
-// "#!version:1.0.0.1", "key = value" lines, and in .boot files
-// include:config "file" lines fetched in order.
-type yealinkDialect struct{}
+// yealinkDialect reads Yealink text configs: "#!version:1.0.0.1",
+// "key = value" lines, and in .boot files include:config "file" lines
+// fetched in order. It is strict about its generation, as the firmware
+// is: V81 and later read only the static.* provisioning keys, and a
+// legacy (up to V80) phone only the same keys without "static."
+// (provisioning/vendor/references/yealink.md).
+type yealinkDialect struct{ legacy bool }
+
+func (d yealinkDialect) key(k string) string {
+	if d.legacy {
+		return k
+	}
+	return "static." + k
+}
 
 func (yealinkDialect) parse(body []byte, _ net.HardwareAddr) (Settings, error) {
 	var follow []string
@@ -29,22 +39,24 @@ func (yealinkDialect) parse(body []byte, _ net.HardwareAddr) (Settings, error) {
 	return s, err
 }
 
-func (yealinkDialect) redirect(s Settings, _ net.HardwareAddr) (Redirect, bool, error) {
-	v, ok := s.Get("static.auto_provision.server.url", "auto_provision.server.url")
-	if !ok {
+func (d yealinkDialect) redirect(s Settings, _ net.HardwareAddr) (Redirect, bool, error) {
+	off, _ := s.Get(d.key("auto_provision.dhcp_option.enable"))
+	v, ok := s.Get(d.key("auto_provision.server.url"))
+	if !ok || v == "" {
+		if off == "0" {
+			return Redirect{DHCPOff: true}, true, fmt.Errorf("stranded: %s is 0 and no %s is set", d.key("auto_provision.dhcp_option.enable"), d.key("auto_provision.server.url"))
+		}
 		return Redirect{}, false, nil
 	}
 	u, err := dirURL(v, "")
 	if err != nil {
-		return Redirect{}, true, fmt.Errorf("static.auto_provision.server.url: %w", err)
+		return Redirect{}, true, fmt.Errorf("%s: %w", d.key("auto_provision.server.url"), err)
 	}
-	r := Redirect{Target: Target{Base: u}}
-	off, _ := s.Get("static.auto_provision.dhcp_option.enable", "auto_provision.dhcp_option.enable", "auto_provision.dhcp_enable")
-	r.DHCPOff = off == "0"
-	if v, _ := s.Get("static.auto_provision.pnp_enable", "auto_provision.pnp_enable"); v == "0" {
+	r := Redirect{Target: Target{Base: u}, DHCPOff: off == "0"}
+	if v, _ := s.Get(d.key("auto_provision.pnp_enable")); v == "0" {
 		r.Off = append(r.Off, "pnp")
 	}
-	if v, _ := s.Get("static.zero_touch.enable"); v == "0" {
+	if v, _ := s.Get("static.zero_touch.enable"); v == "0" && !d.legacy {
 		r.Off = append(r.Off, "zero-touch")
 	}
 	return r, true, nil

@@ -28,6 +28,19 @@ type Profile struct {
 	// TFTPSlash: the phone sends TFTP names with a leading "/" (Cisco).
 	TFTPSlash bool
 	dialect   dialect
+	// Vendor is provbox's profile of this phone when Name is not one:
+	// each firmware generation is a lab phone of its own ("yealink-v80").
+	Vendor string
+	// Variant tells apart the MACs of lab phones sharing an OUI.
+	Variant byte
+}
+
+// ProvboxVendor is the provbox profile name of this phone.
+func (p *Profile) ProvboxVendor() string {
+	if p.Vendor != "" {
+		return p.Vendor
+	}
+	return p.Name
 }
 
 // step is one file the phone asks for. Unless lists earlier steps whose
@@ -78,5 +91,5 @@ func Names() []string {
 // MAC returns the lab MAC of this vendor's phone number n (0-255 per host
 // byte), inside the vendor's OUI so OUI-based classification applies.
 func (p *Profile) MAC(n int, host byte) net.HardwareAddr {
-	return net.HardwareAddr{p.OUI[0], p.OUI[1], p.OUI[2], host, byte(n >> 8), byte(n)}
+	return net.HardwareAddr{p.OUI[0], p.OUI[1], p.OUI[2], host + p.Variant, byte(n >> 8), byte(n)}
 }

@@ -28,6 +28,9 @@ type deviceDetail struct {
 	Lines               []lineView
 	SecretURL, TFTPPath string
 	Created, LockedAt   time.Time
+	// OldURLs are retired secret URLs still redirecting the phone after a
+	// rekey, redacted: the page never shows an old secret.
+	OldURLs []provisioning.OldPath
 }
 
 type devicesPage struct {
@@ -85,7 +88,7 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 	p := devicePage{base: s.base("Device "+m.String(), "devices")}
 	p.Flash = s.flash(r.URL.Query())
 	p.D = deviceDetail{deviceRow: row(v, s.leaseIPs()), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath,
-		Created: v.Created, LockedAt: v.LockedAt}
+		Created: v.Created, LockedAt: v.LockedAt, OldURLs: v.OldPaths}
 	for _, l := range v.Lines {
 		p.D.Lines = append(p.D.Lines, lineView{Extension: l.Extension, AuthUser: l.AuthUser,
 			DisplayName: l.DisplayName, Label: l.Label})
@@ -116,8 +119,9 @@ func (s *Server) confirm(action string) http.HandlerFunc {
 		}
 		p := confirmPage{base: s.base("Confirm", "devices"), MAC: m.String(), Action: action}
 		if action == "rekey" {
-			p.Question, p.Button = "Give "+p.MAC+" a new secret URL? The phone's current one stops working: "+
-				"unlock the device and have the phone provision again (factory reset).", "Rekey"
+			p.Question, p.Button = "Give "+p.MAC+" a new secret URL? For rotation_grace, the current one only redirects "+
+				"the phone (after every check) to the new one; after that, or with no grace, it stops working and a phone "+
+				"that has not moved must be unlocked and provision again (factory reset).", "Rekey"
 		} else {
 			p.Question, p.Button = "Remove "+p.MAC+"? Its secret URL stops working and the phone can no longer fetch its config.", "Remove"
 		}
@@ -145,8 +149,12 @@ func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rekey(w http.ResponseWriter, r *http.Request) {
+	rekey := s.svc.RekeyDevice
+	if r.PostFormValue("no_grace") != "" {
+		rekey = s.svc.RekeyDeviceNoGrace
+	}
 	s.act(w, r, "rekeyed", func(m provisioning.MAC) error {
-		_, err := s.svc.RekeyDevice(r.Context(), m)
+		_, err := rekey(r.Context(), m)
 		return err
 	})
 }

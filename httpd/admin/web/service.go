@@ -23,6 +23,7 @@ type Service interface {
 	LockDevice(ctx context.Context, m provisioning.MAC) (provisioning.Device, error)
 	UnlockDevice(ctx context.Context, m provisioning.MAC, dur time.Duration) (provisioning.Device, error)
 	RekeyDevice(ctx context.Context, m provisioning.MAC) (provisioning.Device, error)
+	RekeyDeviceNoGrace(ctx context.Context, m provisioning.MAC) (provisioning.Device, error)
 	RemoveDevice(ctx context.Context, m provisioning.MAC) error
 
 	Leases() []provisioning.Lease
