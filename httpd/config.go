@@ -2,6 +2,7 @@ package httpd
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -32,6 +33,23 @@ type Config struct {
 	// ShutdownGrace is how long in-flight requests may run after the
 	// serving context is cancelled (default 10s).
 	ShutdownGrace time.Duration
+
+	// MaxConns bounds open connections (default 1024), MaxConnsPerSource
+	// those of one address (default 32) and MaxConnsPerPrefix those of
+	// one IPv6 /64 (default 64), over the plain and TLS listeners
+	// together. A connection beyond any is closed at once.
+	MaxConns          int
+	MaxConnsPerSource int
+	MaxConnsPerPrefix int
+	// ReservedForDevices is the share of MaxConns only addresses bound to
+	// a known device may use; when every connection is taken, a known
+	// device's connection displaces a stranger's idle one (default a
+	// quarter; negative: none, and no displacing).
+	ReservedForDevices int
+	// StrangerIdleTimeout replaces IdleTimeout, and ReadHeaderTimeout
+	// while no byte has come, for addresses not bound to a known device
+	// (default 5s; negative: the same timeouts as devices).
+	StrangerIdleTimeout time.Duration
 }
 
 // Defaults, chosen for desk phones on a LAN: small requests, small files.
@@ -42,6 +60,10 @@ const (
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxHeaderBytes    = 8 << 10
 	DefaultShutdownGrace     = 10 * time.Second
+	DefaultMaxConns          = 1024
+	DefaultMaxConnsPerSource = 32
+	DefaultMaxConnsPerPrefix = 64
+	DefaultStrangerIdle      = 5 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -60,6 +82,27 @@ func (c Config) withDefaults() Config {
 	if c.MaxHeaderBytes <= 0 {
 		c.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
+	return c.connDefaults()
+}
+
+func (c Config) connDefaults() Config {
+	pos := func(n *int, v int) {
+		if *n <= 0 {
+			*n = v
+		}
+	}
+	pos(&c.MaxConns, DefaultMaxConns)
+	pos(&c.MaxConnsPerSource, DefaultMaxConnsPerSource)
+	pos(&c.MaxConnsPerPrefix, DefaultMaxConnsPerPrefix)
+	switch {
+	case c.ReservedForDevices == 0:
+		c.ReservedForDevices = c.MaxConns / 4
+	case c.ReservedForDevices < 0:
+		c.ReservedForDevices = 0
+	}
+	if c.StrangerIdleTimeout == 0 {
+		c.StrangerIdleTimeout = DefaultStrangerIdle
+	}
 	return c
 }
 
@@ -74,6 +117,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReadTimeout > 0 && c.ReadHeaderTimeout > c.ReadTimeout {
 		errs = append(errs, errors.New("httpd: ReadHeaderTimeout exceeds ReadTimeout"))
+	}
+	if d := c.connDefaults(); d.ReservedForDevices > d.MaxConns {
+		errs = append(errs, fmt.Errorf("httpd: ReservedForDevices %d exceeds MaxConns %d", d.ReservedForDevices, d.MaxConns))
 	}
 	return errors.Join(errs...)
 }

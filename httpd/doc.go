@@ -13,6 +13,11 @@
 // logs and local overrides, see vendors.md 0.3) get a cheap 204 without
 // touching the core, so they are never strikes.
 //
+// Connections are shared out (connlimit.go): bounded in all, per address
+// and per IPv6 /64, with a share kept for addresses bound to a known
+// device (Core.KnownAddress) and a shorter idle timeout for the others,
+// whose idle connections give way to newcomers when all are taken.
+//
 // Typical use, with all sockets bound before anything serves:
 //
 //	srv, err := httpd.New(httpd.Config{Addr: ":80", TLSAddr: ":443",

@@ -15,6 +15,7 @@ type fakeCore struct {
 	banned map[netip.Addr]bool
 	reqs   []provisioning.Request
 	bans   int // Banned calls
+	known  map[netip.Addr]bool
 
 	// When hold is non-nil, Fetch reports on entered and waits for hold
 	// to close (or its context to end): a slow in-flight request.
@@ -23,7 +24,13 @@ type fakeCore struct {
 }
 
 func newFakeCore() *fakeCore {
-	return &fakeCore{files: map[string]provisioning.Response{}, banned: map[netip.Addr]bool{}}
+	return &fakeCore{files: map[string]provisioning.Response{}, banned: map[netip.Addr]bool{}, known: map[netip.Addr]bool{}}
+}
+
+func (f *fakeCore) KnownAddress(ip netip.Addr) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.known[ip]
 }
 
 func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioning.Response {

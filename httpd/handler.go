@@ -21,6 +21,9 @@ type Core interface {
 	Fetch(ctx context.Context, r provisioning.Request) provisioning.Response
 	// Banned is cheap and is asked before anything else.
 	Banned(ip netip.Addr) bool
+	// KnownAddress reports whether ip is bound to a known device; it is
+	// asked once per source holding connections, to share them out.
+	KnownAddress(ip netip.Addr) bool
 }
 
 // notFoundBody is the one body every refusal carries.

@@ -17,6 +17,8 @@ type Server struct {
 	core Core
 	log  *slog.Logger
 	tls  *tls.Config // nil when HTTPS is off
+	// conns bounds the connections of every listener served.
+	conns *connLimiter
 }
 
 // New validates cfg, applies defaults and loads the TLS certificate if
@@ -32,6 +34,9 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "httpd")}
+	c := s.cfg
+	s.conns = newConnLimiter(connLimits{max: c.MaxConns, perSource: c.MaxConnsPerSource, perPrefix: c.MaxConnsPerPrefix,
+		reserved: c.ReservedForDevices, strangerIdle: c.StrangerIdleTimeout}, core.KnownAddress, s.log)
 	if cfg.TLSAddr != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
 		if err != nil {
@@ -69,6 +74,7 @@ func (s *Server) Listen() (plain, secure net.Listener, err error) {
 // finish. It returns nil after a clean shutdown and closes ln.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := s.httpServer()
+	ln = &limitListener{Listener: ln, l: s.conns}
 	return s.run(ctx, srv, ln, func() error { return srv.Serve(ln) })
 }
 
@@ -80,6 +86,7 @@ func (s *Server) ServeTLS(ctx context.Context, ln net.Listener) error {
 	}
 	srv := s.httpServer()
 	srv.TLSConfig = s.tls.Clone()
+	ln = &limitListener{Listener: ln, l: s.conns}
 	return s.run(ctx, srv, ln, func() error { return srv.ServeTLS(ln, "", "") })
 }
 
@@ -91,6 +98,7 @@ func (s *Server) httpServer() *http.Server {
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ConnState:         connState,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }

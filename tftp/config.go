@@ -27,11 +27,21 @@ type Config struct {
 	// SinglePort serves every transfer from the listening port instead of
 	// a fresh port per transfer, for firewalls that only open port 69.
 	SinglePort bool
-	// MaxTransfers bounds transfers in flight (default 512), and
-	// MaxPerSource those of one source address (default 8); a request
-	// beyond either is refused like any other.
+	// MaxTransfers bounds transfers in flight (default 512),
+	// MaxPerSource those of one source address (default 8) and
+	// MaxPerPrefix those of one IPv6 /64 (default 32); a request beyond
+	// any is refused like any other.
 	MaxTransfers int
 	MaxPerSource int
+	MaxPerPrefix int
+	// ReservedForDevices is the share of MaxTransfers only addresses bound
+	// to a known device may use (default a quarter; negative: none).
+	ReservedForDevices int
+	// FirstACKTimeout is how long a transfer may wait for the ACK of its
+	// first block (or OACK) before its slot may be given to another
+	// request, when none is free (default 2s; negative: never). The
+	// transfer itself runs on until Timeout × Retries.
+	FirstACKTimeout time.Duration
 }
 
 // Defaults.
@@ -41,6 +51,8 @@ const (
 	DefaultTransferTimeout = 60 * time.Second
 	DefaultMaxTransfers    = 512
 	DefaultMaxPerSource    = 8
+	DefaultMaxPerPrefix    = 32
+	DefaultFirstACKTimeout = 2 * time.Second
 )
 
 // Validate reports configuration mistakes, naming the field.
@@ -58,6 +70,9 @@ func (c Config) Validate() error {
 	// pin/tftp silently ignores out-of-range values; we refuse them.
 	if c.MaxBlockSize != 0 && (c.MaxBlockSize <= 512 || c.MaxBlockSize >= 65465) {
 		errs = append(errs, fmt.Errorf("tftp: MaxBlockSize %d is outside 513..65464 (0 means the interface MTU)", c.MaxBlockSize))
+	}
+	if d := c.withDefaults(); d.ReservedForDevices > d.MaxTransfers {
+		errs = append(errs, fmt.Errorf("tftp: ReservedForDevices %d exceeds MaxTransfers %d", d.ReservedForDevices, d.MaxTransfers))
 	}
 	return errors.Join(errs...)
 }
@@ -77,6 +92,18 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxPerSource <= 0 {
 		c.MaxPerSource = DefaultMaxPerSource
+	}
+	if c.MaxPerPrefix <= 0 {
+		c.MaxPerPrefix = DefaultMaxPerPrefix
+	}
+	switch {
+	case c.ReservedForDevices == 0:
+		c.ReservedForDevices = c.MaxTransfers / 4
+	case c.ReservedForDevices < 0:
+		c.ReservedForDevices = 0
+	}
+	if c.FirstACKTimeout == 0 {
+		c.FirstACKTimeout = DefaultFirstACKTimeout
 	}
 	return c
 }

@@ -16,6 +16,12 @@
 // at their next block, so a stop takes at most one round trip for a live
 // client and Timeout×Retries for one that went silent.
 //
+// Transfer slots are shared out (limit.go): bounded in all, per address
+// and per IPv6 /64, with a share kept for addresses bound to a known
+// device (Core.KnownAddress); a transfer whose first block goes
+// unacknowledged for FirstACKTimeout gives its slot up to the next
+// request that finds none free.
+//
 //	srv, err := tftp.New(tftp.Config{Addr: ":69"}, svc, log)
 //	conn, err := srv.Listen()
 //	go srv.Serve(ctx, conn)

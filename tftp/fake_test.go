@@ -13,13 +13,14 @@ type fakeCore struct {
 	mu     sync.Mutex
 	files  map[string][]byte
 	banned map[netip.Addr]bool
+	known  map[netip.Addr]bool // addresses bound to a known device
 	reqs   []provisioning.Request
 	// waitDeadline makes Fetch return only once its context is done.
 	waitDeadline bool
 }
 
 func newFakeCore() *fakeCore {
-	return &fakeCore{files: map[string][]byte{}, banned: map[netip.Addr]bool{}}
+	return &fakeCore{files: map[string][]byte{}, banned: map[netip.Addr]bool{}, known: map[netip.Addr]bool{}}
 }
 
 func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioning.Response {
@@ -41,6 +42,12 @@ func (f *fakeCore) Banned(ip netip.Addr) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.banned[ip]
+}
+
+func (f *fakeCore) KnownAddress(ip netip.Addr) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.known[ip]
 }
 
 func (f *fakeCore) requests() []provisioning.Request {

@@ -22,6 +22,9 @@ type Core interface {
 	Fetch(ctx context.Context, r provisioning.Request) provisioning.Response
 	// Banned is cheap and is asked before anything else.
 	Banned(ip netip.Addr) bool
+	// KnownAddress reports whether ip is bound to a known device; it is
+	// asked only when the strangers' share of transfer slots is full.
+	KnownAddress(ip netip.Addr) bool
 }
 
 // clientError is the only error text a client ever sees from us:
@@ -60,10 +63,11 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 	if !ip.IsValid() || s.core.Banned(ip) {
 		return errBanned
 	}
-	if !s.limit.acquire(ip) {
+	sl := s.limit.acquire(ip, s.core.KnownAddress)
+	if sl == nil {
 		return errBusy
 	}
-	defer s.limit.release(ip)
+	defer s.limit.release(sl)
 	ctx, cancel := context.WithTimeout(stop, s.cfg.TransferTimeout)
 	defer cancel()
 	// The core sees bad names too, so they are audited and struck, but a
@@ -76,7 +80,7 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 		return errNotFound
 	}
 	ot.SetSize(int64(len(resp.Body))) // tsize (RFC 2349), when asked
-	_, err := rf.ReadFrom(&transferReader{ctx: ctx, r: bytes.NewReader(resp.Body)})
+	_, err := rf.ReadFrom(&transferReader{ctx: ctx, r: bytes.NewReader(resp.Body), slot: sl})
 	return err
 }
 
@@ -112,13 +116,25 @@ func addrOf(a net.UDPAddr) netip.Addr {
 
 // transferReader feeds pin/tftp one block at a time and ends the transfer
 // once its context is done: the transfer deadline passed or the server is
-// stopping.
+// stopping. It also tells the slot when the client has acknowledged: pin/
+// tftp reads each block with io.ReadFull into a block-sized buffer, and
+// asks for the next block only once the previous one was ACKed, so a
+// read of a full block's length after the first means block 1 was ACKed
+// (the second read of a short first block has a shorter buffer).
 type transferReader struct {
-	ctx context.Context
-	r   *bytes.Reader
+	ctx      context.Context
+	r        *bytes.Reader
+	slot     *slot
+	firstLen int // len(p) of the first read; 0 before it
 }
 
 func (t *transferReader) Read(p []byte) (int, error) {
+	switch {
+	case t.firstLen == 0:
+		t.firstLen = len(p)
+	case len(p) == t.firstLen && t.slot != nil:
+		t.slot.confirm()
+	}
 	if err := t.ctx.Err(); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return 0, errTimedOut

@@ -33,8 +33,10 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
-	return &Server{cfg: cfg, core: core, log: log.With("component", "tftp"),
-		limit: newLimiter(cfg.MaxTransfers, cfg.MaxPerSource)}, nil
+	log = log.With("component", "tftp")
+	lim := limits{max: cfg.MaxTransfers, perSource: cfg.MaxPerSource, perPrefix: cfg.MaxPerPrefix,
+		reserved: cfg.ReservedForDevices, firstACK: cfg.FirstACKTimeout}
+	return &Server{cfg: cfg, core: core, log: log, limit: newLimiter(lim, log)}, nil
 }
 
 // Listen binds the configured UDP address, with packet info (destination

@@ -13,7 +13,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/tftp"
 )
 
 // defaultConfigPath is where packages install the configuration;
@@ -98,6 +100,13 @@ type tftpConfig struct {
 	Retries    int           `toml:"retries"`
 	MaxBlksize int           `toml:"max_blksize"`
 	SinglePort bool          `toml:"single_port"`
+	// Transfer slots (see tftp.Config); 0 in a per-source, per-prefix or
+	// reserved bound, or in first_ack_timeout, turns that safeguard off.
+	MaxTransfers       int           `toml:"max_transfers"`
+	MaxPerSource       int           `toml:"max_per_source"`
+	MaxPerPrefix       int           `toml:"max_per_prefix"`
+	ReservedForDevices int           `toml:"reserved_for_devices"`
+	FirstACKTimeout    time.Duration `toml:"first_ack_timeout"`
 }
 
 type httpConfig struct {
@@ -108,6 +117,14 @@ type httpConfig struct {
 	ReadTimeout  time.Duration `toml:"read_timeout"`
 	WriteTimeout time.Duration `toml:"write_timeout"`
 	IdleTimeout  time.Duration `toml:"idle_timeout"`
+	// Connection bounds (see httpd.Config); 0 in a per-source,
+	// per-prefix or reserved bound, or in unknown_idle_timeout, turns
+	// that safeguard off.
+	MaxConns           int           `toml:"max_conns"`
+	MaxConnsPerSource  int           `toml:"max_conns_per_source"`
+	MaxConnsPerPrefix  int           `toml:"max_conns_per_prefix"`
+	ReservedForDevices int           `toml:"reserved_for_devices"`
+	UnknownIdleTimeout time.Duration `toml:"unknown_idle_timeout"`
 }
 
 type provisioningConfig struct {
@@ -154,9 +171,13 @@ func defaultConfig() fileConfig {
 	return fileConfig{
 		StateDir: "/var/lib/provbox",
 		DHCP:     dhcpConfig{Bootstrap: "http", LeaseTime: 12 * time.Hour, Authoritative: true},
-		TFTP:     tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468},
+		TFTP: tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468,
+			MaxTransfers: tftp.DefaultMaxTransfers, MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
+			ReservedForDevices: tftp.DefaultMaxTransfers / 4, FirstACKTimeout: tftp.DefaultFirstACKTimeout},
 		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
-			IdleTimeout: 120 * time.Second},
+			IdleTimeout: 120 * time.Second, MaxConns: httpd.DefaultMaxConns, MaxConnsPerSource: httpd.DefaultMaxConnsPerSource,
+			MaxConnsPerPrefix: httpd.DefaultMaxConnsPerPrefix, ReservedForDevices: httpd.DefaultMaxConns / 4,
+			UnknownIdleTimeout: httpd.DefaultStrangerIdle},
 		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, RotationGrace: 7 * 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
 		Bans: bansConfig{MaxRetry: 15, FindTime: 10 * time.Minute, BanTime: time.Hour,
 			MaxBanTime: 7 * 24 * time.Hour, Factor: 2, ScanMACs: 5,

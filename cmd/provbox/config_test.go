@@ -122,6 +122,8 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"bad log level", validBase + "[log]\nlevel = \"verbose\"\n", `cfg.toml:19: log.level: "verbose": want one of debug, info, warn, error`},
 		{"missing templates dir", validBase + "[provisioning]\ntemplates_dir = \"nope\"\n", `cfg.toml:19: provisioning.templates_dir: "nope" is not a readable directory`},
 		{"bad tftp blksize", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_blksize = 100\n[http]"), `cfg.toml:14: tftp.max_blksize: must be 513-65464`},
+		{"tftp reserved over max", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_transfers = 10\nreserved_for_devices = 11\n[http]"), `cfg.toml:15: tftp.reserved_for_devices: 11 exceeds tftp.max_transfers 10`},
+		{"tftp negative per source", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_per_source = -1\n[http]"), `cfg.toml:14: tftp.max_per_source: must be 0 (no bound) or more`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

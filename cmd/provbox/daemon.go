@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
@@ -134,13 +136,34 @@ func (d *daemon) bindWeb() error {
 func httpdSettings(c *fileConfig) httpd.Config {
 	h := c.HTTP
 	return httpd.Config{Addr: string(h.Listen), TLSAddr: string(h.TLSListen), CertFile: c.resolve(h.TLSCert),
-		KeyFile: c.resolve(h.TLSKey), ReadTimeout: h.ReadTimeout, WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout}
+		KeyFile: c.resolve(h.TLSKey), ReadTimeout: h.ReadTimeout, WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout,
+		MaxConns: h.MaxConns, MaxConnsPerSource: unbounded(h.MaxConnsPerSource), MaxConnsPerPrefix: unbounded(h.MaxConnsPerPrefix),
+		ReservedForDevices: offIfZero(h.ReservedForDevices), StrangerIdleTimeout: time.Duration(offIfZero(int(h.UnknownIdleTimeout)))}
 }
 
 func tftpSettings(c *fileConfig) tftp.Config {
 	t := c.TFTP
 	return tftp.Config{Addr: string(t.Listen), Timeout: t.Timeout, Retries: t.Retries, MaxBlockSize: t.MaxBlksize,
-		SinglePort: t.SinglePort}
+		SinglePort: t.SinglePort, MaxTransfers: t.MaxTransfers, MaxPerSource: unbounded(t.MaxPerSource),
+		MaxPerPrefix: unbounded(t.MaxPerPrefix), ReservedForDevices: offIfZero(t.ReservedForDevices),
+		FirstACKTimeout: time.Duration(offIfZero(int(t.FirstACKTimeout)))}
+}
+
+// unbounded maps the TOML's 0 ("no bound") to a bound nothing reaches;
+// the servers' own 0 means "default".
+func unbounded(n int) int {
+	if n == 0 {
+		return math.MaxInt32
+	}
+	return n
+}
+
+// offIfZero maps the TOML's 0 ("off") to the servers' negative "off".
+func offIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func (d *daemon) boundPorts() boundPorts {

@@ -116,7 +116,7 @@ func TestDaemonRekeyGrace(t *testing.T) {
 	}
 
 	// Lowering rotation_grace to 0 ends the grace of the old URLs left.
-	if err := os.WriteFile(cfg, []byte(loopbackConfig+"[provisioning]\nrotation_grace = \"0s\"\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(strings.Replace(loopbackConfig, "[provisioning]\n", "[provisioning]\nrotation_grace = \"0s\"\n", 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	td.d.reload(t.Context(), cfg, noEnv)

@@ -112,6 +112,30 @@ func (k *checker) tftp() {
 	if t.MaxBlksize != 0 && (t.MaxBlksize < 513 || t.MaxBlksize > 65464) {
 		k.failf("tftp.max_blksize", "must be 513-65464 (RFC 2348), or 0 to let clients ask up to the interface MTU; got %d", t.MaxBlksize)
 	}
+	k.tftpSlots()
+}
+
+func (k *checker) tftpSlots() {
+	t := k.c.TFTP
+	if t.MaxTransfers < 1 {
+		k.failf("tftp.max_transfers", "must be at least 1, got %d", t.MaxTransfers)
+	}
+	k.nonNegative("tftp.max_per_source", t.MaxPerSource)
+	k.nonNegative("tftp.max_per_prefix", t.MaxPerPrefix)
+	k.nonNegative("tftp.reserved_for_devices", t.ReservedForDevices)
+	if t.ReservedForDevices > t.MaxTransfers {
+		k.failf("tftp.reserved_for_devices", "%d exceeds tftp.max_transfers %d", t.ReservedForDevices, t.MaxTransfers)
+	}
+	if t.FirstACKTimeout < 0 {
+		k.failf("tftp.first_ack_timeout", "must not be negative (\"0s\" never reclaims), got %s", t.FirstACKTimeout)
+	}
+}
+
+// nonNegative checks a count where 0 means "no bound".
+func (k *checker) nonNegative(path string, n int) {
+	if n < 0 {
+		k.failf(path, "must be 0 (no bound) or more, got %d", n)
+	}
 }
 
 func (k *checker) http() {
@@ -119,6 +143,7 @@ func (k *checker) http() {
 	k.positive("http.read_timeout", h.ReadTimeout)
 	k.positive("http.write_timeout", h.WriteTimeout)
 	k.positive("http.idle_timeout", h.IdleTimeout)
+	k.httpConns()
 	if h.TLSListen == "" {
 		if h.TLSCert != "" || h.TLSKey != "" {
 			k.failf("http.tls_listen", "required when http.tls_cert or http.tls_key is set")
@@ -127,6 +152,22 @@ func (k *checker) http() {
 		k.tlsPair()
 	}
 	k.listenersDistinct()
+}
+
+func (k *checker) httpConns() {
+	h := k.c.HTTP
+	if h.MaxConns < 1 {
+		k.failf("http.max_conns", "must be at least 1, got %d", h.MaxConns)
+	}
+	k.nonNegative("http.max_conns_per_source", h.MaxConnsPerSource)
+	k.nonNegative("http.max_conns_per_prefix", h.MaxConnsPerPrefix)
+	k.nonNegative("http.reserved_for_devices", h.ReservedForDevices)
+	if h.ReservedForDevices > h.MaxConns {
+		k.failf("http.reserved_for_devices", "%d exceeds http.max_conns %d", h.ReservedForDevices, h.MaxConns)
+	}
+	if h.UnknownIdleTimeout < 0 {
+		k.failf("http.unknown_idle_timeout", "must not be negative (\"0s\" keeps idle_timeout for everyone), got %s", h.UnknownIdleTimeout)
+	}
 }
 
 func (k *checker) tlsPair() {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/provbox/provbox/cmd/internal/phone"
 )
 
 // Sabotage names one safeguard the lab turns off on purpose, to prove the
@@ -41,6 +43,14 @@ const (
 	// (there is no TOML key for it): forged TFTP requests then strike and
 	// ban a phone's address.
 	NoForgeryGuard Sabotage = "forged_source"
+	// NoTFTPSlots turns off the per-source, per-prefix and reserved slot
+	// bounds and slot reclaiming ([tftp] 0 / "0s"): tftp-hog holds every
+	// transfer slot.
+	NoTFTPSlots Sabotage = "tftp_slots"
+	// NoHTTPConnLimit turns off the per-source, per-prefix and reserved
+	// connection bounds and the short idle timeout ([http] 0 / "0s"):
+	// conn-hog holds every connection.
+	NoHTTPConnLimit Sabotage = "http_conn_limit"
 	// NoRelayCheck lists the relay-forger's address in the subnet's
 	// relays, as a careless admin might: its forged relayed DHCP is then
 	// accepted.
@@ -48,7 +58,7 @@ const (
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed, NoForgeryGuard, NoRelayCheck}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed, NoForgeryGuard, NoTFTPSlots, NoHTTPConnLimit, NoRelayCheck}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -120,9 +130,10 @@ dns = [%q]
 [tftp]
 enabled = true
 listen = ":69"
-
+%s
 [http]
 listen = ":80"
+%s
 
 [provisioning]
 unlock_window = "1h"
@@ -144,6 +155,8 @@ socket = %q
 [log]
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1), relaysLine(sn, sab),
+		sabotaged(sab, NoTFTPSlots, "max_per_source = 0\nmax_per_prefix = 0\nreserved_for_devices = 0\nfirst_ack_timeout = \"0s\"\n"),
+		sabotaged(sab, NoHTTPConnLimit, "max_conns_per_source = 0\nmax_conns_per_prefix = 0\nreserved_for_devices = 0\nunknown_idle_timeout = \"0s\"\n"),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck) && check(FailClosed), check(NoNeighbourCheck), !check(FailClosed),
 		labMaxRetry, filepath.Join(dir, "admin.sock"))
 	toml, err := sabotageTemplates(dir, sab, toml)
@@ -162,3 +175,15 @@ func relaysLine(sn subnet, sab Sabotage) string {
 	}
 	return fmt.Sprintf("relays = [%q]\n", sn.ip(forgerHost))
 }
+
+// sabotaged is keys when sab is s, else nothing (the shipped defaults).
+func sabotaged(sab, s Sabotage, keys string) string {
+	if sab != s {
+		return ""
+	}
+	return keys
+}
+
+// hogSources are the host numbers each resource hog puts on its
+// interface: outside the pool and clear of staticHost.
+var hogSources = map[string][2]int{phone.TFTPHog: {201, 254}, phone.ConnHog: {40, 41}}

@@ -32,7 +32,9 @@ func (l *run) addDevices(ctx context.Context) error {
 		{phone.StaticClone, "yealink", 5},
 		{phone.IPThief, "yealink", 6},
 		{phone.IPv6Thief, "yealink", 7},
-		{phone.RelayForger, "yealink", 8},
+		{phone.TFTPHog, "yealink", 8},
+		{phone.ConnHog, "yealink", 9},
+		{phone.RelayForger, "yealink", 10},
 	}
 	for i, t := range targets {
 		p, _ := phone.Lookup(t.vendor)

@@ -74,6 +74,9 @@ func (l *run) runAttacker(ctx context.Context, role string, target *device, mac 
 		args = append(args, v6...) // the later -http, -tftp win
 	}
 	args = append(args, extra...)
+	if r, ok := hogSources[role]; ok {
+		args = append(args, "-sources", l.sn.ip(r[0])+"-"+l.sn.ip(r[1]))
+	}
 	ar.since = time.Now()
 	rep, err := l.emulate(ctx, "at-"+role, mac, args...)
 	if err != nil {

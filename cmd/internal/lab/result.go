@@ -82,6 +82,9 @@ func (l *run) judge(ctx context.Context, res *Result) error {
 		if ar.Attack != nil {
 			ip = ar.Attack.IP
 		}
+		if ar.Attack != nil && ar.Attack.Flood != "" {
+			res.Notes = append(res.Notes, fmt.Sprintf("attacker %s sent %s", ar.Role, ar.Attack.Flood))
+		}
 		for _, p := range ar.Problems {
 			res.Failures = append(res.Failures, fmt.Sprintf("attacker %s (%s): %s", ar.Role, ip, p))
 		}
@@ -135,6 +138,9 @@ func (l *run) judgeAttacker(ctx context.Context, ar *AttackResult, bans []banEnt
 		}
 	}
 	ar.Problems = append(ar.Problems, l.leaks(a)...)
+	for _, d := range a.Denied {
+		ar.Problems = append(ar.Problems, "DENIED "+d)
+	}
 	if !ar.Banned && a.Err == "" && !slices.ContainsFunc(a.Requests, phone.Fetch.Answered) {
 		ar.Problems = append(ar.Problems, "never got an answer from the server, so proved nothing")
 	}

@@ -41,7 +41,7 @@ const (
 )
 
 // Roles lists the attacker roles.
-var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, IPv6Thief, RelayForger, AfterLock, UDPFramer}
+var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, IPv6Thief, RelayForger, AfterLock, UDPFramer, TFTPHog, ConnHog}
 
 // Device is an attacker's target.
 type Device struct {
@@ -58,6 +58,10 @@ type Attack struct {
 	SecretURLs []string `json:"secret_urls,omitempty"`
 	Lines      []Line   `json:"lines,omitempty"`
 	Err        string   `json:"error,omitempty"`
+	// Flood and Denied: what a resource hog sent, and the service it
+	// denied a bystander.
+	Flood  string   `json:"flood,omitempty"`
+	Denied []string `json:"denied,omitempty"`
 }
 
 // Attacker is one attacking host.
@@ -70,6 +74,7 @@ type Attacker struct {
 	TFTP    string // the server's TFTP base, "tftp://10.0.0.1/"
 	Static  string // StaticClone: the address it sets itself, "10.0.0.50/24"
 	Frame   string // UDPFramer: the phone address it forges, "10.0.0.120"
+	Sources string // hogs: extra addresses, "10.0.0.201-10.0.0.254"
 	Timeout time.Duration
 	Log     *slog.Logger
 }
@@ -118,6 +123,10 @@ func (a *Attacker) run(ctx context.Context, r *Attack) error {
 		return a.try(ctx, r, p, tmac, p.UA(other), Target{Base: a.HTTP})
 	case UDPFramer:
 		return a.frame(ctx, r, p, tmac)
+	case TFTPHog:
+		return a.tftpHog(ctx, r, p, l)
+	case ConnHog:
+		return a.connHog(ctx, r, p, l)
 	case AfterLock:
 		loc, err := p.Locate(l, tmac)
 		if err != nil {

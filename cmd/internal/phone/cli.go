@@ -57,6 +57,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tftpBase := fs.String("tftp", "", "attacker: the server's TFTP base URL")
 	static := fs.String("static", "", "static-clone, relay-forger: the address it sets itself (CIDR, no DHCP)")
 	frame := fs.String("frame", "", "udp-framer: the phone address it forges datagrams from")
+	sources := fs.String("sources", "", "tftp-hog, conn-hog: extra addresses FIRST-LAST it puts on its interface")
 	var tg targets
 	fs.Var(&tg, "target", "attacker: VENDOR=MAC of a device to attack (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -86,7 +87,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			code = 1
 		}
 	} else {
-		a := &Attacker{Role: *role, Iface: *iface, MAC: mac, Targets: tg, HTTP: *httpBase, TFTP: *tftpBase, Static: *static, Frame: *frame, Timeout: *timeout, Log: log}
+		a := &Attacker{Role: *role, Iface: *iface, MAC: mac, Targets: tg, HTTP: *httpBase, TFTP: *tftpBase, Static: *static, Frame: *frame, Sources: *sources, Timeout: *timeout, Log: log}
 		rep.Attack = a.Run(ctx)
 	}
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {

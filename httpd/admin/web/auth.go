@@ -58,33 +58,58 @@ func ReadPasswordFile(path string) (string, error) {
 }
 
 // authenticate lets a request through with the right user and password.
-// A source over its failure budget gets 429 whatever it sends; a wrong
-// password is a failure, logged. A request without credentials is not:
-// browsers send one first to learn that a password is wanted.
+// A request whose guards (source and account, or its trusted browser)
+// are still in their delay gets 429 whatever it sends; a wrong password
+// is a failure against each guard, logged. A request without credentials
+// is not: browsers send one first to learn that a password is wanted. A
+// successful login marks the browser trusted.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip := clientIP(r)
 		now := s.cfg.Now()
-		if wait := s.limiter.wait(ip, now); wait > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
-			http.Error(w, "Too many failed logins from your address; try again in a minute.", http.StatusTooManyRequests)
+		user, pass, ok := r.BasicAuth()
+		gs, trusted := s.guards(r, ip, user)
+		if wait := s.limiter.wait(gs, now); wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			http.Error(w, "Too many failed logins; try again in a few seconds.", http.StatusTooManyRequests)
 			return
 		}
-		user, pass, ok := r.BasicAuth()
 		if ok && s.validLogin(user, pass) {
+			if !trusted {
+				http.SetCookie(w, s.trust.issue())
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
 		if ok {
-			n := s.limiter.fail(ip, now)
-			s.log.Warn("web login failed", "ip", ip.String(), "reason", "wrong user or password", "failures", n)
-			if n == s.cfg.MaxFailures {
-				s.log.Warn("web logins refused for a while", "ip", ip.String(), "reason", "too many failed logins")
-			}
+			s.failed(gs, ip, trusted, now)
 		}
 		w.Header().Set("WWW-Authenticate", `Basic realm="provbox admin", charset="UTF-8"`)
 		http.Error(w, "Log in as "+User+" with the password from the web password file.", http.StatusUnauthorized)
 	})
+}
+
+// guards are the limiter keys a login attempt counts against: its
+// trusted browser's alone, or its source's and the account's.
+func (s *Server) guards(r *http.Request, ip netip.Addr, user string) ([]guard, bool) {
+	if id, ok := s.trust.id(r); ok {
+		return []guard{{"browser " + id, s.cfg.MaxFailures}}, true
+	}
+	if user != User {
+		user = "(other)" // one key for every wrong name, so they cannot fill memory
+	}
+	return []guard{{sourceKey(ip), s.cfg.MaxFailures}, {accountKey(user), 2 * s.cfg.MaxFailures}}, false
+}
+
+// failed records and logs a wrong password.
+func (s *Server) failed(gs []guard, ip netip.Addr, trusted bool, now time.Time) {
+	ns := s.limiter.fail(gs, now)
+	s.log.Warn("web login failed", "ip", ip.String(), "reason", "wrong user or password", "failures", ns[0], "trusted_browser", trusted)
+	for i, g := range gs {
+		if ns[i] == g.free {
+			s.log.Warn("web logins slowed down", "ip", ip.String(), "reason", "too many failed logins", "key", g.key)
+		}
+	}
 }
 
 // validLogin compares both names in constant time; hashing first keeps

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,37 +51,102 @@ func TestLoginRequired(t *testing.T) {
 	}
 }
 
-// TestLoginRateLimit: 5 wrong passwords within a minute lock the source
-// out, even with the right password, until the minute has passed; other
-// sources are not affected, and requests without credentials do not
-// count.
+// from is a client on another 127/8 address.
+func from(ip string) *http.Client { return newClient(&net.TCPAddr{IP: net.ParseIP(ip)}) }
+
+var wrong = []string{web.User, "guess"}
+
+// retryAfter is a 429's Retry-After, which must be useful and short.
+func retryAfter(t *testing.T, r reply) time.Duration {
+	t.Helper()
+	n, err := strconv.Atoi(r.header.Get("Retry-After"))
+	if err != nil || n < 1 || n > 30 {
+		t.Fatalf("429 with Retry-After %q, want 1-30 seconds", r.header.Get("Retry-After"))
+	}
+	return time.Duration(n) * time.Second
+}
+
+// TestLoginRateLimit: guesses from sources rotating through 127/8 are
+// limited together (per source and per account); the right password is
+// refused only for a short delay, and works again once it has run out,
+// even while someone keeps guessing; requests without credentials do
+// not count.
 func TestLoginRateLimit(t *testing.T) {
 	e := newEnv(t)
 	for range 10 {
 		wantCode(t, "no credentials", e.request(t, e.client, http.MethodGet, "/devices", nil, nil), http.StatusUnauthorized)
 	}
-	wantCode(t, "admin after anonymous requests", e.get(t, "/devices"), http.StatusOK)
-	for range 5 {
-		wantCode(t, "wrong password", e.request(t, e.client, http.MethodGet, "/devices", nil, []string{web.User, "guess"}), http.StatusUnauthorized)
-		e.clock.Add(time.Second)
+	// Ten guesses, each from a fresh loopback address: all of 127/8 is one
+	// source, and the account counts every source anyway.
+	for i := range 10 {
+		r := e.request(t, from(fmt.Sprintf("127.0.%d.%d", 10+i, 1+i)), http.MethodGet, "/devices", nil, wrong)
+		if i < 5 {
+			wantCode(t, fmt.Sprintf("guess %d", i), r, http.StatusUnauthorized)
+			continue
+		}
+		// Past the source's five free failures: 1s, 2s, 4s, 8s, 16s.
+		wantCode(t, fmt.Sprintf("guess %d at once", i), r, http.StatusTooManyRequests)
+		e.clock.Add(retryAfter(t, r))
+		wantCode(t, fmt.Sprintf("guess %d after the delay", i), e.request(t, from(fmt.Sprintf("127.1.%d.1", i)), http.MethodGet, "/devices", nil, wrong), http.StatusUnauthorized)
 	}
-	r := e.get(t, "/devices")
-	wantCode(t, "admin after 5 failures", r, http.StatusTooManyRequests)
-	if ra := r.header.Get("Retry-After"); ra == "" || ra == "0" {
-		t.Errorf("429 without a useful Retry-After: %q", ra)
+	// The right password, from yet another loopback address, waits
+	// (at most 30s) like any try, then works.
+	r := e.request(t, from("127.0.99.1"), http.MethodGet, "/devices", nil, admin)
+	wantCode(t, "admin right after the guesses", r, http.StatusTooManyRequests)
+	e.clock.Add(retryAfter(t, r))
+	wantCode(t, "admin after the delay", e.request(t, from("127.0.99.1"), http.MethodGet, "/devices", nil, admin), http.StatusOK)
+	// A guesser that keeps going gets one try per 30s at most.
+	for i := range 5 {
+		r := e.request(t, from("127.5.0.1"), http.MethodGet, "/devices", nil, wrong)
+		if r.code == http.StatusTooManyRequests {
+			e.clock.Add(retryAfter(t, r))
+			r = e.request(t, from("127.5.0.1"), http.MethodGet, "/devices", nil, wrong)
+		}
+		wantCode(t, fmt.Sprintf("sustained guess %d", i), r, http.StatusUnauthorized)
 	}
-	other := newClient(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)})
-	wantCode(t, "admin from 127.0.0.2", e.request(t, other, http.MethodGet, "/devices", nil, admin), http.StatusOK)
+	r = e.request(t, e.client, http.MethodGet, "/devices", nil, admin)
+	if d := retryAfter(t, r); d != 30*time.Second {
+		t.Errorf("delay after a sustained guesser: %v, want the 30s cap", d)
+	}
+	e.clock.Add(30 * time.Second)
+	wantCode(t, "admin 30s after the last guess", e.get(t, "/devices"), http.StatusOK)
+	log := e.log.String()
+	if !strings.Contains(log, "web logins slowed down") || !strings.Contains(log, `key="user admin"`) {
+		t.Errorf("the slow-down is not logged per key:\n%s", log)
+	}
+}
 
-	e.clock.Add(55 * time.Second) // the first failure is 60s old now
-	wantCode(t, "admin once the oldest failure left the window", e.get(t, "/devices"), http.StatusOK)
-	wantCode(t, "one more wrong password", e.request(t, e.client, http.MethodGet, "/devices", nil, []string{web.User, "guess"}), http.StatusUnauthorized)
-	wantCode(t, "admin with 5 failures in the window again", e.get(t, "/devices"), http.StatusTooManyRequests)
-	e.clock.Add(time.Minute)
-	wantCode(t, "admin a minute later", e.get(t, "/devices"), http.StatusOK)
-	if !strings.Contains(e.log.String(), "too many failed logins") {
-		t.Errorf("the lock-out is not logged:\n%s", e.log)
+// TestTrustedBrowser: a browser that logged in before keeps working while
+// a local guesser (same 127.0.0.1, as through an SSH tunnel) has the
+// source and the account in their delay; its own wrong passwords count
+// on its own budget.
+func TestTrustedBrowser(t *testing.T) {
+	e := newEnv(t)
+	ok := e.get(t, "/devices")
+	wantCode(t, "first login", ok, http.StatusOK)
+	var cookie string
+	for _, c := range (&http.Response{Header: ok.header}).Cookies() {
+		if c.Name == "provbox_trusted" && c.HttpOnly && c.SameSite == http.SameSiteStrictMode {
+			cookie = c.Name + "=" + c.Value
+		}
 	}
+	if cookie == "" {
+		t.Fatalf("no trusted-browser cookie after a login: %v", ok.header["Set-Cookie"])
+	}
+	for range 12 {
+		e.request(t, e.client, http.MethodGet, "/devices", nil, wrong)
+	}
+	wantCode(t, "untrusted admin during the guessing", e.get(t, "/devices"), http.StatusTooManyRequests)
+	wantCode(t, "trusted browser during the guessing", e.request(t, e.client, http.MethodGet, "/devices", nil, admin, "Cookie", cookie), http.StatusOK)
+	forged := "provbox_trusted=" + strings.Repeat("a", 32) + "." + strings.Repeat("0", 64)
+	wantCode(t, "forged cookie", e.request(t, e.client, http.MethodGet, "/devices", nil, admin, "Cookie", forged), http.StatusTooManyRequests)
+	for range 5 {
+		wantCode(t, "trusted browser, wrong password", e.request(t, e.client, http.MethodGet, "/devices", nil, wrong, "Cookie", cookie), http.StatusUnauthorized)
+	}
+	r := e.request(t, e.client, http.MethodGet, "/devices", nil, admin, "Cookie", cookie)
+	wantCode(t, "trusted browser past its own free failures", r, http.StatusTooManyRequests)
+	e.clock.Add(retryAfter(t, r))
+	wantCode(t, "trusted browser after its delay", e.request(t, e.client, http.MethodGet, "/devices", nil, admin, "Cookie", cookie), http.StatusOK)
 }
 
 func TestPasswordFile(t *testing.T) {

@@ -9,10 +9,13 @@
 //   - HTTP Basic auth, user "admin", against the password in a file that
 //     must exist, be non-empty and be readable by its owner only; without
 //     it the UI does not start. Both names are compared in constant time.
-//   - Failed logins are logged with the source address and limited per
-//     source (IPv4 address, IPv6 /64): after MaxFailures within
-//     FailureWindow every request from it gets 429 until the window
-//     passes.
+//   - Failed logins are logged with the source address and slowed down
+//     per source (IPv4 address, all of 127/8 as one, IPv6 /64) and per
+//     account: past MaxFailures (twice that for the account) each try
+//     waits a doubling delay, at most MaxDelay (30s), and gets 429 until
+//     then. The right password is never locked out for longer than that
+//     delay, and a browser that logged in before is not slowed down by
+//     other people's failures (a signed cookie gives it its own budget).
 //   - Every change is a POST carrying a per-process random token in a
 //     hidden field, compared in constant time, and must come from this
 //     site when the browser says where it comes from (Origin, Referer,

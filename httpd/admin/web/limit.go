@@ -8,91 +8,139 @@ import (
 	"time"
 )
 
-// maxSources bounds the limiter's memory; past it the sources whose last
+// maxKeys bounds the limiter's memory; past it the keys whose last
 // failure is oldest are forgotten first.
-const maxSources = 4096
+const maxKeys = 4096
 
-// limiter counts failed logins per source in a sliding window.
+// limiter slows down password guessing without ever locking the right
+// password out for long. It counts failed logins per key: the source (an
+// IPv4 address, all of loopback as one, an IPv6 /64), the account (every
+// source together, so rotating addresses gains nothing) and a trusted
+// browser (see trust.go). Past a key's free failures each further try
+// must wait a delay that doubles per failure from one second up to
+// maxDelay, counted from the last failure; a key quiet for a whole
+// window is forgotten. So a guesser gets about one try per maxDelay, and
+// the admin's right password works as soon as the delay has run out.
 type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[netip.Prefix][]time.Time // oldest first, all within window
+	mu       sync.Mutex
+	window   time.Duration
+	maxDelay time.Duration
+	keys     map[string]*failures
 }
 
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, fails: map[netip.Prefix][]time.Time{}}
+// failures is one key's record.
+type failures struct {
+	n    int
+	last time.Time
 }
 
-// source is what is limited: an IPv4 address, or an IPv6 /64 (one
-// host's share of a LAN), so a host cannot dodge by changing address.
-func source(ip netip.Addr) netip.Prefix {
+func newLimiter(window, maxDelay time.Duration) *limiter {
+	return &limiter{window: window, maxDelay: maxDelay, keys: map[string]*failures{}}
+}
+
+// guard is one key with its number of free failures.
+type guard struct {
+	key  string
+	free int
+}
+
+// sourceKey is what a source is: an IPv4 address, all of 127/8 as one
+// (any local user can pick any of it), or an IPv6 /64 (one host's share
+// of a LAN), so a host cannot dodge by changing address.
+func sourceKey(ip netip.Addr) string {
+	ip = ip.Unmap()
 	bits := 32
-	if ip.Is6() {
+	switch {
+	case ip.Is4() && ip.IsLoopback():
+		bits = 8
+	case ip.Is6():
 		bits = 64
 	}
 	p, _ := ip.Prefix(bits)
-	return p
+	return "src " + p.String()
 }
 
-// wait is how long ip must wait before it may try again (0: it may now).
-func (l *limiter) wait(ip netip.Addr, now time.Time) time.Duration {
+// accountKey is the account's key: failures from every source.
+func accountKey(user string) string { return "user " + user }
+
+// wait is how long the caller must wait before it may try again: the
+// longest wait of its guards (0: it may now).
+func (l *limiter) wait(gs []guard, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ts := l.recent(source(ip), now)
-	if len(ts) < l.max {
+	var w time.Duration
+	for _, g := range gs {
+		w = max(w, l.waitOne(g, now))
+	}
+	return w
+}
+
+func (l *limiter) waitOne(g guard, now time.Time) time.Duration {
+	f := l.recent(g.key, now)
+	if f == nil || f.n < g.free {
 		return 0
 	}
-	return ts[len(ts)-l.max].Add(l.window).Sub(now)
+	return max(0, f.last.Add(l.delay(f.n-g.free)).Sub(now))
 }
 
-// fail records a failed login and returns the failures in the window.
-func (l *limiter) fail(ip netip.Addr, now time.Time) int {
+// delay is the wait after k failures past the free ones: 1s, 2s, 4s, …
+// up to maxDelay.
+func (l *limiter) delay(k int) time.Duration {
+	d := time.Second
+	for range min(k, 30) {
+		d *= 2
+		if d >= l.maxDelay {
+			return l.maxDelay
+		}
+	}
+	return min(d, l.maxDelay)
+}
+
+// fail records a failed login against every guard and returns the
+// failures each now holds.
+func (l *limiter) fail(gs []guard, now time.Time) []int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	src := source(ip)
-	ts := l.recent(src, now)
-	if ts == nil && len(l.fails) >= maxSources {
-		l.evict(now)
+	out := make([]int, len(gs))
+	for i, g := range gs {
+		f := l.recent(g.key, now)
+		if f == nil {
+			if len(l.keys) >= maxKeys {
+				l.evict(now)
+			}
+			f = &failures{}
+			l.keys[g.key] = f
+		}
+		f.n++
+		f.last = now
+		out[i] = f.n
 	}
-	ts = append(ts, now)
-	if len(ts) > l.max {
-		ts = ts[len(ts)-l.max:] // older ones no longer matter
-	}
-	l.fails[src] = ts
-	return len(ts)
+	return out
 }
 
-// recent drops src's failures that left the window and returns the rest.
-func (l *limiter) recent(src netip.Prefix, now time.Time) []time.Time {
-	ts := l.fails[src]
-	i := 0
-	for i < len(ts) && !ts[i].After(now.Add(-l.window)) {
-		i++
-	}
-	if i == len(ts) {
-		delete(l.fails, src)
+// recent returns key's record, forgetting it if it was quiet for a window.
+func (l *limiter) recent(key string, now time.Time) *failures {
+	f := l.keys[key]
+	if f != nil && !now.Before(f.last.Add(l.window)) {
+		delete(l.keys, key)
 		return nil
 	}
-	ts = ts[i:]
-	l.fails[src] = ts
-	return ts
+	return f
 }
 
-// evict forgets expired sources and, if that is not enough, the quarter
-// of them whose last failure is oldest: a flood from many addresses
-// costs a sort every maxSources/4 new sources, not a scan per request.
+// evict forgets quiet keys and, if that is not enough, the quarter whose
+// last failure is oldest: a flood from many addresses costs a sort every
+// maxKeys/4 new keys, not a scan per request.
 func (l *limiter) evict(now time.Time) {
-	for src := range l.fails {
-		l.recent(src, now)
+	for key := range l.keys {
+		l.recent(key, now)
 	}
-	if len(l.fails) < maxSources {
+	if len(l.keys) < maxKeys {
 		return
 	}
-	srcs := slices.Collect(maps.Keys(l.fails))
-	last := func(p netip.Prefix) time.Time { ts := l.fails[p]; return ts[len(ts)-1] }
-	slices.SortFunc(srcs, func(a, b netip.Prefix) int { return last(a).Compare(last(b)) })
-	for _, src := range srcs[:maxSources/4] {
-		delete(l.fails, src)
+	keys := slices.Collect(maps.Keys(l.keys))
+	slices.SortFunc(keys, func(a, b string) int { return l.keys[a].last.Compare(l.keys[b].last) })
+	for _, key := range keys[:maxKeys/4] {
+		delete(l.keys, key)
 	}
 }

@@ -30,11 +30,15 @@ type Config struct {
 	// serving context ends (default 10s).
 	ShutdownGrace time.Duration
 
-	// MaxFailures failed logins from one source within FailureWindow
-	// (defaults 5 and 1 minute) lock that source out until the oldest
-	// of them leaves the window.
+	// MaxFailures failed logins from one source (twice as many for the
+	// account from all sources, default 5) are free; each further try
+	// must wait a delay that doubles from 1s up to MaxDelay (default
+	// 30s) after the last failure. A source or account without a failure
+	// for FailureWindow (default 15 minutes) starts afresh. A browser
+	// that logged in before has a budget of its own.
 	MaxFailures   int
 	FailureWindow time.Duration
+	MaxDelay      time.Duration
 
 	// Now is the clock of the login limiter and of "time left" on
 	// pages; nil means time.Now.
@@ -51,7 +55,8 @@ func (c Config) withDefaults() Config {
 	def(&c.WriteTimeout, 30*time.Second)
 	def(&c.IdleTimeout, 120*time.Second)
 	def(&c.ShutdownGrace, 10*time.Second)
-	def(&c.FailureWindow, time.Minute)
+	def(&c.FailureWindow, 15*time.Minute)
+	def(&c.MaxDelay, 30*time.Second)
 	if c.MaxFailures <= 0 {
 		c.MaxFailures = 5
 	}
@@ -70,6 +75,7 @@ type Server struct {
 	token    string                            // the form token of this process
 	pages    map[string]*template.Template
 	limiter  *limiter
+	trust    *trust
 	handler  http.Handler
 }
 
@@ -95,8 +101,11 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 	}
 	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, svc: svc, log: log.With("component", "web"),
-		limiter: newLimiter(cfg.MaxFailures, cfg.FailureWindow)}
+		limiter: newLimiter(cfg.FailureWindow, cfg.MaxDelay)}
 	s.setPassword(pw)
+	if s.trust, err = newTrust(); err != nil {
+		return nil, err
+	}
 	if s.token, err = newToken(); err != nil {
 		return nil, err
 	}
