@@ -35,6 +35,10 @@ type Subnet struct {
 	NTP        []netip.Addr  // ntp (option 42)
 	Domain     string        // domain (option 15)
 	LeaseTime  time.Duration // lease_time; 0: the [dhcp] lease_time
+	// Relays (relays) are the relay agents whose relayed requests for this
+	// subnet are accepted: the UDP source of a packet with giaddr in the
+	// subnet must be one of them. None: relayed requests are dropped.
+	Relays []netip.Addr
 }
 
 // Reservation is one [[dhcp.reservation]].
@@ -126,6 +130,11 @@ func (s Subnet) validate() error {
 	}
 	if s.LeaseTime < 0 {
 		errs = append(errs, fmt.Errorf("lease_time: %s is negative", s.LeaseTime))
+	}
+	for _, a := range s.Relays {
+		if !a.Is4() || a.IsUnspecified() {
+			errs = append(errs, fmt.Errorf("relays: %s is not a relay agent's IPv4 address", a))
+		}
 	}
 	return errors.Join(errs...)
 }

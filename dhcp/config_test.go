@@ -67,17 +67,22 @@ func TestDestination(t *testing.T) {
 		req  *dhcpv4.DHCPv4
 		peer net.Addr
 		want string
+		nak  bool
 	}{
-		{"relay gets it on port 67", mk(dhcpv4.WithGatewayIP(net.IPv4(10, 1, 0, 1)), dhcpv4.WithClientIP(net.IPv4(10, 1, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 1, 0, 1), Port: 67}, "10.1.0.1:67"},
-		{"renewing client from its address", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 0, 0, 9), Port: 68}, "10.0.0.9:68"},
-		{"client on an odd port gets it there", mk(), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, "127.0.0.1:40000"},
-		{"ciaddr from an unset source", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), zero, "10.0.0.9:68"},
-		{"broadcast flag", mk(dhcpv4.WithBroadcast(true)), zero, "255.255.255.255:68"},
-		{"no address, no flag: broadcast too", mk(), zero, "255.255.255.255:68"},
+		{"relay gets it on port 67", mk(dhcpv4.WithGatewayIP(net.IPv4(10, 1, 0, 1)), dhcpv4.WithClientIP(net.IPv4(10, 1, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 1, 0, 1), Port: 67}, "10.1.0.1:67", false},
+		{"renewing client from its address", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 0, 0, 9), Port: 68}, "10.0.0.9:68", false},
+		{"client on an odd port gets it there", mk(), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, "127.0.0.1:40000", false},
+		{"ciaddr from an unset source", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), zero, "10.0.0.9:68", false},
+		{"broadcast flag", mk(dhcpv4.WithBroadcast(true)), zero, "255.255.255.255:68", false},
+		{"no address, no flag: broadcast too", mk(), zero, "255.255.255.255:68", false},
+		{"NAK to a renewing client: broadcast", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), &net.UDPAddr{IP: net.IPv4(10, 0, 0, 9), Port: 68}, "255.255.255.255:68", true},
+		{"NAK with ciaddr from an unset source: broadcast", mk(dhcpv4.WithClientIP(net.IPv4(10, 0, 0, 9))), zero, "255.255.255.255:68", true},
+		{"NAK relayed: to the relay", mk(dhcpv4.WithGatewayIP(net.IPv4(10, 1, 0, 1))), &net.UDPAddr{IP: net.IPv4(10, 1, 0, 1), Port: 67}, "10.1.0.1:67", true},
+		{"NAK to a client off port 68: where it is", mk(), &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, "127.0.0.1:40000", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := destination(tt.req, tt.peer).String(); got != tt.want {
+			if got := destination(tt.req, tt.nak, tt.peer).String(); got != tt.want {
 				t.Errorf("destination = %s, want %s", got, tt.want)
 			}
 		})

@@ -47,6 +47,6 @@ func FuzzReply(f *testing.F) {
 		if _, err := dhcpv4.FromBytes(d.reply.ToBytes()); err != nil {
 			t.Fatalf("reply does not parse: %v", err)
 		}
-		_ = destination(req, &net.UDPAddr{IP: net.IPv4zero, Port: 68})
+		_ = destination(req, false, &net.UDPAddr{IP: net.IPv4zero, Port: 68})
 	})
 }

@@ -63,6 +63,22 @@ type testCore struct {
 	fail      bool
 	resv      map[provisioning.MAC]netip.Addr
 	preleases []provisioning.Lease
+	known     map[provisioning.MAC]bool // nil: the core's devices
+	refused   []string                  // RefuseDHCP calls: "mac ip reason"
+}
+
+func (c *testCore) IsDevice(m provisioning.MAC) bool {
+	if c.known != nil {
+		return c.known[m]
+	}
+	return c.Service.IsDevice(m)
+}
+
+func (c *testCore) RefuseDHCP(ip netip.Addr, m provisioning.MAC, reason string) {
+	c.mu.Lock()
+	c.refused = append(c.refused, m.String()+" "+ip.String()+" "+reason)
+	c.mu.Unlock()
+	c.Service.RefuseDHCP(ip, m, reason)
 }
 
 func (c *testCore) CommitLease(ctx context.Context, l provisioning.Lease) error {

@@ -53,8 +53,6 @@ func sniff(t *testing.T, ns, iface string) *sniffer {
 	return s
 }
 
-func htons(v uint16) uint16 { return v<<8 | v>>8 }
-
 func (s *sniffer) loop(stop chan struct{}) {
 	defer close(s.done)
 	buf := make([]byte, 2048)
@@ -142,6 +140,7 @@ func TestNetnsKillDuringPerfdhcp(t *testing.T) {
 	cfg := netCfg(p.srvIf)
 	cfg.Subnets[0].CIDR, cfg.Subnets[0].RangeStart, cfg.Subnets[0].RangeEnd = pfx("192.0.0.0/22"), ip("192.0.0.10"), ip("192.0.3.250")
 	cfg.Subnets[0].Router = ipList("192.0.2.1")
+	cfg.Subnets[0].Relays = ipList("192.0.2.2") // perfdhcp, acting as a relay
 	hc := helperConfig{Dir: p.dir, DHCP: cfg, Boot: netBoot}
 	p.h = startHelper(t, p.srv, hc)
 	sn := sniff(t, p.cli, p.cliIf)

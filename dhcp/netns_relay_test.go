@@ -73,7 +73,8 @@ func TestNetnsRelay(t *testing.T) {
 
 	cfg := netCfg(id + "a")
 	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), RangeStart: ip("198.51.100.100"),
-		RangeEnd: ip("198.51.100.199"), Router: ipList("198.51.100.1"), LeaseTime: 2 * time.Hour})
+		RangeEnd: ip("198.51.100.199"), Router: ipList("198.51.100.1"), LeaseTime: 2 * time.Hour,
+		Relays: ipList("192.0.2.2")})
 	h := startHelper(t, srv, helperConfig{Dir: t.TempDir(), DHCP: cfg, Boot: netBoot})
 
 	r := &relay{giaddr: net.IPv4(198, 51, 100, 1), server: &net.UDPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 67}}

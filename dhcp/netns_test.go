@@ -5,111 +5,32 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime"
-	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/provbox/provbox/dhcp/internal/nstest"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/provisioning/vendor"
 )
 
-// requireRoot skips tests that create namespaces when they cannot.
-func requireRoot(t *testing.T, tools ...string) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: creates network namespaces and veth pairs")
-	}
-	for _, tool := range append([]string{"ip"}, tools...) {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (Debian: iproute2, busybox, isc-dhcp-client, kea-admin)", tool)
-		}
-	}
-}
-
-var nsSeq atomic.Int32
-
-// uniq returns a short unique name stem (veth names are at most 15 bytes).
-func uniq() string { return fmt.Sprintf("pb%d%d", os.Getpid()%100000, nsSeq.Add(1)) }
-
-// sh runs ip and friends, failing the test on error.
-func sh(t testing.TB, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// addNS creates a namespace with lo up; t.Cleanup deletes it (and so its
-// veth ends).
-func addNS(t testing.TB, name string) string {
-	t.Helper()
-	sh(t, "ip", "netns", "add", name)
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
-	sh(t, "ip", "-n", name, "link", "set", "lo", "up")
-	return name
-}
-
-// link joins two namespaces with a veth pair, addressing each end that
-// has an address ("" for none), and brings both up.
+// The namespace helpers live in internal/nstest, shared with the
+// conformance suite.
+func requireRoot(t *testing.T, tools ...string) { t.Helper(); nstest.RequireRoot(t, tools...) }
+func uniq() string                              { return nstest.Uniq() }
+func sh(t testing.TB, args ...string) string    { t.Helper(); return nstest.Sh(t, args...) }
+func addNS(t testing.TB, name string) string    { t.Helper(); return nstest.AddNS(t, name) }
+func inNS(ns string, fn func() error) error     { return nstest.InNS(ns, fn) }
 func link(t testing.TB, nsA, ifA, addrA, nsB, ifB, addrB string) {
 	t.Helper()
-	sh(t, "ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB)
-	for _, e := range [][3]string{{nsA, ifA, addrA}, {nsB, ifB, addrB}} {
-		if e[2] != "" {
-			sh(t, "ip", "-n", e[0], "addr", "add", e[2], "dev", e[1])
-		}
-		sh(t, "ip", "-n", e[0], "link", "set", e[1], "up")
-	}
-}
-
-// inNS runs fn on a thread switched into namespace ns; sockets fn opens
-// stay there. If switching back fails the thread stays locked, so the
-// runtime discards it rather than reuse it in the wrong namespace.
-func inNS(ns string, fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer orig.Close()
-		target, err := os.Open("/run/netns/" + ns)
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer target.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			errc <- fmt.Errorf("entering %s: %w", ns, err)
-			return
-		}
-		ferr := fn()
-		if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("leaving %s: %w", ns, err)
-			return
-		}
-		runtime.UnlockOSThread()
-		errc <- ferr
-	}()
-	return <-errc
+	nstest.Link(t, nsA, ifA, addrA, nsB, ifB, addrB)
 }
 
 // helperConfig is what the server helper process serves.
@@ -146,7 +67,9 @@ func TestHelperServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	s, err := New(hc.DHCP, svc, nil)
+	// Warnings go to stderr, which the test keeps (h.logs).
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := New(hc.DHCP, svc, log)
 	if err != nil {
 		t.Fatal(err)
 	}

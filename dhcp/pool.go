@@ -23,6 +23,8 @@ const (
 type entry struct {
 	ip          netip.Addr
 	mac         provisioning.MAC
+	cid         string    // client identifier (option 61) of the holder; "" if it sent none
+	renewed     time.Time // last ACK to the holder (zero: none since start)
 	state       leaseState
 	expires     time.Time
 	hostname    string
@@ -32,6 +34,21 @@ type entry struct {
 // active reports whether the entry keeps its address from others at now.
 func (e *entry) active(now time.Time) bool {
 	return e.state != stateFree && now.Before(e.expires)
+}
+
+// heldBy reports whether c is the entry's holder (current or last): the
+// client identifiers decide when both sides have one, else the MACs do
+// (RFC 2131 section 4.2; a lease restored from the database has no
+// identifier, so its MAC stands in until the client binds again). A
+// quarantined address has no holder.
+func (e *entry) heldBy(c ident) bool {
+	if e.state == stateDeclined {
+		return false
+	}
+	if e.cid != "" && c.id != "" {
+		return e.cid == c.id
+	}
+	return !e.mac.IsZero() && e.mac == c.mac
 }
 
 func (e *entry) lease() provisioning.Lease {
@@ -45,6 +62,8 @@ type pool struct {
 	start, end uint32
 	byIP       map[netip.Addr]*entry
 	byMAC      map[provisioning.MAC]*entry // the MAC's latest entry
+	byCID      map[string]*entry           // the client identifier's latest entry
+	lastBound  map[provisioning.MAC]*entry // the MAC's last ACKed entry (guardMove)
 	fresh      uint32                      // next never-touched candidate
 	reuse      uint32                      // rotating cursor over touched ones
 	fullUntil  time.Time                   // skip scans while known exhausted
@@ -62,6 +81,7 @@ func newPool(s Subnet) *pool {
 	return &pool{
 		Subnet: s, start: u32(s.RangeStart), end: u32(s.RangeEnd), fresh: u32(s.RangeStart),
 		reuse: u32(s.RangeStart), byIP: map[netip.Addr]*entry{}, byMAC: map[provisioning.MAC]*entry{},
+		byCID: map[string]*entry{}, lastBound: map[provisioning.MAC]*entry{},
 		resvIP: map[netip.Addr]provisioning.MAC{}, resvMAC: map[provisioning.MAC]reservation{},
 	}
 }
@@ -79,37 +99,52 @@ func (p *pool) usable(ip netip.Addr) bool {
 	return ip.Is4() && p.CIDR.Contains(ip) && ip != p.CIDR.Addr() && ip != broadcastOf(p.CIDR)
 }
 
-// refusal says why mac may not have ip at now; "" means it may.
-func (p *pool) refusal(mac provisioning.MAC, ip netip.Addr, now time.Time) string {
+// refusal says why c may not have ip at now; "" means it may.
+// Reservations follow the MAC (chaddr), leases the client (heldBy).
+func (p *pool) refusal(c ident, ip netip.Addr, now time.Time) string {
 	if !p.usable(ip) {
 		return "address not on this network"
 	}
-	if owner, ok := p.resvIP[ip]; ok && owner != mac {
+	if owner, ok := p.resvIP[ip]; ok && owner != c.mac {
 		return "address reserved for another client"
 	}
-	if r, ok := p.resvMAC[mac]; ok && r.ip != ip && p.refusal(mac, r.ip, now) == "" {
+	if r, ok := p.resvMAC[c.mac]; ok && r.ip != ip && p.refusal(c, r.ip, now) == "" {
 		return "client has a reserved address"
 	}
 	if _, reserved := p.resvIP[ip]; !reserved && !p.inRange(ip) {
 		return "address outside the range"
 	}
-	if e := p.byIP[ip]; e != nil && e.active(now) && e.mac != mac {
+	if e := p.byIP[ip]; e != nil && e.active(now) && !e.heldBy(c) {
 		return "address in use"
 	}
 	return ""
 }
 
-// pick chooses the address to offer mac: its reservation, its previous
+// record is c's latest entry in the pool (bound, offered, or free and
+// remembering c), or nil: the server's "record of this client".
+func (p *pool) record(c ident) *entry {
+	if c.id != "" {
+		if e := p.byCID[c.id]; e != nil && e.heldBy(c) {
+			return e
+		}
+	}
+	if e := p.byMAC[c.mac]; e != nil && e.heldBy(c) {
+		return e
+	}
+	return nil
+}
+
+// pick chooses the address to offer c: its reservation, its previous
 // address, the one it asks for, a never-used one, then any free one.
-func (p *pool) pick(mac provisioning.MAC, requested netip.Addr, now time.Time) (netip.Addr, bool) {
-	if r, ok := p.resvMAC[mac]; ok && p.refusal(mac, r.ip, now) == "" {
+func (p *pool) pick(c ident, requested netip.Addr, now time.Time) (netip.Addr, bool) {
+	if r, ok := p.resvMAC[c.mac]; ok && p.refusal(c, r.ip, now) == "" {
 		return r.ip, true
 	}
-	if e := p.byMAC[mac]; e != nil && e.mac == mac && p.refusal(mac, e.ip, now) == "" {
+	if e := p.record(c); e != nil && p.refusal(c, e.ip, now) == "" {
 		return e.ip, true
 	}
-	if requested.IsValid() && p.refusal(mac, requested, now) == "" {
-		if e := p.byIP[requested]; e == nil || e.mac == mac {
+	if requested.IsValid() && p.refusal(c, requested, now) == "" {
+		if e := p.byIP[requested]; e == nil || e.heldBy(c) {
 			return requested, true
 		}
 	}
@@ -147,46 +182,61 @@ func (p *pool) scan(now time.Time) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// take gives ip to mac in state st until expires, and returns the entry.
+// take gives ip to c in state st until expires, and returns the entry.
 // The caller has checked refusal.
-func (p *pool) take(ip netip.Addr, mac provisioning.MAC, st leaseState, expires time.Time) *entry {
+func (p *pool) take(ip netip.Addr, c ident, st leaseState, expires time.Time) *entry {
 	e := p.byIP[ip]
 	if e == nil {
 		e = &entry{ip: ip}
 		p.byIP[ip] = e
 	}
-	if e.mac != mac && p.byMAC[e.mac] == e {
+	if e.mac != c.mac && p.byMAC[e.mac] == e {
 		delete(p.byMAC, e.mac)
 	}
-	if e.mac != mac {
-		e.hostname, e.vendorClass = "", ""
+	if e.cid != c.id && p.byCID[e.cid] == e {
+		delete(p.byCID, e.cid)
 	}
-	e.mac, e.state, e.expires = mac, st, expires
-	if !mac.IsZero() {
-		p.byMAC[mac] = e
+	if e.mac != c.mac {
+		e.hostname, e.vendorClass, e.renewed = "", "", time.Time{}
 	}
+	e.mac, e.cid, e.state, e.expires = c.mac, c.id, st, expires
+	p.index(e)
 	return e
 }
 
-// hold sets ip aside for mac's OFFER, leaving its own active lease bound.
-func (p *pool) hold(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.Duration) {
-	if e := p.byIP[ip]; e != nil && e.mac == mac && e.state == stateBound && e.active(now) {
-		p.byMAC[mac] = e
-		return
+// index files e as its holder's latest entry.
+func (p *pool) index(e *entry) {
+	if !e.mac.IsZero() {
+		p.byMAC[e.mac] = e
 	}
-	p.take(ip, mac, stateOffered, now.Add(d))
+	if e.cid != "" {
+		p.byCID[e.cid] = e
+	}
 }
 
-// bind leases ip to mac; it returns the new lease and, if the client
+// hold sets ip aside for c's OFFER, leaving its own active lease bound.
+func (p *pool) hold(ip netip.Addr, c ident, now time.Time, d time.Duration) {
+	if e := p.byIP[ip]; e != nil && e.heldBy(c) && e.state == stateBound && e.active(now) {
+		p.index(e)
+		return
+	}
+	p.take(ip, c, stateOffered, now.Add(d))
+}
+
+// bind leases ip to c; it returns the new lease and, if the client
 // held another address here, that address's lease ended now.
-func (p *pool) bind(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.Duration, host, vc string) (provisioning.Lease, *provisioning.Lease) {
+func (p *pool) bind(ip netip.Addr, c ident, now time.Time, d time.Duration, host, vc string) (provisioning.Lease, *provisioning.Lease) {
 	var moved *provisioning.Lease
-	if old := p.byMAC[mac]; old != nil && old.ip != ip && old.mac == mac && old.active(now) {
+	if old := p.record(c); old != nil && old.ip != ip && old.active(now) {
 		old.state, old.expires = stateFree, now
 		l := old.lease()
 		moved = &l
 	}
-	e := p.take(ip, mac, stateBound, now.Add(d))
+	e := p.take(ip, c, stateBound, now.Add(d))
+	e.renewed = now
+	if !c.mac.IsZero() {
+		p.lastBound[c.mac] = e
+	}
 	if host != "" {
 		e.hostname = host
 	}
@@ -196,10 +246,11 @@ func (p *pool) bind(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.D
 	return e.lease(), moved
 }
 
-// unbind ends mac's hold on ip (RELEASE); false if mac did not hold it. The entry keeps mac as last holder.
-func (p *pool) unbind(ip netip.Addr, mac provisioning.MAC, now time.Time) (provisioning.Lease, bool) {
+// unbind ends c's hold on ip (RELEASE); false if c did not hold it. The
+// entry keeps c as last holder.
+func (p *pool) unbind(ip netip.Addr, c ident, now time.Time) (provisioning.Lease, bool) {
 	e := p.byIP[ip]
-	if e == nil || e.mac != mac || !e.active(now) {
+	if e == nil || !e.heldBy(c) || !e.active(now) {
 		return provisioning.Lease{}, false
 	}
 	e.state, e.expires = stateFree, now
@@ -207,22 +258,22 @@ func (p *pool) unbind(ip netip.Addr, mac provisioning.MAC, now time.Time) (provi
 	return e.lease(), true
 }
 
-// dropOffer frees ip if it is only offered to mac (the client took
+// dropOffer frees ip if it is only offered to c (the client took
 // another server's offer); a bound lease stays until it ends.
-func (p *pool) dropOffer(ip netip.Addr, mac provisioning.MAC, now time.Time) {
+func (p *pool) dropOffer(ip netip.Addr, c ident, now time.Time) {
 	if e := p.byIP[ip]; e != nil && e.state == stateOffered {
-		p.unbind(ip, mac, now)
+		p.unbind(ip, c, now)
 	}
 }
 
-// decline quarantines ip, which mac reported in use by someone else; only
+// decline quarantines ip, which c reported in use by someone else; only
 // the client holding ip may decline it, so no one can empty the pool.
-func (p *pool) decline(ip netip.Addr, mac provisioning.MAC, now time.Time, d time.Duration) (provisioning.Lease, bool) {
+func (p *pool) decline(ip netip.Addr, c ident, now time.Time, d time.Duration) (provisioning.Lease, bool) {
 	e := p.byIP[ip]
-	if e == nil || e.mac != mac || !e.active(now) {
+	if e == nil || !e.heldBy(c) || !e.active(now) {
 		return provisioning.Lease{}, false
 	}
-	e = p.take(ip, provisioning.MAC{}, stateDeclined, now.Add(d))
+	e = p.take(ip, ident{}, stateDeclined, now.Add(d))
 	return e.lease(), true
 }
 

@@ -14,6 +14,12 @@ import (
 type ingress struct {
 	pool     *pool      // the client's subnet; nil when we serve none there
 	serverID netip.Addr // our address as the client's network sees it
+
+	// probed is an address the socket layer checked with ARP for this
+	// request (invalid: none), and probeBusy what it found: true when
+	// another host answered for it or the check could not be made.
+	probed    netip.Addr
+	probeBusy bool
 }
 
 // decision is the outcome of one request: the leases to make durable
@@ -23,6 +29,19 @@ type decision struct {
 	reply  *dhcpv4.DHCPv4
 	event  string // log message; "" logs nothing
 	reason string
+	// probe asks the socket layer to check this address with ARP and
+	// decide again (INIT-REBOOT of a client we have no record of).
+	probe netip.Addr
+	// probeAny counts the client's own ARP answer too (is the device
+	// still on its old address?).
+	probeAny bool
+	audit    *refusal // a refusal for the core's audit trail
+}
+
+// refusal is an audited refusal: the address asked for, the device.
+type refusal struct {
+	ip  netip.Addr
+	mac provisioning.MAC
 }
 
 // decide is the server's reply logic (RFC 2131 section 4.3). It does no
@@ -31,8 +50,9 @@ func (s *Server) decide(req *dhcpv4.DHCPv4, in ingress, now time.Time) decision 
 	if req.OpCode != dhcpv4.OpcodeBootRequest {
 		return decision{}
 	}
-	mac, err := provisioning.MACFromHardwareAddr(req.ClientHWAddr)
-	if err != nil || mac.IsZero() {
+	c, ok := identify(req)
+	if !ok {
+		s.unidentified(req, now)
 		return decision{}
 	}
 	s.mu.Lock()
@@ -42,35 +62,35 @@ func (s *Server) decide(req *dhcpv4.DHCPv4, in ingress, now time.Time) decision 
 	}
 	switch req.MessageType() {
 	case dhcpv4.MessageTypeDiscover:
-		return s.discover(req, mac, in, now)
+		return s.discover(req, c, in, now)
 	case dhcpv4.MessageTypeRequest:
-		return s.request(req, mac, in, now)
+		return s.request(req, c, in, now)
 	case dhcpv4.MessageTypeDecline:
-		return s.declined(req, mac, in, now)
+		return s.declined(req, c, in, now)
 	case dhcpv4.MessageTypeRelease:
-		return s.release(req, mac, in, now)
+		return s.release(req, c, in, now)
 	case dhcpv4.MessageTypeInform:
-		return s.inform(req, mac, in)
+		return s.inform(req, c.mac, in)
 	}
 	return decision{}
 }
 
-func (s *Server) discover(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, now time.Time) decision {
+func (s *Server) discover(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time) decision {
 	p := in.pool
 	if p == nil {
 		return decision{}
 	}
-	ip, ok := p.pick(mac, addr4(req.RequestedIPAddress()), now)
+	ip, ok := p.pick(c, addr4(req.RequestedIPAddress()), now)
 	if !ok {
-		s.logFull(p, mac, now)
+		s.logFull(p, c.mac, now)
 		return decision{}
 	}
-	p.hold(ip, mac, now, s.cfg.OfferHold)
-	return decision{reply: s.lease(req, dhcpv4.MessageTypeOffer, mac, ip, p, in), event: "offer sent"}
+	p.hold(ip, c, now, s.cfg.OfferHold)
+	return decision{reply: s.lease(req, dhcpv4.MessageTypeOffer, c.mac, ip, p, in), event: "offer sent"}
 }
 
 // request handles the four REQUEST states of RFC 2131 section 4.3.2.
-func (s *Server) request(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, now time.Time) decision {
+func (s *Server) request(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time) decision {
 	sid := addr4(req.ServerIdentifier())
 	requested := addr4(req.RequestedIPAddress())
 	ciaddr := addr4(req.ClientIPAddr)
@@ -78,31 +98,65 @@ func (s *Server) request(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, n
 	case sid.IsValid(): // SELECTING
 		if !s.ours(sid, in) {
 			if p := in.pool; p != nil && requested.IsValid() {
-				p.dropOffer(requested, mac, now) // the client chose another server
+				p.dropOffer(requested, c, now) // the client chose another server
 			}
 			return decision{}
 		}
 		if !requested.IsValid() {
 			requested = ciaddr
 		}
-		return s.bind(req, mac, requested, in.pool, in, now, true)
-	case requested.IsValid() && !ciaddr.IsValid(): // INIT-REBOOT
-		if in.pool == nil {
-			return decision{}
-		}
-		return s.bind(req, mac, requested, in.pool, in, now, s.cfg.Authoritative)
+		return s.bind(req, c, requested, in.pool, in, now, true)
+	case requested.IsValid() && !ciaddr.IsValid():
+		return s.initReboot(req, c, requested, in, now)
 	case ciaddr.IsValid(): // RENEWING (unicast) or REBINDING (broadcast)
-		return s.bind(req, mac, ciaddr, s.poolContaining(ciaddr), in, now, s.cfg.Authoritative)
+		return s.bind(req, c, ciaddr, s.poolContaining(ciaddr), in, now, s.cfg.Authoritative)
 	}
 	return decision{}
 }
 
-// bind ACKs ip for mac if it may have it, else NAKs (when nak) or stays
+// initReboot answers a client that asks to keep an address it remembers
+// (RFC 2131 section 4.3.2, INIT-REBOOT). With a record of the client the
+// address is ACKed if right and NAKed if wrong. Without one the server
+// stays silent unless it is authoritative: then an address that is free in
+// our own range and that no other host answers ARP for is ACKed (a lost
+// database must not cost phones their addresses), anything else NAKed.
+func (s *Server) initReboot(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, in ingress, now time.Time) decision {
+	p := in.pool
+	var rec *entry
+	if p != nil {
+		rec = p.record(c)
+	}
+	if rec != nil && rec.state == stateOffered {
+		rec = nil // an OFFER is no record of an address the client had
+	}
+	switch {
+	case rec != nil && rec.ip != ip:
+		if d, stop := s.guardMove(req, in, c, ip, p, now); stop {
+			return d
+		}
+		const why = "not the client's address"
+		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
+	case rec != nil:
+		return s.bind(req, c, ip, p, in, now, true)
+	case !s.cfg.Authoritative:
+		return decision{} // "no record of this client": MUST remain silent
+	case p == nil || p.refusal(c, ip, now) != "":
+		return s.bind(req, c, ip, p, in, now, true) // NAKs with the refusal
+	case in.probed != ip:
+		return decision{probe: ip}
+	case in.probeBusy:
+		const why = "address in use on the network"
+		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
+	}
+	return s.bind(req, c, ip, p, in, now, true)
+}
+
+// bind ACKs ip for c if it may have it, else NAKs (when nak) or stays
 // silent.
-func (s *Server) bind(req *dhcpv4.DHCPv4, mac provisioning.MAC, ip netip.Addr, p *pool, in ingress, now time.Time, nak bool) decision {
+func (s *Server) bind(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, p *pool, in ingress, now time.Time, nak bool) decision {
 	why := "address not on this network"
 	if p != nil {
-		why = p.refusal(mac, ip, now)
+		why = p.refusal(c, ip, now)
 	}
 	if why != "" {
 		if !nak {
@@ -110,34 +164,39 @@ func (s *Server) bind(req *dhcpv4.DHCPv4, mac provisioning.MAC, ip netip.Addr, p
 		}
 		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
 	}
-	l, moved := p.bind(ip, mac, now, s.leaseTime(p), hostName(req, p, mac), vendorClass(req))
-	d := decision{commit: []provisioning.Lease{l}, reply: s.lease(req, dhcpv4.MessageTypeAck, mac, ip, p, in), event: "lease acked"}
+	if d, stop := s.guardMove(req, in, c, ip, p, now); stop {
+		return d
+	}
+	l, moved := p.bind(ip, c, now, s.leaseTime(p), hostName(req, p, c.mac), vendorClass(req))
+	r := s.lease(req, dhcpv4.MessageTypeAck, c.mac, ip, p, in)
+	r.ClientIPAddr = ip4(req.ClientIPAddr) // RFC 2131 table 3: ciaddr from the DHCPREQUEST
+	d := decision{commit: []provisioning.Lease{l}, reply: r, event: "lease acked"}
 	if moved != nil {
 		d.commit = append(d.commit, *moved)
 	}
 	return d
 }
 
-func (s *Server) declined(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, now time.Time) decision {
+func (s *Server) declined(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time) decision {
 	ip := addr4(req.RequestedIPAddress())
 	p := s.poolContaining(ip)
 	if p == nil || !s.ours(addr4(req.ServerIdentifier()), in) {
 		return decision{}
 	}
-	l, ok := p.decline(ip, mac, now, s.cfg.DeclineHold)
+	l, ok := p.decline(ip, c, now, s.cfg.DeclineHold)
 	if !ok {
 		return decision{}
 	}
 	return decision{commit: []provisioning.Lease{l}, event: "address declined", reason: "client found it in use"}
 }
 
-func (s *Server) release(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, now time.Time) decision {
+func (s *Server) release(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time) decision {
 	ip := addr4(req.ClientIPAddr)
 	p := s.poolContaining(ip)
 	if sid := addr4(req.ServerIdentifier()); p == nil || (sid.IsValid() && !s.ours(sid, in)) {
 		return decision{}
 	}
-	l, ok := p.unbind(ip, mac, now)
+	l, ok := p.unbind(ip, c, now)
 	if !ok {
 		return decision{}
 	}
@@ -145,18 +204,21 @@ func (s *Server) release(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress, n
 }
 
 // inform answers with the network's options and no lease (RFC 2131
-// section 4.3.5); Poly phones ask for their boot server this way.
+// section 4.3.5); Poly phones ask for their boot server this way. A
+// relayed INFORM without ciaddr is answered through its relay (some
+// relays send them so); a direct one without ciaddr has nowhere to go.
 func (s *Server) inform(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress) decision {
 	ciaddr := addr4(req.ClientIPAddr)
 	p := s.poolContaining(ciaddr)
 	if p == nil {
 		p = in.pool
 	}
-	if p == nil || !ciaddr.IsValid() {
+	relayed := addr4(req.GatewayIPAddr).IsValid()
+	if p == nil || (!ciaddr.IsValid() && !relayed) {
 		return decision{}
 	}
 	r := s.baseReply(req, dhcpv4.MessageTypeAck, in)
-	r.ClientIPAddr = req.ClientIPAddr.To4()
+	r.ClientIPAddr = ip4(req.ClientIPAddr)
 	s.networkOptions(r, req, mac, p, in)
 	return decision{reply: r, event: "inform answered"}
 }

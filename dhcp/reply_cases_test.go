@@ -87,6 +87,16 @@ func replyCases(t *testing.T) []replyCase {
 			wantLease: []provisioning.Lease{lease("10.0.0.101", macA, hour)}},
 		{name: "request init-reboot free address without record", req: packet(t, R, macA, withRequested("10.0.0.103")),
 			wantType: ACK, wantIP: "10.0.0.103", wantLease: []provisioning.Lease{lease("10.0.0.103", macA, hour)}},
+		{name: "request init-reboot address without record that another host answers ARP for", arpBusy: true,
+			req: packet(t, R, macA, withRequested("10.0.0.103")), wantType: NAK, wantOpts: map[uint8]string{56: "address in use on the network"}},
+		{name: "request init-reboot without record, not authoritative", nonAuth: true, req: packet(t, R, macA, withRequested("10.0.0.103"))},
+		{name: "request init-reboot with a record of another address, not authoritative", nonAuth: true,
+			leases: []provisioning.Lease{lease("10.0.0.101", macA, hour)},
+			req:    packet(t, R, macA, withRequested("10.0.0.102")), wantType: NAK, wantOpts: map[uint8]string{56: "not the client's address"}},
+		{name: "request init-reboot own address, not authoritative", nonAuth: true,
+			leases: []provisioning.Lease{lease("10.0.0.101", macA, t0.Add(time.Minute))},
+			req:    packet(t, R, macA, withRequested("10.0.0.101")), wantType: ACK, wantIP: "10.0.0.101",
+			wantLease: []provisioning.Lease{lease("10.0.0.101", macA, hour)}},
 		{name: "request init-reboot wrong network", req: packet(t, R, macA, withRequested("10.9.9.9")), wantType: NAK,
 			wantOpts: map[uint8]string{56: "address not on this network"}},
 		{name: "request init-reboot wrong network, not authoritative", nonAuth: true, req: packet(t, R, macA, withRequested("10.9.9.9"))},
@@ -123,5 +133,52 @@ func replyCases(t *testing.T) []replyCase {
 			absent:   []uint8{51, 58, 59}},
 		{name: "a BOOTREPLY is ignored", req: packet(t, D, macA, dhcpv4.WithReply(packet(t, D, macA)))},
 		{name: "a zero MAC is ignored", req: packet(t, D, "00:00:00:00:00:00")},
+		{name: "a zero MAC with a client identifier is served", req: packet(t, D, "00:00:00:00:00:00", cid("\x00zero")),
+			wantType: OFFER, wantIP: "10.0.0.100", wantOpts: map[uint8]string{61: "\x00zero"}},
+		{name: "inform relayed without ciaddr is answered", req: packet(t, dhcpv4.MessageTypeInform, macA, giaddr("10.1.0.1")),
+			relayDst: "10.0.0.1", wantType: ACK, wantOpts: map[uint8]string{3: "\x0a\x01\x00\x01"}, absent: []uint8{51}},
+		{name: "inform direct without ciaddr is not answered", req: packet(t, dhcpv4.MessageTypeInform, macA)},
 	}
+}
+
+// clientIDCases: option 61, when present, identifies the client's lease
+// (RFC 2131 section 4.2); chaddr only when it is absent.
+func clientIDCases(t *testing.T) []replyCase {
+	D, R := dhcpv4.MessageTypeDiscover, dhcpv4.MessageTypeRequest
+	OFFER, ACK, NAK := dhcpv4.MessageTypeOffer, dhcpv4.MessageTypeAck, dhcpv4.MessageTypeNak
+	hour := t0.Add(time.Hour)
+	sid := withServerID("10.0.0.1")
+	ciaddr := func(a string) dhcpv4.Modifier { return dhcpv4.WithClientIP(net.ParseIP(a)) }
+	idX, idY := cid("\x01X"), cid("\x01Y")
+	return []replyCase{
+		{name: "client-id: another identifier on the holder's MAC is not offered the held address",
+			setup: []*dhcpv4.DHCPv4{packet(t, R, macA, idX, sid, withRequested("10.0.0.100"))},
+			req:   packet(t, D, macA, idY), wantType: OFFER, wantIP: "10.0.0.101"},
+		{name: "client-id: the holder's identifier from another MAC renews",
+			setup: []*dhcpv4.DHCPv4{packet(t, R, macA, idX, sid, withRequested("10.0.0.100"))},
+			req:   packet(t, R, macB, idX, ciaddr("10.0.0.100")), wantType: ACK, wantIP: "10.0.0.100",
+			wantOpts: map[uint8]string{61: "\x01X"}, wantLease: []provisioning.Lease{lease("10.0.0.100", macB, hour)}},
+		{name: "client-id: a RELEASE with another identifier is ignored",
+			setup: []*dhcpv4.DHCPv4{packet(t, R, macA, idX, sid, withRequested("10.0.0.100"))},
+			req:   packet(t, dhcpv4.MessageTypeRelease, macA, idY, sid, ciaddr("10.0.0.100"))},
+		{name: "client-id: a RELEASE with the identifier from another MAC frees the lease",
+			setup:     []*dhcpv4.DHCPv4{packet(t, R, macA, idX, sid, withRequested("10.0.0.100"))},
+			req:       packet(t, dhcpv4.MessageTypeRelease, macB, idX, sid, ciaddr("10.0.0.100")),
+			wantLease: []provisioning.Lease{lease("10.0.0.100", macA, t0)}},
+		{name: "client-id: a DECLINE with another identifier is ignored",
+			setup: []*dhcpv4.DHCPv4{packet(t, R, macA, idX, sid, withRequested("10.0.0.100"))},
+			req:   packet(t, dhcpv4.MessageTypeDecline, macA, idY, sid, withRequested("10.0.0.100"))},
+		{name: "client-id: INIT-REBOOT for the address held under another identifier is NAKed",
+			setup: []*dhcpv4.DHCPv4{packet(t, R, macA, idX, sid, withRequested("10.0.0.100"))},
+			req:   packet(t, R, macA, idY, withRequested("10.0.0.100")), wantType: NAK,
+			wantOpts: map[uint8]string{56: "address in use", 61: "\x01Y"}},
+		{name: "client-id: a restored lease (no identifier stored) still belongs to its MAC",
+			leases: []provisioning.Lease{lease("10.0.0.101", macA, hour)},
+			req:    packet(t, R, macA, idX, ciaddr("10.0.0.101")), wantType: ACK, wantIP: "10.0.0.101",
+			wantLease: []provisioning.Lease{lease("10.0.0.101", macA, hour)}},
+	}
+}
+
+func cid(v string) dhcpv4.Modifier {
+	return dhcpv4.WithOption(dhcpv4.OptGeneric(dhcpv4.OptionClientIdentifier, []byte(v)))
 }

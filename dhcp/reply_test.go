@@ -43,6 +43,8 @@ type replyCase struct {
 	name      string
 	leases    []provisioning.Lease
 	nonAuth   bool
+	arpBusy   bool             // the ARP check of an INIT-REBOOT address finds another host
+	setup     []*dhcpv4.DHCPv4 // requests decided first, replies ignored
 	req       *dhcpv4.DHCPv4
 	relayDst  string // relayed: our address the relay sent to
 	wantType  dhcpv4.MessageType
@@ -55,7 +57,7 @@ type replyCase struct {
 func TestDecide(t *testing.T) {
 	boot := provisioning.BootConfig{Proto: "http", Host: "10.0.0.5", Classes: testClasses}
 	svc := newService(t, t.TempDir(), boot, func() time.Time { return t0 })
-	for _, tc := range replyCases(t) {
+	for _, tc := range append(replyCases(t), clientIDCases(t)...) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := testConfig()
 			cfg.Authoritative = !tc.nonAuth
@@ -69,7 +71,18 @@ func TestDecide(t *testing.T) {
 			if tc.relayDst != "" {
 				in = s.resolve(tc.req, 0, ip(tc.relayDst))
 			}
+			for _, r := range tc.setup {
+				if d := s.decide(r, in, t0); d.reply == nil || d.reply.MessageType() != dhcpv4.MessageTypeAck {
+					t.Fatalf("setup %s: no ACK", r.MessageType())
+				}
+			}
 			d := s.decide(tc.req, in, t0)
+			if d.probe.IsValid() { // as handle does: check with ARP, decide again
+				in.probed, in.probeBusy = d.probe, tc.arpBusy
+				if d = s.decide(tc.req, in, t0); d.probe.IsValid() {
+					t.Fatal("asked for the same ARP check twice")
+				}
+			}
 			checkDecision(t, d, tc)
 		})
 	}

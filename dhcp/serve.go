@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
 	"golang.org/x/net/ipv4"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // maxInFlight bounds the packets being handled at once; each may wait for
@@ -32,6 +35,12 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 		return nil, fmt.Errorf("binding DHCP on interface %q port %d: %w", iface, port, err)
 	}
 	_ = c.SetReadBuffer(1 << 20) // absorb bursts (boot storms); best effort
+	// IP_PKTINFO now, not when serving starts: a datagram queued before it
+	// is set carries no interface index, and its client no subnet.
+	if err := ipv4.NewPacketConn(c).SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("dhcp socket on %q: enabling IP_PKTINFO: %w", iface, err)
+	}
 	return c, nil
 }
 
@@ -143,11 +152,23 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if s.handled != nil {
 		defer s.handled(req)
 	}
-	d := s.decide(req, s.resolve(req, ifIndex, addr4(dst)), s.now())
+	in := s.resolve(req, ifIndex, addr4(dst))
+	if !s.relayAllowed(req, in, peer) {
+		return
+	}
+	d := s.decide(req, in, s.now())
+	if d.probe.IsValid() {
+		self, _ := provisioning.MACFromHardwareAddr(req.ClientHWAddr)
+		if d.probeAny {
+			self = provisioning.MAC{} // any answer counts, the client's own too
+		}
+		in.probed, in.probeBusy = d.probe, s.inUse(req, ifIndex, d.probe, in.serverID, self)
+		d = s.decide(req, in, s.now())
+	}
 	if !s.commit(req, d) || d.reply == nil {
 		return
 	}
-	to := destination(req, peer)
+	to := destination(req, d.reply.MessageType() == dhcpv4.MessageTypeNak, peer)
 	var out *ipv4.ControlMessage
 	if to.IP.Equal(net.IPv4bcast) && ifIndex != 0 {
 		out = &ipv4.ControlMessage{IfIndex: ifIndex} // leave by the ingress interface
@@ -155,6 +176,22 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if _, err := pc.WriteTo(d.reply.ToBytes(), out, to); err != nil {
 		s.log.Warn("reply not sent", "mac", req.ClientHWAddr.String(), "remote", to.String(), "err", err)
 	}
+}
+
+// inUse checks with ARP whether a host other than self holds ip, on the
+// link the request came from; a relayed client's link is out of reach, and a check
+// that cannot be made counts as in use (an unsure ACK could give one
+// address to two hosts, a NAK only costs the client a DISCOVER).
+func (s *Server) inUse(req *dhcpv4.DHCPv4, ifIndex int, ip, from netip.Addr, self provisioning.MAC) bool {
+	if addr4(req.GatewayIPAddr).IsValid() || ifIndex == 0 {
+		return true
+	}
+	busy, err := s.arp(ifIndex, ip, from, self)
+	if err != nil {
+		s.log.Warn("address not checked with ARP, counted as in use", "mac", req.ClientHWAddr.String(), "ip", ip, "err", err)
+		return true
+	}
+	return busy
 }
 
 // commit makes d's leases durable, then logs d; false if that failed (the
@@ -169,6 +206,9 @@ func (s *Server) commit(req *dhcpv4.DHCPv4, d decision) bool {
 			s.log.Error("lease not stored, reply withheld", "mac", l.MAC, "ip", l.IP, "err", err)
 			return false
 		}
+	}
+	if d.audit != nil {
+		s.core.RefuseDHCP(d.audit.ip, d.audit.mac, d.reason)
 	}
 	if d.event == "" {
 		return true
@@ -195,16 +235,19 @@ func (s *Server) commit(req *dhcpv4.DHCPv4, d decision) bool {
 // clients without the broadcast flag would need an AF_PACKET socket;
 // broadcasting instead is what RFC 2131 allows when the server cannot
 // unicast before the client has its address, and every client accepts it.
-func destination(req *dhcpv4.DHCPv4, peer net.Addr) *net.UDPAddr {
+// A NAK not relayed is broadcast (section 4.1: "In all cases"): the
+// client's address is the one being refused. Only a client off port 68
+// (which a broadcast to 68 would miss) gets its NAK where it sent from.
+func destination(req *dhcpv4.DHCPv4, nak bool, peer net.Addr) *net.UDPAddr {
 	if gi := addr4(req.GatewayIPAddr); gi.IsValid() {
 		return &net.UDPAddr{IP: gi.AsSlice(), Port: dhcpv4.ServerPort}
 	}
 	if u, ok := peer.(*net.UDPAddr); ok {
-		if a := addr4(u.IP); a.IsValid() && a.As4() != [4]byte{255, 255, 255, 255} {
+		if a := addr4(u.IP); a.IsValid() && a.As4() != [4]byte{255, 255, 255, 255} && (!nak || u.Port != dhcpv4.ClientPort) {
 			return &net.UDPAddr{IP: a.AsSlice(), Port: u.Port}
 		}
 	}
-	if ci := addr4(req.ClientIPAddr); ci.IsValid() {
+	if ci := addr4(req.ClientIPAddr); ci.IsValid() && !nak {
 		return &net.UDPAddr{IP: ci.AsSlice(), Port: dhcpv4.ClientPort}
 	}
 	return &net.UDPAddr{IP: net.IPv4bcast, Port: dhcpv4.ClientPort}

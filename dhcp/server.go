@@ -22,6 +22,11 @@ type Core interface {
 	Leases() []provisioning.Lease
 	Reservations() map[provisioning.MAC]netip.Addr
 	Boot(r provisioning.BootRequest) provisioning.BootReply
+	// IsDevice reports whether the MAC is a known device.
+	IsDevice(m provisioning.MAC) bool
+	// RefuseDHCP records a refused request about a device in the audit
+	// trail.
+	RefuseDHCP(ip netip.Addr, m provisioning.MAC, reason string)
 }
 
 // Server is a DHCPv4 server. Build it with New, run it with Serve.
@@ -40,6 +45,14 @@ type Server struct {
 	dropped   int64                    // packets shed under overload
 	lastShed  time.Time                // last overload log line
 	handled   func(req *dhcpv4.DHCPv4) // test hook: a packet was dealt with
+	arp       ARPProbe                 // checks an INIT-REBOOT address on the link
+
+	noID     int64     // requests dropped: nothing identifies the client
+	lastNoID time.Time // last log line about them
+
+	badRelay       int64     // relayed requests dropped: source not a listed relay
+	lastBadRelay   time.Time // last log line about them
+	lastRelayAudit time.Time // last audit line about them
 }
 
 // reservationRefresh bounds how stale the database's reservations may be.
@@ -61,7 +74,7 @@ func New(cfg Config, core Core, log *slog.Logger, opts ...Option) (*Server, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "dhcp"), now: time.Now,
-		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second}
+		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second, arp: probeARP}
 	for _, o := range opts {
 		o(s)
 	}
@@ -83,6 +96,14 @@ func (s *Server) restore(now time.Time) {
 			continue
 		}
 		p.restore(l, now)
+		if e := p.byIP[l.IP]; e.state == stateBound {
+			// Leases were granted for the subnet's lease time: that is
+			// when the device last renewed, for guardMove.
+			e.renewed = l.Expires.Add(-s.leaseTime(p))
+			if old := p.lastBound[l.MAC]; old == nil || old.renewed.Before(e.renewed) {
+				p.lastBound[l.MAC] = e
+			}
+		}
 		if now.Before(l.Expires) {
 			active++
 		} else {
@@ -160,4 +181,29 @@ func (s *Server) logFull(p *pool, mac provisioning.MAC, now time.Time) {
 	}
 	s.lastFull[p] = now
 	s.log.Warn("pool exhausted", "subnet", p.CIDR, "mac", mac, "reason", "no free address in range")
+}
+
+// unidentified counts a request that nothing identifies (all-zero or
+// malformed chaddr and no option 61; RFC 2131 section 4.2 needs one of
+// them to bind a lease) and logs the first of each minute.
+func (s *Server) unidentified(req *dhcpv4.DHCPv4, now time.Time) {
+	s.mu.Lock()
+	s.noID++
+	n, log := s.noID, now.Sub(s.lastNoID) >= time.Minute
+	if log {
+		s.lastNoID = now
+	}
+	s.mu.Unlock()
+	if log {
+		s.log.Warn("request dropped", "mac", req.ClientHWAddr.String(), "msg_type", req.MessageType().String(),
+			"reason", "no client identifier and no usable chaddr", "dropped_total", n)
+	}
+}
+
+// Unidentified is how many requests were dropped because nothing
+// identified the client.
+func (s *Server) Unidentified() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.noID
 }

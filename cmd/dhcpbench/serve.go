@@ -65,6 +65,7 @@ func benchConfig(iface string) dhcp.Config {
 	return dhcp.Config{
 		Interfaces: []string{iface}, Authoritative: true, LeaseTime: time.Hour,
 		Subnets: []dhcp.Subnet{{CIDR: mustPrefix(subnet), RangeStart: start, RangeEnd: end,
-			Router: []netipAddr{mustAddr(serverIP)}, DNS: []netipAddr{mustAddr(serverIP)}}},
+			Router: []netipAddr{mustAddr(serverIP)}, DNS: []netipAddr{mustAddr(serverIP)},
+			Relays: []netipAddr{mustAddr(clientIP)}}}, // perfdhcp acts as the relay
 	}
 }

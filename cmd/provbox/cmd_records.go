@@ -191,6 +191,9 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 	for _, w := range cfg.bindingWarnings() {
 		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, w)
 	}
+	for _, n := range relayNotes(cfg) {
+		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, n)
+	}
 	_, err = fmt.Fprintf(c.stdout, "%s: ok\n", path)
 	return err
 }

@@ -68,6 +68,7 @@ type subnetConfig struct {
 	NTP       []netip.Addr  `toml:"ntp"`
 	Domain    string        `toml:"domain"`
 	LeaseTime time.Duration `toml:"lease_time"`
+	Relays    []netip.Addr  `toml:"relays"`
 }
 
 type reservationConfig struct {

@@ -87,6 +87,8 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"range reversed", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.250-10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet.range: range "10.20.0.250-10.20.0.100": start 10.20.0.250 is after end 10.20.0.100`},
 		{"pool outside subnet", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.1.100-10.20.1.250"`), `cfg.toml:9: dhcp.subnet[0].range: 10.20.1.100-10.20.1.250 is not inside 10.20.0.0/24`},
 		{"pool on broadcast", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.100-10.20.0.255"`), `dhcp.subnet[0].range: 10.20.0.100-10.20.0.255 is not inside 10.20.0.0/24 (network and broadcast`},
+		{"relay not an IPv4 address", replace(`router = "10.20.0.1"`, "router = \"10.20.0.1\"\nrelays = [\"10.20.0.1\", \"::1\"]"), `cfg.toml:7: dhcp.subnet[0].relays[1]: ::1 is not an IPv4 host address`},
+		{"relay listed twice", replace(`router = "10.20.0.1"`, "router = \"10.20.0.1\"\nrelays = [\"10.20.0.1\", \"10.20.0.1\"]"), `cfg.toml:11: dhcp.subnet[0].relays: 10.20.0.1 is listed twice`},
 		{"router outside subnet", replace(`router = "10.20.0.1"`, `router = "10.21.0.1"`), `cfg.toml:10: dhcp.subnet[0].router: 10.21.0.1 is not a host address inside 10.20.0.0/24`},
 		{"router in pool", replace(`router = "10.20.0.1"`, `router = "10.20.0.120"`), `cfg.toml:9: dhcp.subnet[0].range: 10.20.0.100-10.20.0.250 includes the router 10.20.0.120`},
 		{"cidr host bits", replace(`cidr = "10.20.0.0/24"`, `cidr = "10.20.0.5/24"`), `cfg.toml:8: dhcp.subnet[0].cidr: 10.20.0.5/24 has host bits set; did you mean 10.20.0.0/24?`},

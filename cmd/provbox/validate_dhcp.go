@@ -74,6 +74,12 @@ func (k *checker) subnet(i int) {
 	}
 	k.ipv4List(key("dns"), s.DNS)
 	k.ipv4List(key("ntp"), s.NTP)
+	k.ipv4List(key("relays"), s.Relays)
+	for j, a := range s.Relays {
+		if slices.Index(s.Relays, a) != j {
+			k.failf(key("relays"), "%s is listed twice", a)
+		}
+	}
 	if s.Domain != "" && !validHostname(s.Domain) {
 		k.failf(key("domain"), "%q is not a domain name", s.Domain)
 	}

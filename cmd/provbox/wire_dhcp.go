@@ -39,6 +39,9 @@ func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger) (dhc
 		d.conns = append(d.conns, c)
 		warnUnservedInterface(name, cfg.DHCP.Subnets, log)
 	}
+	for _, n := range relayNotes(cfg) {
+		log.Warn(n)
+	}
 	return d, nil
 }
 
@@ -82,7 +85,7 @@ func dhcpSettings(c *fileConfig) dhcp.Config {
 	out := dhcp.Config{Interfaces: c.DHCP.Interfaces, Authoritative: c.DHCP.Authoritative, LeaseTime: c.DHCP.LeaseTime}
 	for _, s := range c.DHCP.Subnets {
 		sub := dhcp.Subnet{CIDR: s.CIDR, RangeStart: s.Range.First, RangeEnd: s.Range.Last, DNS: s.DNS, NTP: s.NTP,
-			Domain: s.Domain, LeaseTime: s.LeaseTime}
+			Domain: s.Domain, LeaseTime: s.LeaseTime, Relays: s.Relays}
 		if s.Router.IsValid() {
 			sub.Router = []netip.Addr{s.Router}
 		}

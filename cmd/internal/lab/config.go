@@ -51,10 +51,14 @@ const (
 	// connection bounds and the short idle timeout ([http] 0 / "0s"):
 	// conn-hog holds every connection.
 	NoHTTPConnLimit Sabotage = "http_conn_limit"
+	// NoRelayCheck lists the relay-forger's address in the subnet's
+	// relays, as a careless admin might: its forged relayed DHCP is then
+	// accepted.
+	NoRelayCheck Sabotage = "relays"
 )
 
 // Sabotages lists every safeguard the lab can break.
-var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed, NoForgeryGuard, NoTFTPSlots, NoHTTPConnLimit}
+var Sabotages = []Sabotage{NoLeaseCheck, NoNeighbourCheck, NoUACheck, NoUAMACCheck, NoLock, OneDialect, FailClosed, NoForgeryGuard, NoTFTPSlots, NoHTTPConnLimit, NoRelayCheck}
 
 // SabotageNames lists the names ParseSabotage accepts, for help texts.
 func SabotageNames() []string {
@@ -88,6 +92,9 @@ const labMaxRetry = 5
 // staticHost is the static-clone's address: in the subnet, outside the pool.
 const staticHost = 50
 
+// forgerHost is the relay-forger's static address, likewise.
+const forgerHost = 51
+
 func randomSubnet() (subnet, error) {
 	r := make([]byte, 2)
 	if _, err := rand.Read(r); err != nil {
@@ -119,7 +126,7 @@ cidr = %q
 range = "%s-%s"
 router = %q
 dns = [%q]
-
+%s
 [tftp]
 enabled = true
 listen = ":69"
@@ -147,7 +154,7 @@ socket = %q
 
 [log]
 level = "debug"
-`, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1),
+`, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1), relaysLine(sn, sab),
 		sabotaged(sab, NoTFTPSlots, "max_per_source = 0\nmax_per_prefix = 0\nreserved_for_devices = 0\nfirst_ack_timeout = \"0s\"\n"),
 		sabotaged(sab, NoHTTPConnLimit, "max_conns_per_source = 0\nmax_conns_per_prefix = 0\nreserved_for_devices = 0\nunknown_idle_timeout = \"0s\"\n"),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck) && check(FailClosed), check(NoNeighbourCheck), !check(FailClosed),
@@ -158,6 +165,15 @@ level = "debug"
 	}
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
+}
+
+// relaysLine is the subnet's relays key: none (no relay serves the lab's
+// LAN), or with NoRelayCheck the relay-forger's address.
+func relaysLine(sn subnet, sab Sabotage) string {
+	if sab != NoRelayCheck {
+		return ""
+	}
+	return fmt.Sprintf("relays = [%q]\n", sn.ip(forgerHost))
 }
 
 // sabotaged is keys when sab is s, else nothing (the shipped defaults).

@@ -34,6 +34,7 @@ func (l *run) addDevices(ctx context.Context) error {
 		{phone.IPv6Thief, "yealink", 7},
 		{phone.TFTPHog, "yealink", 8},
 		{phone.ConnHog, "yealink", 9},
+		{phone.RelayForger, "yealink", 10},
 	}
 	for i, t := range targets {
 		p, _ := phone.Lookup(t.vendor)

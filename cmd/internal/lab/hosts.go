@@ -54,13 +54,16 @@ func (l *run) runAttacker(ctx context.Context, role string, target *device, mac 
 		return ar
 	}
 	ar.Target = target.String()
-	if role == phone.UAForge || role == phone.StaticClone {
+	if role == phone.UAForge || role == phone.StaticClone || role == phone.RelayForger {
 		mac = target.MAC // it cloned the open device's MAC
 	}
 	args := []string{"-role", role, "-target", target.Vendor + "=" + target.MAC.String(),
 		"-http", "http://" + l.sn.ip(1) + "/", "-tftp", "tftp://" + l.sn.ip(1) + "/"}
 	if role == phone.StaticClone {
 		args = append(args, "-static", l.sn.ip(staticHost)+"/24")
+	}
+	if role == phone.RelayForger {
+		args = append(args, "-static", l.sn.ip(forgerHost)+"/24")
 	}
 	if role == phone.IPv6Thief {
 		v6, err := l.ipv6Args()

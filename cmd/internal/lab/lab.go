@@ -160,7 +160,7 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 			mu.Unlock()
 		})
 	}
-	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief, phone.IPv6Thief, phone.TFTPHog, phone.ConnHog} {
+	for _, role := range []string{phone.Walker, phone.UAReplay, phone.UAForge, phone.StaticClone, phone.IPThief, phone.IPv6Thief, phone.TFTPHog, phone.ConnHog, phone.RelayForger} {
 		wg.Go(func() {
 			ar := l.runAttacker(ctx, role, l.targetOf(role), nil)
 			mu.Lock()

@@ -97,6 +97,7 @@ func TestLabCatchesBrokenSafeguard(t *testing.T) {
 		FailClosed:       phone.IPv6Thief,
 		NoTFTPSlots:      phone.TFTPHog,
 		NoHTTPConnLimit:  phone.ConnHog,
+		NoRelayCheck:     phone.RelayForger,
 	}
 	for _, sab := range Sabotages {
 		t.Run(string(sab), func(t *testing.T) {

@@ -20,6 +20,7 @@ var wantReason = map[string]struct {
 }{
 	phone.StaticClone: {"no-lease", NoLeaseCheck},
 	phone.IPThief:     {"neighbour", NoNeighbourCheck},
+	phone.RelayForger: {"relay-not-listed", NoRelayCheck},
 }
 
 // event is the part of `provbox events --json` the lab reads.

@@ -41,7 +41,7 @@ const (
 )
 
 // Roles lists the attacker roles.
-var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, IPv6Thief, AfterLock, UDPFramer, TFTPHog, ConnHog}
+var Roles = []string{Walker, UAReplay, UAForge, StaticClone, IPThief, IPv6Thief, RelayForger, AfterLock, UDPFramer, TFTPHog, ConnHog}
 
 // Device is an attacker's target.
 type Device struct {
@@ -150,6 +150,8 @@ func (a *Attacker) address(ctx context.Context, p *Profile, tmac net.HardwareAdd
 		return StaticAddr(a.Iface, a.Static)
 	case IPThief:
 		return a.steal(ctx, p, tmac)
+	case RelayForger:
+		return a.forgeRelay(ctx, p, tmac)
 	}
 	class, prl := []byte(nil), []uint8{1, 3, 6, 15, 66, 67, 150, 160}
 	if a.Role == UAForge || a.Role == AfterLock {

@@ -55,7 +55,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 3*time.Second, "per request")
 	httpBase := fs.String("http", "", "attacker: the server's HTTP base URL")
 	tftpBase := fs.String("tftp", "", "attacker: the server's TFTP base URL")
-	static := fs.String("static", "", "static-clone: the address it sets itself (CIDR, no DHCP)")
+	static := fs.String("static", "", "static-clone, relay-forger: the address it sets itself (CIDR, no DHCP)")
 	frame := fs.String("frame", "", "udp-framer: the phone address it forges datagrams from")
 	sources := fs.String("sources", "", "tftp-hog, conn-hog: extra addresses FIRST-LAST it puts on its interface")
 	var tg targets
