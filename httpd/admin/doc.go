@@ -20,10 +20,10 @@
 //	POST   /v1/devices/{mac}/lock      DeviceInfo
 //	POST   /v1/devices/{mac}/unlock    UnlockInput -> DeviceInfo
 //	POST   /v1/devices/{mac}/rekey     [RekeyInput] -> DeviceInfo
-//	GET    /v1/leases                  []provisioning.Lease
-//	GET    /v1/events?mac=&since=&limit=  []provisioning.Event (newest first)
-//	GET    /v1/bans                    []provisioning.Ban
-//	POST   /v1/bans                    BanInput -> provisioning.Ban
+//	GET    /v1/leases                  []Lease
+//	GET    /v1/events?mac=&since=&limit=  []Event (newest first)
+//	GET    /v1/bans                    []Ban
+//	POST   /v1/bans                    BanInput -> Ban
 //	DELETE /v1/bans/{ip}
 //
 // The API is consumed only by the CLI of the same build; it is versioned

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/provbox/provbox/httpd/admin/ops"
 )
 
 // Config is the web UI's configuration. Zero values take the defaults
@@ -70,6 +72,7 @@ func (c Config) withDefaults() Config {
 type Server struct {
 	cfg      Config
 	svc      Service
+	ops      *ops.Ops // the admin operations over svc
 	log      *slog.Logger
 	passHash atomic.Pointer[[sha256.Size]byte] // of the password: compared without leaking its length
 	token    string                            // the form token of this process
@@ -100,7 +103,7 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, svc: svc, log: log.With("component", "web"),
+	s := &Server{cfg: cfg, svc: svc, ops: ops.New(svc), log: log.With("component", "web"),
 		limiter: newLimiter(cfg.FailureWindow, cfg.MaxDelay)}
 	s.setPassword(pw)
 	if s.trust, err = newTrust(); err != nil {
