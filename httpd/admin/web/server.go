@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/ops"
+	"github.com/provbox/provbox/httpd/internal/serve"
 )
 
 // Config is the web UI's configuration. Zero values take the defaults
@@ -161,25 +162,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		ln.Close()
-		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	// A fresh context: the cancelled one would skip the drain.
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		srv.Close()
-		err = fmt.Errorf("web: graceful shutdown on %s: %w", ln.Addr(), err)
-	}
-	<-errc // http.ErrServerClosed
-	ln.Close()
-	return err
+	return serve.Run(ctx, "web", srv, ln, s.cfg.ShutdownGrace)
 }
 
 // secure sets the headers every answer carries. Every page is no-store:
