@@ -27,6 +27,8 @@
 //	DELETE /v1/bans/{ip}
 //
 // The API is consumed only by the CLI of the same build; it is versioned
-// in the path so a second client can rely on it. The web UI
-// (httpd/admin/web) calls the core directly, on its own listener.
+// in the path so a second client can rely on it. Its wire types are its
+// own (wire.go converts the core's), so a core rename does not change
+// /v1. Parsing, validation and the status of an error live in
+// httpd/admin/ops, which the web UI (httpd/admin/web) uses too.
 package admin
