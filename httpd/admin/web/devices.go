@@ -48,7 +48,7 @@ type devicePage struct {
 // leaseIPs maps each MAC to the address it leases.
 func (s *Server) leaseIPs() map[provisioning.MAC]netip.Addr {
 	out := map[provisioning.MAC]netip.Addr{}
-	for _, l := range s.svc.Leases() {
+	for _, l := range s.ops.Leases() {
 		out[l.MAC] = l.IP
 	}
 	return out

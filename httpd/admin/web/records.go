@@ -31,7 +31,7 @@ func (s *Server) leases(w http.ResponseWriter, r *http.Request) {
 	for _, d := range s.svc.Devices() {
 		known[d.MAC] = true
 	}
-	for _, l := range s.svc.Leases() {
+	for _, l := range s.ops.Leases() {
 		p.Leases = append(p.Leases, leaseRow{IP: l.IP.String(), MAC: l.MAC.String(), Hostname: l.Hostname,
 			VendorClass: l.VendorClass, Known: known[l.MAC], Expires: l.Expires})
 	}
