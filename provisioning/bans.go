@@ -183,7 +183,7 @@ func (a banStore) DeleteBan(ctx context.Context, p netip.Prefix) error {
 }
 
 // Banned reports whether ip is banned now; servers call it before parsing
-// anything. It takes a read lock and allocates nothing.
+// anything. It reads the clock without a lock and allocates nothing.
 func (s *Service) Banned(ip netip.Addr) bool { return s.banner.banned(ip, s.now()) }
 
 // Bans returns the bans running now, ordered by address.

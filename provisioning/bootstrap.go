@@ -216,7 +216,7 @@ func (s *Service) data(d *Device, cfg Config) (vendor.Data, bool) {
 		s.log.Error("device without account", "mac", d.MAC.String(), "account", d.Account)
 		return vendor.Data{}, false
 	}
-	vd := s.renderData(d, a)
+	vd := renderData(cfg.BaseURL, d, a)
 	if cfg.FlatMode {
 		vd.ProvisionURL, vd.ProvisionPath = cfg.BaseURL+"/", "/"
 	}

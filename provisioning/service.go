@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/provbox/provbox/provisioning/vendor"
@@ -88,6 +89,15 @@ type Service struct {
 	log *slog.Logger
 	st  Store
 
+	// wmu serialises writes to the inventory (accounts, devices, retired
+	// paths). A writer holds it across its store transaction, then takes
+	// mu only to publish: the maps change only under both, so a wmu holder
+	// reads them without mu, and the serving paths (mu.RLock) never wait
+	// for an fsync.
+	wmu sync.Mutex
+	// clock is cfg.Now, readable without a lock (Banned runs it first).
+	clock atomic.Pointer[func() time.Time]
+
 	mu       sync.RWMutex
 	cfg      Config
 	reg      *vendor.Registry
@@ -117,6 +127,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
 		old: newOldTable(),
 	}
+	s.clock.Store(&cfg.Now)
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -183,6 +194,7 @@ func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
 	cfg = cfg.withDefaults()
 	s.mu.Lock()
 	s.cfg, s.reg = cfg, reg
+	s.clock.Store(&cfg.Now)
 	s.mu.Unlock()
 	s.banner.reconfigure(cfg.Bans)
 	s.warnUnsafe(cfg)
@@ -207,10 +219,14 @@ func (s *Service) Close() error {
 	return nil
 }
 
-func (s *Service) now() time.Time {
+// now reads the configured clock without a lock.
+func (s *Service) now() time.Time { return (*s.clock.Load())() }
+
+// config returns the configuration and registry in force.
+func (s *Service) config() (Config, *vendor.Registry) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.cfg.Now()
+	return s.cfg, s.reg
 }
 
 // Registry returns the vendor registry in force.
