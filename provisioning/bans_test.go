@@ -68,7 +68,7 @@ func (r *banRig) guess(ip string, n int) {
 	r.t.Helper()
 	for i := range n {
 		path := fmt.Sprintf("AAAAAAAAAAAAAAAAAAAAAA%02d/BBBBBBBBBBBBBBBBBBBBBBBB/cfg.xml", i%100)
-		resp := r.s.Fetch(r.t.Context(), provisioning.Request{Proto: "tftp", Path: path, RemoteIP: netip.MustParseAddr(ip)})
+		resp := r.s.Fetch(r.t.Context(), provisioning.FetchRequest{Proto: "tftp", Path: path, RemoteIP: netip.MustParseAddr(ip)})
 		if resp.Found {
 			r.t.Fatalf("a guessed path was served to %s", ip)
 		}
@@ -216,7 +216,7 @@ func TestScanOfManyMACsBans(t *testing.T) {
 		// Yealink-style MAC files, over HTTP: TFTP sources can be forged,
 		// so TFTP refusals feed no scan detection.
 		path := fmt.Sprintf("/0015651234%02x.cfg", i)
-		r.s.Fetch(t.Context(), provisioning.Request{Proto: "http", Path: path, RemoteIP: ip})
+		r.s.Fetch(t.Context(), provisioning.FetchRequest{Proto: "http", Path: path, RemoteIP: ip})
 	}
 	if b := r.s.Bans(); !r.s.Banned(ip) || len(b) != 1 || b[0].Reason != "scan" {
 		t.Fatalf("Bans() = %+v", b)

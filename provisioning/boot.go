@@ -12,8 +12,8 @@ import (
 // BootConfig is the bootstrap part of [dhcp]: where phones are pointed and
 // the per-class overrides of the built-in vendor rules.
 type BootConfig struct {
-	// Proto is the bootstrap protocol, "http" (default) or "tftp".
-	Proto string
+	// Proto is the bootstrap protocol, ProtoHTTP (default) or ProtoTFTP.
+	Proto Proto
 	// Host is the advertised bootstrap host (name or address). Empty means
 	// the DHCP server's own address on the client's network.
 	Host string
@@ -57,9 +57,9 @@ type BootReply struct {
 // defaultBootRule applies to clients no rule recognises: Option 66 with
 // the bootstrap location (a URL for HTTP, the bare host for TFTP, which
 // every TFTP client reads), only when asked for (laptops need not see it).
-func defaultBootRule(proto string) vendor.DHCPRule {
+func defaultBootRule(proto Proto) vendor.DHCPRule {
 	form := vendor.FormURL
-	if proto == "tftp" {
+	if proto == ProtoTFTP {
 		form = vendor.FormHost
 	}
 	return vendor.DHCPRule{Options: []vendor.BootOption{{Code: 66, Form: form}}}
@@ -161,7 +161,7 @@ func classMatches(rule vendor.DHCPRule, vc []byte) bool {
 
 // location is the bootstrap endpoint in the forms options need.
 type location struct {
-	proto string     // http or tftp
+	proto Proto      // http or tftp
 	host  string     // host[:port] for URLs
 	bare  string     // host only
 	ip    netip.Addr // valid when the host is an IPv4 address
@@ -172,12 +172,12 @@ func bootLocation(cfg BootConfig, server netip.Addr) location {
 	if host == "" && server.IsValid() {
 		host = server.String()
 	}
-	l := location{proto: "http", bare: host, host: host}
-	if cfg.Proto == "tftp" {
-		l.proto = "tftp"
+	l := location{proto: ProtoHTTP, bare: host, host: host}
+	if cfg.Proto == ProtoTFTP {
+		l.proto = ProtoTFTP
 	}
 	port, def := cfg.HTTPPort, 80
-	if l.proto == "tftp" {
+	if l.proto == ProtoTFTP {
 		port, def = cfg.TFTPPort, 69
 	}
 	if port != 0 && port != def {
@@ -197,7 +197,7 @@ func (l location) url(path string) string {
 	if len(path) > 0 && path[0] == '/' {
 		path = path[1:]
 	}
-	return l.proto + "://" + l.host + "/" + path
+	return string(l.proto) + "://" + l.host + "/" + path
 }
 
 // value encodes o for this location; false when it cannot be (no host,

@@ -108,10 +108,10 @@ type Service struct {
 	leases   leaseTable
 	old      oldTable // secret paths retired by a rekey
 
-	leaseW  *leaseWriter
-	events  *eventWriter
-	banner  banEngine
-	closeMu sync.Once
+	leaseW    *leaseWriter
+	events    *eventWriter
+	bans      banEngine
+	closeOnce sync.Once
 }
 
 // New loads the store's state into memory and starts the background
@@ -135,7 +135,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	if err != nil {
 		return nil, err
 	}
-	s.banner = b
+	s.bans = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
 	s.warnUnsafe(cfg)
@@ -196,7 +196,7 @@ func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
 	s.cfg, s.reg = cfg, reg
 	s.clock.Store(&cfg.Now)
 	s.mu.Unlock()
-	s.banner.reconfigure(cfg.Bans)
+	s.bans.reconfigure(cfg.Bans)
 	s.warnUnsafe(cfg)
 }
 
@@ -212,7 +212,7 @@ func (s *Service) warnUnsafe(cfg Config) {
 
 // Close flushes pending audit lines and stops the background writers.
 func (s *Service) Close() error {
-	s.closeMu.Do(func() {
+	s.closeOnce.Do(func() {
 		s.leaseW.close()
 		s.events.close()
 	})

@@ -52,7 +52,7 @@ func BenchmarkServingWhileImporting(b *testing.B) {
 			})
 			for b.Loop() {
 				t0 := time.Now()
-				if r := svc.Fetch(ctx, provisioning.Request{Proto: "http", Path: path, RemoteIP: ip, UserAgent: "Yealink SIP-T46U 108.86.0.20 80:5e:c0:11:22:33"}); !r.Found {
+				if r := svc.Fetch(ctx, provisioning.FetchRequest{Proto: "http", Path: path, RemoteIP: ip, UserAgent: "Yealink SIP-T46U 108.86.0.20 80:5e:c0:11:22:33"}); !r.Found {
 					b.Fatal("full config refused")
 				}
 				httpLat = append(httpLat, time.Since(t0))
