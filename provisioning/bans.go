@@ -32,7 +32,8 @@ type banEngine interface {
 	banned(ip netip.Addr, now time.Time) bool
 	strike(ip netip.Addr, st Strike, now time.Time)
 	reconfigure(cfg BanConfig)
-	active(ctx context.Context, now time.Time) ([]Ban, error)
+	active(now time.Time) []Ban
+	sweep(ctx context.Context, now time.Time) error
 	add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error)
 	remove(ctx context.Context, ip netip.Addr, now time.Time) error
 }
@@ -67,7 +68,10 @@ func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
 			s.log.Warn("forgetting an old ban", "ip", sourceText(p), "err", err)
 		}
 	}
-	if active, err := e.Active(ctx, now); err == nil && len(active) > 0 {
+	if err := e.Sweep(ctx, now); err != nil {
+		s.log.Warn("forgetting old bans in the state database", "err", err)
+	}
+	if active := e.Active(now); len(active) > 0 {
 		s.log.Info("bans restored", "active", len(active), "history", e.Records()-len(active))
 	}
 	return b, nil
@@ -113,14 +117,16 @@ func (b *banGlue) reconfigure(cfg BanConfig) {
 	}
 }
 
-func (b *banGlue) active(ctx context.Context, now time.Time) ([]Ban, error) {
-	rs, err := b.e.Active(ctx, now)
+func (b *banGlue) active(now time.Time) []Ban {
+	rs := b.e.Active(now)
 	out := make([]Ban, len(rs))
 	for i, r := range rs {
 		out[i] = banOf(r)
 	}
-	return out, err
+	return out
 }
+
+func (b *banGlue) sweep(ctx context.Context, now time.Time) error { return b.e.Sweep(ctx, now) }
 
 func (b *banGlue) add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error) {
 	r, err := b.e.Add(ctx, ip, d, reason, now)
@@ -186,15 +192,35 @@ func (a banStore) DeleteBan(ctx context.Context, p netip.Prefix) error {
 // anything. It reads the clock without a lock and allocates nothing.
 func (s *Service) Banned(ip netip.Addr) bool { return s.bans.banned(ip, s.now()) }
 
-// Bans returns the bans running now, ordered by address.
-func (s *Service) Bans() []Ban {
-	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
-	defer cancel()
-	out, err := s.bans.active(ctx, s.now())
-	if err != nil {
-		s.log.Error("forgetting old bans in the state database", "err", err)
+// Bans returns the bans running now, ordered by address; it changes
+// nothing.
+func (s *Service) Bans() []Ban { return s.bans.active(s.now()) }
+
+// SweepBans announces (audit trail, log) the bans that have run out and
+// deletes the records too old to matter, in memory and in the state
+// database. The core runs it every banSweepEvery; strikes sweep too.
+func (s *Service) SweepBans(ctx context.Context) error { return s.bans.sweep(ctx, s.now()) }
+
+// banSweepEvery is how often the core sweeps the ban table by itself, so
+// an expiry is announced even when no strike or listing comes.
+const banSweepEvery = time.Minute
+
+// sweepBansUntil runs SweepBans every banSweepEvery until quit closes.
+func (s *Service) sweepBansUntil(quit <-chan struct{}) {
+	t := time.NewTicker(banSweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-quit:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
+		if err := s.SweepBans(ctx); err != nil {
+			s.log.Error("forgetting old bans in the state database", "err", err)
+		}
+		cancel()
 	}
-	return out
 }
 
 // Unban lifts the ban on ip's source (its /64 for IPv6) at once and

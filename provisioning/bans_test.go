@@ -233,3 +233,24 @@ func TestBannedCheckDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestBansListsWithoutChanging checks that listing bans is a plain read:
+// an expired ban is announced (and its record swept) by SweepBans, not by
+// whoever lists.
+func TestBansListsWithoutChanging(t *testing.T) {
+	r := newBanRig(t, provisioning.BanConfig{MaxRetry: 2, BanTime: time.Hour})
+	r.guess("127.0.0.2", 2)
+	r.clk.Add(2 * time.Hour)
+	if b := r.s.Bans(); len(b) != 0 {
+		t.Fatalf("Bans() = %+v after the ban ran out", b)
+	}
+	if ev := r.banEvents(); len(ev) != 1 || ev[0].Outcome != "banned" {
+		t.Fatalf("listing changed the audit trail: %+v", ev)
+	}
+	if err := r.s.SweepBans(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if ev := r.banEvents(); len(ev) != 2 || ev[1].Outcome != "unbanned" || ev[1].Reason != "expired" {
+		t.Fatalf("after SweepBans, audit trail = %+v, want the expiry announced", ev)
+	}
+}

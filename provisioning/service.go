@@ -112,6 +112,8 @@ type Service struct {
 	events    *eventWriter
 	bans      banEngine
 	closeOnce sync.Once
+	quit      chan struct{} // stops the ban sweeper
+	swept     chan struct{} // closed when the ban sweeper has stopped
 }
 
 // New loads the store's state into memory and starts the background
@@ -138,6 +140,8 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	s.bans = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
+	s.quit, s.swept = make(chan struct{}), make(chan struct{})
+	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()
 	s.warnUnsafe(cfg)
 	return s, nil
 }
@@ -213,6 +217,8 @@ func (s *Service) warnUnsafe(cfg Config) {
 // Close flushes pending audit lines and stops the background writers.
 func (s *Service) Close() error {
 	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.swept
 		s.leaseW.close()
 		s.events.close()
 	})
