@@ -55,8 +55,8 @@ func keepAlive(t *testing.T, c net.Conn, br *bufio.Reader, path string) bool {
 
 func connCore() *fakeCore {
 	core := newFakeCore()
-	core.files["/phone.cfg"] = provisioning.Response{Found: true, Body: []byte("phone config\n"), ContentType: "text/plain"}
-	core.files["/common.cfg"] = provisioning.Response{Found: true, Body: []byte("common\n"), ContentType: "text/plain"}
+	core.files["/phone.cfg"] = provisioning.FetchReply{Found: true, Body: []byte("phone config\n"), ContentType: "text/plain"}
+	core.files["/common.cfg"] = provisioning.FetchReply{Found: true, Body: []byte("common\n"), ContentType: "text/plain"}
 	core.known[phoneAddr] = true
 	core.known[netip.MustParseAddr("127.0.0.2")] = true
 	return core

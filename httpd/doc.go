@@ -1,6 +1,6 @@
 // Package httpd is provbox's phone-facing HTTP(S) server.
 //
-// It is thin: every GET or HEAD becomes one provisioning.Request handed to
+// It is thin: every GET or HEAD becomes one provisioning.FetchRequest handed to
 // the core's Fetch, and the core's Response becomes the reply. The core
 // decides everything (bootstrap redirect, full config at the secret URL,
 // common files, refusals, audit, strikes); this package only adds what is

@@ -26,7 +26,7 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 // fetchBootstrap answers /<file>: the device's redirect config (its full
 // config in flat-folder mode) if the device is known, open and passes the
 // checks; a vendor common file harmlessly; anything else is refused.
-func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
+func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
 		// Who the requester is, asked whatever the name says, so a known
@@ -60,7 +60,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	}
 	data, ok := s.data(d, fc.cfg)
 	if !ok {
-		return Response{}
+		return FetchReply{}
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
@@ -79,7 +79,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 // for d. A miss is quiet only for a requester that also holds d (its
 // lease, reservation or neighbour entry): "cannot judge" would tell
 // anyone which MACs are devices.
-func (s *Service) passes(fc fetchCtx, d *Device) bool {
+func (s *Service) passes(fc fetchState, d *Device) bool {
 	p, ok := fc.reg.Profile(d.Vendor)
 	return ok && s.check(fc, d, p) == ""
 }
@@ -139,7 +139,7 @@ func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendo
 // file name, else (names without a MAC, like spa504G.cfg) by the MAC in
 // the User-Agent, else by the DHCP lease of the requester. asked is the
 // MAC the name carried, if any.
-func (s *Service) identify(fc fetchCtx, cands []candidate) (d *Device, c candidate, asked MAC) {
+func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candidate, asked MAC) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, c := range cands {
@@ -171,7 +171,7 @@ func (s *Service) identify(fc fetchCtx, cands []candidate) (d *Device, c candida
 
 // implicitMACs are the MACs a request without one in its name points to:
 // the UA's, then the lease holder's. The caller holds s.mu.
-func (s *Service) implicitMACs(fc fetchCtx, p *vendor.Profile) []MAC {
+func (s *Service) implicitMACs(fc fetchState, p *vendor.Profile) []MAC {
 	var ms []MAC
 	if ua, ok := p.ParseUA(fc.r.UserAgent); ok && ua.HasMAC {
 		ms = append(ms, MAC(ua.MAC))
@@ -183,26 +183,26 @@ func (s *Service) implicitMACs(fc fetchCtx, p *vendor.Profile) []MAC {
 }
 
 // common answers a vendor common file; d may be nil.
-func (s *Service) common(fc fetchCtx, d *Device, p *vendor.Profile) Response {
+func (s *Service) common(fc fetchState, d *Device, p *vendor.Profile) FetchReply {
 	body, err := fc.reg.Common(p, fc.path.File)
 	if err != nil {
 		s.log.Error("rendering common file", "vendor", p.Name, "file", fc.path.File, "err", err)
-		return Response{}
+		return FetchReply{}
 	}
 	if d != nil {
 		return s.serve(fc, d, p, "common", body)
 	}
-	return Response{Found: true, Body: body, ContentType: p.ContentType}
+	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
 }
 
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
-func (s *Service) rendered(fc fetchCtx, d *Device, p *vendor.Profile, outcome string, body []byte, err error) Response {
+func (s *Service) rendered(fc fetchState, d *Device, p *vendor.Profile, outcome string, body []byte, err error) FetchReply {
 	if err != nil {
 		s.log.Error("rendering config", "mac", d.MAC.String(), "vendor", p.Name, "file", fc.path.File, "err", err)
-		s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
+		s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 			File: fc.path.redacted(), Outcome: "error", Reason: reasonRender})
-		return Response{}
+		return FetchReply{}
 	}
 	return s.serve(fc, d, p, outcome, body)
 }
@@ -216,7 +216,7 @@ func (s *Service) data(d *Device, cfg Config) (vendor.Data, bool) {
 		s.log.Error("device without account", "mac", d.MAC.String(), "account", d.Account)
 		return vendor.Data{}, false
 	}
-	vd := s.renderData(d, a)
+	vd := renderData(cfg.BaseURL, d, a)
 	if cfg.FlatMode {
 		vd.ProvisionURL, vd.ProvisionPath = cfg.BaseURL+"/", "/"
 	}

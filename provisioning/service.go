@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/provbox/provbox/provisioning/vendor"
@@ -89,6 +90,15 @@ type Service struct {
 	log *slog.Logger
 	st  Store
 
+	// wmu serialises writes to the inventory (accounts, devices, retired
+	// paths). A writer holds it across its store transaction, then takes
+	// mu only to publish: the maps change only under both, so a wmu holder
+	// reads them without mu, and the serving paths (mu.RLock) never wait
+	// for an fsync.
+	wmu sync.Mutex
+	// clock is cfg.Now, readable without a lock (Banned runs it first).
+	clock atomic.Pointer[func() time.Time]
+
 	mu       sync.RWMutex
 	cfg      Config
 	reg      *vendor.Registry
@@ -99,10 +109,12 @@ type Service struct {
 	leases   leaseTable
 	old      oldTable // secret paths retired by a rekey
 
-	leaseW  *leaseWriter
-	events  *eventWriter
-	banner  banEngine
-	closeMu sync.Once
+	leaseW    *leaseWriter
+	events    *eventWriter
+	bans      banEngine
+	closeOnce sync.Once
+	quit      chan struct{} // stops the ban sweeper
+	swept     chan struct{} // closed when the ban sweeper has stopped
 }
 
 // New loads the store's state into memory and starts the background
@@ -118,6 +130,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
 		old: newOldTable(),
 	}
+	s.clock.Store(&cfg.Now)
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -125,9 +138,11 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	if err != nil {
 		return nil, err
 	}
-	s.banner = b
+	s.bans = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
+	s.quit, s.swept = make(chan struct{}), make(chan struct{})
+	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()
 	s.warnUnsafe(cfg)
 	return s, nil
 }
@@ -184,8 +199,9 @@ func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
 	cfg = cfg.withDefaults()
 	s.mu.Lock()
 	s.cfg, s.reg = cfg, reg
+	s.clock.Store(&cfg.Now)
 	s.mu.Unlock()
-	s.banner.reconfigure(cfg.Bans)
+	s.bans.reconfigure(cfg.Bans)
 	s.warnUnsafe(cfg)
 }
 
@@ -201,17 +217,23 @@ func (s *Service) warnUnsafe(cfg Config) {
 
 // Close flushes pending audit lines and stops the background writers.
 func (s *Service) Close() error {
-	s.closeMu.Do(func() {
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.swept
 		s.leaseW.close()
 		s.events.close()
 	})
 	return nil
 }
 
-func (s *Service) now() time.Time {
+// now reads the configured clock without a lock.
+func (s *Service) now() time.Time { return (*s.clock.Load())() }
+
+// config returns the configuration and registry in force.
+func (s *Service) config() (Config, *vendor.Registry) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.cfg.Now()
+	return s.cfg, s.reg
 }
 
 // Registry returns the vendor registry in force.

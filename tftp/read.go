@@ -19,7 +19,7 @@ import (
 type Core interface {
 	// Fetch decides a file request: it runs every check, writes the audit
 	// trail and reports strikes. A refusal comes back as Found == false.
-	Fetch(ctx context.Context, r provisioning.Request) provisioning.Response
+	Fetch(ctx context.Context, r provisioning.FetchRequest) provisioning.FetchReply
 	// Banned is cheap and is asked before anything else.
 	Banned(ip netip.Addr) bool
 	// KnownAddress reports whether ip is bound to a known device; it is
@@ -72,7 +72,7 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 	defer cancel()
 	// The core sees bad names too, so they are audited and struck, but a
 	// bad name is refused here whatever the core answers.
-	resp := s.core.Fetch(ctx, provisioning.Request{Proto: "tftp", Path: filename, RemoteIP: ip})
+	resp := s.core.Fetch(ctx, provisioning.FetchRequest{Proto: provisioning.ProtoTFTP, Path: filename, RemoteIP: ip})
 	if !saneName(filename) {
 		return errBadName
 	}

@@ -146,7 +146,7 @@ func (c *fileConfig) baseURL(httpPort int) string {
 
 // bootConfig is where DHCP points phones, and the [[dhcp.class]] rules.
 func (c *fileConfig) bootConfig(ports boundPorts) provisioning.BootConfig {
-	b := provisioning.BootConfig{Proto: c.DHCP.Bootstrap, HTTPPort: ports.http, TFTPPort: ports.tftp}
+	b := provisioning.BootConfig{Proto: provisioning.Proto(c.DHCP.Bootstrap), HTTPPort: ports.http, TFTPPort: ports.tftp}
 	if c.Server.Advertise.IsValid() {
 		b.Host = c.Server.Advertise.String()
 	}
