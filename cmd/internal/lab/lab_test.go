@@ -19,8 +19,10 @@ var (
 	buildErr  error
 )
 
-// binaries builds provbox and phonesim once per test process.
-func binaries(t *testing.T) (provbox, phonesim string) {
+// binaries builds provbox and provbox-lab once per test process. The
+// emulated hosts run as `provbox-lab --emulate`, as in `make demo`, so
+// the command's re-execution is what every lab test drives.
+func binaries(t *testing.T) (provbox, labCmd string) {
 	t.Helper()
 	buildOnce.Do(func() {
 		buildDir, buildErr = osMkdirTemp()
@@ -28,7 +30,7 @@ func binaries(t *testing.T) (provbox, phonesim string) {
 			return
 		}
 		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		for _, pkg := range []string{"provbox", "phonesim"} {
+		for _, pkg := range []string{"provbox", "provbox-lab"} {
 			out, err := exec.Command(goBin, "build", "-o", filepath.Join(buildDir, pkg),
 				"github.com/provbox/provbox/cmd/"+pkg).CombinedOutput()
 			if err != nil {
@@ -40,15 +42,15 @@ func binaries(t *testing.T) (provbox, phonesim string) {
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
-	return filepath.Join(buildDir, "provbox"), filepath.Join(buildDir, "phonesim")
+	return filepath.Join(buildDir, "provbox"), filepath.Join(buildDir, "provbox-lab")
 }
 
 func runLab(t *testing.T, sab Sabotage, bootstrap string) *Result {
 	t.Helper()
 	needRoot(t)
-	pb, ps := binaries(t)
+	pb, lc := binaries(t)
 	var out bytes.Buffer
-	res, err := Run(context.Background(), Options{Provbox: pb, Emulator: []string{ps}, Sabotage: sab, Bootstrap: bootstrap, Out: &out})
+	res, err := Run(context.Background(), Options{Provbox: pb, Emulator: []string{lc, "--emulate"}, Sabotage: sab, Bootstrap: bootstrap, Out: &out})
 	t.Logf("lab output:\n%s", out.String())
 	if err != nil {
 		t.Fatal(err)
