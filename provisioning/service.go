@@ -79,7 +79,8 @@ type BanConfig struct {
 	Factor     float64 // growth of a repeat offender's ban
 	ScanMACs   int     // distinct MACs a source may ask for within FindTime before it is banned
 	Ignore     []netip.Prefix
-	Own        []netip.Addr // the box's own addresses, never banned
+	Own        []netip.Addr   // the box's own addresses, never banned
+	OnLink     []netip.Prefix // the box's IPv6 networks: their sources strike per address (ban.Config)
 }
 
 // Service is the provisioning core. One is built in cmd/provbox and handed

@@ -109,7 +109,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
 			Neighbour: p.CheckNeighbor},
 		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
-			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own},
+			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own, OnLink: onLinkV6()},
 		Neighbours:   c.neighbours(),
 		Unverified:   c.unverified(),
 		Reserved:     c.reserved(),
