@@ -8,7 +8,7 @@ import (
 	"github.com/provbox/provbox/provisioning/vendor"
 )
 
-// Test rules shaped like vendors.md's: Yealink by OUI, Poly by its binary
+// Test rules shaped like the shipped profiles' (provisioning/vendor/README.md): Yealink by OUI, Poly by its binary
 // option 60 (PEN prefix) or "Polycom", Cisco MPP by "CP-" with option 150
 // and a forced 160, Grandstream by prefix, Snom via option 43.
 var testClasses = []BootClass{

@@ -84,8 +84,8 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 	return err
 }
 
-// saneName is the cheap local check: after one leading "/" (Cisco and
-// Alcatel send one, vendors.md 0.3), no NUL or control bytes, no
+// saneName is the cheap local check: after one leading "/" (Cisco SPA's
+// default Profile_Rule /spa$PSN.cfg sends one: provisioning/vendor/README.md), no NUL or control bytes, no
 // backslash, no ".." segment.
 func saneName(name string) bool {
 	name = strings.TrimPrefix(name, "/")

@@ -1,6 +1,6 @@
 package vendor
 
-// ciscoSPA: SPA30x/50x/51x/525 and SPA112/122 (vendors.md §4).
+// ciscoSPA: SPA30x/50x/51x/525 and SPA112/122 (references/cisco-spa.md).
 // <flat-profile> XML. The factory Profile_Rule /spa$PSN.cfg asks for
 // spa504G.cfg (no MAC); the redirect's absolute Profile_Rule names
 // spa$MA.xml, the device's own file from then on.
@@ -35,7 +35,7 @@ func ciscoSPA() *Profile {
 	}
 }
 
-// ciscoMPP: IP Phone 6800/7800/8800 multiplatform (3PCC) (vendors.md §5).
+// ciscoMPP: IP Phone 6800/7800/8800 multiplatform (3PCC) (references/cisco-mpp.md).
 // Factory rule /$PSN.xml asks for 8841-3PCC.xml (no MAC); the redirect's
 // absolute Profile_Rule names $MA.xml.
 func ciscoMPP() *Profile {

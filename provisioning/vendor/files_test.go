@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Every file name vendors.md mentions for our families, and the ones our
+// Every file name README.md's family tables mention, and the ones our
 // redirects make the phones ask for, with the answer they get from their
 // own vendor's profile.
 var fileExamples = []struct {

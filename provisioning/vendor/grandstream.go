@@ -1,6 +1,6 @@
 package vendor
 
-// grandstream: GXP/GRP/GXV/WP/HT (vendors.md §3). <gs_provision> XML with
+// grandstream: GXP/GRP/GXV/WP/HT (references/grandstream.md). <gs_provision> XML with
 // P-values, the dialect every generation reads.
 func grandstream() *Profile {
 	return &Profile{

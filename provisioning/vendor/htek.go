@@ -1,6 +1,6 @@
 package vendor
 
-// htek: UC9xx (vendors.md §8). <hl_provision> XML with Grandstream-like
+// htek: UC9xx (references/htek.md). <hl_provision> XML with Grandstream-like
 // P-values.
 func htek() *Profile {
 	return &Profile{

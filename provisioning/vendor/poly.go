@@ -3,7 +3,7 @@ package vendor
 import "strings"
 
 // poly: Polycom/Poly UC Software (SoundPoint, VVX, Trio) and Poly Edge E /
-// CCX on PVOS 8 in one profile (vendors.md §2): the files, keys and
+// CCX on PVOS 8 in one profile (references/poly.md): the files, keys and
 // formats are the same; the UA and option-60 patterns cover both.
 //
 // Files: <mac>.cfg is the master config; its CONFIG_FILES names

@@ -1,6 +1,6 @@
 package vendor
 
-// snom: 3xx/7xx/D-series and M-series DECT (vendors.md §6). Settings XML.
+// snom: 3xx/7xx/D-series and M-series DECT (references/snom.md). Settings XML.
 // With setting_server a directory the phone asks for snom<model>.htm (no
 // MAC) and snom<model>-<MAC>.htm; both are its own files.
 func snom() *Profile {

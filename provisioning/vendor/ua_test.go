@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// Every User-Agent quoted in vendors.md for our eight families ("…"
-// completed with a plausible tail where the document elides it).
+// One User-Agent of each form our eight families send ("…" completed
+// with a plausible tail where the source elided it); real UAs with the
+// public place each was seen are in testdata/ua-corpus.tsv (TestUACorpus).
 var uaExamples = []struct {
 	vendor, ua, model, mac string // mac "" when the UA carries none
 }{

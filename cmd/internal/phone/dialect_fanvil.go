@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// fanvilDialect reads Fanvil configs (vendors.md §7.3) in their three
+// fanvilDialect reads Fanvil configs (provisioning/vendor/references/fanvil.md) in their three
 // dialects: "<<VOIP CONFIG FILE>>" text with "Key :value" lines under
 // <SECTION> headers, the underscore pseudo-XML, and <sysConf> XML. It is
 // strict about its generation: newer models read the provisioning server
