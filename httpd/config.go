@@ -22,7 +22,7 @@ type Config struct {
 	ReadHeaderTimeout time.Duration
 	// ReadTimeout bounds reading the whole request (default 30s).
 	ReadTimeout time.Duration
-	// WriteTimeout bounds writing the response (default 60s).
+	// WriteTimeout bounds writing the response (default 30s).
 	WriteTimeout time.Duration
 	// IdleTimeout bounds a kept-alive connection waiting for its next
 	// request (default 120s).
@@ -53,10 +53,12 @@ type Config struct {
 }
 
 // Defaults, chosen for desk phones on a LAN: small requests, small files.
+// The zero Config means these, and so does a provbox.toml without the key
+// (cmd/provbox starts from them).
 const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
-	DefaultWriteTimeout      = 60 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxHeaderBytes    = 8 << 10
 	DefaultShutdownGrace     = 10 * time.Second

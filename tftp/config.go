@@ -12,7 +12,7 @@ type Config struct {
 	// Addr is the listen address, e.g. ":69".
 	Addr string
 	// Timeout is how long a block waits for its ACK before it is sent
-	// again (default 2s; phones sit on the LAN).
+	// again (default 5s).
 	Timeout time.Duration
 	// Retries is how many times a block is sent before the transfer is
 	// given up (default 5).
@@ -44,15 +44,17 @@ type Config struct {
 	FirstACKTimeout time.Duration
 }
 
-// Defaults.
+// Defaults: the zero Config means these, and so does a provbox.toml
+// without the key (cmd/provbox starts from them).
 const (
-	DefaultTimeout         = 2 * time.Second
+	DefaultTimeout         = 5 * time.Second
 	DefaultRetries         = 5
 	DefaultTransferTimeout = 60 * time.Second
 	DefaultMaxTransfers    = 512
 	DefaultMaxPerSource    = 8
 	DefaultMaxPerPrefix    = 32
 	DefaultFirstACKTimeout = 2 * time.Second
+	DefaultMaxBlockSize    = 1468 // an Ethernet MTU less the IP, UDP and TFTP headers
 )
 
 // Validate reports configuration mistakes, naming the field.

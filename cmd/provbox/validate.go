@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/web"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // checker collects the semantic errors of a decoded config, each naming
@@ -57,6 +57,33 @@ func (c *fileConfig) validate() error {
 	k.log()
 	k.stateDir()
 	return errors.Join(k.errs...)
+}
+
+// section records the errors a package's own validation returned, each
+// with the line of its key.
+func (k *checker) section(err error) {
+	for _, e := range flatten(err) {
+		if se, ok := e.(*setting.Error); ok {
+			k.failf(se.Key, "%s", se.Msg)
+		} else {
+			k.errs = append(k.errs, fmt.Errorf("%s: %w", k.c.path, e))
+		}
+	}
+}
+
+// flatten lists the errors errors.Join put together.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
 }
 
 func (k *checker) positive(path string, d time.Duration) {
@@ -291,9 +318,6 @@ func (k *checker) stateDir() {
 	f.Close()
 	os.Remove(f.Name())
 }
-
-// inPrefix reports whether a is inside p, both IPv4.
-func inPrefix(p netip.Prefix, a netip.Addr) bool { return p.IsValid() && a.IsValid() && p.Contains(a) }
 
 // stateDirPath is the resolved state directory.
 func (c *fileConfig) stateDirPath() string { return filepath.Clean(c.resolve(c.StateDir)) }

@@ -13,19 +13,19 @@ type Config struct {
 	BanTime    time.Duration // the first ban's length (default 1h)
 	MaxBanTime time.Duration // the cap of a repeat offender's ban (default 168h)
 	Factor     float64       // growth per earlier ban (default 2; below 1 means no growth)
-	ScanMACs   int           // distinct MACs within FindTime tolerated (default 8, at most 255; negative disables)
+	ScanMACs   int           // distinct MACs within FindTime tolerated (default 5, at most 255; negative disables)
 	Ignore     []netip.Prefix
 	Own        []netip.Addr // the box's own addresses
 }
 
-// Defaults applied to zero fields.
+// Defaults applied to zero fields; provbox.toml starts from them too.
 const (
 	DefaultMaxRetry   = 15
 	DefaultFindTime   = 10 * time.Minute
 	DefaultBanTime    = time.Hour
 	DefaultMaxBanTime = 168 * time.Hour
 	DefaultFactor     = 2
-	DefaultScanMACs   = 8
+	DefaultScanMACs   = 5
 )
 
 // maxMACs bounds the distinct MACs remembered per source.
