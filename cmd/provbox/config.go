@@ -33,7 +33,7 @@ type fileConfig struct {
 	TFTP         tftpConfig         `toml:"tftp"`
 	HTTP         httpConfig         `toml:"http"`
 	Provisioning provisioningConfig `toml:"provisioning"`
-	Bans         bansConfig         `toml:"bans"`
+	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
 	Log          logConfig          `toml:"log"`
 
@@ -128,16 +128,6 @@ type provisioningConfig struct {
 	InsecureFailOpen bool `toml:"insecure_fail_open"`
 }
 
-type bansConfig struct {
-	MaxRetry   int            `toml:"max_retry"`
-	FindTime   time.Duration  `toml:"find_time"`
-	BanTime    time.Duration  `toml:"ban_time"`
-	MaxBanTime time.Duration  `toml:"max_ban_time"`
-	Factor     float64        `toml:"factor"`
-	ScanMACs   int            `toml:"scan_macs"`
-	Ignore     []netip.Prefix `toml:"ignore"`
-}
-
 type adminConfig struct {
 	Socket          string   `toml:"socket"`
 	WebListen       hostPort `toml:"web_listen"`
@@ -164,7 +154,7 @@ func defaultConfig() fileConfig {
 			UnknownIdleTimeout: httpd.DefaultStrangerIdle},
 		Provisioning: provisioningConfig{UnlockWindow: provisioning.DefaultUnlockWindow,
 			RotationGrace: provisioning.DefaultRotationGrace, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
-		Bans: bansConfig{MaxRetry: ban.DefaultMaxRetry, FindTime: ban.DefaultFindTime, BanTime: ban.DefaultBanTime,
+		Bans: ban.Config{MaxRetry: ban.DefaultMaxRetry, FindTime: ban.DefaultFindTime, BanTime: ban.DefaultBanTime,
 			MaxBanTime: ban.DefaultMaxBanTime, Factor: ban.DefaultFactor, ScanMACs: ban.DefaultScanMACs,
 			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
 		Admin: adminConfig{Socket: "/run/provbox/admin.sock"},

@@ -52,7 +52,7 @@ func (c *fileConfig) validate() error {
 	k.tftp()
 	k.http()
 	k.provisioning()
-	k.bans()
+	k.section(c.Bans.Validate())
 	k.admin()
 	k.log()
 	k.stateDir()
@@ -244,29 +244,6 @@ func (k *checker) provisioning() {
 		k.failf("provisioning.check_lease", "true needs dhcp.enabled = true: without provbox's DHCP there are no leases to check")
 	}
 	k.unverifiedNetworks()
-}
-
-func (k *checker) bans() {
-	b := k.c.Bans
-	if b.MaxRetry < 1 {
-		k.failf("bans.max_retry", "must be at least 1, got %d", b.MaxRetry)
-	}
-	k.positive("bans.find_time", b.FindTime)
-	k.positive("bans.ban_time", b.BanTime)
-	if b.MaxBanTime < b.BanTime {
-		k.failf("bans.max_ban_time", "%s is shorter than bans.ban_time %s", b.MaxBanTime, b.BanTime)
-	}
-	if b.Factor < 1 {
-		k.failf("bans.factor", "must be at least 1 (1 = repeat bans do not grow), got %g", b.Factor)
-	}
-	if b.ScanMACs < 0 {
-		k.failf("bans.scan_macs", "must be 0 (off) or more, got %d", b.ScanMACs)
-	}
-	for i, p := range b.Ignore {
-		if p != p.Masked() {
-			k.failf(fmt.Sprintf("bans.ignore[%d]", i), "%s has host bits set; did you mean %s?", p, p.Masked())
-		}
-	}
 }
 
 func (k *checker) admin() {

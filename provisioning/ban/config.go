@@ -6,16 +6,20 @@ import (
 	"time"
 )
 
-// Config is the ban policy (the [bans] section of provbox.toml).
+// Config is the ban policy, the [bans] section of provbox.toml, which
+// decodes straight into it; Validate holds its rules.
 type Config struct {
-	MaxRetry   int           // weighted strikes within FindTime that ban a source (default 15)
-	FindTime   time.Duration // the sliding window strikes and MACs are counted in (default 10m)
-	BanTime    time.Duration // the first ban's length (default 1h)
-	MaxBanTime time.Duration // the cap of a repeat offender's ban (default 168h)
-	Factor     float64       // growth per earlier ban (default 2; below 1 means no growth)
-	ScanMACs   int           // distinct MACs within FindTime tolerated (default 5, at most 255; negative disables)
-	Ignore     []netip.Prefix
-	Own        []netip.Addr // the box's own addresses
+	MaxRetry   int           `toml:"max_retry"`    // weighted strikes within FindTime that ban a source (default 15)
+	FindTime   time.Duration `toml:"find_time"`    // the sliding window strikes and MACs are counted in (default 10m)
+	BanTime    time.Duration `toml:"ban_time"`     // the first ban's length (default 1h)
+	MaxBanTime time.Duration `toml:"max_ban_time"` // the cap of a repeat offender's ban (default 168h)
+	Factor     float64       `toml:"factor"`       // growth per earlier ban (default 2; below 1 means no growth)
+	// ScanMACs is how many distinct MACs within FindTime are tolerated
+	// (default 5, at most 255; negative disables). In provbox.toml 0
+	// disables: cmd/provbox maps it.
+	ScanMACs int            `toml:"scan_macs"`
+	Ignore   []netip.Prefix `toml:"ignore"`
+	Own      []netip.Addr   `toml:"-"` // the box's own addresses
 }
 
 // Defaults applied to zero fields; provbox.toml starts from them too.
