@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // Config is the TFTP server's configuration. Zero values take the
@@ -80,32 +82,13 @@ func (c Config) Validate() error {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
-	}
-	if c.Retries == 0 {
-		c.Retries = DefaultRetries
-	}
-	if c.TransferTimeout == 0 {
-		c.TransferTimeout = DefaultTransferTimeout
-	}
-	if c.MaxTransfers <= 0 {
-		c.MaxTransfers = DefaultMaxTransfers
-	}
-	if c.MaxPerSource <= 0 {
-		c.MaxPerSource = DefaultMaxPerSource
-	}
-	if c.MaxPerPrefix <= 0 {
-		c.MaxPerPrefix = DefaultMaxPerPrefix
-	}
-	switch {
-	case c.ReservedForDevices == 0:
-		c.ReservedForDevices = c.MaxTransfers / 4
-	case c.ReservedForDevices < 0:
-		c.ReservedForDevices = 0
-	}
-	if c.FirstACKTimeout == 0 {
-		c.FirstACKTimeout = DefaultFirstACKTimeout
-	}
+	setting.Or(&c.Timeout, DefaultTimeout)
+	setting.Or(&c.Retries, DefaultRetries)
+	setting.Or(&c.TransferTimeout, DefaultTransferTimeout)
+	setting.OrPositive(&c.MaxTransfers, DefaultMaxTransfers)
+	setting.OrPositive(&c.MaxPerSource, DefaultMaxPerSource)
+	setting.OrPositive(&c.MaxPerPrefix, DefaultMaxPerPrefix)
+	setting.Share(&c.ReservedForDevices, c.MaxTransfers)
+	setting.Or(&c.FirstACKTimeout, DefaultFirstACKTimeout)
 	return c
 }

@@ -144,17 +144,29 @@ func (k *checker) tftp() {
 
 func (k *checker) tftpSlots() {
 	t := k.c.TFTP
-	if t.MaxTransfers < 1 {
-		k.failf("tftp.max_transfers", "must be at least 1, got %d", t.MaxTransfers)
+	k.bounds(slotKeys{"tftp", "max_transfers", "max_per_source", "max_per_prefix", "first_ack_timeout", "never reclaims"},
+		t.MaxTransfers, t.MaxPerSource, t.MaxPerPrefix, t.ReservedForDevices, t.FirstACKTimeout)
+}
+
+// slotKeys name a server's admission bounds, which TFTP and HTTP share:
+// a total, per-source and per-prefix bounds, a share reserved for
+// devices, and a shorter timeout for strangers ("0s" meaning off, as off
+// says).
+type slotKeys struct{ section, total, perSource, perPrefix, stranger, off string }
+
+func (k *checker) bounds(n slotKeys, total, perSource, perPrefix, reserved int, stranger time.Duration) {
+	key := func(name string) string { return n.section + "." + name }
+	if total < 1 {
+		k.failf(key(n.total), "must be at least 1, got %d", total)
 	}
-	k.nonNegative("tftp.max_per_source", t.MaxPerSource)
-	k.nonNegative("tftp.max_per_prefix", t.MaxPerPrefix)
-	k.nonNegative("tftp.reserved_for_devices", t.ReservedForDevices)
-	if t.ReservedForDevices > t.MaxTransfers {
-		k.failf("tftp.reserved_for_devices", "%d exceeds tftp.max_transfers %d", t.ReservedForDevices, t.MaxTransfers)
+	k.nonNegative(key(n.perSource), perSource)
+	k.nonNegative(key(n.perPrefix), perPrefix)
+	k.nonNegative(key("reserved_for_devices"), reserved)
+	if reserved > total {
+		k.failf(key("reserved_for_devices"), "%d exceeds %s %d", reserved, key(n.total), total)
 	}
-	if t.FirstACKTimeout < 0 {
-		k.failf("tftp.first_ack_timeout", "must not be negative (\"0s\" never reclaims), got %s", t.FirstACKTimeout)
+	if stranger < 0 {
+		k.failf(key(n.stranger), "must not be negative (\"0s\" %s), got %s", n.off, stranger)
 	}
 }
 
@@ -183,18 +195,9 @@ func (k *checker) http() {
 
 func (k *checker) httpConns() {
 	h := k.c.HTTP
-	if h.MaxConns < 1 {
-		k.failf("http.max_conns", "must be at least 1, got %d", h.MaxConns)
-	}
-	k.nonNegative("http.max_conns_per_source", h.MaxConnsPerSource)
-	k.nonNegative("http.max_conns_per_prefix", h.MaxConnsPerPrefix)
-	k.nonNegative("http.reserved_for_devices", h.ReservedForDevices)
-	if h.ReservedForDevices > h.MaxConns {
-		k.failf("http.reserved_for_devices", "%d exceeds http.max_conns %d", h.ReservedForDevices, h.MaxConns)
-	}
-	if h.UnknownIdleTimeout < 0 {
-		k.failf("http.unknown_idle_timeout", "must not be negative (\"0s\" keeps idle_timeout for everyone), got %s", h.UnknownIdleTimeout)
-	}
+	k.bounds(slotKeys{"http", "max_conns", "max_conns_per_source", "max_conns_per_prefix", "unknown_idle_timeout",
+		"keeps idle_timeout for everyone"}, h.MaxConns, h.MaxConnsPerSource, h.MaxConnsPerPrefix, h.ReservedForDevices,
+		h.UnknownIdleTimeout)
 }
 
 func (k *checker) tlsPair() {

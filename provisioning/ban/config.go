@@ -4,6 +4,8 @@ import (
 	"math"
 	"net/netip"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // Config is the ban policy, the [bans] section of provbox.toml, which
@@ -43,28 +45,16 @@ const jitter = 0.1
 // WithDefaults fills zero fields and clamps out-of-range ones, and
 // normalises the address lists so lookups compare like with like.
 func (c Config) WithDefaults() Config {
-	if c.MaxRetry <= 0 {
-		c.MaxRetry = DefaultMaxRetry
-	}
-	if c.FindTime <= 0 {
-		c.FindTime = DefaultFindTime
-	}
-	if c.BanTime <= 0 {
-		c.BanTime = DefaultBanTime
-	}
-	if c.MaxBanTime <= 0 {
-		c.MaxBanTime = DefaultMaxBanTime
-	}
+	setting.OrPositive(&c.MaxRetry, DefaultMaxRetry)
+	setting.OrPositive(&c.FindTime, DefaultFindTime)
+	setting.OrPositive(&c.BanTime, DefaultBanTime)
+	setting.OrPositive(&c.MaxBanTime, DefaultMaxBanTime)
 	c.MaxBanTime = max(c.MaxBanTime, c.BanTime)
-	if c.Factor == 0 {
-		c.Factor = DefaultFactor
-	}
+	setting.Or(&c.Factor, DefaultFactor)
 	if c.Factor < 1 || math.IsNaN(c.Factor) {
 		c.Factor = 1
 	}
-	if c.ScanMACs == 0 {
-		c.ScanMACs = DefaultScanMACs
-	}
+	setting.Or(&c.ScanMACs, DefaultScanMACs)
 	c.ScanMACs = min(c.ScanMACs, maxMACs-1)
 	ign := make([]netip.Prefix, 0, len(c.Ignore))
 	for _, p := range c.Ignore {
