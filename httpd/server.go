@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+
+	"github.com/provbox/provbox/httpd/internal/serve"
 )
 
 // Server is the phone-facing HTTP(S) server. One Server may serve a plain
@@ -75,7 +77,7 @@ func (s *Server) Listen() (plain, secure net.Listener, err error) {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := s.httpServer()
 	ln = &limitListener{Listener: ln, l: s.conns}
-	return s.run(ctx, srv, ln, func() error { return srv.Serve(ln) })
+	return serve.Run(ctx, "httpd", srv, ln, s.cfg.ShutdownGrace)
 }
 
 // ServeTLS is Serve for HTTPS on a plain TCP listener ln, with the
@@ -87,7 +89,7 @@ func (s *Server) ServeTLS(ctx context.Context, ln net.Listener) error {
 	srv := s.httpServer()
 	srv.TLSConfig = s.tls.Clone()
 	ln = &limitListener{Listener: ln, l: s.conns}
-	return s.run(ctx, srv, ln, func() error { return srv.ServeTLS(ln, "", "") })
+	return serve.Run(ctx, "httpd", srv, ln, s.cfg.ShutdownGrace)
 }
 
 func (s *Server) httpServer() *http.Server {
@@ -101,27 +103,4 @@ func (s *Server) httpServer() *http.Server {
 		ConnState:         connState,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-}
-
-// run serves until ctx ends, then shuts down with a fresh bounded context:
-// the cancelled ctx would skip the drain.
-func (s *Server) run(ctx context.Context, srv *http.Server, ln net.Listener, serve func() error) error {
-	errc := make(chan error, 1)
-	go func() { errc <- serve() }()
-	select {
-	case err := <-errc:
-		ln.Close()
-		return fmt.Errorf("httpd: serving on %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		srv.Close() // grace ran out: cut what is left
-		err = fmt.Errorf("httpd: graceful shutdown on %s: %w", ln.Addr(), err)
-	}
-	<-errc // http.ErrServerClosed
-	ln.Close()
-	return err
 }

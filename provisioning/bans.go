@@ -75,7 +75,7 @@ func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
 
 func banPolicy(c BanConfig) ban.Config {
 	return ban.Config{MaxRetry: c.MaxRetry, FindTime: c.FindTime, BanTime: c.BanTime, MaxBanTime: c.MaxBanTime,
-		Factor: c.Factor, ScanMACs: c.ScanMACs, Ignore: c.Ignore, Own: c.Own}
+		Factor: c.Factor, ScanMACs: c.ScanMACs, Ignore: c.Ignore, Own: c.Own, OnLink: c.OnLink}
 }
 
 // banned enforces a ban, unless forged datagrams may have earned it and

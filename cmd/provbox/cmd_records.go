@@ -30,7 +30,7 @@ func banList(ctx context.Context, c *cli, args []string) error {
 	})
 }
 
-func (c *cli) banTable(bs []provisioning.Ban) error {
+func (c *cli) banTable(bs []admin.Ban) error {
 	rows := [][]string{{"SOURCE", "REASON", "STRIKES", "BAN #", "SINCE", "UNTIL"}}
 	for _, b := range bs {
 		rows = append(rows, []string{b.Prefix.String(), dash(b.Reason), strconv.Itoa(b.Strikes),
@@ -62,7 +62,7 @@ func banAdd(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.show(b, func() error { return c.banTable([]provisioning.Ban{b}) })
+		return c.show(b, func() error { return c.banTable([]admin.Ban{b}) })
 	})
 }
 
@@ -101,7 +101,7 @@ func cmdLease(ctx context.Context, c *cli, args []string) error {
 		return c.show(ls, func() error {
 			rows := [][]string{{"IP", "MAC", "EXPIRES", "HOSTNAME", "VENDOR CLASS"}}
 			for _, l := range ls {
-				rows = append(rows, []string{l.IP.String(), l.MAC.String(), fmtTime(l.Expires), dash(l.Hostname), dash(l.VendorClass)})
+				rows = append(rows, []string{l.IP.String(), l.MAC, fmtTime(l.Expires), dash(l.Hostname), dash(l.VendorClass)})
 			}
 			return c.table(rows)
 		})
@@ -134,15 +134,15 @@ func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	})
 }
 
-func (c *cli) eventTable(es []provisioning.Event) error {
+func (c *cli) eventTable(es []admin.Event) error {
 	rows := [][]string{{"TIME", "PROTO", "IP", "MAC", "FILE", "OUTCOME", "REASON"}}
 	for _, e := range es {
 		ip, mac := "-", "-"
 		if e.IP.IsValid() {
 			ip = e.IP.String()
 		}
-		if !e.MAC.IsZero() {
-			mac = e.MAC.String()
+		if e.MAC != "" {
+			mac = e.MAC
 		}
 		rows = append(rows, []string{fmtTime(e.Time), e.Proto, ip, mac, dash(e.File), e.Outcome, dash(e.Reason)})
 	}

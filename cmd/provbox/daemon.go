@@ -61,7 +61,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log 
 	}()
 	// The admin socket first: it refuses to start a second daemon before
 	// that one touches the database.
-	if d.adminLn, err = listenAdmin(cfg.resolve(cfg.Admin.Socket)); err != nil {
+	if d.adminLn, err = admin.Listen(cfg.resolve(cfg.Admin.Socket)); err != nil {
 		return d, err
 	}
 	if d.st, err = store.Open(ctx, cfg.stateDirPath()); err != nil {
@@ -201,7 +201,7 @@ func (d *daemon) serve(ctx context.Context, h hooks) error {
 	// The servers own the sockets from here on.
 	adminLn, httpLn, httpsLn, tftpConn, dhcp := d.adminLn, d.httpLn, d.httpsLn, d.tftpConn, d.dhcp
 	d.adminLn, d.httpLn, d.httpsLn, d.tftpConn, d.dhcp = nil, nil, nil, nil, nil
-	start("admin", func(ctx context.Context) error { return serveAdmin(ctx, adminLn, d.admin, d.log) })
+	start("admin", func(ctx context.Context) error { return d.admin.Serve(ctx, adminLn) })
 	if webLn := d.webLn; webLn != nil {
 		d.webLn = nil
 		start("web", func(ctx context.Context) error { return d.web.Serve(ctx, webLn) })

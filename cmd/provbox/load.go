@@ -100,7 +100,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 	if bans.ScanMACs == 0 {
 		bans.ScanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
 	}
-	bans.Own = own
+	bans.Own, bans.OnLink = own, onLinkV6()
 	return provisioning.Config{
 		BaseURL:       c.baseURL(ports.http),
 		UnlockWindow:  p.UnlockWindow,

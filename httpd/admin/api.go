@@ -1,9 +1,8 @@
 package admin
 
 import (
+	"net/netip"
 	"time"
-
-	"github.com/provbox/provbox/provisioning"
 )
 
 // Status is a summary of the daemon, for `provbox status` and systemd's
@@ -31,8 +30,15 @@ type AccountInput struct {
 // devices it has. Its hash is never shown on its own; it is part of each
 // device's secret URL.
 type Account struct {
-	provisioning.Account
-	Devices int `json:"devices"`
+	Name         string    `json:"name"`
+	SIPServer    string    `json:"sip_server"` // host name or address
+	SIPPort      int       `json:"sip_port"`   // 0 means the transport's default
+	SIPTransport string    `json:"sip_transport"`
+	NTPServer    string    `json:"ntp_server"`
+	TimeZone     string    `json:"timezone"` // IANA name, e.g. Europe/Berlin
+	Language     string    `json:"language"` // e.g. en, de
+	Created      time.Time `json:"created"`
+	Devices      int       `json:"devices"`
 }
 
 // LineInput is one SIP line of a new device. Unlike the core's Line it
@@ -114,30 +120,38 @@ type errorBody struct {
 	Error string `json:"error"`
 }
 
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
+// Lease is a DHCP lease as the API shows it.
+type Lease struct {
+	IP          netip.Addr `json:"ip"`
+	MAC         string     `json:"mac"`
+	Expires     time.Time  `json:"expires"`
+	Hostname    string     `json:"hostname,omitempty"`
+	VendorClass string     `json:"vendor_class,omitempty"`
 }
 
-// deviceInfo converts the core's view of a device.
-func deviceInfo(v provisioning.DeviceView) DeviceInfo {
-	info := DeviceInfo{
-		MAC: v.MAC.String(), Account: v.Account, Vendor: v.Vendor, Model: v.Model,
-		Lines: make([]LineInfo, 0, len(v.Lines)), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath, State: v.State,
-		OpenUntil: timePtr(v.OpenUntil), LockedAt: timePtr(v.LockedAt), Created: v.Created, LastSeen: timePtr(v.LastSeen),
-		OldURLs: make([]OldURLInfo, 0, len(v.OldPaths)),
-	}
-	for _, p := range v.OldPaths {
-		info.OldURLs = append(info.OldURLs, OldURLInfo{Path: p.Shown, Cause: p.Cause, Since: p.Since, Until: p.Until})
-	}
-	if v.IP.IsValid() {
-		info.IP = v.IP.String()
-	}
-	for _, l := range v.Lines {
-		info.Lines = append(info.Lines, LineInfo{Extension: l.Extension, AuthUser: l.AuthUser,
-			DisplayName: l.DisplayName, Label: l.Label})
-	}
-	return info
+// Ban is a refused source as the API shows it: an address (IPv4 /32,
+// IPv6 /64) banned from Since until Until, the Count-th ban of it.
+// Forgeable: strikes from UDP helped to issue it.
+type Ban struct {
+	Prefix    netip.Prefix `json:"prefix"`
+	Reason    string       `json:"reason"`
+	Strikes   int          `json:"strikes"`
+	Count     int          `json:"count"`
+	Since     time.Time    `json:"since"`
+	Until     time.Time    `json:"until"`
+	Forgeable bool         `json:"forgeable,omitempty"`
+}
+
+// Event is one line of the audit trail as the API shows it. MAC is ""
+// (and absent) when no device was identified.
+type Event struct {
+	ID      int64      `json:"id"`
+	Time    time.Time  `json:"time"`
+	Proto   string     `json:"proto"` // dhcp, http, https, tftp, admin, ban
+	IP      netip.Addr `json:"ip,omitzero"`
+	MAC     string     `json:"mac,omitempty"`
+	UA      string     `json:"ua,omitempty"`
+	File    string     `json:"file,omitempty"`
+	Outcome string     `json:"outcome"` // e.g. redirect, config, common, refused, locked, unlocked, banned
+	Reason  string     `json:"reason,omitempty"`
 }

@@ -190,13 +190,13 @@ func (c *Client) RekeyDevice(ctx context.Context, mac string) (d DeviceInfo, err
 }
 
 // Leases lists the DHCP leases.
-func (c *Client) Leases(ctx context.Context) (ls []provisioning.Lease, err error) {
+func (c *Client) Leases(ctx context.Context) (ls []Lease, err error) {
 	return ls, c.do(ctx, http.MethodGet, "/v1/leases", nil, &ls)
 }
 
 // Events reads the audit trail, newest first; zero arguments don't
 // filter.
-func (c *Client) Events(ctx context.Context, mac string, since time.Time, limit int) (es []provisioning.Event, err error) {
+func (c *Client) Events(ctx context.Context, mac string, since time.Time, limit int) (es []Event, err error) {
 	q := url.Values{}
 	if mac != "" {
 		q.Set("mac", mac)
@@ -211,12 +211,12 @@ func (c *Client) Events(ctx context.Context, mac string, since time.Time, limit 
 }
 
 // Bans lists the bans in force.
-func (c *Client) Bans(ctx context.Context) (bs []provisioning.Ban, err error) {
+func (c *Client) Bans(ctx context.Context) (bs []Ban, err error) {
 	return bs, c.do(ctx, http.MethodGet, "/v1/bans", nil, &bs)
 }
 
 // AddBan bans an address by hand.
-func (c *Client) AddBan(ctx context.Context, in BanInput) (b provisioning.Ban, err error) {
+func (c *Client) AddBan(ctx context.Context, in BanInput) (b Ban, err error) {
 	return b, c.do(ctx, http.MethodPost, "/v1/bans", in, &b)
 }
 

@@ -2,137 +2,70 @@ package admin
 
 import (
 	"net/http"
-	"net/netip"
 
+	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
 )
 
-// coreDevice converts API input; errors name the field.
-func coreDevice(in DeviceInput) (provisioning.Device, error) {
-	m, err := provisioning.ParseMAC(in.MAC)
-	if err != nil {
-		return provisioning.Device{}, badf("%v", err)
-	}
-	d := provisioning.Device{MAC: m, Account: in.Account, Vendor: in.Vendor, Model: in.Model}
-	if in.IP != "" {
-		if d.IP, err = netip.ParseAddr(in.IP); err != nil || !d.IP.Is4() {
-			return d, badf("device %s: ip %q is not an IPv4 address", m, in.IP)
-		}
-	}
-	for _, l := range in.Lines {
-		d.Lines = append(d.Lines, provisioning.Line{Extension: l.Extension, AuthUser: l.AuthUser,
-			Password: l.Password, DisplayName: l.DisplayName, Label: l.Label})
-	}
-	return d, nil
-}
-
-func (h *Handler) info(d provisioning.Device) DeviceInfo { return deviceInfo(h.svc.View(d)) }
-
 func (h *Handler) listDevices(w http.ResponseWriter, r *http.Request) {
-	out := []DeviceInfo{}
-	for _, d := range h.svc.Devices() {
-		out = append(out, h.info(d))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, each(h.ops.Devices(), deviceInfo))
 }
 
 func (h *Handler) addDevice(w http.ResponseWriter, r *http.Request) {
 	var in DeviceInput
-	if err := decode(r, &in); err != nil {
+	if err := decode(r, &in, false); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	d, err := coreDevice(in)
-	if err == nil {
-		d, err = h.svc.AddDevice(r.Context(), d)
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, h.info(d))
+	v, err := h.ops.AddDevice(r.Context(), deviceInput(in))
+	h.answer(w, r, http.StatusCreated, deviceInfo(v), err)
 }
 
 // importDevices adds every device or none.
 func (h *Handler) importDevices(w http.ResponseWriter, r *http.Request) {
 	var in []DeviceInput
-	if err := decode(r, &in); err != nil {
+	if err := decode(r, &in, false); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if len(in) == 0 {
-		h.fail(w, r, badf("import: no devices"))
-		return
-	}
-	ds := make([]provisioning.Device, len(in))
-	for i := range in {
-		d, err := coreDevice(in[i])
-		if err != nil {
-			h.fail(w, r, badf("device %d: %v", i+1, err))
-			return
-		}
-		ds[i] = d
-	}
-	ds, err := h.svc.ImportDevices(r.Context(), ds)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	out := make([]DeviceInfo, len(ds))
-	for i, d := range ds {
-		out[i] = h.info(d)
-	}
-	writeJSON(w, http.StatusCreated, out)
+	vs, err := h.ops.ImportDevices(r.Context(), each(in, deviceInput))
+	h.answer(w, r, http.StatusCreated, each(vs, deviceInfo), err)
 }
 
 func (h *Handler) showDevice(w http.ResponseWriter, r *http.Request) {
-	h.withMAC(w, r, func(m provisioning.MAC) (provisioning.Device, error) { return h.svc.Device(m) })
+	v, err := h.ops.Device(r.PathValue("mac"))
+	h.device(w, r, v, err)
 }
 
 func (h *Handler) lockDevice(w http.ResponseWriter, r *http.Request) {
-	h.withMAC(w, r, func(m provisioning.MAC) (provisioning.Device, error) { return h.svc.LockDevice(r.Context(), m) })
+	v, err := h.ops.LockDevice(r.Context(), r.PathValue("mac"))
+	h.device(w, r, v, err)
 }
 
 func (h *Handler) unlockDevice(w http.ResponseWriter, r *http.Request) {
 	var in UnlockInput
-	if r.ContentLength != 0 {
-		if err := decode(r, &in); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+	err := decode(r, &in, true)
+	var v provisioning.DeviceView
+	if err == nil {
+		v, err = h.unlock(r, in)
 	}
-	dur, err := parseFor(in.For)
+	h.device(w, r, v, err)
+}
+
+func (h *Handler) unlock(r *http.Request, in UnlockInput) (provisioning.DeviceView, error) {
+	dur, err := ops.ParseFor("duration", in.For)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return provisioning.DeviceView{}, err
 	}
-	h.withMAC(w, r, func(m provisioning.MAC) (provisioning.Device, error) {
-		return h.svc.UnlockDevice(r.Context(), m, dur)
-	})
+	return h.ops.UnlockDevice(r.Context(), r.PathValue("mac"), dur)
 }
 
 func (h *Handler) removeDevice(w http.ResponseWriter, r *http.Request) {
-	m, err := macParam(r)
-	if err == nil {
-		err = h.svc.RemoveDevice(r.Context(), m)
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	_, err := h.ops.RemoveDevice(r.Context(), r.PathValue("mac"))
+	h.done(w, r, err)
 }
 
-// withMAC parses {mac}, runs do and answers with the device it returns.
-func (h *Handler) withMAC(w http.ResponseWriter, r *http.Request, do func(provisioning.MAC) (provisioning.Device, error)) {
-	m, err := macParam(r)
-	var d provisioning.Device
-	if err == nil {
-		d, err = do(m)
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, h.info(d))
+// device answers with the device v, or err.
+func (h *Handler) device(w http.ResponseWriter, r *http.Request, v provisioning.DeviceView, err error) {
+	h.answer(w, r, http.StatusOK, deviceInfo(v), err)
 }

@@ -20,13 +20,15 @@
 //	POST   /v1/devices/{mac}/lock      DeviceInfo
 //	POST   /v1/devices/{mac}/unlock    UnlockInput -> DeviceInfo
 //	POST   /v1/devices/{mac}/rekey     [RekeyInput] -> DeviceInfo
-//	GET    /v1/leases                  []provisioning.Lease
-//	GET    /v1/events?mac=&since=&limit=  []provisioning.Event (newest first)
-//	GET    /v1/bans                    []provisioning.Ban
-//	POST   /v1/bans                    BanInput -> provisioning.Ban
+//	GET    /v1/leases                  []Lease
+//	GET    /v1/events?mac=&since=&limit=  []Event (newest first)
+//	GET    /v1/bans                    []Ban
+//	POST   /v1/bans                    BanInput -> Ban
 //	DELETE /v1/bans/{ip}
 //
 // The API is consumed only by the CLI of the same build; it is versioned
-// in the path so a second client can rely on it. The web UI
-// (httpd/admin/web) calls the core directly, on its own listener.
+// in the path so a second client can rely on it. Its wire types are its
+// own (wire.go converts the core's), so a core rename does not change
+// /v1. Parsing, validation and the status of an error live in
+// httpd/admin/ops, which the web UI (httpd/admin/web) uses too.
 package admin

@@ -2,9 +2,10 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
+
+	"github.com/provbox/provbox/httpd/admin/ops"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -17,63 +18,24 @@ type RekeyInput struct {
 	NoGrace bool `json:"no_grace,omitempty"`
 }
 
-// NoGraceService rekeys without rotation grace; *provisioning.Service
-// satisfies it. Optional, like BanService: without it a rekey asking for
-// no grace gets 501.
-type NoGraceService interface {
-	RekeyDeviceNoGrace(ctx context.Context, m provisioning.MAC) (provisioning.Device, error)
-	RekeyAccountNoGrace(ctx context.Context, name string) (provisioning.Account, error)
-}
-
-var errNoGrace = errors.New("this server cannot rekey without grace")
-
-// rekeyInput reads a rekey's optional body; ok is false when an error
-// answer was written.
-func (h *Handler) rekeyInput(w http.ResponseWriter, r *http.Request) (in RekeyInput, ng NoGraceService, ok bool) {
-	if r.ContentLength != 0 {
-		if err := decode(r, &in); err != nil {
-			h.fail(w, r, err)
-			return in, nil, false
-		}
-	}
-	if !in.NoGrace {
-		return in, nil, true
-	}
-	if ng, _ = h.svc.(NoGraceService); ng == nil {
-		writeJSON(w, http.StatusNotImplemented, errorBody{Error: errNoGrace.Error()})
-		return in, nil, false
-	}
-	return in, ng, true
-}
-
 func (h *Handler) rekeyDevice(w http.ResponseWriter, r *http.Request) {
-	in, ng, ok := h.rekeyInput(w, r)
-	if !ok {
-		return
+	var in RekeyInput
+	err := decode(r, &in, true)
+	var v provisioning.DeviceView
+	if err == nil {
+		v, err = h.ops.RekeyDevice(r.Context(), r.PathValue("mac"), in.NoGrace)
 	}
-	h.withMAC(w, r, func(m provisioning.MAC) (provisioning.Device, error) {
-		if in.NoGrace {
-			return ng.RekeyDeviceNoGrace(r.Context(), m)
-		}
-		return h.svc.RekeyDevice(r.Context(), m)
-	})
+	h.device(w, r, v, err)
 }
 
 func (h *Handler) rekeyAccount(w http.ResponseWriter, r *http.Request) {
-	in, ng, ok := h.rekeyInput(w, r)
-	if !ok {
-		return
+	var in RekeyInput
+	err := decode(r, &in, true)
+	var a ops.Account
+	if err == nil {
+		a, err = h.ops.RekeyAccount(r.Context(), r.PathValue("name"), in.NoGrace)
 	}
-	rekey := h.svc.RekeyAccount
-	if in.NoGrace {
-		rekey = ng.RekeyAccountNoGrace
-	}
-	a, err := rekey(r.Context(), r.PathValue("name"))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, h.accountInfo(a))
+	h.answer(w, r, http.StatusOK, accountInfo(a), err)
 }
 
 // RekeyDeviceWith gives a device a new hash, as in says.

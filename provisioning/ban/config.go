@@ -3,6 +3,7 @@ package ban
 import (
 	"math"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/provbox/provbox/provisioning/setting"
@@ -22,6 +23,11 @@ type Config struct {
 	ScanMACs int            `toml:"scan_macs"`
 	Ignore   []netip.Prefix `toml:"ignore"`
 	Own      []netip.Addr   `toml:"-"` // the box's own addresses
+	// OnLink are the IPv6 networks the box itself is on. A LAN's /64 holds
+	// every host of the LAN, so a source inside one strikes as its own
+	// address, as a link-local source always does: one host's scan must
+	// not ban the phones beside it. cmd/provbox reads them from the host.
+	OnLink []netip.Prefix `toml:"-"`
 }
 
 // Defaults applied to zero fields; provbox.toml starts from them too.
@@ -68,7 +74,13 @@ func (c Config) WithDefaults() Config {
 			own = append(own, a.Unmap().WithZone(""))
 		}
 	}
-	c.Ignore, c.Own = ign, own
+	var onLink []netip.Prefix
+	for _, p := range c.OnLink {
+		if p.IsValid() && p.Addr().Is6() && !p.Addr().Is4In6() {
+			onLink = append(onLink, p.Masked())
+		}
+	}
+	c.Ignore, c.Own, c.OnLink = ign, own, onLink
 	return c
 }
 
@@ -126,16 +138,24 @@ func (c *Config) covers(p netip.Prefix) bool {
 }
 
 // Key is the source an address strikes as: an IPv4 address as a /32, an
-// IPv6 address as its /64 (one host usually holds a whole /64). An
+// IPv6 address as its /64 (one host usually holds a whole /64 of a routed
+// network), except a link-local one, which strikes as itself. An
 // IPv4-mapped IPv6 address counts as the IPv4 address. ok is false for
 // the zero Addr.
-func Key(ip netip.Addr) (p netip.Prefix, ok bool) {
+func Key(ip netip.Addr) (p netip.Prefix, ok bool) { return keyIn(ip, nil) }
+
+// keyIn is Key, with sources inside the onLink networks striking as
+// themselves.
+func keyIn(ip netip.Addr, onLink []netip.Prefix) (p netip.Prefix, ok bool) {
 	if !ip.IsValid() {
 		return netip.Prefix{}, false
 	}
 	ip = ip.Unmap().WithZone("")
 	if ip.Is4() {
 		return netip.PrefixFrom(ip, 32), true
+	}
+	if ip.IsLinkLocalUnicast() || slices.ContainsFunc(onLink, func(p netip.Prefix) bool { return p.Contains(ip) }) {
+		return netip.PrefixFrom(ip, 128), true
 	}
 	p, err := ip.Prefix(64)
 	return p, err == nil

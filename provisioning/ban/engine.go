@@ -86,6 +86,9 @@ type Engine struct {
 	opt    Options
 	syncMu sync.Mutex // serialises store writes, so the store ends in memory's state
 
+	// onLink is cfg.OnLink, read without the lock by key.
+	onLink atomic.Pointer[[]netip.Prefix]
+
 	mu        sync.RWMutex
 	cfg       Config
 	recs      map[netip.Prefix]*record
@@ -101,6 +104,9 @@ type record struct {
 	// ban: a flood from a banned source costs one check per recheckEvery.
 	nextCheck atomic.Int64
 }
+
+// key is the source ip strikes as (Key, with the on-link networks).
+func (e *Engine) key(ip netip.Addr) (netip.Prefix, bool) { return keyIn(ip, *e.onLink.Load()) }
 
 // recheckEvery is how often Lookup asks for a Forgeable ban to be
 // checked against the address's current holder.
@@ -119,13 +125,14 @@ func New(cfg Config, opt Options, restored []Record, now time.Time) (*Engine, []
 	}
 	e := &Engine{opt: opt, cfg: cfg.WithDefaults(), recs: map[netip.Prefix]*record{},
 		srcs: newSourceTable(opt.MaxSources), lastSweep: now}
+	e.onLink.Store(&e.cfg.OnLink)
 	// Most valuable first, so the cap keeps what eviction would keep.
 	rs := slices.SortedFunc(slices.Values(restored), func(a, b Record) int {
 		return evictOrder(&record{Record: b}, &record{Record: a}, now)
 	})
 	var dropped []netip.Prefix
 	for _, r := range rs {
-		k, ok := Key(r.Prefix.Addr())
+		k, ok := e.key(r.Prefix.Addr())
 		full := len(e.recs) >= opt.MaxRecords && evictable(&record{Record: r}, now)
 		switch {
 		case !ok || e.recs[k] != nil:
@@ -156,7 +163,7 @@ func (e *Engine) Banned(ip netip.Addr, now time.Time) bool {
 // (then LiftForgeable). recheck is true at most once per recheckEvery for
 // a ban, however many requests ask.
 func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, recheck bool) {
-	k, ok := Key(ip)
+	k, ok := e.key(ip)
 	if !ok {
 		return false, false
 	}
@@ -188,7 +195,7 @@ func (e *Engine) Lookup(ip netip.Addr, now time.Time) (banned, recheck bool) {
 // source is banned; err is a failure to persist a new ban, which is
 // enforced from memory regardless.
 func (e *Engine) Strike(ctx context.Context, ip netip.Addr, st Strike, now time.Time) (banned bool, err error) {
-	k, ok := Key(ip)
+	k, ok := e.key(ip)
 	if !ok || (st.Forgeable && st.Holder) {
 		return false, nil
 	}
@@ -234,7 +241,7 @@ func (e *Engine) Records() int {
 
 // History returns the record of ip's source, expired or not.
 func (e *Engine) History(ip netip.Addr) (Record, bool) {
-	k, _ := Key(ip)
+	k, _ := e.key(ip)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	r := e.recs[k]

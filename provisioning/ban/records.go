@@ -70,7 +70,7 @@ func (e *Engine) sweepLocked(now time.Time, force bool) ([]Change, []netip.Prefi
 // Add bans ip's source from now for d, or, if d <= 0, for the escalated
 // length of its next ban, and persists the ban before returning.
 func (e *Engine) Add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Record, error) {
-	k, ok := Key(ip)
+	k, ok := e.key(ip)
 	if !ok {
 		return Record{}, ErrExempt
 	}
@@ -106,7 +106,7 @@ func (e *Engine) LiftForgeable(ctx context.Context, ip netip.Addr, reason string
 }
 
 func (e *Engine) lift(ctx context.Context, ip netip.Addr, reason string, onlyForgeable bool, now time.Time) error {
-	k, ok := Key(ip)
+	k, ok := e.key(ip)
 	if !ok {
 		return ErrNotBanned
 	}
@@ -148,6 +148,7 @@ func (e *Engine) Reconfigure(ctx context.Context, cfg Config, now time.Time) err
 	cfg = cfg.WithDefaults()
 	e.mu.Lock()
 	e.cfg = cfg
+	e.onLink.Store(&cfg.OnLink)
 	var cs []Change
 	var dirty []netip.Prefix
 	for k, r := range e.recs {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -41,14 +42,10 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, code int, 
 	if err != nil {
 		p.Error = err.Error()
 	}
-	counts := map[string]int{}
-	for _, d := range s.svc.Devices() {
-		counts[d.Account]++
-	}
-	for _, a := range s.svc.Accounts() {
+	for _, a := range s.ops.Accounts() {
 		p.Accounts = append(p.Accounts, accountRow{Name: a.Name, SIPServer: a.SIPServer, SIPPort: a.SIPPort,
 			SIPTransport: string(a.SIPTransport), NTPServer: a.NTPServer, TimeZone: a.TimeZone,
-			Language: a.Language, Devices: counts[a.Name], Created: a.Created})
+			Language: a.Language, Devices: a.Devices, Created: a.Created})
 	}
 	s.render(w, r, code, "accounts", p)
 }
@@ -65,7 +62,9 @@ func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := f.account()
 	if err == nil {
-		a, err = s.svc.AddAccount(r.Context(), a)
+		var added ops.Account
+		added, err = s.ops.AddAccount(r.Context(), a)
+		a = added.Account
 	}
 	if err != nil {
 		s.accountsPage(w, r, s.statusOf(r, err), f, err)
@@ -82,7 +81,7 @@ func (f accountForm) account() (provisioning.Account, error) {
 	if f.SIPPort != "" {
 		n, err := strconv.Atoi(f.SIPPort)
 		if err != nil {
-			return a, badf("SIP port %q is not a number", f.SIPPort)
+			return a, ops.Badf("SIP port %q is not a number", f.SIPPort)
 		}
 		a.SIPPort = n
 	}

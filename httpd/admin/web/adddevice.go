@@ -2,11 +2,11 @@ package web
 
 import (
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -64,12 +64,9 @@ func (s *Server) deviceFormPage(w http.ResponseWriter, r *http.Request, code int
 
 func (s *Server) addDevice(w http.ResponseWriter, r *http.Request) {
 	f, passwords, err := readDeviceForm(r.PostForm)
-	var d provisioning.Device
+	var d provisioning.DeviceView
 	if err == nil {
-		d, err = f.device(passwords)
-	}
-	if err == nil {
-		d, err = s.svc.AddDevice(r.Context(), d)
+		d, err = s.ops.AddDevice(r.Context(), f.input(passwords))
 	}
 	if err != nil {
 		s.deviceFormPage(w, r, s.statusOf(r, err), f, err)
@@ -86,7 +83,7 @@ func readDeviceForm(v url.Values) (deviceForm, []string, error) {
 		Model: strings.TrimSpace(v.Get("model")), IP: strings.TrimSpace(v.Get("ip"))}
 	ext, auth, pass, name := v["ext"], v["auth"], v["password"], v["name"]
 	if len(auth) != len(ext) || len(pass) != len(ext) || len(name) != len(ext) || len(ext) > maxRows {
-		return f, nil, badf("the form's line rows are incomplete; reload the page and enter the device again")
+		return f, nil, ops.Badf("the form's line rows are incomplete; reload the page and enter the device again")
 	}
 	for i := range ext {
 		f.Lines = append(f.Lines, lineForm{Extension: strings.TrimSpace(ext[i]), AuthUser: strings.TrimSpace(auth[i]),
@@ -95,19 +92,10 @@ func readDeviceForm(v url.Values) (deviceForm, []string, error) {
 	return f, pass, nil
 }
 
-// device is the core's Device for f; rows left blank are skipped. The
-// core validates the rest (account, vendor, lines, model) itself.
-func (f deviceForm) device(passwords []string) (provisioning.Device, error) {
-	m, err := provisioning.ParseMAC(f.MAC)
-	if err != nil {
-		return provisioning.Device{}, badf("%v", err)
-	}
-	d := provisioning.Device{MAC: m, Account: f.Account, Vendor: f.Vendor, Model: f.Model}
-	if f.IP != "" {
-		if d.IP, err = netip.ParseAddr(f.IP); err != nil || !d.IP.Is4() {
-			return d, badf("device %s: IP reservation %q is not an IPv4 address", m, f.IP)
-		}
-	}
+// input is the new device f describes; rows left blank are skipped.
+// The operations layer parses MAC and IP, the core validates the rest.
+func (f deviceForm) input(passwords []string) ops.DeviceInput {
+	d := ops.DeviceInput{MAC: f.MAC, Account: f.Account, Vendor: f.Vendor, Model: f.Model, IP: f.IP}
 	for i, l := range f.Lines {
 		if l == (lineForm{}) && passwords[i] == "" {
 			continue
@@ -115,5 +103,5 @@ func (f deviceForm) device(passwords []string) (provisioning.Device, error) {
 		d.Lines = append(d.Lines, provisioning.Line{Extension: l.Extension, AuthUser: l.AuthUser,
 			Password: passwords[i], DisplayName: l.DisplayName})
 	}
-	return d, nil
+	return d
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -47,7 +48,7 @@ type devicePage struct {
 // leaseIPs maps each MAC to the address it leases.
 func (s *Server) leaseIPs() map[provisioning.MAC]netip.Addr {
 	out := map[provisioning.MAC]netip.Addr{}
-	for _, l := range s.svc.Leases() {
+	for _, l := range s.ops.Leases() {
 		out[l.MAC] = l.IP
 	}
 	return out
@@ -68,24 +69,19 @@ func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
 	p := devicesPage{base: s.base("Devices", "devices")}
 	p.Flash = s.flash(r.URL.Query())
 	leases := s.leaseIPs()
-	for _, d := range s.svc.Devices() {
-		p.Devices = append(p.Devices, row(s.svc.View(d), leases))
+	for _, v := range s.ops.Devices() {
+		p.Devices = append(p.Devices, row(v, leases))
 	}
 	s.render(w, r, http.StatusOK, "devices", p)
 }
 
 func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
-	m, err := macParam(r)
-	var d provisioning.Device
-	if err == nil {
-		d, err = s.svc.Device(m)
-	}
+	v, err := s.ops.Device(r.PathValue("mac"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := s.svc.View(d)
-	p := devicePage{base: s.base("Device "+m.String(), "devices")}
+	p := devicePage{base: s.base("Device "+v.MAC.String(), "devices")}
 	p.Flash = s.flash(r.URL.Query())
 	p.D = deviceDetail{deviceRow: row(v, s.leaseIPs()), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath,
 		Created: v.Created, LockedAt: v.LockedAt, OldURLs: v.OldPaths}
@@ -93,7 +89,7 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 		p.D.Lines = append(p.D.Lines, lineView{Extension: l.Extension, AuthUser: l.AuthUser,
 			DisplayName: l.DisplayName, Label: l.Label})
 	}
-	if p.Events, err = s.svc.Events(r.Context(), provisioning.EventFilter{MAC: m, Limit: 20}); err != nil {
+	if p.Events, err = s.svc.Events(r.Context(), provisioning.EventFilter{MAC: v.MAC, Limit: 20}); err != nil {
 		p.Error = "The audit trail could not be read: " + err.Error()
 	}
 	s.render(w, r, http.StatusOK, "device", p)
@@ -109,15 +105,12 @@ type confirmPage struct {
 // "remove") on the device {mac}.
 func (s *Server) confirm(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		m, err := macParam(r)
-		if err == nil {
-			_, err = s.svc.Device(m)
-		}
+		v, err := s.ops.Device(r.PathValue("mac"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		p := confirmPage{base: s.base("Confirm", "devices"), MAC: m.String(), Action: action}
+		p := confirmPage{base: s.base("Confirm", "devices"), MAC: v.MAC.String(), Action: action}
 		if action == "rekey" {
 			p.Question, p.Button = "Give "+p.MAC+" a new secret URL? For rotation_grace, the current one only redirects "+
 				"the phone (after every check) to the new one; after that, or with no grace, it stops working and a phone "+
@@ -130,47 +123,40 @@ func (s *Server) confirm(action string) http.HandlerFunc {
 }
 
 func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
-	dur, err := parseFor(r.PostFormValue("for"))
+	dur, err := ops.ParseFor("unlock for", r.PostFormValue("for"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.act(w, r, "unlocked", func(m provisioning.MAC) error {
-		_, err := s.svc.UnlockDevice(r.Context(), m, dur)
-		return err
+	s.act(w, r, "unlocked", func(mac string) (provisioning.MAC, error) {
+		return viewMAC(s.ops.UnlockDevice(r.Context(), mac, dur))
 	})
 }
 
 func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, "locked", func(m provisioning.MAC) error {
-		_, err := s.svc.LockDevice(r.Context(), m)
-		return err
+	s.act(w, r, "locked", func(mac string) (provisioning.MAC, error) {
+		return viewMAC(s.ops.LockDevice(r.Context(), mac))
 	})
 }
 
 func (s *Server) rekey(w http.ResponseWriter, r *http.Request) {
-	rekey := s.svc.RekeyDevice
-	if r.PostFormValue("no_grace") != "" {
-		rekey = s.svc.RekeyDeviceNoGrace
-	}
-	s.act(w, r, "rekeyed", func(m provisioning.MAC) error {
-		_, err := rekey(r.Context(), m)
-		return err
+	noGrace := r.PostFormValue("no_grace") != ""
+	s.act(w, r, "rekeyed", func(mac string) (provisioning.MAC, error) {
+		return viewMAC(s.ops.RekeyDevice(r.Context(), mac, noGrace))
 	})
 }
 
 func (s *Server) remove(w http.ResponseWriter, r *http.Request) {
-	s.act(w, r, "removed", func(m provisioning.MAC) error { return s.svc.RemoveDevice(r.Context(), m) })
+	s.act(w, r, "removed", func(mac string) (provisioning.MAC, error) { return s.ops.RemoveDevice(r.Context(), mac) })
 }
+
+func viewMAC(v provisioning.DeviceView, err error) (provisioning.MAC, error) { return v.MAC, err }
 
 // act runs a change on the device {mac}, logs who did it, and sends the
 // browser back: to the device page when the form asks (back=device) and
 // the device still exists, else to the devices table.
-func (s *Server) act(w http.ResponseWriter, r *http.Request, done string, do func(provisioning.MAC) error) {
-	m, err := macParam(r)
-	if err == nil {
-		err = do(m)
-	}
+func (s *Server) act(w http.ResponseWriter, r *http.Request, done string, do func(mac string) (provisioning.MAC, error)) {
+	m, err := do(r.PathValue("mac"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -181,25 +167,4 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, done string, do fun
 		path = "/devices/" + m.String()
 	}
 	seeOther(w, r, path, url.Values{"done": {done}, "mac": {m.String()}})
-}
-
-// macParam is the {mac} path value, parsed.
-func macParam(r *http.Request) (provisioning.MAC, error) {
-	m, err := provisioning.ParseMAC(r.PathValue("mac"))
-	if err != nil {
-		return m, badf("%v", err)
-	}
-	return m, nil
-}
-
-// parseFor reads the unlock duration ("": the configured unlock_window).
-func parseFor(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, badf("unlock for %q: want a positive duration like \"30m\", \"2h\" or \"24h\"", s)
-	}
-	return d, nil
 }

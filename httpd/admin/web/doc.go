@@ -1,8 +1,8 @@
 // Package web is provbox's small admin web UI: plain HTML pages (a little
 // CSS, no JavaScript) on their own TCP listener, for admins who would
-// rather click than type. It calls the same provisioning core methods as
-// the JSON admin API on the unix socket, so the daemon stays the only
-// writer of the state database.
+// rather click than type. It runs the same admin operations
+// (httpd/admin/ops) as the JSON admin API on the unix socket, so the
+// daemon stays the only writer of the state database.
 //
 // Security, all of it on unconditionally:
 //

@@ -103,7 +103,7 @@ func TestMalformedMAC(t *testing.T) {
 		{deviceForm("805ec0112233", [3]string{"100", "", ""}), http.StatusBadRequest, "line 1 (100): password is empty"},
 		{func() url.Values { f := deviceForm("805ec0112233"); f.Set("vendor", "acme"); return f }(), http.StatusBadRequest, `unknown vendor &#34;acme&#34;`},
 		{func() url.Values { f := deviceForm("805ec0112233"); f.Set("account", "nope"); return f }(), http.StatusNotFound, `account &#34;nope&#34;: not found`},
-		{func() url.Values { f := deviceForm("805ec0112233"); f.Set("ip", "10.0.0"); return f }(), http.StatusBadRequest, `IP reservation &#34;10.0.0&#34; is not an IPv4 address`},
+		{func() url.Values { f := deviceForm("805ec0112233"); f.Set("ip", "10.0.0"); return f }(), http.StatusBadRequest, `ip &#34;10.0.0&#34; is not an IPv4 address`},
 		{func() url.Values { f := deviceForm("805ec0112233"); f.Del("name"); return f }(), http.StatusBadRequest, "line rows are incomplete"},
 	} {
 		r := e.post(t, "/devices", tc.form)

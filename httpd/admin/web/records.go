@@ -2,11 +2,12 @@ package web
 
 import (
 	"net/http"
-	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) leases(w http.ResponseWriter, r *http.Request) {
 	for _, d := range s.svc.Devices() {
 		known[d.MAC] = true
 	}
-	for _, l := range s.svc.Leases() {
+	for _, l := range s.ops.Leases() {
 		p.Leases = append(p.Leases, leaseRow{IP: l.IP.String(), MAC: l.MAC.String(), Hostname: l.Hostname,
 			VendorClass: l.VendorClass, Known: known[l.MAC], Expires: l.Expires})
 	}
@@ -43,19 +44,19 @@ type bansPage struct {
 }
 
 func (s *Server) bans(w http.ResponseWriter, r *http.Request) {
-	p := bansPage{base: s.base("Bans", "bans"), Bans: s.svc.Bans()}
+	p := bansPage{base: s.base("Bans", "bans")}
 	p.Flash = s.flash(r.URL.Query())
+	var err error
+	if p.Bans, err = s.ops.Bans(); err != nil {
+		p.Error = err.Error()
+	}
 	s.render(w, r, http.StatusOK, "bans", p)
 }
 
 // lift removes the ban on the form's ip (for IPv6, its /64).
 func (s *Server) lift(w http.ResponseWriter, r *http.Request) {
-	ip, err := netip.ParseAddr(r.PostFormValue("ip"))
+	ip, err := s.ops.Unban(r.Context(), r.PostFormValue("ip"))
 	if err != nil {
-		s.fail(w, r, badf("IP %q is not an address", r.PostFormValue("ip")))
-		return
-	}
-	if err := s.svc.Unban(r.Context(), ip.Unmap()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -72,17 +73,9 @@ type eventsPage struct {
 
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	p := eventsPage{base: s.base("Events", "events"), MAC: strings.TrimSpace(r.URL.Query().Get("mac")), Limit: eventsShown}
-	f := provisioning.EventFilter{Limit: eventsShown}
 	code := http.StatusOK
 	var err error
-	if p.MAC != "" {
-		if f.MAC, err = provisioning.ParseMAC(p.MAC); err != nil {
-			err = badf("%v", err)
-		}
-	}
-	if err == nil {
-		p.Events, err = s.svc.Events(r.Context(), f)
-	}
+	p.Events, err = s.ops.Events(r.Context(), ops.EventQuery{MAC: p.MAC, Limit: strconv.Itoa(eventsShown)})
 	if err != nil {
 		code, p.Error = s.statusOf(r, err), err.Error()
 	}

@@ -3,13 +3,12 @@ package web
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"time"
 
-	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/httpd/admin/ops"
 )
 
 //go:embed templates/*.html
@@ -71,36 +70,20 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, err
 	s.render(w, r, code, "error", b)
 }
 
-// statusOf maps a core error to an HTTP status, as the JSON admin API
-// does; anything unexpected is logged, being our fault.
+// statusOf is the HTTP status the admin operations give err; anything
+// unexpected is logged, being our fault.
 func (s *Server) statusOf(r *http.Request, err error) int {
-	switch {
-	case errors.Is(err, errBadInput), errors.Is(err, provisioning.ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, provisioning.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, provisioning.ErrExists):
-		return http.StatusConflict
+	code, ok := ops.Status(err)
+	if !ok {
+		s.log.Error("web request failed", "path", r.URL.Path, "ip", clientIP(r).String(), "err", err)
 	}
-	s.log.Error("web request failed", "path", r.URL.Path, "ip", clientIP(r).String(), "err", err)
-	return http.StatusInternalServerError
+	return code
 }
 
 // fail shows a failed action's error on its own page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.errorPage(w, r, s.statusOf(r, err), err)
 }
-
-// errBadInput marks form input the UI refuses itself (a malformed MAC,
-// address or number); the message says what.
-var errBadInput = errors.New("bad input")
-
-type badInput struct{ msg string }
-
-func (e *badInput) Error() string   { return e.msg }
-func (e *badInput) Is(t error) bool { return t == errBadInput }
-
-func badf(format string, args ...any) error { return &badInput{fmt.Sprintf(format, args...)} }
 
 // when formats a time for people, in the server's zone; "" when unset.
 func when(t time.Time) string {

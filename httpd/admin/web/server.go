@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/provbox/provbox/httpd/admin/ops"
+	"github.com/provbox/provbox/httpd/internal/serve"
 )
 
 // Config is the web UI's configuration. Zero values take the defaults
@@ -70,6 +73,7 @@ func (c Config) withDefaults() Config {
 type Server struct {
 	cfg      Config
 	svc      Service
+	ops      *ops.Ops // the admin operations over svc
 	log      *slog.Logger
 	passHash atomic.Pointer[[sha256.Size]byte] // of the password: compared without leaking its length
 	token    string                            // the form token of this process
@@ -100,7 +104,7 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, svc: svc, log: log.With("component", "web"),
+	s := &Server{cfg: cfg, svc: svc, ops: ops.New(svc), log: log.With("component", "web"),
 		limiter: newLimiter(cfg.FailureWindow, cfg.MaxDelay)}
 	s.setPassword(pw)
 	if s.trust, err = newTrust(); err != nil {
@@ -158,25 +162,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		ln.Close()
-		return fmt.Errorf("web: serving on %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	// A fresh context: the cancelled one would skip the drain.
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		srv.Close()
-		err = fmt.Errorf("web: graceful shutdown on %s: %w", ln.Addr(), err)
-	}
-	<-errc // http.ErrServerClosed
-	ln.Close()
-	return err
+	return serve.Run(ctx, "web", srv, ln, s.cfg.ShutdownGrace)
 }
 
 // secure sets the headers every answer carries. Every page is no-store:

@@ -1,4 +1,4 @@
-package main
+package admin
 
 import (
 	"context"
@@ -11,15 +11,17 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/provbox/provbox/httpd/internal/serve"
 )
 
-// adminSocketMode lets the daemon's group use the CLI.
-const adminSocketMode = 0o660
+// SocketMode lets the daemon's group use the CLI.
+const SocketMode = 0o660
 
-// listenAdmin binds the admin socket at path: it creates the directory,
+// Listen binds the admin socket at path: it creates the directory,
 // removes a stale socket left by a crash, and refuses to start when
 // another daemon answers on it.
-func listenAdmin(path string) (net.Listener, error) {
+func Listen(path string) (net.Listener, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("admin.socket: creating its directory: %w", err)
 	}
@@ -30,7 +32,7 @@ func listenAdmin(path string) (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin.socket: listening on %s: %w", path, err)
 	}
-	if err := os.Chmod(path, adminSocketMode); err != nil {
+	if err := os.Chmod(path, SocketMode); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("admin.socket: %w", err)
 	}
@@ -58,21 +60,10 @@ func removeStaleSocket(path string) error {
 	return nil
 }
 
-// serveAdmin serves the admin API on ln until ctx ends, then lets
-// requests in flight finish (up to 10s).
-func serveAdmin(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+// Serve answers the admin API on ln until ctx ends, then lets requests
+// in flight finish (up to 10s). It closes ln.
+func (h *Handler) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	<-errc
-	return err
+		ErrorLog: slog.NewLogLogger(h.log.Handler(), slog.LevelWarn)}
+	return serve.Run(ctx, "admin", srv, ln, 10*time.Second)
 }
