@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/provbox/provbox/provisioning/ban"
 	"github.com/provbox/provbox/provisioning/vendor"
 )
 
@@ -71,18 +72,15 @@ type Checks struct {
 	Neighbour bool
 }
 
-// BanConfig is the [bans] section.
-type BanConfig struct {
-	MaxRetry   int
-	FindTime   time.Duration
-	BanTime    time.Duration
-	MaxBanTime time.Duration
-	Factor     float64 // growth of a repeat offender's ban
-	ScanMACs   int     // distinct MACs a source may ask for within FindTime before it is banned
-	Ignore     []netip.Prefix
-	Own        []netip.Addr   // the box's own addresses, never banned
-	OnLink     []netip.Prefix // the box's IPv6 networks: their sources strike per address (ban.Config)
-}
+// BanConfig is the [bans] section: the ban engine's own policy, defined
+// once in package ban.
+type BanConfig = ban.Config
+
+// Defaults of the core's settings; provbox.toml starts from them too.
+const (
+	DefaultUnlockWindow  = 24 * time.Hour
+	DefaultRotationGrace = 7 * 24 * time.Hour
+)
 
 // Service is the provisioning core. One is built in cmd/provbox and handed
 // to every server; it is safe for concurrent use.
@@ -149,7 +147,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 
 func (c Config) withDefaults() Config {
 	if c.UnlockWindow <= 0 {
-		c.UnlockWindow = 24 * time.Hour
+		c.UnlockWindow = DefaultUnlockWindow
 	}
 	if c.UnknownEventsKeep <= 0 {
 		c.UnknownEventsKeep = 10000

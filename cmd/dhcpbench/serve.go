@@ -61,10 +61,13 @@ func serve(args []string) error {
 }
 
 func benchConfig(iface string) dhcp.Config {
-	start, end, _ := dhcp.ParseRange(poolRange)
+	var pool dhcp.Range
+	if err := pool.UnmarshalText([]byte(poolRange)); err != nil {
+		panic(err) // a constant
+	}
 	return dhcp.Config{
 		Interfaces: []string{iface}, Authoritative: true, LeaseTime: time.Hour,
-		Subnets: []dhcp.Subnet{{CIDR: mustPrefix(subnet), RangeStart: start, RangeEnd: end,
+		Subnets: []dhcp.Subnet{{CIDR: mustPrefix(subnet), Range: pool,
 			Router: []netipAddr{mustAddr(serverIP)}, DNS: []netipAddr{mustAddr(serverIP)},
 			Relays: []netipAddr{mustAddr(clientIP)}}}, // perfdhcp acts as the relay
 	}

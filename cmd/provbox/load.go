@@ -96,10 +96,11 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 	if c.Server.Advertise.IsValid() {
 		own = append(own, c.Server.Advertise)
 	}
-	scanMACs := c.Bans.ScanMACs
-	if scanMACs == 0 {
-		scanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
+	bans := c.Bans
+	if bans.ScanMACs == 0 {
+		bans.ScanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
 	}
+	bans.Own, bans.OnLink = own, onLinkV6()
 	return provisioning.Config{
 		BaseURL:       c.baseURL(ports.http),
 		UnlockWindow:  p.UnlockWindow,
@@ -108,8 +109,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		Boot:          c.bootConfig(ports),
 		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
 			Neighbour: p.CheckNeighbor},
-		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
-			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own, OnLink: onLinkV6()},
+		Bans:         bans,
 		Neighbours:   c.neighbours(),
 		Unverified:   c.unverified(),
 		Reserved:     c.reserved(),

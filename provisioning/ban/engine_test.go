@@ -287,7 +287,7 @@ func TestScanDetection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, Config{MaxRetry: 100, FindTime: 10 * time.Minute})
+			r := newRig(t, Config{MaxRetry: 100, FindTime: 10 * time.Minute, ScanMACs: 8})
 			ip := netip.MustParseAddr("10.0.0.66")
 			got := -1
 			for i, m := range tt.macs {
