@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // bootOption is one encoded DHCP option of a boot plan.
@@ -30,7 +30,7 @@ func bootOptions(plan provisioning.BootReply, requested []uint8) []bootOption {
 		if !ok {
 			continue
 		}
-		if o.Form == vendor.FormVendorSub {
+		if o.Form == profile.FormVendorSub {
 			sub43 = append(sub43, v...) // sub-options of one option share it
 			continue
 		}
@@ -56,24 +56,24 @@ func appendBootOption(opts []bootOption, o bootOption) []bootOption {
 // encodeBootOption encodes o for location l; false when it cannot be (no
 // host, or no IPv4 address for an address list such as Cisco's option
 // 150, or a URL too long for a sub-option).
-func encodeBootOption(l provisioning.BootLocation, o vendor.BootOption) ([]byte, bool) {
-	if l.Bare == "" && o.Form != vendor.FormBootFile {
+func encodeBootOption(l provisioning.BootLocation, o profile.BootOption) ([]byte, bool) {
+	if l.Bare == "" && o.Form != profile.FormBootFile {
 		return nil, false
 	}
 	switch o.Form {
-	case vendor.FormURL:
+	case profile.FormURL:
 		return []byte(l.URL(o.Value)), true
-	case vendor.FormHost:
+	case profile.FormHost:
 		return []byte(l.Bare), true
-	case vendor.FormIPList:
+	case profile.FormIPList:
 		if !l.IPv4.IsValid() {
 			return nil, false
 		}
 		a := l.IPv4.As4()
 		return a[:], true
-	case vendor.FormBootFile:
+	case profile.FormBootFile:
 		return []byte(o.Value), o.Value != ""
-	case vendor.FormVendorSub:
+	case profile.FormVendorSub:
 		u := l.URL(o.Value)
 		if len(u) > 255 {
 			return nil, false

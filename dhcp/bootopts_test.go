@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // planClasses are vendor rules shaped like the built-in ones: Yealink by
@@ -14,39 +14,39 @@ import (
 // by "-3PCC" with option 150 and a forced 160, Grandstream by prefix,
 // Snom via option 43.
 var planClasses = []provisioning.BootClass{
-	{Vendor: "yealink", Rule: vendor.DHCPRule{
+	{Vendor: "yealink", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"yealink"},
 		OUIs:          [][3]byte{{0x80, 0x5e, 0xc0}, {0x00, 0x15, 0x65}},
-		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormURL}},
+		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "poly", Rule: vendor.DHCPRule{
+	{Vendor: "poly", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"\x00\x00\x36\x3d"},
 		ClassContains: []string{"Polycom"},
 		OUIs:          [][3]byte{{0x00, 0x04, 0xf2}},
-		Options: []vendor.BootOption{
-			{Code: 66, Form: vendor.FormURL},
-			{Code: 160, Form: vendor.FormURL, Force: true},
+		Options: []profile.BootOption{
+			{Code: 66, Form: profile.FormURL},
+			{Code: 160, Form: profile.FormURL, Force: true},
 		},
 	}},
-	{Vendor: "cisco-mpp", Rule: vendor.DHCPRule{
+	{Vendor: "cisco-mpp", Rule: profile.DHCPRule{
 		ClassContains: []string{"-3PCC\x00", "ATA19"},
-		Options: []vendor.BootOption{
-			{Code: 150, Form: vendor.FormIPList, Force: true},
-			{Code: 160, Form: vendor.FormURL, Value: "$PSN.xml", Force: true},
-			{Code: 66, Form: vendor.FormHost},
+		Options: []profile.BootOption{
+			{Code: 150, Form: profile.FormIPList, Force: true},
+			{Code: 160, Form: profile.FormURL, Value: "$PSN.xml", Force: true},
+			{Code: 66, Form: profile.FormHost},
 		},
 	}},
-	{Vendor: "grandstream", Rule: vendor.DHCPRule{
+	{Vendor: "grandstream", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"Grandstream"},
 		OUIs:          [][3]byte{{0x00, 0x0b, 0x82}},
-		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormURL}},
+		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "snom", Rule: vendor.DHCPRule{
+	{Vendor: "snom", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"snom"},
-		Options: []vendor.BootOption{
-			{Code: 43, Form: vendor.FormVendorSub, SubCode: 66},
-			{Code: 43, Form: vendor.FormVendorSub, SubCode: 67, Value: "x"},
-			{Code: 67, Form: vendor.FormBootFile, Value: "snom.htm"},
+		Options: []profile.BootOption{
+			{Code: 43, Form: profile.FormVendorSub, SubCode: 66},
+			{Code: 43, Form: profile.FormVendorSub, SubCode: 67, Value: "x"},
+			{Code: 67, Form: profile.FormBootFile, Value: "snom.htm"},
 		},
 	}},
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // TestNetnsRelayAllowlist: relayed DHCP is answered only when its UDP
@@ -140,7 +140,7 @@ func addDevice(t *testing.T, dir, mac string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	reg, _ := vendor.New("")
+	reg, _ := profile.New("")
 	svc, err := provisioning.New(context.Background(), provisioning.Config{BaseURL: "http://192.0.2.1"}, st, reg, nil)
 	if err != nil {
 		t.Fatal(err)

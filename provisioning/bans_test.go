@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // banRig is a Service over a real state database in dir; restart closes
@@ -38,7 +38,7 @@ func (r *banRig) start() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // BootConfig is the bootstrap part of [dhcp]: where phones are pointed and
@@ -28,7 +28,7 @@ type BootConfig struct {
 // BootClass is one vendor rule with the vendor name it identifies.
 type BootClass struct {
 	Vendor string
-	Rule   vendor.DHCPRule
+	Rule   profile.DHCPRule
 }
 
 // BootRequest is what DHCP tells the core about a client.
@@ -48,7 +48,7 @@ type BootRequest struct {
 type BootReply struct {
 	Vendor   string
 	Location BootLocation
-	Options  []vendor.BootOption
+	Options  []profile.BootOption
 }
 
 // BootLocation is the bootstrap endpoint in the forms options need.
@@ -70,12 +70,12 @@ func (l BootLocation) URL(path string) string {
 // defaultBootRule applies to clients no rule recognises: Option 66 with
 // the bootstrap location (a URL for HTTP, the bare host for TFTP, which
 // every TFTP client reads), only when asked for (laptops need not see it).
-func defaultBootRule(proto Proto) vendor.DHCPRule {
-	form := vendor.FormURL
+func defaultBootRule(proto Proto) profile.DHCPRule {
+	form := profile.FormURL
 	if proto == ProtoTFTP {
-		form = vendor.FormHost
+		form = profile.FormHost
 	}
-	return vendor.DHCPRule{Options: []vendor.BootOption{{Code: 66, Form: form}}}
+	return profile.DHCPRule{Options: []profile.BootOption{{Code: 66, Form: form}}}
 }
 
 // Boot decides a DHCP client's boot plan. Vendors are
@@ -123,7 +123,7 @@ func matchClass(classes []BootClass, r BootRequest) (BootClass, bool) {
 	return BootClass{}, false
 }
 
-func classMatches(rule vendor.DHCPRule, vc []byte) bool {
+func classMatches(rule profile.DHCPRule, vc []byte) bool {
 	for _, p := range rule.ClassPrefixes {
 		if p != "" && bytes.HasPrefix(vc, []byte(p)) {
 			return true

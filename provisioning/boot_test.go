@@ -5,46 +5,46 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
-// Test rules shaped like the shipped profiles' (provisioning/vendor/README.md): Yealink by OUI, Poly by its binary
+// Test rules shaped like the shipped profiles' (provisioning/profile/README.md): Yealink by OUI, Poly by its binary
 // option 60 (PEN prefix) or "Polycom", Cisco MPP by "CP-" with option 150
 // and a forced 160, Grandstream by prefix, Snom via option 43.
 var testClasses = []BootClass{
-	{Vendor: "yealink", Rule: vendor.DHCPRule{
+	{Vendor: "yealink", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"yealink"},
 		OUIs:          [][3]byte{{0x80, 0x5e, 0xc0}, {0x00, 0x15, 0x65}},
-		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormURL}},
+		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "poly", Rule: vendor.DHCPRule{
+	{Vendor: "poly", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"\x00\x00\x36\x3d"},
 		ClassContains: []string{"Polycom"},
 		OUIs:          [][3]byte{{0x00, 0x04, 0xf2}},
-		Options: []vendor.BootOption{
-			{Code: 66, Form: vendor.FormURL},
-			{Code: 160, Form: vendor.FormURL, Force: true},
+		Options: []profile.BootOption{
+			{Code: 66, Form: profile.FormURL},
+			{Code: 160, Form: profile.FormURL, Force: true},
 		},
 	}},
-	{Vendor: "cisco-mpp", Rule: vendor.DHCPRule{
+	{Vendor: "cisco-mpp", Rule: profile.DHCPRule{
 		ClassContains: []string{"-3PCC\x00", "ATA19"},
-		Options: []vendor.BootOption{
-			{Code: 150, Form: vendor.FormIPList, Force: true},
-			{Code: 160, Form: vendor.FormURL, Value: "$PSN.xml", Force: true},
-			{Code: 66, Form: vendor.FormHost},
+		Options: []profile.BootOption{
+			{Code: 150, Form: profile.FormIPList, Force: true},
+			{Code: 160, Form: profile.FormURL, Value: "$PSN.xml", Force: true},
+			{Code: 66, Form: profile.FormHost},
 		},
 	}},
-	{Vendor: "grandstream", Rule: vendor.DHCPRule{
+	{Vendor: "grandstream", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"Grandstream"},
 		OUIs:          [][3]byte{{0x00, 0x0b, 0x82}},
-		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormURL}},
+		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "snom", Rule: vendor.DHCPRule{
+	{Vendor: "snom", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"snom"},
-		Options: []vendor.BootOption{
-			{Code: 43, Form: vendor.FormVendorSub, SubCode: 66},
-			{Code: 43, Form: vendor.FormVendorSub, SubCode: 67, Value: "x"},
-			{Code: 67, Form: vendor.FormBootFile, Value: "snom.htm"},
+		Options: []profile.BootOption{
+			{Code: 43, Form: profile.FormVendorSub, SubCode: 66},
+			{Code: 43, Form: profile.FormVendorSub, SubCode: 67, Value: "x"},
+			{Code: 67, Form: profile.FormBootFile, Value: "snom.htm"},
 		},
 	}},
 }
@@ -68,13 +68,13 @@ func TestBootReply(t *testing.T) {
 	}{
 		{"unknown client: option 66 as a URL", BootConfig{Proto: ProtoHTTP, Host: "10.0.0.2"}, BootRequest{MAC: mac(t, "02:00:00:00:00:01")},
 			BootReply{Location: BootLocation{Proto: ProtoHTTP, Host: "10.0.0.2", Bare: "10.0.0.2", IPv4: netip.MustParseAddr("10.0.0.2")},
-				Options: []vendor.BootOption{{Code: 66, Form: vendor.FormURL}}}},
+				Options: []profile.BootOption{{Code: 66, Form: profile.FormURL}}}},
 		{"unknown client over tftp: the bare host", BootConfig{Proto: ProtoTFTP, Host: "10.0.0.2", TFTPPort: 1069}, BootRequest{MAC: mac(t, "02:00:00:00:00:01")},
 			BootReply{Location: BootLocation{Proto: ProtoTFTP, Host: "10.0.0.2:1069", Bare: "10.0.0.2", IPv4: netip.MustParseAddr("10.0.0.2")},
-				Options: []vendor.BootOption{{Code: 66, Form: vendor.FormHost}}}},
+				Options: []profile.BootOption{{Code: 66, Form: profile.FormHost}}}},
 		{"no host configured: the server's address", BootConfig{}, BootRequest{MAC: mac(t, "02:00:00:00:00:01"), Server: server},
 			BootReply{Location: BootLocation{Proto: ProtoHTTP, Host: "10.0.0.1", Bare: "10.0.0.1", IPv4: server},
-				Options: []vendor.BootOption{{Code: 66, Form: vendor.FormURL}}}},
+				Options: []profile.BootOption{{Code: 66, Form: profile.FormURL}}}},
 		{"named host: port in URLs, the server's address for lists", BootConfig{Host: "prov.example", HTTPPort: 8080},
 			BootRequest{MAC: mac(t, "d0:ec:35:00:00:01"), VendorClass: []byte("CISCO ATA191-MPP"), Server: server},
 			BootReply{Vendor: "cisco-mpp", Location: BootLocation{Proto: ProtoHTTP, Host: "prov.example:8080", Bare: "prov.example", IPv4: server},
@@ -96,9 +96,9 @@ func TestBootReply(t *testing.T) {
 // TestBootOverrides checks that a TOML class wins over a registry rule and
 // that Boot reads the configuration in force.
 func TestBootOverrides(t *testing.T) {
-	override := BootClass{Vendor: "yealink-custom", Rule: vendor.DHCPRule{
+	override := BootClass{Vendor: "yealink-custom", Rule: profile.DHCPRule{
 		OUIs:    [][3]byte{{0x80, 0x5e, 0xc0}},
-		Options: []vendor.BootOption{{Code: 66, Form: vendor.FormHost, Force: true}},
+		Options: []profile.BootOption{{Code: 66, Form: profile.FormHost, Force: true}},
 	}}
 	s := &Service{cfg: Config{Boot: BootConfig{Host: "10.9.9.9", Classes: []BootClass{override}}}}
 	got := s.Boot(BootRequest{MAC: mac(t, "80:5e:c0:00:00:01")})

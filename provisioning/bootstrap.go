@@ -4,19 +4,19 @@ import (
 	"context"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // candidate is a profile that recognises the requested file name.
 type candidate struct {
-	p *vendor.Profile
-	m vendor.Match
+	p *profile.Profile
+	m profile.Match
 }
 
-func matchAll(reg *vendor.Registry, file string) []candidate {
+func matchAll(reg *profile.Registry, file string) []candidate {
 	var cs []candidate
 	for _, p := range reg.Profiles() {
-		if m := p.MatchFile(file); m.Kind != vendor.None {
+		if m := p.MatchFile(file); m.Kind != profile.None {
 			cs = append(cs, candidate{p, m})
 		}
 	}
@@ -105,7 +105,7 @@ func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
 // vendor claims as common, and no vendor declines, is answered: never
 // another vendor's file by default. shared reports that some vendor
 // shares or declines the name, so a miss is a phone's, not a probe.
-func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendor.Profile, shared bool) {
+func commonProfile(reg *profile.Registry, cands []candidate, ua string) (p *profile.Profile, shared bool) {
 	uaVendor := ""
 	for _, rp := range reg.Profiles() {
 		if _, ok := rp.ParseUA(ua); ok {
@@ -113,17 +113,17 @@ func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendo
 			break
 		}
 	}
-	var common []*vendor.Profile
+	var common []*profile.Profile
 	declined := false
 	for _, c := range cands {
-		if c.m.Kind != vendor.Common && c.m.Kind != vendor.Declined {
+		if c.m.Kind != profile.Common && c.m.Kind != profile.Declined {
 			continue
 		}
 		shared = true
 		if uaVendor != "" && c.p.Name != uaVendor {
 			continue
 		}
-		if c.m.Kind == vendor.Declined {
+		if c.m.Kind == profile.Declined {
 			declined = true
 		} else {
 			common = append(common, c.p)
@@ -143,7 +143,7 @@ func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candi
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, c := range cands {
-		if c.m.Kind != vendor.Primary || !c.m.HasMAC {
+		if c.m.Kind != profile.Primary || !c.m.HasMAC {
 			continue
 		}
 		asked = c.m.MAC
@@ -156,7 +156,7 @@ func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candi
 		return nil, candidate{}, asked
 	}
 	for _, c := range cands {
-		if c.m.Kind != vendor.Primary {
+		if c.m.Kind != profile.Primary {
 			continue
 		}
 		for _, m := range s.implicitMACs(fc, c.p) {
@@ -171,7 +171,7 @@ func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candi
 
 // implicitMACs are the MACs a request without one in its name points to:
 // the UA's, then the lease holder's. The caller holds s.mu.
-func (s *Service) implicitMACs(fc fetchState, p *vendor.Profile) []MAC {
+func (s *Service) implicitMACs(fc fetchState, p *profile.Profile) []MAC {
 	var ms []MAC
 	if ua, ok := p.ParseUA(fc.r.UserAgent); ok && ua.HasMAC {
 		ms = append(ms, MAC(ua.MAC))
@@ -183,7 +183,7 @@ func (s *Service) implicitMACs(fc fetchState, p *vendor.Profile) []MAC {
 }
 
 // common answers a vendor common file; d may be nil.
-func (s *Service) common(fc fetchState, d *Device, p *vendor.Profile) FetchReply {
+func (s *Service) common(fc fetchState, d *Device, p *profile.Profile) FetchReply {
 	body, err := fc.reg.Common(p, fc.path.File)
 	if err != nil {
 		s.log.Error("rendering common file", "vendor", p.Name, "file", fc.path.File, "err", err)
@@ -197,7 +197,7 @@ func (s *Service) common(fc fetchState, d *Device, p *vendor.Profile) FetchReply
 
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
-func (s *Service) rendered(fc fetchState, d *Device, p *vendor.Profile, outcome string, body []byte, err error) FetchReply {
+func (s *Service) rendered(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
 	if err != nil {
 		s.log.Error("rendering config", "mac", d.MAC.String(), "vendor", p.Name, "file", fc.path.File, "err", err)
 		s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
@@ -208,13 +208,13 @@ func (s *Service) rendered(fc fetchState, d *Device, p *vendor.Profile, outcome 
 }
 
 // data is what d's templates render from; false if its account vanished.
-func (s *Service) data(d *Device, cfg Config) (vendor.Data, bool) {
+func (s *Service) data(d *Device, cfg Config) (profile.Data, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	a, ok := s.accounts[d.Account]
 	if !ok {
 		s.log.Error("device without account", "mac", d.MAC.String(), "account", d.Account)
-		return vendor.Data{}, false
+		return profile.Data{}, false
 	}
 	vd := renderData(cfg.BaseURL, d, a)
 	if cfg.FlatMode {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // AddDevice validates d and stores it with a fresh hash and an open
@@ -62,7 +62,7 @@ func deviceErr(n, i int, m MAC, err error) error {
 
 // prepareDevice validates d against its account and vendor and fills the
 // fields the core owns. The caller holds s.wmu.
-func (s *Service) prepareDevice(d *Device, now time.Time, cfg Config, reg *vendor.Registry) error {
+func (s *Service) prepareDevice(d *Device, now time.Time, cfg Config, reg *profile.Registry) error {
 	if d.MAC.IsZero() {
 		return invalidf("MAC missing")
 	}
@@ -91,7 +91,7 @@ func (s *Service) prepareDevice(d *Device, now time.Time, cfg Config, reg *vendo
 	return nil
 }
 
-func vendorNames(reg *vendor.Registry) []string {
+func vendorNames(reg *profile.Registry) []string {
 	var names []string
 	for _, p := range reg.Profiles() {
 		names = append(names, p.Name)
@@ -256,17 +256,17 @@ func secretPath(acct, dev Hash) string { return "/" + string(acct) + "/" + strin
 
 // renderData maps a device and its account to what templates see, with
 // secret URLs under base.
-func renderData(base string, d *Device, a *Account) vendor.Data {
+func renderData(base string, d *Device, a *Account) profile.Data {
 	path := secretPath(a.Hash, d.Hash)
 	scheme, host := splitBaseURL(base)
-	vd := vendor.Data{
+	vd := profile.Data{
 		MAC: d.MAC, Vendor: d.Vendor, Model: d.Model,
 		ProvisionURL: base + path, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
 		SIPServer: a.SIPServer, SIPPort: a.SIPPort, SIPTransport: string(a.SIPTransport),
 		NTPServer: a.NTPServer, TimeZone: a.TimeZone, Language: a.Language,
 	}
 	for i, l := range d.Lines {
-		vd.Lines = append(vd.Lines, vendor.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,
+		vd.Lines = append(vd.Lines, profile.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,
 			Password: l.Password, DisplayName: l.DisplayName, Label: l.Label})
 	}
 	return vd

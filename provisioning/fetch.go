@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Proto is a protocol phones fetch files over.
@@ -56,7 +56,7 @@ type fetchState struct {
 	path reqPath
 	now  time.Time
 	cfg  Config
-	reg  *vendor.Registry
+	reg  *profile.Registry
 }
 
 // Fetch decides what a file request gets: a redirect config at bootstrap,
@@ -131,7 +131,7 @@ const lastSeenEvery = time.Minute
 
 // serve audits a success, records when the device was last seen, and
 // returns the answer.
-func (s *Service) serve(fc fetchState, d *Device, p *vendor.Profile, outcome string, body []byte) FetchReply {
+func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte) FetchReply {
 	if fc.now.Sub(d.LastSeen) >= lastSeenEvery {
 		if _, err := s.updateDevice(context.Background(), d.MAC, func(d *Device, now time.Time) { d.LastSeen = now }); err != nil {
 			s.log.Error("recording last seen", "mac", d.MAC.String(), "err", err)

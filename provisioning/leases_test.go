@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 func newTestService(t *testing.T, st Store, cfg Config) *Service {
 	t.Helper()
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		t.Fatal(err)
 	}

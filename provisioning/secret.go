@@ -3,7 +3,7 @@ package provisioning
 import (
 	"context"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // dummyHash is compared against when no device matches, so a miss does
@@ -51,9 +51,9 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	}
 	m := p.MatchFile(fc.path.File)
 	switch {
-	case m.Kind == vendor.None || m.Kind == vendor.Declined:
+	case m.Kind == profile.None || m.Kind == profile.Declined:
 		return s.miss(fc, d.MAC)
-	case m.Kind == vendor.Common:
+	case m.Kind == profile.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
@@ -116,9 +116,9 @@ func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
 	}
 	m := p.MatchFile(fc.path.File)
 	switch {
-	case m.Kind == vendor.None:
+	case m.Kind == profile.None:
 		return s.miss(fc, d.MAC)
-	case m.Kind == vendor.Common:
+	case m.Kind == profile.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
@@ -141,7 +141,7 @@ func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
 // secretChecks are the checks a request for a device's own file under a
 // secret path must pass: the same for the current path (full config) and
 // a retired one (redirect), so a grace never lowers the bar.
-func (s *Service) secretChecks(fc fetchState, d *Device, p *vendor.Profile) string {
+func (s *Service) secretChecks(fc fetchState, d *Device, p *profile.Profile) string {
 	return s.check(fc, d, p)
 }
 

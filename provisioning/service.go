@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning/ban"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Config is the part of provbox.toml the core acts on.
@@ -99,7 +99,7 @@ type Service struct {
 
 	mu       sync.RWMutex
 	cfg      Config
-	reg      *vendor.Registry
+	reg      *profile.Registry
 	accounts map[string]*Account // by name
 	acctHash map[Hash]*Account
 	devices  map[MAC]*Device
@@ -117,7 +117,7 @@ type Service struct {
 
 // New loads the store's state into memory and starts the background
 // writers. Close stops them.
-func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *slog.Logger) (*Service, error) {
+func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -193,7 +193,7 @@ func (s *Service) load(ctx context.Context) error {
 
 // Reload applies a new configuration and vendor registry; what needs a
 // restart (listeners) is the caller's business.
-func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
+func (s *Service) Reload(cfg Config, reg *profile.Registry) {
 	cfg = cfg.withDefaults()
 	s.mu.Lock()
 	s.cfg, s.reg = cfg, reg
@@ -228,14 +228,14 @@ func (s *Service) Close() error {
 func (s *Service) now() time.Time { return (*s.clock.Load())() }
 
 // config returns the configuration and registry in force.
-func (s *Service) config() (Config, *vendor.Registry) {
+func (s *Service) config() (Config, *profile.Registry) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.cfg, s.reg
 }
 
 // Registry returns the vendor registry in force.
-func (s *Service) Registry() *vendor.Registry {
+func (s *Service) Registry() *profile.Registry {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.reg

@@ -116,7 +116,7 @@ func TestE2EProvision(t *testing.T) {
 				t.Fatalf("second bootstrap: %v, want file not found", err)
 			}
 			// Without the leading slash too (Cisco SPA asks "/spa$PSN.cfg", most
-			// others no slash: provisioning/vendor/README.md).
+			// others no slash: provisioning/profile/README.md).
 			if again, err := fetch(t, addr, secret[1:]+e2eFile); err != nil || again != full {
 				t.Fatalf("re-check at the secret path: %v", err)
 			}

@@ -85,7 +85,7 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 }
 
 // saneName is the cheap local check: after one leading "/" (Cisco SPA's
-// default Profile_Rule /spa$PSN.cfg sends one: provisioning/vendor/README.md), no NUL or control bytes, no
+// default Profile_Rule /spa$PSN.cfg sends one: provisioning/profile/README.md), no NUL or control bytes, no
 // backslash, no ".." segment.
 func saneName(name string) bool {
 	name = strings.TrimPrefix(name, "/")

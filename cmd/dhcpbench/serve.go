@@ -13,8 +13,8 @@ import (
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // serve runs provbox's DHCP server the way the daemon does (SQLite store,
@@ -34,7 +34,7 @@ func serve(args []string) error {
 		return err
 	}
 	defer st.Close()
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Environment variables that override the configuration.
@@ -34,7 +34,7 @@ func configPath(flagValue string, getenv func(string) string) string {
 // serve` needs: strict decoding, semantic checks, then the vendor
 // templates (embedded plus templates_dir) and the vendors DHCP classes
 // name.
-func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.Registry, error) {
+func loadConfig(path string, getenv func(string) string) (*fileConfig, *profile.Registry, error) {
 	cfg, err := decodeConfig(path)
 	if err != nil {
 		return nil, nil, err
@@ -48,7 +48,7 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.R
 	if err := cfg.validate(); err != nil {
 		return nil, nil, &configError{err}
 	}
-	reg, err := vendor.New(cfg.resolve(cfg.Provisioning.TemplatesDir))
+	reg, err := profile.New(cfg.resolve(cfg.Provisioning.TemplatesDir))
 	if err != nil {
 		return nil, nil, &configError{fmt.Errorf("%s: provisioning.templates_dir: %w", cfg.path, err)}
 	}
@@ -64,7 +64,7 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.R
 	return cfg, reg, nil
 }
 
-func vendorNames(reg *vendor.Registry) string {
+func vendorNames(reg *profile.Registry) string {
 	var names []string
 	for _, p := range reg.Profiles() {
 		names = append(names, p.Name)
@@ -151,12 +151,12 @@ func (c *fileConfig) bootConfig(ports boundPorts) provisioning.BootConfig {
 		b.Host = c.Server.Advertise.String()
 	}
 	for _, cl := range c.DHCP.Classes {
-		rule := vendor.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
+		rule := profile.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
 		for _, o := range cl.OUI {
 			rule.OUIs = append(rule.OUIs, [3]byte(o))
 		}
 		for _, o := range cl.Options {
-			rule.Options = append(rule.Options, vendor.BootOption{Code: uint8(o.Code), Form: vendor.OptionForm(o.Form),
+			rule.Options = append(rule.Options, profile.BootOption{Code: uint8(o.Code), Form: profile.OptionForm(o.Form),
 				SubCode: uint8(o.SubCode), Value: o.Value, Force: o.Force})
 		}
 		b.Classes = append(b.Classes, provisioning.BootClass{Vendor: cl.Vendor, Rule: rule})

@@ -19,9 +19,9 @@ import (
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // setup is what a test needs of the server beyond the fixed topology.
@@ -89,7 +89,7 @@ func serveProvbox(raw string) error {
 		return err
 	}
 	defer st.Close()
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		return err
 	}

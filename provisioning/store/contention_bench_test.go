@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // BenchmarkServingWhileImporting measures the serving paths' latency on
@@ -73,7 +73,7 @@ func benchService(b *testing.B) *provisioning.Service {
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		b.Fatal(err)
 	}

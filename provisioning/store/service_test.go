@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // startService runs the real core on a store in dir.
@@ -21,7 +21,7 @@ func startService(t testing.TB, dir string) (*provisioning.Service, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		t.Fatal(err)
 	}

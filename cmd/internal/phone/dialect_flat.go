@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// flatDialect reads Cisco SPA and MPP <flat-profile> XML (provisioning/vendor/references/cisco-spa.md,
+// flatDialect reads Cisco SPA and MPP <flat-profile> XML (provisioning/profile/references/cisco-spa.md,
 // cisco-mpp.md). Profile_Rule names the next file; a rule that starts with
 // "/" is relative to the DHCP-supplied server, any other is absolute and
 // is what turns DHCP provisioning off.

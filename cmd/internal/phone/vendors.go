@@ -5,9 +5,9 @@ import (
 	"net"
 )
 
-// The table below follows provisioning/vendor/README.md (families,
+// The table below follows provisioning/profile/README.md (families,
 // generations, DHCP options, file order) and the family's key reference,
-// provisioning/vendor/references/<family>.md, named on each entry. (U)
+// provisioning/profile/references/<family>.md, named on each entry. (U)
 // marks a fact no public source confirms: the most common documented
 // behaviour is used.
 
