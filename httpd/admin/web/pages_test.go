@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -325,8 +326,15 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: Content-Type %q", p, ct)
 		}
 	}
-	if r := e.get(t, "/devices"); strings.Contains(r.body, "<script") || strings.Contains(r.body, " style=") {
-		t.Error("the page has a script or inline style, which the CSP blocks")
+	// The only script is the self-hosted time.js: no inline script or style.
+	r := e.get(t, "/devices")
+	scripts := regexp.MustCompile(`<script[^>]*>`).FindAllString(r.body, -1)
+	if len(scripts) != 1 || scripts[0] != `<script src="/static/time.js" defer>` || strings.Contains(r.body, " style=") {
+		t.Errorf("the page has inline script or style, which the CSP blocks: %q", scripts)
+	}
+	js := e.get(t, "/static/time.js")
+	if js.code != http.StatusOK || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("GET /static/time.js: %d %q", js.code, js.header.Get("Content-Type"))
 	}
 }
 

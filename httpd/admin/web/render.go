@@ -19,7 +19,7 @@ var staticFS embed.FS
 
 // pageNames are the templates under templates/, each a "content" block
 // inside layout.html; parts.html holds what several pages share.
-var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error"}
+var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error", "login"}
 
 // base is what the layout needs on every page.
 type base struct {
@@ -28,6 +28,7 @@ type base struct {
 	CSRF  string // the form token, for every POST form
 	Flash string // what the last action did
 	Error string // what went wrong, shown above the content
+	Anon  bool   // not logged in: no menu, no logout
 }
 
 func (s *Server) parsePages() (map[string]*template.Template, error) {
@@ -85,12 +86,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.errorPage(w, r, s.statusOf(r, err), err)
 }
 
-// when formats a time for people, in the server's zone; "" when unset.
-func when(t time.Time) string {
+// when formats a time for people: a <time> element in UTC that
+// static/time.js rewrites into the browser's zone; "" when unset.
+func when(t time.Time) template.HTML {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format("2006-01-02 15:04:05")
+	u := t.UTC()
+	return template.HTML(`<time datetime="` + u.Format(time.RFC3339) + `">` + u.Format("2006-01-02 15:04:05") + ` UTC</time>`)
 }
 
 // left is how long until t, to the minute ("" once past).

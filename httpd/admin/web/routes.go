@@ -14,7 +14,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/devices", http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /static/style.css", s.style)
+	mux.HandleFunc("GET /static/{file}", s.static)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
+	mux.HandleFunc("GET /login", s.getLogin)
+	mux.HandleFunc("POST /login", s.postLogin)
+	mux.HandleFunc("POST /logout", s.post(s.logout))
 	mux.HandleFunc("GET /devices", s.listDevices)
 	mux.HandleFunc("GET /devices/new", s.newDevice)
 	mux.HandleFunc("POST /devices", s.post(s.addDevice))
@@ -34,17 +38,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /bans/lift", s.post(s.lift))
 	mux.HandleFunc("GET /events", s.events)
 	return mux
-}
-
-func (s *Server) style(w http.ResponseWriter, r *http.Request) {
-	b, err := staticFS.ReadFile("static/style.css")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Write(b) //nolint:errcheck // the browser went away
 }
 
 // seeOther sends the browser to path after a change, with what was done
