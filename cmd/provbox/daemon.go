@@ -122,6 +122,9 @@ func (d *daemon) bindWeb() error {
 	}
 	var err error
 	cfg := web.Config{Addr: string(a.WebListen), PasswordFile: d.cfg.resolve(a.WebPasswordFile)}
+	if a.WebTLSCert != "" {
+		cfg.TLSCert, cfg.TLSKey = d.cfg.resolve(a.WebTLSCert), d.cfg.resolve(a.WebTLSKey)
+	}
 	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
 		return fmt.Errorf("admin.web_listen: %w", err)
 	}
