@@ -85,7 +85,7 @@ func newClient(local net.Addr) *http.Client {
 	}
 }
 
-func passwordFile(t *testing.T, mode os.FileMode, content string) string {
+func passwordFile(t testing.TB, mode os.FileMode, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "web-password")
 	if err := os.WriteFile(p, []byte(content), mode); err != nil {

@@ -50,7 +50,7 @@ func TestAddAccountAndDevice(t *testing.T) {
 	}
 	r = e.get(t, "/devices")
 	if !strings.Contains(r.body, `<a href="/devices/80:5e:c0:11:22:33">80:5e:c0:11:22:33</a>`) ||
-		!strings.Contains(r.body, `<span class="state open">open</span> <span class="muted">until `) ||
+		!strings.Contains(r.body, `<span class="state open">open</span> <span class="muted why">open until <time datetime=`) ||
 		!strings.Contains(r.body, "(24h00m left)") || !strings.Contains(r.body, `action="/devices/80:5e:c0:11:22:33/lock"`) {
 		t.Errorf("devices table does not list the device as open for 24h:\n%s", r.body)
 	}
@@ -59,7 +59,7 @@ func TestAddAccountAndDevice(t *testing.T) {
 		t.Errorf("the devices table shows the secret path")
 	}
 	r = e.get(t, "/devices/80:5e:c0:11:22:33?done=added&mac=805ec0112233")
-	for _, want := range []string{view.SecretURL, view.TFTPPath, "<td>Front Desk</td>", "<td>101</td>", "Device 80:5e:c0:11:22:33 added"} {
+	for _, want := range []string{view.SecretURL, view.TFTPPath, `<td data-label="Display name">Front Desk</td>`, `<td data-label="Extension">101</td>`, "Device 80:5e:c0:11:22:33 added"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("device page lacks %q:\n%s", want, r.body)
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/ops"
@@ -32,7 +34,9 @@ type base struct {
 }
 
 func (s *Server) parsePages() (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 }}
+	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 },
+		"dec": func(i int) int { return i - 1 }, "sortColumns": func() []sortColumn { return sortColumns },
+		"exportQuery": exportQuery}
 	pages := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
@@ -111,4 +115,19 @@ func (s *Server) left(t time.Time) string {
 		return fmt.Sprintf("%dm", m)
 	}
 	return fmt.Sprintf("%dh%02dm", h, m)
+}
+
+// sortColumn is a devices table header that sorts.
+type sortColumn struct{ Key, Title string }
+
+var sortColumns = []sortColumn{{"mac", "MAC"}, {"account", "Account"}, {"vendor", "Vendor"}, {"model", "Model"},
+	{"lines", "Lines"}, {"state", "State"}, {"last_seen", "Last seen"}, {"ip", "IP"}}
+
+// exportQuery is the filter part of a devices page URL, for the export
+// link: the same devices, every page.
+func exportQuery(pageURL string) string {
+	_, q, _ := strings.Cut(pageURL, "?")
+	v, _ := url.ParseQuery(q)
+	v.Del("page")
+	return v.Encode()
 }
