@@ -202,7 +202,6 @@ func firstExt(r *DeviceRow) string {
 	return r.Lines[0].Extension
 }
 
-
 // DeviceRow is the device mac with its address and window end, as
 // FindDevices shows it.
 func (o *Ops) DeviceRow(mac string) (DeviceRow, error) {

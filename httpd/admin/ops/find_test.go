@@ -123,4 +123,3 @@ func mustParse(t *testing.T, s string) provisioning.MAC {
 	}
 	return m
 }
-

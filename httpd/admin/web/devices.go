@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-		"net/url"
+	"net/url"
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/ops"
