@@ -73,6 +73,33 @@ func (o *Ops) FindDevices(q DeviceQuery) (DevicePage, error) {
 		}
 		p.Page = n
 	}
+	rows := o.matchDevices(q, p.Sort, p.Desc)
+	p.Total = len(rows)
+	p.Pages = max(1, (p.Total+PageSize-1)/PageSize)
+	lo := min((p.Page-1)*PageSize, p.Total)
+	for _, r := range rows[lo:min(lo+PageSize, p.Total)] {
+		p.Rows = append(p.Rows, *r)
+	}
+	return p, nil
+}
+
+// MatchDevices is every device q selects (all pages), sorted, for an
+// export; q.Page is ignored.
+func (o *Ops) MatchDevices(q DeviceQuery) ([]DeviceRow, error) {
+	q.Page = ""
+	p, err := o.FindDevices(q) // validates q
+	if err != nil {
+		return nil, err
+	}
+	rows := o.matchDevices(q, p.Sort, p.Desc)
+	out := make([]DeviceRow, len(rows))
+	for i, r := range rows {
+		out[i] = *r
+	}
+	return out, nil
+}
+
+func (o *Ops) matchDevices(q DeviceQuery, sort string, desc bool) []*DeviceRow {
 	match := matcher(q.Q)
 	leases := o.leaseIPs()
 	all := o.svc.Devices()
@@ -91,14 +118,8 @@ func (o *Ops) FindDevices(q DeviceQuery) (DevicePage, error) {
 		store = append(store, DeviceRow{DeviceView: v, LeaseIP: leases[d.MAC], WindowEnd: d.OpenUntil})
 		rows = append(rows, &store[len(store)-1])
 	}
-	sortRows(rows, p.Sort, p.Desc)
-	p.Total = len(rows)
-	p.Pages = max(1, (p.Total+PageSize-1)/PageSize)
-	lo := min((p.Page-1)*PageSize, p.Total)
-	for _, r := range rows[lo:min(lo+PageSize, p.Total)] {
-		p.Rows = append(p.Rows, *r)
-	}
-	return p, nil
+	sortRows(rows, sort, desc)
+	return rows
 }
 
 func (o *Ops) leaseIPs() map[provisioning.MAC]netip.Addr {

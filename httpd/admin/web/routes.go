@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -22,6 +24,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /devices", s.listDevices)
 	mux.HandleFunc("GET /devices/new", s.newDevice)
 	mux.HandleFunc("POST /devices", s.post(s.addDevice))
+	mux.HandleFunc("POST /devices/bulk", s.post(s.bulk))
+	mux.HandleFunc("GET /devices/import", s.importForm)
+	mux.HandleFunc("POST /devices/import", s.postLimit(maxUpload, s.importCSV))
+	mux.HandleFunc("GET /devices/export.csv", s.exportCSV)
 	mux.HandleFunc("GET /devices/{mac}", s.showDevice)
 	// Rekey and remove cannot be undone: their buttons lead to a page
 	// that asks first.
@@ -52,6 +58,15 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string, done url.Valu
 // arbitrary text on the page.
 func (s *Server) flash(q url.Values) string {
 	done := q.Get("done")
+	if strings.HasPrefix(done, "bulk-") {
+		return bulkFlash(q)
+	}
+	if done == "imported" {
+		if n, err := strconv.Atoi(q.Get("n")); err == nil && n > 0 {
+			return strconv.Itoa(n) + " devices imported; their provisioning windows are open."
+		}
+		return ""
+	}
 	if done == "lifted" {
 		if ip, err := netip.ParseAddr(q.Get("ip")); err == nil {
 			return "Ban on " + ip.String() + " lifted."
