@@ -345,7 +345,7 @@ func TestLeasesAndBans(t *testing.T) {
 		Expires: time.Now().Add(time.Hour), Hostname: "desk-100", VendorClass: "yealink"}); err != nil {
 		t.Fatal(err)
 	}
-	if r := e.get(t, "/leases"); !strings.Contains(r.body, `<td class="mono">10.20.0.101</td><td class="mono"><a href="/devices/80:5e:c0:11:22:33">`) ||
+	if r := e.get(t, "/leases"); !strings.Contains(r.body, `<td class="mono" data-label="IP">10.20.0.101</td><td class="mono" data-label="MAC"><a href="/devices/80:5e:c0:11:22:33">`) ||
 		!strings.Contains(r.body, "desk-100") {
 		t.Errorf("leases page:\n%s", r.body)
 	}

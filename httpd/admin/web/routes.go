@@ -13,9 +13,7 @@ import (
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/devices", http.StatusSeeOther)
-	})
+	mux.HandleFunc("GET /{$}", s.dashboard)
 	mux.HandleFunc("GET /static/{file}", s.static)
 	mux.HandleFunc("GET /favicon.ico", s.favicon)
 	mux.HandleFunc("GET /login", s.getLogin)

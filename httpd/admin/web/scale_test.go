@@ -47,10 +47,7 @@ func bigOffice(t testing.TB, n int) (http.Handler, string) {
 		t.Fatal(err)
 	}
 	h := srv.Handler()
-	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"user": {web.User}, "password": {testPassword}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := httpPost(h, "/login", url.Values{"user": {web.User}, "password": {testPassword}})
 	for _, c := range rec.Result().Cookies() {
 		if c.Name == "provbox_session" {
 			return h, c.Name + "=" + c.Value
@@ -69,6 +66,15 @@ func scaleQueries() []string {
 		qs = append(qs, "/devices?sort="+col, "/devices?sort="+col+"&dir=desc&page=7")
 	}
 	return qs
+}
+
+// httpPost posts form to h without a socket.
+func httpPost(h http.Handler, path string, form url.Values) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
 }
 
 func get(h http.Handler, cookie, path string, gzip bool) *httptest.ResponseRecorder {

@@ -53,6 +53,10 @@ type Config struct {
 	// files); the session cookie is then Secure.
 	TLSCert, TLSKey string
 
+	// DHCP is what the UI shows of the DHCP server: off (the zero
+	// value), or on with its pools.
+	DHCP DHCPInfo
+
 	// Now is the clock of the login limiter and of "time left" on
 	// pages; nil means time.Now.
 	Now func() time.Time
