@@ -45,9 +45,9 @@ type PendingCounter interface {
 }
 
 type poolUse struct {
-	Subnet, Range  string
-	Used, Size     int
-	Percent        int
+	Subnet, Range string
+	Used, Size    int
+	Percent       int
 }
 
 type dashboardPage struct {
