@@ -34,9 +34,9 @@ func chromiumPath(t *testing.T) string {
 // browser is a headless Chromium with a fresh profile that reaches only
 // loopback, and the directory its screenshots go to.
 type browser struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
+	t     *testing.T
+	ctx   context.Context
+	base  string
 	shots string
 }
 
@@ -154,7 +154,9 @@ func (b *browser) text(sel string) string {
 	return eval[string](b, `(document.querySelector(`+jsString(sel)+`) || {innerText: ""}).innerText`)
 }
 
-func jsString(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"` }
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
 
 // TestBrowser drives the UI in headless Chromium as an admin does: log
 // in, look at the dashboard, search, add a device, bulk-lock, import,
