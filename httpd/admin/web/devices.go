@@ -58,11 +58,7 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 	if p.Events, err = s.svc.Events(r.Context(), provisioning.EventFilter{MAC: v.MAC, Limit: 20}); err != nil {
 		p.Error = "The audit trail could not be read: " + err.Error()
 	}
-	var lockEvents []provisioning.Event
-	if !v.LockedAt.IsZero() { // the events around the lock tell who took it
-		lockEvents, _ = s.svc.Events(r.Context(), provisioning.EventFilter{MAC: v.MAC, Since: v.LockedAt.Add(-time.Second), Limit: 200})
-	}
-	p.D.Explain = explain(dr, s.cfg.Now(), lockEvents)
+	p.D.Explain = explain(dr, s.cfg.Now(), s.lockEvents(r, dr))
 	s.render(w, r, http.StatusOK, "device", p)
 }
 

@@ -111,13 +111,27 @@ func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
 	p.Total, p.Page, p.Pages = res.Total, res.Page, res.Pages
 	now := s.cfg.Now()
 	for _, d := range res.Rows {
-		lr := listRow{deviceRow: rowOf(d), Explain: explain(d, now, nil)}
+		lr := listRow{deviceRow: rowOf(d), Explain: explain(d, now, s.lockEvents(r, d))}
 		for _, l := range d.Lines {
 			lr.Lines = append(lr.Lines, lineView{Extension: l.Extension, DisplayName: l.DisplayName})
 		}
 		p.Rows = append(p.Rows, lr)
 	}
 	s.render(w, r, code, "devices", p)
+}
+
+// lockEvents are the audit events around d's lock, which tell who took
+// it (nil when d is not locked or the trail cannot be read): one indexed
+// query per locked device of the page.
+func (s *Server) lockEvents(r *http.Request, d ops.DeviceRow) []provisioning.Event {
+	if d.State != "locked" || d.LockedAt.IsZero() {
+		return nil
+	}
+	es, err := s.svc.Events(r.Context(), provisioning.EventFilter{MAC: d.MAC, Since: d.LockedAt.Add(-time.Second), Limit: 50})
+	if err != nil {
+		return nil
+	}
+	return es
 }
 
 // rowOf is d as a table row.
