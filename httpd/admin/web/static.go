@@ -77,7 +77,8 @@ func (g *gzipWriter) WriteHeader(code int) {
 	if !g.decided {
 		g.decided = true
 		h := g.Header()
-		if code >= 200 && code != http.StatusNoContent && code != http.StatusNotModified && h.Get("Content-Encoding") == "" {
+		// Redirects, 204 and 304 carry no body worth compressing.
+		if code >= 200 && (code < 300 || code >= 400) && code != http.StatusNoContent && h.Get("Content-Encoding") == "" {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")
 			g.gz, _ = gzip.NewWriterLevel(g.ResponseWriter, gzip.BestSpeed)
