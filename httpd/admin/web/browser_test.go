@@ -266,7 +266,7 @@ func TestBrowser(t *testing.T) {
 	}
 	b.shoot("bulk-locked")
 
-	for _, p := range []string{"/devices/import", "/accounts", "/leases", "/bans", "/events"} {
+	for _, p := range []string{"/devices/import", "/pending", "/accounts", "/leases", "/bans", "/events"} {
 		b.open(p)
 		b.shoot(strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "-"))
 	}

@@ -49,7 +49,7 @@ func (s *Server) postLimit(limit int64, next http.HandlerFunc) http.HandlerFunc 
 			s.errorPage(w, r, http.StatusForbidden, err)
 			return
 		}
-		next(w, r)
+		next(w, withActor(r))
 	}
 }
 

@@ -37,13 +37,6 @@ func (p Pool) holds(ip netip.Addr) bool {
 	return p.First.Compare(ip) <= 0 && ip.Compare(p.Last) <= 0
 }
 
-// PendingCounter is the optional part of the core that knows the
-// unknown phones asking to be provisioned (pending adoption). The
-// dashboard shows their number when the core implements it.
-type PendingCounter interface {
-	PendingCount() int
-}
-
 type poolUse struct {
 	Subnet, Range string
 	Used, Size    int
@@ -57,7 +50,8 @@ type dashboardPage struct {
 	Pools       []poolUse
 	OtherLeases int  // leases in no configured pool (reservations)
 	HasPending  bool // the core tracks pending phones
-	Pending     int
+	Pending      []PendingPhone // the most recently seen first, at most 5
+	PendingCount int
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -67,9 +61,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		p.Error = "The audit trail could not be read: " + err.Error()
 	}
 	p.Pools, p.OtherLeases = s.poolUse(p.Leases)
-	if pc, ok := s.svc.(PendingCounter); ok {
-		p.HasPending, p.Pending = true, pc.PendingCount()
+	ps, tracked, err := s.pendingPhones()
+	if err != nil {
+		p.Error = "The pending phones could not be read: " + err.Error()
 	}
+	p.HasPending, p.PendingCount = tracked, len(ps)
+	p.Pending = ps[:min(len(ps), 5)]
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }
 

@@ -31,7 +31,7 @@ func TestDashboard(t *testing.T) {
 	wantCode(t, "GET /", r, http.StatusOK)
 	for _, want := range []string{`<span class="n" id="n-devices">2</span>`, `<span class="n" id="n-open">1</span>`,
 		`<span class="n" id="n-locked">1</span>`, `2 of 100 (2%)`, `10.20.0.100–10.20.0.199`, "1 more leases outside the pools",
-		"Pending phones: not tracked by this core yet.", `<td class="outcome locked">locked</td>`} {
+		"Pending phones: not tracked by this core.", `<td class="outcome locked">locked</td>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
@@ -54,24 +54,3 @@ func TestDHCPOff(t *testing.T) {
 	}
 }
 
-// pendingCore is the core with pending phones, as the core may offer
-// them (web.PendingCounter).
-type pendingCore struct{ *provisioning.Service }
-
-func (pendingCore) PendingCount() int { return 7 }
-
-func TestDashboardPendingSlot(t *testing.T) {
-	e := newEnv(t)
-	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: e.pwFile}, pendingCore{e.svc}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, cookie := srv.Handler(), ""
-	rec := httpPost(h, "/login", url.Values{"user": {web.User}, "password": {testPassword}})
-	for _, c := range rec.Result().Cookies() {
-		cookie = c.Name + "=" + c.Value
-	}
-	if body := get(h, cookie, "/", false).Body.String(); !strings.Contains(body, `<a href="/pending"><span class="n">7</span>pending phones`) {
-		t.Errorf("the pending slot does not show the core's count:\n%s", body)
-	}
-}

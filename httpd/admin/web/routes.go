@@ -35,6 +35,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /devices/{mac}/lock", s.post(s.lock))
 	mux.HandleFunc("POST /devices/{mac}/rekey", s.post(s.rekey))
 	mux.HandleFunc("POST /devices/{mac}/remove", s.post(s.remove))
+	mux.HandleFunc("GET /pending", s.pending)
 	mux.HandleFunc("GET /accounts", s.listAccounts)
 	mux.HandleFunc("POST /accounts", s.post(s.addAccount))
 	mux.HandleFunc("GET /leases", s.leases)

@@ -57,6 +57,10 @@ type Config struct {
 	// value), or on with its pools.
 	DHCP DHCPInfo
 
+	// Pending lists the unknown phones asking to be provisioned, for the
+	// pending page and the dashboard; nil: the core tracks none.
+	Pending func() ([]PendingPhone, error)
+
 	// Now is the clock of the login limiter and of "time left" on
 	// pages; nil means time.Now.
 	Now func() time.Time
