@@ -46,10 +46,10 @@ type poolUse struct {
 type dashboardPage struct {
 	base
 	ops.Overview
-	DHCP        bool
-	Pools       []poolUse
-	OtherLeases int  // leases in no configured pool (reservations)
-	HasPending  bool // the core tracks pending phones
+	DHCP         bool
+	Pools        []poolUse
+	OtherLeases  int            // leases in no configured pool (reservations)
+	HasPending   bool           // the core tracks pending phones
 	Pending      []PendingPhone // the most recently seen first, at most 5
 	PendingCount int
 }

@@ -53,4 +53,3 @@ func TestDHCPOff(t *testing.T) {
 		}
 	}
 }
-
