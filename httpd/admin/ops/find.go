@@ -60,11 +60,8 @@ type DevicePage struct {
 // an ErrBadInput naming it.
 func (o *Ops) FindDevices(q DeviceQuery) (DevicePage, error) {
 	p := DevicePage{Sort: cmp.Or(q.Sort, "mac"), Desc: q.Desc, Page: 1}
-	if !slices.Contains(DeviceSorts, p.Sort) {
-		return p, Badf("sort %q: want one of %s", q.Sort, strings.Join(DeviceSorts, ", "))
-	}
-	if q.State != "" && q.State != "open" && q.State != "locked" {
-		return p, Badf("state %q: want open or locked", q.State)
+	if _, err := q.check(); err != nil {
+		return p, err
 	}
 	if q.Page != "" {
 		n, err := strconv.Atoi(q.Page)
@@ -83,15 +80,26 @@ func (o *Ops) FindDevices(q DeviceQuery) (DevicePage, error) {
 	return p, nil
 }
 
+// check validates q's sort and state and answers the sort column.
+func (q DeviceQuery) check() (string, error) {
+	sort := cmp.Or(q.Sort, "mac")
+	if !slices.Contains(DeviceSorts, sort) {
+		return sort, Badf("sort %q: want one of %s", q.Sort, strings.Join(DeviceSorts, ", "))
+	}
+	if q.State != "" && q.State != "open" && q.State != "locked" {
+		return sort, Badf("state %q: want open or locked", q.State)
+	}
+	return sort, nil
+}
+
 // MatchDevices is every device q selects (all pages), sorted, for an
 // export; q.Page is ignored.
 func (o *Ops) MatchDevices(q DeviceQuery) ([]DeviceRow, error) {
-	q.Page = ""
-	p, err := o.FindDevices(q) // validates q
+	sort, err := q.check()
 	if err != nil {
 		return nil, err
 	}
-	rows := o.matchDevices(q, p.Sort, p.Desc)
+	rows := o.matchDevices(q, sort, q.Desc)
 	out := make([]DeviceRow, len(rows))
 	for i, r := range rows {
 		out[i] = *r
