@@ -132,6 +132,8 @@ type adminConfig struct {
 	Socket          string   `toml:"socket"`
 	WebListen       hostPort `toml:"web_listen"`
 	WebPasswordFile string   `toml:"web_password_file"`
+	WebTLSCert      string   `toml:"web_tls_cert"`
+	WebTLSKey       string   `toml:"web_tls_key"`
 }
 
 type logConfig struct {

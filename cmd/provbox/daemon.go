@@ -122,6 +122,13 @@ func (d *daemon) bindWeb() error {
 	}
 	var err error
 	cfg := web.Config{Addr: string(a.WebListen), PasswordFile: d.cfg.resolve(a.WebPasswordFile)}
+	if a.WebTLSCert != "" {
+		cfg.TLSCert, cfg.TLSKey = d.cfg.resolve(a.WebTLSCert), d.cfg.resolve(a.WebTLSKey)
+	}
+	cfg.DHCP.Enabled = d.cfg.DHCP.Enabled
+	for _, sn := range d.cfg.DHCP.Subnets { // for the dashboard's pool use
+		cfg.DHCP.Pools = append(cfg.DHCP.Pools, web.Pool{Subnet: sn.CIDR, First: sn.Range.First, Last: sn.Range.Last})
+	}
 	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
 		return fmt.Errorf("admin.web_listen: %w", err)
 	}

@@ -268,6 +268,22 @@ func (k *checker) admin() {
 	if _, err := web.ReadPasswordFile(k.c.resolve(a.WebPasswordFile)); err != nil {
 		k.failf("admin.web_password_file", "%v", err)
 	}
+	k.webTLS()
+}
+
+// webTLS checks the web UI's certificate and key like http.tls_cert's:
+// both or neither, and they must load.
+func (k *checker) webTLS() {
+	a := k.c.Admin
+	switch {
+	case a.WebTLSCert == "" && a.WebTLSKey == "":
+	case a.WebTLSCert == "" || a.WebTLSKey == "":
+		k.failf("admin.web_tls_cert", "admin.web_tls_cert and admin.web_tls_key are both required for HTTPS on the web UI")
+	default:
+		if _, err := tls.LoadX509KeyPair(k.c.resolve(a.WebTLSCert), k.c.resolve(a.WebTLSKey)); err != nil {
+			k.failf("admin.web_tls_cert", "loading certificate and key: %v", err)
+		}
+	}
 }
 
 var logLevels = []string{"debug", "info", "warn", "error"}
