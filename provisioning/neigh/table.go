@@ -231,6 +231,11 @@ func (t *Table) applyNeigh(typ uint16, body []byte) {
 	if len(body) < unix.SizeofNdMsg {
 		return
 	}
+	// Bridge forwarding entries (AF_BRIDGE) and proxy entries share the
+	// group but are not neighbours; the dumps leave them out too.
+	if f := body[0]; (f != unix.AF_INET && f != unix.AF_INET6) || body[10]&unix.NTF_PROXY != 0 {
+		return
+	}
 	e, usable := parseNeigh(body)
 	if !usable {
 		// Still name what to remove: the address and interface.

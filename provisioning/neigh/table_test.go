@@ -135,6 +135,17 @@ func TestTableFollowsKernel(t *testing.T) {
 	want("thief replaces the phone", "192.0.2.50", "02:00:00:00:0b:ad", true)
 	agree("thief replaces the phone")
 
+	// A proxy entry for the same address is not a neighbour: it must
+	// neither replace nor remove the thief's entry, nor force a re-read
+	// (on kernels that notify proxy changes; others send nothing).
+	n.ip(t, "neigh", "add", "proxy", "192.0.2.50", "dev", "v0")
+	want("proxy entry added", "192.0.2.50", "02:00:00:00:0b:ad", true)
+	n.ip(t, "neigh", "del", "proxy", "192.0.2.50", "dev", "v0")
+	want("proxy entry removed", "192.0.2.50", "02:00:00:00:0b:ad", true)
+	if !tab.valid {
+		t.Error("a proxy entry made the table re-read")
+	}
+
 	n.ip(t, "neigh", "replace", "192.0.2.50", "dev", "v0", "nud", "failed")
 	want("entry failed", "192.0.2.50", "", true)
 	n.ip(t, "neigh", "replace", "192.0.2.50", "lladdr", "80:5e:c0:11:22:33", "dev", "v0", "nud", "stale")
