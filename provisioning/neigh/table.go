@@ -28,6 +28,7 @@ type Table struct {
 	valid bool // the maps mirror the kernel (no notification lost)
 	pid   uint32
 	seq   uint32
+	reads int // full re-reads so far (tests: notifications that cannot be placed)
 
 	neigh map[netip.Addr][]entry // by address (no zone)
 	links map[int]*link          // by index
@@ -157,6 +158,7 @@ func (t *Table) catchUp() bool {
 // notifications were lost during the dumps themselves.
 func (t *Table) resync() error {
 	t.valid = false
+	t.reads++
 	for range 3 {
 		var pending [][]byte // type (2 bytes) + body, in arrival order
 		lost := false
