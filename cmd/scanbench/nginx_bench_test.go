@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -86,9 +87,9 @@ func load(b *testing.B, n int, get func(context.Context) error) time.Duration {
 	return d
 }
 
-// startNginx runs nginx on serverIP with one worker (provbox serves from
-// one process too) serving a file of size bytes, stopped by PID at the
-// end; it returns the file's URL.
+// startNginx runs nginx on serverIP with a worker per core (provbox's
+// one process uses every core too) serving a file of size bytes, stopped
+// by PID at the end; it returns the file's URL.
 func startNginx(b *testing.B, bin string, size int) string {
 	dir := b.TempDir()
 	ln, err := net.Listen("tcp", serverIP+":0")
@@ -104,7 +105,7 @@ func startNginx(b *testing.B, bin string, size int) string {
 	if os.Geteuid() == 0 {
 		user = "user root;"
 	}
-	conf := user + fmt.Sprintf(`worker_processes 1; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
+	conf := user + fmt.Sprintf(`worker_processes auto; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
 events { worker_connections 1024; }
 http { access_log off; keepalive_requests 1000000;
   client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;
@@ -118,7 +119,18 @@ http { access_log off; keepalive_requests 1000000;
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	b.Cleanup(func() {
+		// SIGTERM: the master takes its worker down (SIGKILL would orphan it).
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
 	url := "http://" + addr + "/f.cfg"
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if resp, err := http.Get(url); err == nil {
