@@ -35,6 +35,7 @@ type fileConfig struct {
 	Provisioning provisioningConfig `toml:"provisioning"`
 	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
+	Metrics      metricsConfig      `toml:"metrics"`
 	Log          logConfig          `toml:"log"`
 
 	// path is the file the config was read from; relative paths in it
@@ -132,6 +133,11 @@ type adminConfig struct {
 	Socket          string   `toml:"socket"`
 	WebListen       hostPort `toml:"web_listen"`
 	WebPasswordFile string   `toml:"web_password_file"`
+}
+
+// metricsConfig is the Prometheus exposition's listener ("" = off).
+type metricsConfig struct {
+	Listen hostPort `toml:"listen"`
 }
 
 type logConfig struct {
