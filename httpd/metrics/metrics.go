@@ -52,6 +52,15 @@ func New(version string, vendors []string, src Sources) *Metrics {
 	m.coreMetrics()
 	m.serverMetrics()
 	m.reg.MustRegister(newGauges(src))
+	// Series that exist from the start, so dashboards and rate() see
+	// them before the first event.
+	for _, o := range []string{"ok", "not-found"} {
+		m.httpDur.get(o)
+	}
+	for _, o := range []string{"ok", "not-found"} {
+		m.tftpDur.get(o)
+	}
+	m.dhcpPackets.get(pair{"sent", "OFFER"})
 	for _, v := range vendors {
 		for _, st := range Stages {
 			m.funnel.get(pair{v, st})

@@ -31,6 +31,11 @@ type lab struct {
 }
 
 func newLab(t *testing.T, pools func() []metrics.Pool) *lab {
+	return newLabCore(t, pools, func(svc *provisioning.Service) metrics.Core { return svc })
+}
+
+// newLabCore is newLab with the gauges reading core(svc).
+func newLabCore(t *testing.T, pools func() []metrics.Pool, core func(*provisioning.Service) metrics.Core) *lab {
 	t.Helper()
 	ln := listenLoopback(t)
 	l := &lab{addr: ln.Addr().String(), base: "http://" + ln.Addr().String()}
@@ -47,7 +52,7 @@ func newLab(t *testing.T, pools func() []metrics.Pool) *lab {
 	for _, p := range l.svc.Registry().Profiles() {
 		vendors = append(vendors, p.Name)
 	}
-	m := metrics.New("test", vendors, metrics.Sources{Core: l.svc, Pools: pools, TFTPInFlight: func() int { return 0 }})
+	m := metrics.New("test", vendors, metrics.Sources{Core: core(l.svc), Pools: pools, TFTPInFlight: func() int { return 0 }})
 	l.svc.SetObserver(m)
 	srv, err := httpd.New(httpd.Config{}, l.svc, nil)
 	if err != nil {
