@@ -51,10 +51,14 @@ type observerBox struct{ Observer }
 
 var nopBox = &observerBox{NopObserver{}}
 
-// observerSlot holds the current observer; the zero value is a no-op.
+// observerSlot holds the current observer; the zero value and a nil
+// slot are no-ops.
 type observerSlot struct{ p atomic.Pointer[observerBox] }
 
 func (o *observerSlot) get() Observer {
+	if o == nil {
+		return nopBox.Observer
+	}
 	if b := o.p.Load(); b != nil {
 		return b.Observer
 	}
