@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/provbox/provbox/cmd/internal/phone"
 )
 
 // metricsAddr is where the lab's daemon serves its metrics: the
@@ -75,7 +77,8 @@ func parseFunnel(text string) Funnel {
 
 // funnel scrapes the metrics after the phones and attackers ran, and
 // checks them against what the emulated phones did: every phone that
-// locked shows as locked (exactly: nothing else locks a device), and
+// locked shows as locked, per provbox vendor (exactly: nothing else
+// locks a device), and
 // each earlier stage counts at least as many (retries and attackers
 // replaying a phone's bootstrap add to them). The scrape must name no
 // device's MAC and no phone's address.
@@ -108,6 +111,15 @@ func (l *run) funnel(res *Result) error {
 	return nil
 }
 
+// family is the provbox vendor (profile) of a lab phone: the funnel is
+// by profile, and two lab phones (firmware generations) may share one.
+func family(labPhone string) string {
+	if p, err := phone.Lookup(labPhone); err == nil {
+		return p.ProvboxVendor()
+	}
+	return labPhone
+}
+
 // funnelProblems compares the funnel with the phones' journeys.
 func (r *Result) funnelProblems(strict bool) []string {
 	if !strict {
@@ -116,14 +128,15 @@ func (r *Result) funnelProblems(strict bool) []string {
 	var out []string
 	want := map[string][2]float64{} // vendor → phones locked, phones offered an option
 	for _, p := range r.Phones {
-		w := want[p.Vendor]
+		fam := family(p.Vendor)
+		w := want[fam]
 		if p.State == "locked" {
 			w[0]++
 		}
 		if p.Journey != nil && p.Journey.Location.Option != 0 {
 			w[1]++
 		}
-		want[p.Vendor] = w
+		want[fam] = w
 	}
 	for vendor, w := range want {
 		got := r.Funnel[vendor]
@@ -154,12 +167,13 @@ func (r *Result) printFunnel(w io.Writer) {
 	fmt.Fprintln(tw, "FUNNEL (from /metrics)\tDHCP OFFER\tBOOTSTRAP\tREDIRECT\tCONFIG\tLOCKED")
 	seen := map[string]bool{}
 	for _, p := range r.Phones {
-		if seen[p.Vendor] {
+		fam := family(p.Vendor)
+		if seen[fam] {
 			continue
 		}
-		seen[p.Vendor] = true
-		f := r.Funnel[p.Vendor]
-		row := p.Vendor
+		seen[fam] = true
+		f := r.Funnel[fam]
+		row := fam
 		for _, st := range funnelStages {
 			row += "\t" + strconv.FormatFloat(f[st], 'f', -1, 64)
 		}
