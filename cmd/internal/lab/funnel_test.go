@@ -36,6 +36,11 @@ provbox_funnel_total{stage="locked",vendor="snom"} 0
 			t.Errorf("problems lack %q:\n%s", want, p)
 		}
 	}
+	r.Funnel["yealink"]["locked"] = 3
+	if p := strings.Join(r.funnelProblems(true), "\n"); !strings.Contains(p, "yealink: 3 locks but 2 full configs served") {
+		t.Errorf("a lock without a config passes:\n%s", p)
+	}
+	r.Funnel["yealink"]["locked"] = 1
 	var out strings.Builder
 	r.printFunnel(&out)
 	if !strings.Contains(out.String(), "FUNNEL (from /metrics)") || !regexp.MustCompile(`yealink +1 +2 +1 +2 +1`).MatchString(out.String()) {
