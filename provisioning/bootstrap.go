@@ -42,6 +42,9 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, firstMAC(fc.path.File))
 	}
 	d, c, asked := s.identify(fc, cands)
+	if d != nil {
+		s.obs.get().Bootstrap(fc.r.Proto, c.p.Name)
+	}
 	if d == nil {
 		p, shared := commonProfile(fc.reg, cands, fc.r.UserAgent)
 		if p != nil {

@@ -68,6 +68,7 @@ func (s *Service) Fetch(ctx context.Context, r FetchRequest) FetchReply {
 	fc := fetchState{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg}
 	s.mu.RUnlock()
 	if s.bans.banned(r.RemoteIP, fc.now) {
+		s.obs.get().Refused(string(r.Proto), "banned")
 		return FetchReply{}
 	}
 	p, err := parsePath(r.Proto, r.Path)
@@ -92,6 +93,7 @@ func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, aske
 		e.Reason = reason + " " + asked.String()
 	}
 	s.audit(e)
+	s.obs.get().Refused(string(fc.r.Proto), reason)
 	s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
 		"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	st := Strike{Reason: reason, Weight: weight, MAC: asked, UAMAC: firstMAC(fc.r.UserAgent)}
@@ -105,6 +107,7 @@ func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, aske
 		return FetchReply{}
 	}
 	s.bans.strike(fc.r.RemoteIP, st, fc.now)
+	s.obs.get().Struck(reason, st.Weight)
 	return FetchReply{}
 }
 
@@ -139,6 +142,7 @@ func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome st
 	}
 	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: outcome})
+	s.obs.get().Served(fc.r.Proto, p.Name, outcome)
 	s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
 		"file", fc.path.redacted(), "outcome", outcome, "proto", fc.r.Proto)
 	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}

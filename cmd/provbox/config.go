@@ -35,6 +35,7 @@ type fileConfig struct {
 	Provisioning provisioningConfig `toml:"provisioning"`
 	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
+	Metrics      metricsConfig      `toml:"metrics"`
 	Log          logConfig          `toml:"log"`
 
 	// path is the file the config was read from; relative paths in it
@@ -134,6 +135,11 @@ type adminConfig struct {
 	WebPasswordFile string   `toml:"web_password_file"`
 	WebTLSCert      string   `toml:"web_tls_cert"`
 	WebTLSKey       string   `toml:"web_tls_key"`
+}
+
+// metricsConfig is the Prometheus exposition's listener ("" = off).
+type metricsConfig struct {
+	Listen hostPort `toml:"listen"`
 }
 
 type logConfig struct {

@@ -40,6 +40,7 @@ type daemon struct {
 	dhcp            dhcpRunner     // nil when off
 	ports           boundPorts     // as bound, for reloads
 	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
+	metrics         *metricsWiring // nil when metrics.listen is off
 }
 
 // hooks are what `provbox serve` adds around the servers: systemd
@@ -75,9 +76,13 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if err := d.bindWeb(); err != nil {
 		return d, err
 	}
+	if err := d.bindMetrics(reg); err != nil {
+		return d, err
+	}
 	if err := d.bindServers(); err != nil {
 		return d, err
 	}
+	d.metrics.observe(d)
 	// With port 0 in the file, secret URLs and DHCP options need the
 	// ports the kernel chose.
 	if d.ports = d.boundPorts(); d.ports != cfg.configuredPorts() {
@@ -106,7 +111,7 @@ func (d *daemon) bindServers() error {
 		}
 	}
 	if d.cfg.DHCP.Enabled {
-		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log); err != nil {
+		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log, d.metrics.dhcpOptions()...); err != nil {
 			return err
 		}
 	}
@@ -225,6 +230,9 @@ func (d *daemon) serve(ctx context.Context, h hooks) error {
 	if dhcp != nil {
 		start("dhcp", dhcp.serve)
 	}
+	if run := d.metrics.take(); run != nil {
+		start("metrics", run)
+	}
 	if h.ready != nil {
 		h.ready(ctx)
 	}
@@ -257,6 +265,7 @@ func (d *daemon) close() {
 	if d.dhcp != nil {
 		d.dhcp.close()
 	}
+	d.metrics.close()
 	if d.svc != nil {
 		d.svc.Close()
 	}

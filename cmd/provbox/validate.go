@@ -218,7 +218,8 @@ func (k *checker) listenersDistinct() {
 		key  string
 		addr hostPort
 	}
-	ls := []l{{"http.listen", k.c.HTTP.Listen}, {"http.tls_listen", k.c.HTTP.TLSListen}, {"admin.web_listen", k.c.Admin.WebListen}}
+	ls := []l{{"http.listen", k.c.HTTP.Listen}, {"http.tls_listen", k.c.HTTP.TLSListen}, {"admin.web_listen", k.c.Admin.WebListen},
+		{"metrics.listen", k.c.Metrics.Listen}}
 	for i, a := range ls {
 		for _, b := range ls[:i] {
 			if a.addr == "" || b.addr == "" || a.addr.port() == 0 || a.addr.port() != b.addr.port() {

@@ -179,6 +179,9 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 	if err := l.judge(ctx, res); err != nil {
 		return nil, err
 	}
+	if err := l.funnel(res); err != nil {
+		return nil, err
+	}
 	// After the judge: a rotation changes the secret URLs it checks.
 	return res, l.rekeys(ctx, res)
 }

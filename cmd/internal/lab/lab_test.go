@@ -90,6 +90,9 @@ func TestLab(t *testing.T) {
 				t.Fatalf("%d re-polls after rekeys", len(res.Rekeys))
 			}
 			for _, p := range res.Phones {
+				if f := res.Funnel[family(p.Vendor)]; f["locked"] < 1 || f["config"] < 1 || f["dhcp_offer"] < 1 {
+					t.Errorf("%s: funnel from /metrics %v, want the phone offered, configured and locked", p.Vendor, f)
+				}
 				if p.Journey.Location.Proto() != bootstrap && p.Vendor != "cisco-spa" {
 					t.Errorf("%s bootstrapped over %s", p.Vendor, p.Journey.Location.Proto())
 				}
