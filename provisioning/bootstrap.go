@@ -50,6 +50,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 		if shared {
 			return s.miss(fc, MAC{})
 		}
+		s.notePending(fc, cands, asked)
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
 	if !fc.cfg.FlatMode && !d.Open(fc.now) {

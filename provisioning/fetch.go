@@ -80,7 +80,8 @@ func (s *Service) refuse(fc fetchCtx, dev MAC, reason string, weight int, asked 
 	e := Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: "refused", Reason: reason}
 	if dev.IsZero() && !asked.IsZero() {
-		e.Reason = reason + " " + asked.String()
+		// The MAC asked for, so filtering the trail by MAC finds it.
+		e.Reason, e.MAC = reason+" "+asked.String(), asked
 	}
 	s.audit(e)
 	s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),

@@ -97,7 +97,8 @@ type Service struct {
 	devices  map[MAC]*Device
 	devHash  map[Hash]MAC
 	leases   leaseTable
-	old      oldTable // secret paths retired by a rekey
+	old      oldTable     // secret paths retired by a rekey
+	pending  pendingTable // unknown phones that asked (pending.go)
 
 	leaseW  *leaseWriter
 	events  *eventWriter
