@@ -89,3 +89,14 @@ func (in DeviceInput) device() (provisioning.Device, error) {
 	}
 	return d, nil
 }
+
+// ParseBool reads an optional yes/no ("" is no).
+func ParseBool(what, s string) (bool, error) {
+	switch s {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	}
+	return false, Badf("%s %q: want true or false", what, s)
+}
