@@ -35,6 +35,7 @@ func verbList(verbs map[string]func(context.Context, *cli, []string) error) stri
 func cmdAccount(ctx context.Context, c *cli, args []string) error {
 	return subcommand(ctx, c, "account", map[string]func(context.Context, *cli, []string) error{
 		"add": accountAdd, "list": accountList, "show": accountShow, "rekey": accountRekey,
+		"set": accountSet, "rm": accountRemove,
 	}, args)
 }
 
