@@ -31,12 +31,12 @@
 //	GET    /v1/devices/{mac}/preview   PreviewInfo (passwords masked, no side effect)
 //	GET    /v1/pending                 []PendingInfo
 //	POST   /v1/pending/{mac}/adopt     AdoptInput -> DeviceInfo
-//
-// Every change is audited with its actor: on the unix socket, the peer's
-// user (SO_PEERCRED).
 //	GET    /v1/bans                    []Ban
 //	POST   /v1/bans                    BanInput -> Ban
 //	DELETE /v1/bans/{ip}
+//
+// Every change is audited with its actor: on the unix socket, the peer's
+// user (SO_PEERCRED).
 //
 // The API is consumed only by the CLI of the same build; it is versioned
 // in the path so a second client can rely on it. Its wire types are its
