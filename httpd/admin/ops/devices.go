@@ -85,11 +85,8 @@ func (o *Ops) RekeyDevice(ctx context.Context, mac string, noGrace bool) (provis
 		}
 		rekey = o.noGrace.RekeyDeviceNoGrace
 	}
-	return o.withMAC(mac, func(m provisioning.MAC) (provisioning.Device, error) {
-		d, err := rekey(ctx, m)
-		o.audit(ctx, err, "device-rekeyed", m, grace(noGrace))
-		return d, err
-	})
+	// The core audits the rekey ("rekeyed", with the context's actor).
+	return o.withMAC(mac, func(m provisioning.MAC) (provisioning.Device, error) { return rekey(ctx, m) })
 }
 
 // RemoveDevice removes the device and answers its MAC.
