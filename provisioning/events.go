@@ -60,7 +60,7 @@ func (w *eventWriter) add(e Event) {
 		return
 	default:
 	}
-	if unknownEvent(e) && e.Proto != "ban" {
+	if e.Unknown() && e.Proto != "ban" {
 		return // a flood of unknown-MAC lines: dropping them is the bound
 	}
 	// Lines about known devices and bans are worth a short wait.
@@ -144,9 +144,9 @@ func (w *eventWriter) close() {
 	<-w.done
 }
 
-// unknownEvent: a line about no known device (no MAC, or a refusal of
-// an unknown MAC naming it), what a scanner produces in bulk; the store
-// bounds these apart (provisioning/store's TrimEvents).
-func unknownEvent(e Event) bool {
+// Unknown reports a line about no known device (no MAC, or a refusal of
+// an unknown MAC naming it): what a scanner produces in bulk, which the
+// store bounds apart (Store.TrimEvents' keepUnknown).
+func (e Event) Unknown() bool {
 	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile)
 }

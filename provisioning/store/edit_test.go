@@ -111,3 +111,26 @@ func TestEventSearch(t *testing.T) {
 		t.Errorf("actor: %q", page1[0].Actor)
 	}
 }
+
+// TestTrimCountsRefusedUnknownMACsAsUnknown: a refusal that names the
+// unknown MAC it asked for is bounded with the other unknown lines.
+func TestTrimCountsRefusedUnknownMACsAsUnknown(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	var es []provisioning.Event
+	for i := range 20 {
+		es = append(es, provisioning.Event{Time: t0.Add(time.Duration(i) * time.Second), Proto: "http", MAC: macN(100 + i),
+			Outcome: "refused", Reason: "unknown-mac " + macN(100+i).String()})
+	}
+	es = append(es, provisioning.Event{Time: t0, Proto: "admin", MAC: macN(1), Outcome: "device-added"})
+	if err := s.AddEvents(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrimEvents(ctx, 5, 1000); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Events(ctx, provisioning.EventFilter{Limit: 1000})
+	if len(got) != 6 || got[0].MAC != macN(119) || got[5].Outcome != "device-added" {
+		t.Errorf("after trim: %d lines %+v", len(got), got)
+	}
+}

@@ -13,8 +13,8 @@ import (
 // DefaultEventLimit caps Events when the filter sets no Limit.
 const DefaultEventLimit = 1000
 
-const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
 // AddEvents appends es to the audit trail in one transaction. Every event
 // needs a time; the store assigns the IDs.
@@ -34,7 +34,7 @@ func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
 		st := tx.StmtContext(ctx, s.addEvent)
 		for _, e := range es {
 			if _, err := st.ExecContext(ctx, e.Time.UnixNano(), e.Proto, addrText(e.IP),
-				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor); err != nil {
+				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown()); err != nil {
 				return err
 			}
 		}

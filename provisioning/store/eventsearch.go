@@ -8,9 +8,8 @@ import (
 )
 
 // unknownEvents are the audit lines of unknown devices, which TrimEvents
-// bounds apart: no MAC, or a refusal of an unknown MAC that names the MAC
-// it asked for (reasons "unknown-mac", "unknown-file").
-const unknownEvents = "(mac = '' OR reason LIKE 'unknown-%')"
+// bounds apart (provisioning.Event.Unknown, set when written).
+const unknownEvents = "unknown"
 
 // searchConds adds the admin's search filters of f to where and args.
 func searchConds(f provisioning.EventFilter, where []string, args []any) ([]string, []any) {
