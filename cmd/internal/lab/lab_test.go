@@ -74,6 +74,10 @@ func TestLab(t *testing.T) {
 			if len(res.Rekeys) != len(phone.Names())+2 {
 				t.Fatalf("%d re-polls after rekeys", len(res.Rekeys))
 			}
+			// adopt.go: the unknown phone was pending, adopted, provisioned
+			if a := res.Adopt; a == nil || !a.Pending || a.Phone.Journey == nil || a.Phone.State != "locked" {
+				t.Fatalf("adoption: %+v", a)
+			}
 			for _, p := range res.Phones {
 				if p.Journey.Location.Proto() != bootstrap && p.Vendor != "cisco-spa" {
 					t.Errorf("%s bootstrapped over %s", p.Vendor, p.Journey.Location.Proto())
