@@ -154,7 +154,9 @@ type DeviceChange struct {
 
 // EditDevice applies c to device m, validated against its (new)
 // account and vendor. Its hashes and provisioning state stay; a device
-// moved to another account gets that account's secret URL.
+// moved to another account gets that account's secret URL, and its old
+// one redirects its checked phone there for the rotation grace, as after
+// a rekey.
 func (s *Service) EditDevice(ctx context.Context, m MAC, c DeviceChange) (Device, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -177,8 +179,33 @@ func (s *Service) EditDevice(ctx context.Context, m MAC, c DeviceChange) (Device
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
 	s.devices[m] = &d
+	if d.Account != cur.Account {
+		s.retireMoved(ctx, cur)
+	}
 	s.log.Info("device changed", "mac", m.String(), "account", d.Account)
 	return d, nil
+}
+
+// causeAccountMove names the old path a move to another account retired.
+const causeAccountMove = "account move"
+
+// retireMoved keeps the secret path device cur had under its old account
+// redirecting for the rotation grace. A failure costs only the redirect
+// (the phone then needs an unlock and a reset), so it is logged, not
+// returned. The caller holds s.mu.
+func (s *Service) retireMoved(ctx context.Context, cur *Device) {
+	old, ok := s.accounts[cur.Account]
+	if !ok || s.cfg.RotationGrace <= 0 {
+		return
+	}
+	now := s.cfg.Now().UTC()
+	d := *s.devices[cur.MAC]
+	p := retire(old.Hash, cur.Hash, cur.MAC, causeAccountMove, now, s.cfg.RotationGrace)
+	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: []OldPath{p}, Now: now}); err != nil {
+		s.log.Error("keeping the old secret URL of a moved device", "mac", cur.MAC.String(), "err", err)
+		return
+	}
+	s.publishOld([]OldPath{p}, now)
 }
 
 // keepPasswords fills the empty passwords of ls from old by extension.

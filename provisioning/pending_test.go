@@ -104,3 +104,25 @@ func TestEditAccountAndDevice(t *testing.T) {
 		t.Error("unknown account accepted")
 	}
 }
+
+// TestMoveKeepsOldURLInGrace: a device moved to another account keeps
+// its old secret URL redirecting, as a rekey does.
+func TestMoveKeepsOldURLInGrace(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RotationGrace = time.Hour })
+	ctx := context.Background()
+	if _, err := f.s.AddAccount(ctx, Account{Name: "annex", SIPServer: "pbx2.example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	annex := "annex"
+	d, err := f.s.EditDevice(ctx, phoneMAC, DeviceChange{Account: &annex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := f.s.View(d)
+	if v.TFTPPath == f.dev.TFTPPath || len(v.OldPaths) != 1 || v.OldPaths[0].Cause != causeAccountMove {
+		t.Fatalf("after the move: path %s, old %+v", v.TFTPPath, v.OldPaths)
+	}
+	if resp := f.get(f.secret("805ec0112233.cfg"), nil); !resp.Found {
+		t.Error("the old URL no longer answers the checked phone in grace")
+	}
+}
