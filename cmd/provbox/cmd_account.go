@@ -48,7 +48,7 @@ func accountAdd(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&in.NTPServer, "ntp", "", "NTP server `HOST`")
 	fs.StringVar(&in.TimeZone, "timezone", "", "IANA time `ZONE`, e.g. Europe/Berlin")
 	fs.StringVar(&in.Language, "language", "", "phone `LANG`uage, e.g. en")
-	pos, err := c.parse(fs, args, 1, 1, "NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls] [--ntp HOST] [--timezone ZONE] [--language LANG]")
+	pos, err := c.parse(fs, args, 1, 1, "NAME --sip-server HOST[:PORT] [--sip-transport udp|tcp|tls] [--ntp HOST] [--timezone ZONE] [--language LANG]")
 	if err != nil {
 		return err
 	}

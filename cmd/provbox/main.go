@@ -144,7 +144,7 @@ Device verbs:
                            at its next retry
   device preview MAC       the config the phone would get now, passwords masked
 Account verbs:
-  account add NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls]
+  account add NAME --sip-server HOST[:PORT] [--sip-transport udp|tcp|tls]
               [--ntp HOST] [--timezone ZONE] [--language LANG]
   account list | show NAME | rekey [--no-grace] NAME
   account set NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls]
