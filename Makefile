@@ -10,8 +10,14 @@ deps:
 build:
 	$(GO) build -o provbox ./cmd/provbox
 
+# The lab is its own command (cmd/provbox-lab), so the daemon ships no
+# emulator or attacker code; it runs the provbox built beside it.
+# Flags: make demo DEMO_FLAGS='--break lock'.
+DEMO_FLAGS ?=
 demo: deps
-	$(GO) run ./cmd/provbox demo
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	$(GO) build -o "$$d/" ./cmd/provbox ./cmd/provbox-lab; \
+	"$$d/provbox-lab" $(DEMO_FLAGS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -16,19 +16,19 @@ func TestValidate(t *testing.T) {
 		want   string // substring of the error; "" means valid
 	}{
 		{"valid", func(c *Config) {}, ""},
-		{"no subnet", func(c *Config) { c.Subnets = nil }, "dhcp.subnet: at least one subnet"},
-		{"range outside cidr", func(c *Config) { c.Subnets[0].RangeEnd = ip("10.0.1.5") }, "dhcp.subnet[0] (10.0.0.0/24): range: 10.0.0.100-10.0.1.5 is not inside 10.0.0.0/24"},
-		{"range reversed", func(c *Config) { c.Subnets[0].RangeStart = ip("10.0.0.200") }, "range: start 10.0.0.200 is after end 10.0.0.103"},
+		{"no subnet", func(c *Config) { c.Subnets = nil }, "dhcp.subnet: at least one [[dhcp.subnet]] is required"},
+		{"range outside cidr", func(c *Config) { c.Subnets[0].Range.Last = ip("10.0.1.5") }, "dhcp.subnet[0].range: 10.0.0.100-10.0.1.5 is not inside 10.0.0.0/24"},
+		{"range reversed", func(c *Config) { c.Subnets[0].Range.First = ip("10.0.0.200") }, "dhcp.subnet[0].range: start 10.0.0.200 is after end 10.0.0.103"},
 		{"host bits", func(c *Config) { c.Subnets[0].CIDR = pfx("10.0.0.1/24") }, "did you mean 10.0.0.0/24"},
-		{"ipv6", func(c *Config) { c.Subnets[0].CIDR = pfx("2001:db8::/64") }, "cidr: want an IPv4 prefix"},
-		{"router outside", func(c *Config) { c.Subnets[1].Router = ipList("10.0.0.1") }, "dhcp.subnet[1] (10.1.0.0/24): router: 10.0.0.1 is not inside"},
+		{"ipv6", func(c *Config) { c.Subnets[0].CIDR = pfx("2001:db8::/64") }, "dhcp.subnet[0].cidr: 2001:db8::/64: DHCPv4 needs an IPv4 network"},
+		{"router outside", func(c *Config) { c.Subnets[1].Router = ipList("10.0.0.1") }, "dhcp.subnet[1].router: 10.0.0.1 is not a host address inside 10.1.0.0/24"},
 		{"overlap", func(c *Config) { c.Subnets[1].CIDR = pfx("10.0.0.0/16") }, "dhcp.subnet[1].cidr: 10.0.0.0/16 overlaps dhcp.subnet[0]"},
-		{"negative lease", func(c *Config) { c.LeaseTime = -time.Second }, "dhcp.lease_time: -1s is negative"},
-		{"reservation outside", func(c *Config) { c.Reservations[0].IP = ip("192.168.1.1") }, "dhcp.reservation[0].ip: 192.168.1.1 is not inside any dhcp.subnet"},
-		{"reservation on broadcast", func(c *Config) { c.Reservations[0].IP = ip("10.0.0.255") }, "dhcp.reservation[0].ip: 10.0.0.255 is not inside"},
+		{"negative lease", func(c *Config) { c.LeaseTime = -time.Second }, "dhcp.lease_time: must be a positive duration"},
+		{"reservation outside", func(c *Config) { c.Reservations[0].IP = ip("192.168.1.1") }, "dhcp.reservation[0].ip: 192.168.1.1 is not a host address of any [[dhcp.subnet]]"},
+		{"reservation on broadcast", func(c *Config) { c.Reservations[0].IP = ip("10.0.0.255") }, "dhcp.reservation[0].ip: 10.0.0.255 is not a host address"},
 		{"duplicate reservation", func(c *Config) { c.Reservations = append(c.Reservations, c.Reservations[0]) },
 			"dhcp.reservation[1].mac: 02:00:00:00:00:aa is already reserved by dhcp.reservation[0]"},
-		{"reservation without MAC", func(c *Config) { c.Reservations[0].MAC = [6]byte{} }, "dhcp.reservation[0].mac: missing"},
+		{"reservation without MAC", func(c *Config) { c.Reservations[0].MAC = [6]byte{} }, "dhcp.reservation[0].mac: required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,14 +45,14 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestParseRange(t *testing.T) {
-	a, b, err := ParseRange("10.0.0.10-10.0.0.20")
-	if err != nil || a != ip("10.0.0.10") || b != ip("10.0.0.20") {
-		t.Fatalf("ParseRange = %s %s %v", a, b, err)
+func TestRangeUnmarshalText(t *testing.T) {
+	var r Range
+	if err := r.UnmarshalText([]byte("10.0.0.10-10.0.0.20")); err != nil || r.First != ip("10.0.0.10") || r.Last != ip("10.0.0.20") {
+		t.Fatalf("UnmarshalText = %s %v", r, err)
 	}
-	for _, bad := range []string{"", "10.0.0.1", "10.0.0.1-", "a-b", "10.0.0.1-::1", "10.0.0.1 - 10.0.0.2"} {
-		if _, _, err := ParseRange(bad); err == nil || !strings.Contains(err.Error(), "malformed range") {
-			t.Errorf("ParseRange(%q) = %v, want a malformed-range error", bad, err)
+	for _, bad := range []string{"", "10.0.0.1", "10.0.0.1-", "a-b", "10.0.0.1-::1", "10.0.0.9-10.0.0.2"} {
+		if err := new(Range).UnmarshalText([]byte(bad)); err == nil || !strings.Contains(err.Error(), "range \""+bad+"\"") {
+			t.Errorf("UnmarshalText(%q) = %v, want an error quoting the range", bad, err)
 		}
 	}
 }

@@ -12,39 +12,39 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // testClasses are explicit vendor rules (as [[dhcp.class]] would give) so
 // these tests do not depend on the built-in vendor data.
 var testClasses = []provisioning.BootClass{
-	{Vendor: "yealink", Rule: vendor.DHCPRule{
+	{Vendor: "yealink", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"yealink"},
 		OUIs:          [][3]byte{{0x80, 0x5e, 0xc0}},
-		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormURL}},
+		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "poly", Rule: vendor.DHCPRule{
+	{Vendor: "poly", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"\x00\x00\x36\x3d"},
 		ClassContains: []string{"Polycom"},
-		Options: []vendor.BootOption{
-			{Code: 66, Form: vendor.FormURL},
-			{Code: 160, Form: vendor.FormURL, Force: true},
+		Options: []profile.BootOption{
+			{Code: 66, Form: profile.FormURL},
+			{Code: 160, Form: profile.FormURL, Force: true},
 		},
 	}},
-	{Vendor: "cisco", Rule: vendor.DHCPRule{
+	{Vendor: "cisco", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"Cisco", "CISCO"},
 		ClassContains: []string{"-3PCC\x00"},
-		Options: []vendor.BootOption{
-			{Code: 66, Form: vendor.FormHost},
-			{Code: 150, Form: vendor.FormIPList, Force: true},
-			{Code: 160, Form: vendor.FormURL, Value: "$PSN.xml", Force: true},
+		Options: []profile.BootOption{
+			{Code: 66, Form: profile.FormHost},
+			{Code: 150, Form: profile.FormIPList, Force: true},
+			{Code: 160, Form: profile.FormURL, Value: "$PSN.xml", Force: true},
 		},
 	}},
-	{Vendor: "grandstream", Rule: vendor.DHCPRule{
+	{Vendor: "grandstream", Rule: profile.DHCPRule{
 		ClassPrefixes: []string{"Grandstream"},
 		OUIs:          [][3]byte{{0x00, 0x0b, 0x82}},
-		Options:       []vendor.BootOption{{Code: 66, Form: vendor.FormHost, Force: true}},
+		Options:       []profile.BootOption{{Code: 66, Form: profile.FormHost, Force: true}},
 	}},
 }
 

@@ -22,7 +22,7 @@ func loopConfig() Config {
 	return Config{
 		Authoritative: true,
 		LeaseTime:     time.Hour,
-		Subnets: []Subnet{{CIDR: pfx("127.0.0.0/8"), RangeStart: ip("127.0.0.100"), RangeEnd: ip("127.0.3.255"),
+		Subnets: []Subnet{{CIDR: pfx("127.0.0.0/8"), Range: Range{ip("127.0.0.100"), ip("127.0.3.255")},
 			Router: ipList("127.0.0.1"), DNS: ipList("127.0.0.1")}},
 		Reservations: []Reservation{{MAC: hw(macR), IP: ip("127.0.0.50"), Hostname: "desk"}},
 	}

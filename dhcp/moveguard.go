@@ -59,6 +59,6 @@ func (s *Server) liveElsewhere(c ident, ip netip.Addr, p *pool, now time.Time) *
 
 // refuseMove is the NAK for a refused move, audited against the device.
 func (s *Server) refuseMove(req *dhcpv4.DHCPv4, in ingress, c ident, ip netip.Addr) decision {
-	return decision{reply: s.nak(req, in, moveRefusal), event: "nak sent", reason: moveRefusal,
+	return decision{reply: s.nak(req, in, moveRefusal), event: evNak, reason: moveRefusal,
 		audit: &refusal{ip: ip, mac: c.mac}}
 }

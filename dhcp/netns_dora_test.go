@@ -31,7 +31,7 @@ type pair struct {
 func netCfg(ifaces ...string) Config {
 	return Config{
 		Interfaces: ifaces, Authoritative: true, LeaseTime: time.Hour,
-		Subnets: []Subnet{{CIDR: pfx("192.0.2.0/24"), RangeStart: ip("192.0.2.100"), RangeEnd: ip("192.0.2.199"),
+		Subnets: []Subnet{{CIDR: pfx("192.0.2.0/24"), Range: Range{ip("192.0.2.100"), ip("192.0.2.199")},
 			Router: ipList("192.0.2.1"), DNS: ipList("192.0.2.1"), NTP: ipList("192.0.2.1"), Domain: "phones.test"}},
 	}
 }

@@ -138,8 +138,8 @@ func TestNetnsKillDuringPerfdhcp(t *testing.T) {
 	requireRoot(t, "perfdhcp")
 	p := newPair(t, "192.0.2.2/24")
 	cfg := netCfg(p.srvIf)
-	cfg.Subnets[0].CIDR, cfg.Subnets[0].RangeStart, cfg.Subnets[0].RangeEnd = pfx("192.0.0.0/22"), ip("192.0.0.10"), ip("192.0.3.250")
-	cfg.Subnets[0].Router = ipList("192.0.2.1")
+	cfg.Subnets[0].CIDR, cfg.Subnets[0].Range = pfx("192.0.0.0/22"), Range{ip("192.0.0.10"), ip("192.0.3.250")}
+	cfg.Subnets[0].Router = ipList("192.0.0.1") // outside the pool, as Validate requires
 	cfg.Subnets[0].Relays = ipList("192.0.2.2") // perfdhcp, acting as a relay
 	hc := helperConfig{Dir: p.dir, DHCP: cfg, Boot: netBoot}
 	p.h = startHelper(t, p.srv, hc)

@@ -12,9 +12,9 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // TestNetnsRelayAllowlist: relayed DHCP is answered only when its UDP
@@ -29,8 +29,7 @@ func TestNetnsRelayAllowlist(t *testing.T) {
 	sh(t, "ip", "-n", rel, "addr", "add", "198.51.100.1/32", "dev", "lo") // giaddr, where replies go
 	sh(t, "ip", "-n", srv, "route", "add", "198.51.100.0/24", "via", "192.0.2.2")
 	cfg := netCfg(id + "a")
-	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), RangeStart: ip("198.51.100.100"),
-		RangeEnd: ip("198.51.100.199"), Relays: ipList("192.0.2.2")})
+	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), Range: Range{ip("198.51.100.100"), ip("198.51.100.199")}, Relays: ipList("192.0.2.2")})
 	h := startHelper(t, srv, helperConfig{Dir: t.TempDir(), DHCP: cfg, Boot: netBoot})
 
 	var relay, forger, replies *net.UDPConn
@@ -141,7 +140,7 @@ func addDevice(t *testing.T, dir, mac string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	reg, _ := vendor.New("")
+	reg, _ := profile.New("")
 	svc, err := provisioning.New(context.Background(), provisioning.Config{BaseURL: "http://192.0.2.1"}, st, reg, nil)
 	if err != nil {
 		t.Fatal(err)

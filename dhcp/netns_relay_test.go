@@ -72,8 +72,7 @@ func TestNetnsRelay(t *testing.T) {
 	sh(t, "ip", "-n", srv, "route", "add", "198.51.100.0/24", "via", "192.0.2.2")
 
 	cfg := netCfg(id + "a")
-	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), RangeStart: ip("198.51.100.100"),
-		RangeEnd: ip("198.51.100.199"), Router: ipList("198.51.100.1"), LeaseTime: 2 * time.Hour,
+	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), Range: Range{ip("198.51.100.100"), ip("198.51.100.199")}, Router: ipList("198.51.100.1"), LeaseTime: 2 * time.Hour,
 		Relays: ipList("192.0.2.2")})
 	h := startHelper(t, srv, helperConfig{Dir: t.TempDir(), DHCP: cfg, Boot: netBoot})
 
@@ -131,8 +130,7 @@ func TestNetnsTwoInterfaces(t *testing.T) {
 	link(t, srv, id+"a", "192.0.2.1/24", cli1, id+"b", "")
 	link(t, srv, id+"e", "198.51.100.1/24", cli2, id+"f", "")
 	cfg := netCfg(id+"a", id+"e")
-	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), RangeStart: ip("198.51.100.100"),
-		RangeEnd: ip("198.51.100.199"), Router: ipList("198.51.100.1")})
+	cfg.Subnets = append(cfg.Subnets, Subnet{CIDR: pfx("198.51.100.0/24"), Range: Range{ip("198.51.100.100"), ip("198.51.100.199")}, Router: ipList("198.51.100.1")})
 	h := startHelper(t, srv, helperConfig{Dir: t.TempDir(), DHCP: cfg, Boot: netBoot})
 	for _, c := range []struct{ ns, ifc, want, sid string }{
 		{cli1, id + "b", "192.0.2.100", "192.0.2.1"},

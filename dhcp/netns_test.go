@@ -16,9 +16,9 @@ import (
 
 	"github.com/provbox/provbox/dhcp/internal/nstest"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // The namespace helpers live in internal/nstest, shared with the
@@ -61,7 +61,7 @@ func TestHelperServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	reg, _ := vendor.New("")
+	reg, _ := profile.New("")
 	svc, err := provisioning.New(ctx, provisioning.Config{Boot: hc.Boot}, st, reg, nil)
 	if err != nil {
 		t.Fatal(err)

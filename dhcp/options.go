@@ -78,14 +78,13 @@ func (s *Server) networkOptions(r, req *dhcpv4.DHCPv4, mac provisioning.MAC, p *
 	if p.Domain != "" {
 		r.UpdateOption(dhcpv4.OptDomainName(p.Domain))
 	}
-	boot := s.core.Boot(provisioning.BootRequest{
+	plan := s.core.Boot(provisioning.BootRequest{
 		MAC:         mac,
 		VendorClass: req.GetOneOption(dhcpv4.OptionClassIdentifier),
-		Requested:   requested(req),
 		Server:      in.serverID,
 	})
-	for _, o := range boot.Options {
-		r.UpdateOption(dhcpv4.OptGeneric(dhcpv4.GenericOptionCode(o.Code), o.Value))
+	for _, o := range bootOptions(plan, requested(req)) {
+		r.UpdateOption(dhcpv4.OptGeneric(dhcpv4.GenericOptionCode(o.code), o.value))
 	}
 }
 

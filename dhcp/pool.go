@@ -79,8 +79,8 @@ type reservation struct {
 
 func newPool(s Subnet) *pool {
 	return &pool{
-		Subnet: s, start: u32(s.RangeStart), end: u32(s.RangeEnd), fresh: u32(s.RangeStart),
-		reuse: u32(s.RangeStart), byIP: map[netip.Addr]*entry{}, byMAC: map[provisioning.MAC]*entry{},
+		Subnet: s, start: u32(s.Range.First), end: u32(s.Range.Last), fresh: u32(s.Range.First),
+		reuse: u32(s.Range.First), byIP: map[netip.Addr]*entry{}, byMAC: map[provisioning.MAC]*entry{},
 		byCID: map[string]*entry{}, lastBound: map[provisioning.MAC]*entry{},
 		resvIP: map[netip.Addr]provisioning.MAC{}, resvMAC: map[provisioning.MAC]reservation{},
 	}

@@ -27,7 +27,7 @@ type ingress struct {
 type decision struct {
 	commit []provisioning.Lease
 	reply  *dhcpv4.DHCPv4
-	event  string // log message; "" logs nothing
+	event  event // log message; "" logs nothing
 	reason string
 	// probe asks the socket layer to check this address with ARP and
 	// decide again (INIT-REBOOT of a client we have no record of).
@@ -86,7 +86,7 @@ func (s *Server) discover(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time
 		return decision{}
 	}
 	p.hold(ip, c, now, s.cfg.OfferHold)
-	return decision{reply: s.lease(req, dhcpv4.MessageTypeOffer, c.mac, ip, p, in), event: "offer sent"}
+	return decision{reply: s.lease(req, dhcpv4.MessageTypeOffer, c.mac, ip, p, in), event: evOffer}
 }
 
 // request handles the four REQUEST states of RFC 2131 section 4.3.2.
@@ -135,7 +135,7 @@ func (s *Server) initReboot(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, in ingre
 			return d
 		}
 		const why = "not the client's address"
-		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
+		return decision{reply: s.nak(req, in, why), event: evNak, reason: why}
 	case rec != nil:
 		return s.bind(req, c, ip, p, in, now, true)
 	case !s.cfg.Authoritative:
@@ -146,7 +146,7 @@ func (s *Server) initReboot(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, in ingre
 		return decision{probe: ip}
 	case in.probeBusy:
 		const why = "address in use on the network"
-		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
+		return decision{reply: s.nak(req, in, why), event: evNak, reason: why}
 	}
 	return s.bind(req, c, ip, p, in, now, true)
 }
@@ -162,7 +162,7 @@ func (s *Server) bind(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, p *pool, in in
 		if !nak {
 			return decision{}
 		}
-		return decision{reply: s.nak(req, in, why), event: "nak sent", reason: why}
+		return decision{reply: s.nak(req, in, why), event: evNak, reason: why}
 	}
 	if d, stop := s.guardMove(req, in, c, ip, p, now); stop {
 		return d
@@ -170,7 +170,7 @@ func (s *Server) bind(req *dhcpv4.DHCPv4, c ident, ip netip.Addr, p *pool, in in
 	l, moved := p.bind(ip, c, now, s.leaseTime(p), hostName(req, p, c.mac), vendorClass(req))
 	r := s.lease(req, dhcpv4.MessageTypeAck, c.mac, ip, p, in)
 	r.ClientIPAddr = ip4(req.ClientIPAddr) // RFC 2131 table 3: ciaddr from the DHCPREQUEST
-	d := decision{commit: []provisioning.Lease{l}, reply: r, event: "lease acked"}
+	d := decision{commit: []provisioning.Lease{l}, reply: r, event: evAck}
 	if moved != nil {
 		d.commit = append(d.commit, *moved)
 	}
@@ -187,7 +187,7 @@ func (s *Server) declined(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time
 	if !ok {
 		return decision{}
 	}
-	return decision{commit: []provisioning.Lease{l}, event: "address declined", reason: "client found it in use"}
+	return decision{commit: []provisioning.Lease{l}, event: evDeclined, reason: "client found it in use"}
 }
 
 func (s *Server) release(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time) decision {
@@ -200,7 +200,7 @@ func (s *Server) release(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time)
 	if !ok {
 		return decision{}
 	}
-	return decision{commit: []provisioning.Lease{l}, event: "lease released"}
+	return decision{commit: []provisioning.Lease{l}, event: evReleased}
 }
 
 // inform answers with the network's options and no lease (RFC 2131
@@ -220,7 +220,7 @@ func (s *Server) inform(req *dhcpv4.DHCPv4, mac provisioning.MAC, in ingress) de
 	r := s.baseReply(req, dhcpv4.MessageTypeAck, in)
 	r.ClientIPAddr = ip4(req.ClientIPAddr)
 	s.networkOptions(r, req, mac, p, in)
-	return decision{reply: r, event: "inform answered"}
+	return decision{reply: r, event: evInform}
 }
 
 // ours reports whether sid names this server.

@@ -25,9 +25,9 @@ func testConfig() Config {
 		LeaseTime:     time.Hour,
 		DeclineHold:   10 * time.Minute,
 		Subnets: []Subnet{
-			{CIDR: pfx("10.0.0.0/24"), RangeStart: ip("10.0.0.100"), RangeEnd: ip("10.0.0.103"),
+			{CIDR: pfx("10.0.0.0/24"), Range: Range{ip("10.0.0.100"), ip("10.0.0.103")},
 				Router: ipList("10.0.0.1"), DNS: ipList("10.0.0.1"), NTP: ipList("10.0.0.2"), Domain: "office.lan"},
-			{CIDR: pfx("10.1.0.0/24"), RangeStart: ip("10.1.0.100"), RangeEnd: ip("10.1.0.199"),
+			{CIDR: pfx("10.1.0.0/24"), Range: Range{ip("10.1.0.100"), ip("10.1.0.199")},
 				Router: ipList("10.1.0.1"), LeaseTime: 2 * time.Hour},
 		},
 		Reservations: []Reservation{{MAC: hw(macR), IP: ip("10.0.0.50"), Hostname: "desk"}},

@@ -44,26 +44,6 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 	return c, nil
 }
 
-// ListenAndServe binds every configured interface and serves them until
-// ctx is cancelled.
-func (s *Server) ListenAndServe(ctx context.Context) error {
-	if len(s.cfg.Interfaces) == 0 {
-		return errors.New("dhcp.interfaces: name at least one interface to serve")
-	}
-	var conns []net.PacketConn
-	for _, name := range s.cfg.Interfaces {
-		c, err := Bind(name, 0)
-		if err != nil {
-			for _, o := range conns {
-				o.Close()
-			}
-			return err
-		}
-		conns = append(conns, c)
-	}
-	return s.Serve(ctx, conns...)
-}
-
 // Serve answers DHCP on conns (UDP sockets; Serve closes them) until ctx is
 // cancelled, then waits for packets in flight and returns nil. Each packet
 // is handled in its own goroutine, so concurrent ACKs share group commits.
@@ -108,7 +88,7 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 		case sem <- struct{}{}:
 		default:
 			bufPool.Put(buf)
-			s.shed(n)
+			s.shed()
 			continue
 		}
 		wg.Go(func() {
@@ -120,7 +100,7 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 
 // shed counts a packet dropped for overload and logs the first of each
 // minute.
-func (s *Server) shed(int) {
+func (s *Server) shed() {
 	now := s.now()
 	s.mu.Lock()
 	s.dropped++
@@ -220,11 +200,7 @@ func (s *Server) commit(req *dhcpv4.DHCPv4, d decision) bool {
 	if d.reason != "" {
 		attrs = append(attrs, "reason", d.reason)
 	}
-	if d.event == "lease acked" || d.event == "nak sent" || d.event == "address declined" {
-		s.log.Info(d.event, attrs...)
-	} else {
-		s.log.Debug(d.event, attrs...)
-	}
+	s.log.Log(context.Background(), d.event.level(), string(d.event), attrs...)
 	return true
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // Config is the phone-facing HTTP server's configuration. Zero durations
@@ -22,7 +24,7 @@ type Config struct {
 	ReadHeaderTimeout time.Duration
 	// ReadTimeout bounds reading the whole request (default 30s).
 	ReadTimeout time.Duration
-	// WriteTimeout bounds writing the response (default 60s).
+	// WriteTimeout bounds writing the response (default 30s).
 	WriteTimeout time.Duration
 	// IdleTimeout bounds a kept-alive connection waiting for its next
 	// request (default 120s).
@@ -53,10 +55,12 @@ type Config struct {
 }
 
 // Defaults, chosen for desk phones on a LAN: small requests, small files.
+// The zero Config means these, and so does a provbox.toml without the key
+// (cmd/provbox starts from them).
 const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
-	DefaultWriteTimeout      = 60 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxHeaderBytes    = 8 << 10
 	DefaultShutdownGrace     = 10 * time.Second
@@ -67,42 +71,23 @@ const (
 )
 
 func (c Config) withDefaults() Config {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
-	def(&c.ReadTimeout, DefaultReadTimeout)
-	def(&c.WriteTimeout, DefaultWriteTimeout)
-	def(&c.IdleTimeout, DefaultIdleTimeout)
-	def(&c.ShutdownGrace, DefaultShutdownGrace)
+	setting.OrPositive(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setting.OrPositive(&c.ReadTimeout, DefaultReadTimeout)
+	setting.OrPositive(&c.WriteTimeout, DefaultWriteTimeout)
+	setting.OrPositive(&c.IdleTimeout, DefaultIdleTimeout)
+	setting.OrPositive(&c.ShutdownGrace, DefaultShutdownGrace)
 	// A ReadTimeout set below the default header timeout bounds both.
 	c.ReadHeaderTimeout = min(c.ReadHeaderTimeout, c.ReadTimeout)
-	if c.MaxHeaderBytes <= 0 {
-		c.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
+	setting.OrPositive(&c.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	return c.connDefaults()
 }
 
 func (c Config) connDefaults() Config {
-	pos := func(n *int, v int) {
-		if *n <= 0 {
-			*n = v
-		}
-	}
-	pos(&c.MaxConns, DefaultMaxConns)
-	pos(&c.MaxConnsPerSource, DefaultMaxConnsPerSource)
-	pos(&c.MaxConnsPerPrefix, DefaultMaxConnsPerPrefix)
-	switch {
-	case c.ReservedForDevices == 0:
-		c.ReservedForDevices = c.MaxConns / 4
-	case c.ReservedForDevices < 0:
-		c.ReservedForDevices = 0
-	}
-	if c.StrangerIdleTimeout == 0 {
-		c.StrangerIdleTimeout = DefaultStrangerIdle
-	}
+	setting.OrPositive(&c.MaxConns, DefaultMaxConns)
+	setting.OrPositive(&c.MaxConnsPerSource, DefaultMaxConnsPerSource)
+	setting.OrPositive(&c.MaxConnsPerPrefix, DefaultMaxConnsPerPrefix)
+	setting.Share(&c.ReservedForDevices, c.MaxConns)
+	setting.Or(&c.StrangerIdleTimeout, DefaultStrangerIdle)
 	return c
 }
 

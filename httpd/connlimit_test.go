@@ -55,8 +55,8 @@ func keepAlive(t *testing.T, c net.Conn, br *bufio.Reader, path string) bool {
 
 func connCore() *fakeCore {
 	core := newFakeCore()
-	core.files["/phone.cfg"] = provisioning.Response{Found: true, Body: []byte("phone config\n"), ContentType: "text/plain"}
-	core.files["/common.cfg"] = provisioning.Response{Found: true, Body: []byte("common\n"), ContentType: "text/plain"}
+	core.files["/phone.cfg"] = provisioning.FetchReply{Found: true, Body: []byte("phone config\n"), ContentType: "text/plain"}
+	core.files["/common.cfg"] = provisioning.FetchReply{Found: true, Body: []byte("common\n"), ContentType: "text/plain"}
 	core.known[phoneAddr] = true
 	core.known[netip.MustParseAddr("127.0.0.2")] = true
 	return core
@@ -122,7 +122,8 @@ func TestConnHogOneSource(t *testing.T) {
 func TestConnHogManySourcesPhoneStillServed(t *testing.T) {
 	cfg := Config{MaxConns: 20, MaxConnsPerSource: 5, ReservedForDevices: 5,
 		IdleTimeout: time.Minute, StrangerIdleTimeout: time.Minute}
-	r := start(t, newServer(t, cfg, connCore()), false)
+	srv := newServer(t, cfg, connCore())
+	r := start(t, srv, false)
 	var hog []net.Conn
 	var readers []*bufio.Reader
 	for i := range 6 { // 30 connections from 6 sources
@@ -133,6 +134,11 @@ func TestConnHogManySourcesPhoneStillServed(t *testing.T) {
 				t.Fatalf("stranger connection %d refused although idle ones could give way", len(hog))
 			}
 			hog, readers = append(hog, c), append(readers, br)
+			// The client reads the answer before net/http reports the
+			// connection idle: on a loaded machine the next connection
+			// could otherwise pass over this one when it looks for the
+			// oldest idle stranger.
+			waitAllIdle(t, srv.conns)
 		}
 	}
 	alive := func(i int) bool { return keepAlive(t, hog[i], readers[i], "/common.cfg") }
@@ -267,4 +273,24 @@ func TestE2EConnHogPhoneProvisions(t *testing.T) {
 	}
 	// Every connection is taken: the phone's next ones displace strangers.
 	e.provision(t)
+}
+
+// waitAllIdle waits (up to 5 s) until every connection the limiter holds
+// waits for a request.
+func waitAllIdle(t *testing.T, l *connLimiter) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		l.mu.Lock()
+		busy := 0
+		for e := l.conns.Front(); e != nil; e = e.Next() {
+			if !e.Value.(*limitedConn).waiting.Load() {
+				busy++
+			}
+		}
+		l.mu.Unlock()
+		if busy == 0 {
+			return
+		}
+	}
+	t.Fatal("connections still busy after 5 s")
 }

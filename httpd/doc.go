@@ -1,6 +1,6 @@
 // Package httpd is provbox's phone-facing HTTP(S) server.
 //
-// It is thin: every GET or HEAD becomes one provisioning.Request handed to
+// It is thin: every GET or HEAD becomes one provisioning.FetchRequest handed to
 // the core's Fetch, and the core's Response becomes the reply. The core
 // decides everything (bootstrap redirect, full config at the secret URL,
 // common files, refusals, audit, strikes); this package only adds what is
@@ -10,7 +10,8 @@
 // Refusals look alike on the wire: a banned address, an unknown file, a
 // wrong hash and a traversal attempt all get the same fixed 404 (status,
 // headers and body), written by one function. Phone uploads (PUT/POST of
-// logs and local overrides, see vendors.md 0.3) get a cheap 204 without
+// logs and local overrides: Poly UC Software Administrator Guide, master
+// configuration file, LOG_FILE_DIRECTORY and OVERRIDES_DIRECTORY) get a cheap 204 without
 // touching the core, so they are never strikes.
 //
 // Connections are shared out (connlimit.go): bounded in all, per address

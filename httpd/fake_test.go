@@ -11,9 +11,9 @@ import (
 // fakeCore serves fixed files by exact path and records what it was asked.
 type fakeCore struct {
 	mu     sync.Mutex
-	files  map[string]provisioning.Response
+	files  map[string]provisioning.FetchReply
 	banned map[netip.Addr]bool
-	reqs   []provisioning.Request
+	reqs   []provisioning.FetchRequest
 	bans   int // Banned calls
 	known  map[netip.Addr]bool
 
@@ -24,7 +24,7 @@ type fakeCore struct {
 }
 
 func newFakeCore() *fakeCore {
-	return &fakeCore{files: map[string]provisioning.Response{}, banned: map[netip.Addr]bool{}, known: map[netip.Addr]bool{}}
+	return &fakeCore{files: map[string]provisioning.FetchReply{}, banned: map[netip.Addr]bool{}, known: map[netip.Addr]bool{}}
 }
 
 func (f *fakeCore) KnownAddress(ip netip.Addr) bool {
@@ -33,7 +33,7 @@ func (f *fakeCore) KnownAddress(ip netip.Addr) bool {
 	return f.known[ip]
 }
 
-func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioning.Response {
+func (f *fakeCore) Fetch(ctx context.Context, r provisioning.FetchRequest) provisioning.FetchReply {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, r)
 	resp, hold, entered := f.files[r.Path], f.hold, f.entered
@@ -43,7 +43,7 @@ func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioni
 		select {
 		case <-hold:
 		case <-ctx.Done():
-			return provisioning.Response{}
+			return provisioning.FetchReply{}
 		}
 	}
 	return resp
@@ -56,10 +56,10 @@ func (f *fakeCore) Banned(ip netip.Addr) bool {
 	return f.banned[ip]
 }
 
-func (f *fakeCore) requests() []provisioning.Request {
+func (f *fakeCore) requests() []provisioning.FetchRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]provisioning.Request(nil), f.reqs...)
+	return append([]provisioning.FetchRequest(nil), f.reqs...)
 }
 
 func (f *fakeCore) setBanned(ip netip.Addr, b bool) {

@@ -18,7 +18,7 @@ import (
 type Core interface {
 	// Fetch decides a file request: it runs every check, writes the audit
 	// trail and reports strikes. A refusal comes back as Found == false.
-	Fetch(ctx context.Context, r provisioning.Request) provisioning.Response
+	Fetch(ctx context.Context, r provisioning.FetchRequest) provisioning.FetchReply
 	// Banned is cheap and is asked before anything else.
 	Banned(ip netip.Addr) bool
 	// KnownAddress reports whether ip is bound to a known device; it is
@@ -71,7 +71,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // http.ServeContent provides HEAD, Range and conditional GET
 // (If-Modified-Since against ModTime, If-None-Match against the ETag).
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr) {
-	resp := s.core.Fetch(r.Context(), provisioning.Request{
+	resp := s.core.Fetch(r.Context(), provisioning.FetchRequest{
 		Proto:     proto(r),
 		Path:      r.URL.EscapedPath(),
 		RemoteIP:  ip,
@@ -93,11 +93,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr
 	http.ServeContent(w, r, "", resp.ModTime, bytes.NewReader(resp.Body))
 }
 
-func proto(r *http.Request) string {
+func proto(r *http.Request) provisioning.Proto {
 	if r.TLS != nil {
-		return "https"
+		return provisioning.ProtoHTTPS
 	}
-	return "http"
+	return provisioning.ProtoHTTP
 }
 
 func remoteIP(r *http.Request) netip.Addr {

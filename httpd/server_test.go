@@ -21,7 +21,7 @@ const yealinkUA = "Yealink SIP-T46S 66.86.0.15 00:15:65:aa:bb:cc"
 
 func coreWithFile() *fakeCore {
 	f := newFakeCore()
-	f.files["/y000000000028.cfg"] = provisioning.Response{
+	f.files["/y000000000028.cfg"] = provisioning.FetchReply{
 		Found: true, Body: []byte("#!version:1.0.0.1\nstatic.auto_provision.pnp_enable = 0\n"),
 		ContentType: "text/plain; charset=utf-8", ModTime: modTime,
 	}
@@ -68,7 +68,7 @@ func TestGetAndHead(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("core saw %d requests, want 2", len(reqs))
 	}
-	want0 := provisioning.Request{Proto: "http", Path: "/y000000000028.cfg",
+	want0 := provisioning.FetchRequest{Proto: "http", Path: "/y000000000028.cfg",
 		RemoteIP: netip.MustParseAddr("127.0.0.1"), UserAgent: yealinkUA}
 	if reqs[0] != want0 {
 		t.Errorf("core got %+v, want %+v", reqs[0], want0)

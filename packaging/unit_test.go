@@ -120,8 +120,9 @@ func TestUnitDirectives(t *testing.T) {
 }
 
 // TestUnitStopTimeoutCoversTFTP: a stop waits up to [tftp] timeout x
-// retries for a transfer (STYLE.md, tftp notes), so systemd must wait longer than
-// that before it kills provbox, for the shipped configuration.
+// retries for a transfer (pin/tftp/v3 server.go: Shutdown waits for
+// outstanding transfers to finish or time out), so systemd must wait
+// longer than that before it kills provbox, for the shipped configuration.
 func TestUnitStopTimeoutCoversTFTP(t *testing.T) {
 	var cfg struct {
 		TFTP struct {

@@ -21,15 +21,17 @@ func (s *Service) AddAccount(ctx context.Context, a Account) (Account, error) {
 		return Account{}, err
 	}
 	a.Hash, a.Created = h, s.now().UTC()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if _, ok := s.accounts[a.Name]; ok {
 		return Account{}, fmt.Errorf("account %q: %w", a.Name, ErrExists)
 	}
 	if err := s.st.CreateAccount(ctx, a); err != nil {
 		return Account{}, fmt.Errorf("storing account %q: %w", a.Name, err)
 	}
+	s.mu.Lock()
 	s.accounts[a.Name], s.acctHash[a.Hash] = &a, &a
+	s.mu.Unlock()
 	s.log.Info("account added", "account", a.Name)
 	return a, nil
 }

@@ -26,13 +26,14 @@ type Strike struct {
 // ignored networks.
 var ErrNotBannable = errors.New("never banned: the box's own address or an ignored network")
 
-// banEngine is the ban engine the core consults; bans (below) is the one
+// banEngine is the ban engine the core consults; banGlue (below) is the one
 // implementation, over provisioning/ban.
 type banEngine interface {
 	banned(ip netip.Addr, now time.Time) bool
 	strike(ip netip.Addr, st Strike, now time.Time)
 	reconfigure(cfg BanConfig)
-	active(ctx context.Context, now time.Time) ([]Ban, error)
+	active(now time.Time) []Ban
+	sweep(ctx context.Context, now time.Time) error
 	add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error)
 	remove(ctx context.Context, ip netip.Addr, now time.Time) error
 }
@@ -41,8 +42,8 @@ type banEngine interface {
 // (a strike, a reload).
 const banWriteTimeout = 5 * time.Second
 
-// bans glues the engine to the Service: its store, audit trail and log.
-type bans struct {
+// banGlue ties the engine to the Service: its store, audit trail and log.
+type banGlue struct {
 	s *Service
 	e *ban.Engine
 }
@@ -58,7 +59,7 @@ func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
 	for i, b := range stored {
 		recs[i] = ban.Record(b)
 	}
-	b := &bans{s: s}
+	b := &banGlue{s: s}
 	now := s.cfg.Now()
 	e, dropped := ban.New(banPolicy(s.cfg.Bans), ban.Options{Store: banStore{s.st}, Notify: b.notify}, recs, now)
 	b.e = e
@@ -67,7 +68,10 @@ func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
 			s.log.Warn("forgetting an old ban", "ip", sourceText(p), "err", err)
 		}
 	}
-	if active, err := e.Active(ctx, now); err == nil && len(active) > 0 {
+	if err := e.Sweep(ctx, now); err != nil {
+		s.log.Warn("forgetting old bans in the state database", "err", err)
+	}
+	if active := e.Active(now); len(active) > 0 {
 		s.log.Info("bans restored", "active", len(active), "history", e.Records()-len(active))
 	}
 	return b, nil
@@ -81,7 +85,7 @@ func banPolicy(c BanConfig) ban.Config {
 // banned enforces a ban, unless forged datagrams may have earned it and
 // the address now holds a known device: then the phone was framed, and
 // the ban is lifted (see forgery.go).
-func (b *bans) banned(ip netip.Addr, now time.Time) bool {
+func (b *banGlue) banned(ip netip.Addr, now time.Time) bool {
 	live, recheck := b.e.Lookup(ip, now)
 	if !live || !recheck || !b.s.holdsKnownDevice(ip, now) {
 		return live
@@ -95,7 +99,7 @@ func (b *bans) banned(ip netip.Addr, now time.Time) bool {
 	return false
 }
 
-func (b *bans) strike(ip netip.Addr, st Strike, now time.Time) {
+func (b *banGlue) strike(ip netip.Addr, st Strike, now time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
 	defer cancel()
 	_, err := b.e.Strike(ctx, ip, ban.Strike{Reason: st.Reason, Weight: st.Weight, MAC: st.MAC, UAMAC: st.UAMAC,
@@ -105,7 +109,7 @@ func (b *bans) strike(ip netip.Addr, st Strike, now time.Time) {
 	}
 }
 
-func (b *bans) reconfigure(cfg BanConfig) {
+func (b *banGlue) reconfigure(cfg BanConfig) {
 	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
 	defer cancel()
 	if err := b.e.Reconfigure(ctx, banPolicy(cfg), b.s.now()); err != nil {
@@ -113,16 +117,18 @@ func (b *bans) reconfigure(cfg BanConfig) {
 	}
 }
 
-func (b *bans) active(ctx context.Context, now time.Time) ([]Ban, error) {
-	rs, err := b.e.Active(ctx, now)
+func (b *banGlue) active(now time.Time) []Ban {
+	rs := b.e.Active(now)
 	out := make([]Ban, len(rs))
 	for i, r := range rs {
 		out[i] = banOf(r)
 	}
-	return out, err
+	return out
 }
 
-func (b *bans) add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error) {
+func (b *banGlue) sweep(ctx context.Context, now time.Time) error { return b.e.Sweep(ctx, now) }
+
+func (b *banGlue) add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error) {
 	r, err := b.e.Add(ctx, ip, d, reason, now)
 	if errors.Is(err, ban.ErrExempt) {
 		return Ban{}, fmt.Errorf("banning %s: %w", ip, ErrNotBannable)
@@ -133,7 +139,7 @@ func (b *bans) add(ctx context.Context, ip netip.Addr, d time.Duration, reason s
 	return banOf(r), nil
 }
 
-func (b *bans) remove(ctx context.Context, ip netip.Addr, now time.Time) error {
+func (b *banGlue) remove(ctx context.Context, ip netip.Addr, now time.Time) error {
 	err := b.e.Remove(ctx, ip, now)
 	if errors.Is(err, ban.ErrNotBanned) {
 		return fmt.Errorf("%s is not banned: %w", ip, ErrNotFound)
@@ -145,7 +151,7 @@ func (b *bans) remove(ctx context.Context, ip netip.Addr, now time.Time) error {
 }
 
 // notify puts a ban or unban in the audit trail and the log.
-func (b *bans) notify(c ban.Change) {
+func (b *banGlue) notify(c ban.Change) {
 	outcome, msg, reason := "unbanned", "source unbanned", c.Reason
 	if c.Banned {
 		r := c.Record
@@ -183,25 +189,45 @@ func (a banStore) DeleteBan(ctx context.Context, p netip.Prefix) error {
 }
 
 // Banned reports whether ip is banned now; servers call it before parsing
-// anything. It takes a read lock and allocates nothing.
-func (s *Service) Banned(ip netip.Addr) bool { return s.banner.banned(ip, s.now()) }
+// anything. It reads the clock without a lock and allocates nothing.
+func (s *Service) Banned(ip netip.Addr) bool { return s.bans.banned(ip, s.now()) }
 
-// Bans returns the bans running now, ordered by address.
-func (s *Service) Bans() []Ban {
-	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
-	defer cancel()
-	out, err := s.banner.active(ctx, s.now())
-	if err != nil {
-		s.log.Error("forgetting old bans in the state database", "err", err)
+// Bans returns the bans running now, ordered by address; it changes
+// nothing.
+func (s *Service) Bans() []Ban { return s.bans.active(s.now()) }
+
+// SweepBans announces (audit trail, log) the bans that have run out and
+// deletes the records too old to matter, in memory and in the state
+// database. The core runs it every banSweepEvery; strikes sweep too.
+func (s *Service) SweepBans(ctx context.Context) error { return s.bans.sweep(ctx, s.now()) }
+
+// banSweepEvery is how often the core sweeps the ban table by itself, so
+// an expiry is announced even when no strike or listing comes.
+const banSweepEvery = time.Minute
+
+// sweepBansUntil runs SweepBans every banSweepEvery until quit closes.
+func (s *Service) sweepBansUntil(quit <-chan struct{}) {
+	t := time.NewTicker(banSweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-quit:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
+		if err := s.SweepBans(ctx); err != nil {
+			s.log.Error("forgetting old bans in the state database", "err", err)
+		}
+		cancel()
 	}
-	return out
 }
 
 // Unban lifts the ban on ip's source (its /64 for IPv6) at once and
 // pardons it: its strikes and ban history are forgotten, so a later ban
 // starts again at ban_time. ErrNotFound if it is not banned.
 func (s *Service) Unban(ctx context.Context, ip netip.Addr) error {
-	return s.banner.remove(ctx, ip, s.now())
+	return s.bans.remove(ctx, ip, s.now())
 }
 
 // AddBan bans ip's source from now for d, or, if d is zero, for the
@@ -214,5 +240,5 @@ func (s *Service) AddBan(ctx context.Context, ip netip.Addr, d time.Duration, re
 	if d < 0 {
 		return Ban{}, fmt.Errorf("banning %s: negative length %s", ip, d)
 	}
-	return s.banner.add(ctx, ip, d, reason, s.now())
+	return s.bans.add(ctx, ip, d, reason, s.now())
 }

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // banRig is a Service over a real state database in dir; restart closes
@@ -38,7 +38,7 @@ func (r *banRig) start() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func (r *banRig) guess(ip string, n int) {
 	r.t.Helper()
 	for i := range n {
 		path := fmt.Sprintf("AAAAAAAAAAAAAAAAAAAAAA%02d/BBBBBBBBBBBBBBBBBBBBBBBB/cfg.xml", i%100)
-		resp := r.s.Fetch(r.t.Context(), provisioning.Request{Proto: "tftp", Path: path, RemoteIP: netip.MustParseAddr(ip)})
+		resp := r.s.Fetch(r.t.Context(), provisioning.FetchRequest{Proto: "tftp", Path: path, RemoteIP: netip.MustParseAddr(ip)})
 		if resp.Found {
 			r.t.Fatalf("a guessed path was served to %s", ip)
 		}
@@ -216,7 +216,7 @@ func TestScanOfManyMACsBans(t *testing.T) {
 		// Yealink-style MAC files, over HTTP: TFTP sources can be forged,
 		// so TFTP refusals feed no scan detection.
 		path := fmt.Sprintf("/0015651234%02x.cfg", i)
-		r.s.Fetch(t.Context(), provisioning.Request{Proto: "http", Path: path, RemoteIP: ip})
+		r.s.Fetch(t.Context(), provisioning.FetchRequest{Proto: "http", Path: path, RemoteIP: ip})
 	}
 	if b := r.s.Bans(); !r.s.Banned(ip) || len(b) != 1 || b[0].Reason != "scan" {
 		t.Fatalf("Bans() = %+v", b)
@@ -231,5 +231,26 @@ func TestBannedCheckDoesNotAllocate(t *testing.T) {
 		if n := testing.AllocsPerRun(100, func() { r.s.Banned(a) }); n != 0 {
 			t.Fatalf("Banned(%s) allocates %v times per call", ip, n)
 		}
+	}
+}
+
+// TestBansListsWithoutChanging checks that listing bans is a plain read:
+// an expired ban is announced (and its record swept) by SweepBans, not by
+// whoever lists.
+func TestBansListsWithoutChanging(t *testing.T) {
+	r := newBanRig(t, provisioning.BanConfig{MaxRetry: 2, BanTime: time.Hour})
+	r.guess("127.0.0.2", 2)
+	r.clk.Add(2 * time.Hour)
+	if b := r.s.Bans(); len(b) != 0 {
+		t.Fatalf("Bans() = %+v after the ban ran out", b)
+	}
+	if ev := r.banEvents(); len(ev) != 1 || ev[0].Outcome != "banned" {
+		t.Fatalf("listing changed the audit trail: %+v", ev)
+	}
+	if err := r.s.SweepBans(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if ev := r.banEvents(); len(ev) != 2 || ev[1].Outcome != "unbanned" || ev[1].Reason != "expired" {
+		t.Fatalf("after SweepBans, audit trail = %+v, want the expiry announced", ev)
 	}
 }

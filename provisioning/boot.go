@@ -6,14 +6,14 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // BootConfig is the bootstrap part of [dhcp]: where phones are pointed and
 // the per-class overrides of the built-in vendor rules.
 type BootConfig struct {
-	// Proto is the bootstrap protocol, "http" (default) or "tftp".
-	Proto string
+	// Proto is the bootstrap protocol, ProtoHTTP (default) or ProtoTFTP.
+	Proto Proto
 	// Host is the advertised bootstrap host (name or address). Empty means
 	// the DHCP server's own address on the client's network.
 	Host string
@@ -28,47 +28,57 @@ type BootConfig struct {
 // BootClass is one vendor rule with the vendor name it identifies.
 type BootClass struct {
 	Vendor string
-	Rule   vendor.DHCPRule
+	Rule   profile.DHCPRule
 }
 
 // BootRequest is what DHCP tells the core about a client.
 type BootRequest struct {
 	MAC         MAC
-	VendorClass []byte  // option 60, raw (Poly's is binary)
-	Requested   []uint8 // option 55, the parameter request list; empty: all
+	VendorClass []byte // option 60, raw (Poly's is binary)
 	// Server is the DHCP server's address on the client's network, used as
 	// the bootstrap host when BootConfig.Host is empty.
 	Server netip.Addr
 }
 
-// BootOption is one DHCP option value for the client.
-type BootOption struct {
-	Code  uint8
-	Value []byte
+// BootReply is the core's boot plan for a client: the vendor it
+// recognised ("" if none), where the bootstrap is, and which options
+// carry it in which form (the vendor rule's, in rule order). The DHCP
+// server filters them by the client's parameter request list and
+// encodes them; the core knows no option bytes.
+type BootReply struct {
+	Vendor   string
+	Location BootLocation
+	Options  []profile.BootOption
 }
 
-// BootReply is the core's answer: the vendor it recognised ("" if none)
-// and the options to send, ordered by code.
-type BootReply struct {
-	Vendor  string
-	Options []BootOption
+// BootLocation is the bootstrap endpoint in the forms options need.
+type BootLocation struct {
+	Proto Proto      // ProtoHTTP or ProtoTFTP
+	Host  string     // host[:port] for URLs; "" when no host is known
+	Bare  string     // the host alone, for options that carry a bare host
+	IPv4  netip.Addr // for address-list options; invalid when none is known
+}
+
+// URL is the bootstrap URL with path appended ("" gives the root).
+func (l BootLocation) URL(path string) string {
+	if len(path) > 0 && path[0] == '/' {
+		path = path[1:]
+	}
+	return string(l.Proto) + "://" + l.Host + "/" + path
 }
 
 // defaultBootRule applies to clients no rule recognises: Option 66 with
 // the bootstrap location (a URL for HTTP, the bare host for TFTP, which
 // every TFTP client reads), only when asked for (laptops need not see it).
-func defaultBootRule(proto string) vendor.DHCPRule {
-	form := vendor.FormURL
-	if proto == "tftp" {
-		form = vendor.FormHost
+func defaultBootRule(proto Proto) profile.DHCPRule {
+	form := profile.FormURL
+	if proto == ProtoTFTP {
+		form = profile.FormHost
 	}
-	return vendor.DHCPRule{Options: []vendor.BootOption{{Code: 66, Form: form}}}
+	return profile.DHCPRule{Options: []profile.BootOption{{Code: 66, Form: form}}}
 }
 
-// Boot decides which bootstrap options a DHCP client gets. A FormURL
-// option's Value, if any, is a path appended to the bootstrap URL (Cisco's
-// "$PSN.xml"); options the client did not list in option 55 are left out
-// unless the rule forces them. Vendors are
+// Boot decides a DHCP client's boot plan. Vendors are
 // identified by option 60 (prefix, then substring, compared as bytes),
 // falling back to the MAC's OUI; TOML classes win over built-in rules.
 func (s *Service) Boot(r BootRequest) BootReply {
@@ -93,39 +103,7 @@ func bootReply(cfg BootConfig, classes []BootClass, r BootRequest) BootReply {
 	if ok && len(c.Rule.Options) > 0 {
 		rule = c.Rule
 	}
-	out := BootReply{Vendor: c.Vendor}
-	loc := bootLocation(cfg, r.Server)
-	var sub43 []byte
-	for _, o := range rule.Options {
-		if !o.Force && len(r.Requested) > 0 && !slices.Contains(r.Requested, o.Code) {
-			continue
-		}
-		v, ok := loc.value(o)
-		if !ok {
-			continue
-		}
-		if o.Form == vendor.FormVendorSub {
-			sub43 = append(sub43, v...) // sub-options of one option share it
-			continue
-		}
-		out.Options = appendOption(out.Options, BootOption{Code: o.Code, Value: v})
-	}
-	if len(sub43) > 0 {
-		out.Options = appendOption(out.Options, BootOption{Code: 43, Value: sub43})
-	}
-	slices.SortStableFunc(out.Options, func(a, b BootOption) int { return int(a.Code) - int(b.Code) })
-	return out
-}
-
-// appendOption adds o unless an option with its code is already there
-// (the first rule entry for a code wins).
-func appendOption(opts []BootOption, o BootOption) []BootOption {
-	for _, x := range opts {
-		if x.Code == o.Code {
-			return opts
-		}
-	}
-	return append(opts, o)
+	return BootReply{Vendor: c.Vendor, Location: bootLocation(cfg, r.Server), Options: slices.Clone(rule.Options)}
 }
 
 // matchClass finds the client's class: option 60 across all classes
@@ -147,7 +125,7 @@ func matchClass(classes []BootClass, r BootRequest) (BootClass, bool) {
 	return BootClass{}, false
 }
 
-func classMatches(rule vendor.DHCPRule, vc []byte) bool {
+func classMatches(rule profile.DHCPRule, vc []byte) bool {
 	for _, p := range rule.ClassPrefixes {
 		if p != "" && bytes.HasPrefix(vc, []byte(p)) {
 			return true
@@ -161,72 +139,27 @@ func classMatches(rule vendor.DHCPRule, vc []byte) bool {
 	return false
 }
 
-// location is the bootstrap endpoint in the forms options need.
-type location struct {
-	proto string     // http or tftp
-	host  string     // host[:port] for URLs
-	bare  string     // host only
-	ip    netip.Addr // valid when the host is an IPv4 address
-}
-
-func bootLocation(cfg BootConfig, server netip.Addr) location {
+func bootLocation(cfg BootConfig, server netip.Addr) BootLocation {
 	host := cfg.Host
 	if host == "" && server.IsValid() {
 		host = server.String()
 	}
-	l := location{proto: "http", bare: host, host: host}
-	if cfg.Proto == "tftp" {
-		l.proto = "tftp"
+	l := BootLocation{Proto: ProtoHTTP, Bare: host, Host: host}
+	if cfg.Proto == ProtoTFTP {
+		l.Proto = ProtoTFTP
 	}
 	port, def := cfg.HTTPPort, 80
-	if l.proto == "tftp" {
+	if l.Proto == ProtoTFTP {
 		port, def = cfg.TFTPPort, 69
 	}
-	if port != 0 && port != def {
-		l.host = host + ":" + strconv.Itoa(port)
+	if host != "" && port != 0 && port != def {
+		l.Host = host + ":" + strconv.Itoa(port)
 	}
 	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
-		l.ip = a
+		l.IPv4 = a
 	} else if server.Is4() {
 		// A named host: option 150 still needs an address, ours.
-		l.ip = server
+		l.IPv4 = server
 	}
 	return l
-}
-
-// url is the bootstrap URL with path appended ("" gives the root).
-func (l location) url(path string) string {
-	if len(path) > 0 && path[0] == '/' {
-		path = path[1:]
-	}
-	return l.proto + "://" + l.host + "/" + path
-}
-
-// value encodes o for this location; false when it cannot be (no host,
-// or no IPv4 address for an address list).
-func (l location) value(o vendor.BootOption) ([]byte, bool) {
-	if l.bare == "" && o.Form != vendor.FormBootFile {
-		return nil, false
-	}
-	switch o.Form {
-	case vendor.FormURL:
-		return []byte(l.url(o.Value)), true
-	case vendor.FormHost:
-		return []byte(l.bare), true
-	case vendor.FormIPList:
-		if !l.ip.IsValid() {
-			return nil, false
-		}
-		a := l.ip.As4()
-		return a[:], true
-	case vendor.FormBootFile:
-		return []byte(o.Value), o.Value != ""
-	case vendor.FormVendorSub:
-		u := l.url(o.Value)
-		if len(u) > 255 {
-			return nil, false
-		}
-		return append([]byte{o.SubCode, byte(len(u))}, u...), true
-	}
-	return nil, false
 }

@@ -4,19 +4,19 @@ import (
 	"context"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // candidate is a profile that recognises the requested file name.
 type candidate struct {
-	p *vendor.Profile
-	m vendor.Match
+	p *profile.Profile
+	m profile.Match
 }
 
-func matchAll(reg *vendor.Registry, file string) []candidate {
+func matchAll(reg *profile.Registry, file string) []candidate {
 	var cs []candidate
 	for _, p := range reg.Profiles() {
-		if m := p.MatchFile(file); m.Kind != vendor.None {
+		if m := p.MatchFile(file); m.Kind != profile.None {
 			cs = append(cs, candidate{p, m})
 		}
 	}
@@ -26,7 +26,7 @@ func matchAll(reg *vendor.Registry, file string) []candidate {
 // fetchBootstrap answers /<file>: the device's redirect config (its full
 // config in flat-folder mode) if the device is known, open and passes the
 // checks; a vendor common file harmlessly; anything else is refused.
-func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
+func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply {
 	cands := matchAll(fc.reg, fc.path.File)
 	if len(cands) == 0 {
 		// Who the requester is, asked whatever the name says, so a known
@@ -61,7 +61,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 	}
 	data, ok := s.data(d, fc.cfg)
 	if !ok {
-		return Response{}
+		return FetchReply{}
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
@@ -80,7 +80,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchCtx) Response {
 // for d. A miss is quiet only for a requester that also holds d (its
 // lease, reservation or neighbour entry): "cannot judge" would tell
 // anyone which MACs are devices.
-func (s *Service) passes(fc fetchCtx, d *Device) bool {
+func (s *Service) passes(fc fetchState, d *Device) bool {
 	p, ok := fc.reg.Profile(d.Vendor)
 	return ok && s.check(fc, d, p) == ""
 }
@@ -106,7 +106,7 @@ func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
 // vendor claims as common, and no vendor declines, is answered: never
 // another vendor's file by default. shared reports that some vendor
 // shares or declines the name, so a miss is a phone's, not a probe.
-func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendor.Profile, shared bool) {
+func commonProfile(reg *profile.Registry, cands []candidate, ua string) (p *profile.Profile, shared bool) {
 	uaVendor := ""
 	for _, rp := range reg.Profiles() {
 		if _, ok := rp.ParseUA(ua); ok {
@@ -114,17 +114,17 @@ func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendo
 			break
 		}
 	}
-	var common []*vendor.Profile
+	var common []*profile.Profile
 	declined := false
 	for _, c := range cands {
-		if c.m.Kind != vendor.Common && c.m.Kind != vendor.Declined {
+		if c.m.Kind != profile.Common && c.m.Kind != profile.Declined {
 			continue
 		}
 		shared = true
 		if uaVendor != "" && c.p.Name != uaVendor {
 			continue
 		}
-		if c.m.Kind == vendor.Declined {
+		if c.m.Kind == profile.Declined {
 			declined = true
 		} else {
 			common = append(common, c.p)
@@ -140,11 +140,11 @@ func commonProfile(reg *vendor.Registry, cands []candidate, ua string) (p *vendo
 // file name, else (names without a MAC, like spa504G.cfg) by the MAC in
 // the User-Agent, else by the DHCP lease of the requester. asked is the
 // MAC the name carried, if any.
-func (s *Service) identify(fc fetchCtx, cands []candidate) (d *Device, c candidate, asked MAC) {
+func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candidate, asked MAC) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, c := range cands {
-		if c.m.Kind != vendor.Primary || !c.m.HasMAC {
+		if c.m.Kind != profile.Primary || !c.m.HasMAC {
 			continue
 		}
 		asked = c.m.MAC
@@ -157,7 +157,7 @@ func (s *Service) identify(fc fetchCtx, cands []candidate) (d *Device, c candida
 		return nil, candidate{}, asked
 	}
 	for _, c := range cands {
-		if c.m.Kind != vendor.Primary {
+		if c.m.Kind != profile.Primary {
 			continue
 		}
 		for _, m := range s.implicitMACs(fc, c.p) {
@@ -172,7 +172,7 @@ func (s *Service) identify(fc fetchCtx, cands []candidate) (d *Device, c candida
 
 // implicitMACs are the MACs a request without one in its name points to:
 // the UA's, then the lease holder's. The caller holds s.mu.
-func (s *Service) implicitMACs(fc fetchCtx, p *vendor.Profile) []MAC {
+func (s *Service) implicitMACs(fc fetchState, p *profile.Profile) []MAC {
 	var ms []MAC
 	if ua, ok := p.ParseUA(fc.r.UserAgent); ok && ua.HasMAC {
 		ms = append(ms, MAC(ua.MAC))
@@ -184,40 +184,40 @@ func (s *Service) implicitMACs(fc fetchCtx, p *vendor.Profile) []MAC {
 }
 
 // common answers a vendor common file; d may be nil.
-func (s *Service) common(fc fetchCtx, d *Device, p *vendor.Profile) Response {
+func (s *Service) common(fc fetchState, d *Device, p *profile.Profile) FetchReply {
 	body, err := fc.reg.Common(p, fc.path.File)
 	if err != nil {
 		s.log.Error("rendering common file", "vendor", p.Name, "file", fc.path.File, "err", err)
-		return Response{}
+		return FetchReply{}
 	}
 	if d != nil {
 		return s.serve(fc, d, p, "common", body)
 	}
-	return Response{Found: true, Body: body, ContentType: p.ContentType}
+	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
 }
 
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
-func (s *Service) rendered(fc fetchCtx, d *Device, p *vendor.Profile, outcome string, body []byte, err error) Response {
+func (s *Service) rendered(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
 	if err != nil {
 		s.log.Error("rendering config", "mac", d.MAC.String(), "vendor", p.Name, "file", fc.path.File, "err", err)
-		s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
+		s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 			File: fc.path.redacted(), Outcome: "error", Reason: reasonRender})
-		return Response{}
+		return FetchReply{}
 	}
 	return s.serve(fc, d, p, outcome, body)
 }
 
 // data is what d's templates render from; false if its account vanished.
-func (s *Service) data(d *Device, cfg Config) (vendor.Data, bool) {
+func (s *Service) data(d *Device, cfg Config) (profile.Data, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	a, ok := s.accounts[d.Account]
 	if !ok {
 		s.log.Error("device without account", "mac", d.MAC.String(), "account", d.Account)
-		return vendor.Data{}, false
+		return profile.Data{}, false
 	}
-	vd := s.renderData(d, a)
+	vd := renderData(cfg.BaseURL, d, a)
 	if cfg.FlatMode {
 		vd.ProvisionURL, vd.ProvisionPath = cfg.BaseURL+"/", "/"
 	}

@@ -1,6 +1,6 @@
 package provisioning
 
-import "github.com/provbox/provbox/provisioning/vendor"
+import "github.com/provbox/provbox/provisioning/profile"
 
 // check runs the fingerprint checks for a request attributed to d and
 // returns the reason of the first failure, or "".
@@ -11,8 +11,8 @@ import "github.com/provbox/provbox/provisioning/vendor"
 // or cannot judge (a routed or loopback requester for the neighbour
 // check) gives none; then only a requester inside unverified_networks is
 // served. A negative verdict refuses wherever the requester is.
-func (s *Service) check(fc fetchCtx, d *Device, p *vendor.Profile) string {
-	if fc.r.Proto != "tftp" {
+func (s *Service) check(fc fetchState, d *Device, p *profile.Profile) string {
+	if fc.r.Proto != ProtoTFTP {
 		ua, ok := p.ParseUA(fc.r.UserAgent)
 		if !ok && fc.cfg.Checks.UserAgent {
 			return reasonUserAgent

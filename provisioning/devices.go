@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // AddDevice validates d and stores it with a fresh hash and an open
@@ -23,12 +23,13 @@ func (s *Service) AddDevice(ctx context.Context, d Device) (Device, error) {
 // by its position (1-based) and MAC.
 func (s *Service) ImportDevices(ctx context.Context, ds []Device) ([]Device, error) {
 	now := s.now().UTC()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cfg, reg := s.config()
 	seen := map[MAC]bool{}
 	out := make([]Device, len(ds))
 	for i, d := range ds {
-		if err := s.prepareDevice(&d, now); err != nil {
+		if err := s.prepareDevice(&d, now, cfg, reg); err != nil {
 			return nil, deviceErr(len(ds), i, d.MAC, err)
 		}
 		if seen[d.MAC] || s.devices[d.MAC] != nil {
@@ -40,9 +41,13 @@ func (s *Service) ImportDevices(ctx context.Context, ds []Device) ([]Device, err
 	if err := s.st.CreateDevices(ctx, out); err != nil {
 		return nil, fmt.Errorf("storing devices: %w", err)
 	}
+	s.mu.Lock()
 	for i := range out {
 		d := out[i]
 		s.devices[d.MAC], s.devHash[d.Hash] = &d, d.MAC
+	}
+	s.mu.Unlock()
+	for _, d := range out {
 		s.log.Info("device added", "mac", d.MAC.String(), "vendor", d.Vendor, "account", d.Account)
 	}
 	return out, nil
@@ -56,8 +61,8 @@ func deviceErr(n, i int, m MAC, err error) error {
 }
 
 // prepareDevice validates d against its account and vendor and fills the
-// fields the core owns. The caller holds s.mu.
-func (s *Service) prepareDevice(d *Device, now time.Time) error {
+// fields the core owns. The caller holds s.wmu.
+func (s *Service) prepareDevice(d *Device, now time.Time, cfg Config, reg *profile.Registry) error {
 	if d.MAC.IsZero() {
 		return invalidf("MAC missing")
 	}
@@ -65,9 +70,9 @@ func (s *Service) prepareDevice(d *Device, now time.Time) error {
 	if !ok {
 		return fmt.Errorf("account %q: %w", d.Account, ErrNotFound)
 	}
-	p, ok := s.reg.Profile(d.Vendor)
+	p, ok := reg.Profile(d.Vendor)
 	if !ok {
-		return invalidf("unknown vendor %q (known: %v)", d.Vendor, s.vendorNames())
+		return invalidf("unknown vendor %q (known: %v)", d.Vendor, vendorNames(reg))
 	}
 	if err := validateLines(d.Lines); err != nil {
 		return err
@@ -79,16 +84,16 @@ func (s *Service) prepareDevice(d *Device, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	d.Hash, d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = h, now, now.Add(s.cfg.UnlockWindow), time.Time{}, time.Time{}
-	if err := p.Validate(s.renderData(d, a)); err != nil {
+	d.Hash, d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = h, now, now.Add(cfg.UnlockWindow), time.Time{}, time.Time{}
+	if err := p.Validate(renderData(cfg.BaseURL, d, a)); err != nil {
 		return invalidf("%v", err)
 	}
 	return nil
 }
 
-func (s *Service) vendorNames() []string {
+func vendorNames(reg *profile.Registry) []string {
 	var names []string
-	for _, p := range s.reg.Profiles() {
+	for _, p := range reg.Profiles() {
 		names = append(names, p.Name)
 	}
 	return names
@@ -143,8 +148,8 @@ func (s *Service) Device(m MAC) (Device, error) {
 
 // RemoveDevice deletes a device; its secret URL stops working at once.
 func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	d, ok := s.devices[m]
 	if !ok {
 		return fmt.Errorf("device %s: %w", m, ErrNotFound)
@@ -152,9 +157,11 @@ func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
 	if err := s.st.DeleteDevice(ctx, m); err != nil {
 		return fmt.Errorf("deleting device %s: %w", m, err)
 	}
+	s.mu.Lock()
 	delete(s.devices, m)
 	delete(s.devHash, d.Hash)
 	s.old.dropMAC(m) // the store's rows went with the device
+	s.mu.Unlock()
 	s.log.Info("device removed", "mac", m.String())
 	return nil
 }
@@ -163,8 +170,8 @@ func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
 // publishes it. It returns the new device.
 func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device, now time.Time)) (Device, error) {
 	now := s.now().UTC()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	cur, ok := s.devices[m]
 	if !ok {
 		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
@@ -175,8 +182,10 @@ func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device
 	if err := s.st.UpdateDevice(ctx, d); err != nil {
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
+	s.mu.Lock()
 	delete(s.devHash, cur.Hash)
 	s.devices[m], s.devHash[d.Hash] = &d, m
+	s.mu.Unlock()
 	return d, nil
 }
 
@@ -245,19 +254,19 @@ func (s *Service) View(d Device) DeviceView {
 
 func secretPath(acct, dev Hash) string { return "/" + string(acct) + "/" + string(dev) + "/" }
 
-// renderData maps a device and its account to what templates see. The
-// caller holds s.mu.
-func (s *Service) renderData(d *Device, a *Account) vendor.Data {
+// renderData maps a device and its account to what templates see, with
+// secret URLs under base.
+func renderData(base string, d *Device, a *Account) profile.Data {
 	path := secretPath(a.Hash, d.Hash)
-	scheme, host := splitBaseURL(s.cfg.BaseURL)
-	vd := vendor.Data{
+	scheme, host := splitBaseURL(base)
+	vd := profile.Data{
 		MAC: d.MAC, Vendor: d.Vendor, Model: d.Model,
-		ProvisionURL: s.cfg.BaseURL + path, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
+		ProvisionURL: base + path, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
 		SIPServer: a.SIPServer, SIPPort: a.SIPPort, SIPTransport: string(a.SIPTransport),
 		NTPServer: a.NTPServer, TimeZone: a.TimeZone, Language: a.Language,
 	}
 	for i, l := range d.Lines {
-		vd.Lines = append(vd.Lines, vendor.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,
+		vd.Lines = append(vd.Lines, profile.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,
 			Password: l.Password, DisplayName: l.DisplayName, Label: l.Label})
 	}
 	return vd

@@ -71,8 +71,9 @@ func set[T any](dst *T, v *T) {
 // UpdateAccount changes account name's settings, validated as at add
 // time and against every device of it (each vendor's limits).
 func (s *Service) UpdateAccount(ctx context.Context, name string, c AccountChange) (Account, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cfg, reg := s.config()
 	cur, ok := s.accounts[name]
 	if !ok {
 		return Account{}, notFoundf("account %q", name)
@@ -89,8 +90,8 @@ func (s *Service) UpdateAccount(ctx context.Context, name string, c AccountChang
 		if d.Account != name {
 			continue
 		}
-		if p, ok := s.reg.Profile(d.Vendor); ok {
-			if err := p.Validate(s.renderData(d, &a)); err != nil {
+		if p, ok := reg.Profile(d.Vendor); ok {
+			if err := p.Validate(renderData(cfg.BaseURL, d, &a)); err != nil {
 				return Account{}, invalidf("account %q: device %s: %v", name, d.MAC, err)
 			}
 		}
@@ -98,7 +99,9 @@ func (s *Service) UpdateAccount(ctx context.Context, name string, c AccountChang
 	if err := s.st.UpdateAccount(ctx, a); err != nil {
 		return Account{}, fmt.Errorf("storing account %q: %w", name, err)
 	}
+	s.mu.Lock()
 	s.accounts[name], s.acctHash[a.Hash] = &a, &a
+	s.mu.Unlock()
 	s.log.Info("account changed", "account", name)
 	return a, nil
 }
@@ -111,8 +114,8 @@ func (s *Service) RemoveAccount(ctx context.Context, name string, force bool) ([
 	if !ok {
 		return nil, fmt.Errorf("removing account %q: %w", name, ErrUnsupported)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	a, ok := s.accounts[name]
 	if !ok {
 		return nil, notFoundf("account %q", name)
@@ -130,6 +133,7 @@ func (s *Service) RemoveAccount(ctx context.Context, name string, force bool) ([
 	if err := del.DeleteAccount(ctx, name); err != nil {
 		return nil, fmt.Errorf("removing account %q: %w", name, err)
 	}
+	s.mu.Lock()
 	for _, m := range macs {
 		delete(s.devHash, s.devices[m].Hash)
 		delete(s.devices, m)
@@ -137,6 +141,7 @@ func (s *Service) RemoveAccount(ctx context.Context, name string, force bool) ([
 	}
 	delete(s.accounts, name)
 	delete(s.acctHash, a.Hash)
+	s.mu.Unlock()
 	s.log.Info("account removed", "account", name, "devices", len(macs))
 	return macs, nil
 }
@@ -158,8 +163,8 @@ type DeviceChange struct {
 // one redirects its checked phone there for the rotation grace, as after
 // a rekey.
 func (s *Service) EditDevice(ctx context.Context, m MAC, c DeviceChange) (Device, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	cur, ok := s.devices[m]
 	if !ok {
 		return Device{}, notFoundf("device %s", m)
@@ -178,9 +183,11 @@ func (s *Service) EditDevice(ctx context.Context, m MAC, c DeviceChange) (Device
 	if err := s.st.UpdateDevice(ctx, d); err != nil {
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
+	s.mu.Lock()
 	s.devices[m] = &d
+	s.mu.Unlock()
 	if d.Account != cur.Account {
-		s.retireMoved(ctx, cur)
+		s.retireMoved(ctx, cur, &d)
 	}
 	s.log.Info("device changed", "mac", m.String(), "account", d.Account)
 	return d, nil
@@ -192,20 +199,22 @@ const causeAccountMove = "account move"
 // retireMoved keeps the secret path device cur had under its old account
 // redirecting for the rotation grace. A failure costs only the redirect
 // (the phone then needs an unlock and a reset), so it is logged, not
-// returned. The caller holds s.mu.
-func (s *Service) retireMoved(ctx context.Context, cur *Device) {
+// returned. The caller holds s.wmu.
+func (s *Service) retireMoved(ctx context.Context, cur, d *Device) {
+	cfg, _ := s.config()
 	old, ok := s.accounts[cur.Account]
-	if !ok || s.cfg.RotationGrace <= 0 {
+	if !ok || cfg.RotationGrace <= 0 {
 		return
 	}
-	now := s.cfg.Now().UTC()
-	d := *s.devices[cur.MAC]
-	p := retire(old.Hash, cur.Hash, cur.MAC, causeAccountMove, now, s.cfg.RotationGrace)
-	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: []OldPath{p}, Now: now}); err != nil {
+	now := s.now().UTC()
+	p := retire(old.Hash, cur.Hash, cur.MAC, causeAccountMove, now, cfg.RotationGrace)
+	if err := s.st.Rekey(ctx, Rekey{Device: d, Retire: []OldPath{p}, Now: now}); err != nil {
 		s.log.Error("keeping the old secret URL of a moved device", "mac", cur.MAC.String(), "err", err)
 		return
 	}
+	s.mu.Lock()
 	s.publishOld([]OldPath{p}, now)
+	s.mu.Unlock()
 }
 
 // keepPasswords fills the empty passwords of ls from old by extension.
@@ -224,15 +233,16 @@ func keepPasswords(ls, old []Line) []Line {
 }
 
 // checkDevice validates d against its account and vendor without
-// touching its hash or state. The caller holds s.mu.
+// touching its hash or state. The caller holds s.wmu.
 func (s *Service) checkDevice(d *Device) error {
+	cfg, reg := s.config()
 	a, ok := s.accounts[d.Account]
 	if !ok {
 		return notFoundf("account %q", d.Account)
 	}
-	p, ok := s.reg.Profile(d.Vendor)
+	p, ok := reg.Profile(d.Vendor)
 	if !ok {
-		return invalidf("unknown vendor %q (known: %v)", d.Vendor, s.vendorNames())
+		return invalidf("unknown vendor %q (known: %v)", d.Vendor, vendorNames(reg))
 	}
 	if err := validateLines(d.Lines); err != nil {
 		return err
@@ -243,7 +253,7 @@ func (s *Service) checkDevice(d *Device) error {
 	if err := plainValue(d.Model); err != nil {
 		return invalidf("model %q: %v", d.Model, err)
 	}
-	if err := p.Validate(s.renderData(d, a)); err != nil {
+	if err := p.Validate(renderData(cfg.BaseURL, d, a)); err != nil {
 		return invalidf("%v", err)
 	}
 	return nil
@@ -261,9 +271,10 @@ func (s *Service) ReplaceDevice(ctx context.Context, old, mac MAC) (Device, erro
 	if err != nil {
 		return Device{}, err
 	}
-	now := s.pendingNow()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	now := s.now().UTC()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cfg, _ := s.config()
 	cur, ok := s.devices[old]
 	if !ok {
 		return Device{}, notFoundf("device %s", old)
@@ -276,14 +287,16 @@ func (s *Service) ReplaceDevice(ctx context.Context, old, mac MAC) (Device, erro
 	}
 	d := *cur
 	d.MAC, d.Hash, d.Lines = mac, h, slices.Clone(cur.Lines)
-	d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = now, now.Add(s.cfg.UnlockWindow), time.Time{}, time.Time{}
+	d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = now, now.Add(cfg.UnlockWindow), time.Time{}, time.Time{}
 	if err := rep.ReplaceDevice(ctx, old, d); err != nil {
 		return Device{}, fmt.Errorf("replacing device %s: %w", old, err)
 	}
+	s.mu.Lock()
 	delete(s.devHash, cur.Hash)
 	delete(s.devices, old)
 	s.old.dropMAC(old)
 	s.devices[mac], s.devHash[h] = &d, mac
+	s.mu.Unlock()
 	s.pending.drop(mac)
 	s.log.Info("device replaced", "mac", mac.String(), "old_mac", old.String())
 	return d, nil

@@ -60,7 +60,7 @@ func TestFetchFailClosed(t *testing.T) {
 				cfg.Neighbours, cfg.Unverified = table.lookup, c.unverified
 			})
 			ip := netip.MustParseAddr(c.ip)
-			from := func(r *Request) { r.RemoteIP = ip }
+			from := func(r *FetchRequest) { r.RemoteIP = ip }
 			for _, path := range []string{"/805ec0112233.cfg", f.secret("805ec0112233.cfg")} {
 				r := f.get(path, from)
 				if c.reason == "" {
@@ -90,17 +90,17 @@ func TestFetchFailClosedFlatMode(t *testing.T) {
 	if _, err := f.s.LockDevice(t.Context(), phoneMAC); err != nil {
 		t.Fatal(err)
 	}
-	thief := func(r *Request) { r.RemoteIP = netip.MustParseAddr("fe80::66%eth1") }
+	thief := func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("fe80::66%eth1") }
 	if r := f.get("/805ec0112233.cfg", thief); r.Found {
 		t.Fatal("flat mode served a locked device's config to an unjudged IPv6 requester")
 	}
 	if e := f.lastEvent(t); e.Reason != reasonUnverified {
 		t.Fatalf("event %+v; want reason %q", e, reasonUnverified)
 	}
-	phone := func(r *Request) { r.RemoteIP = netip.MustParseAddr("fe80::5%eth1") }
+	phone := func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("fe80::5%eth1") }
 	if r := f.get("/805ec0112233.cfg", phone); !r.Found || !containsPassword(r) {
 		t.Fatalf("flat mode refused the phone whose NDP entry carries its MAC: %+v", f.lastEvent(t))
 	}
 }
 
-func containsPassword(r Response) bool { return strings.Contains(string(r.Body), password) }
+func containsPassword(r FetchReply) bool { return strings.Contains(string(r.Body), password) }

@@ -5,20 +5,29 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
-// Request is a file request from a phone (or anyone) over TFTP or HTTP.
-type Request struct {
-	Proto     string     // "http", "https" or "tftp"
+// Proto is a protocol phones fetch files over.
+type Proto string
+
+const (
+	ProtoHTTP  Proto = "http"
+	ProtoHTTPS Proto = "https"
+	ProtoTFTP  Proto = "tftp"
+)
+
+// FetchRequest is a file request from a phone (or anyone) over TFTP or HTTP.
+type FetchRequest struct {
+	Proto     Proto
 	Path      string     // HTTP: the escaped URL path (r.URL.EscapedPath()); TFTP: the file name as sent
 	RemoteIP  netip.Addr // the requester
 	UserAgent string     // HTTP only
 }
 
-// Response is the core's answer. A refusal and an unknown file look the
+// FetchReply is the core's answer. A refusal and an unknown file look the
 // same: Found is false and nothing else is set.
-type Response struct {
+type FetchReply struct {
 	Found       bool
 	Body        []byte
 	ContentType string
@@ -41,25 +50,25 @@ const (
 	reasonRender      = "render-error"
 )
 
-// fetchCtx carries one request through the decision.
-type fetchCtx struct {
-	r    Request
+// fetchState carries one request through the decision.
+type fetchState struct {
+	r    FetchRequest
 	path reqPath
 	now  time.Time
 	cfg  Config
-	reg  *vendor.Registry
+	reg  *profile.Registry
 }
 
 // Fetch decides what a file request gets: a redirect config at bootstrap,
 // a full config at the secret URL, a harmless common file, or not found.
 // Every refusal is audited and reported as a strike; a banned requester is
 // refused before anything is parsed.
-func (s *Service) Fetch(ctx context.Context, r Request) Response {
+func (s *Service) Fetch(ctx context.Context, r FetchRequest) FetchReply {
 	s.mu.RLock()
-	fc := fetchCtx{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg}
+	fc := fetchState{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg}
 	s.mu.RUnlock()
-	if s.banner.banned(r.RemoteIP, fc.now) {
-		return Response{}
+	if s.bans.banned(r.RemoteIP, fc.now) {
+		return FetchReply{}
 	}
 	p, err := parsePath(r.Proto, r.Path)
 	if err != nil {
@@ -76,8 +85,8 @@ func (s *Service) Fetch(ctx context.Context, r Request) Response {
 // refuse audits and strikes a refusal and returns the one refusal answer.
 // dev is the identified device (zero if none); asked is the MAC the
 // request named, for scan detection.
-func (s *Service) refuse(fc fetchCtx, dev MAC, reason string, weight int, asked MAC) Response {
-	e := Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
+func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, asked MAC) FetchReply {
+	e := Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: "refused", Reason: reason}
 	if dev.IsZero() && !asked.IsZero() {
 		// The MAC asked for, so filtering the trail by MAC finds it.
@@ -87,17 +96,17 @@ func (s *Service) refuse(fc fetchCtx, dev MAC, reason string, weight int, asked 
 	s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
 		"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	st := Strike{Reason: reason, Weight: weight, MAC: asked, UAMAC: firstMAC(fc.r.UserAgent)}
-	if fc.r.Proto == "tftp" {
+	if fc.r.Proto == ProtoTFTP {
 		// A UDP source can be forged: TFTP strikes weigh 1, feed no scan
 		// detection, and never count against an address that holds a
 		// known device (forgery.go).
 		st.Weight, st.MAC, st.UAMAC, st.Forgeable = 1, MAC{}, MAC{}, true
 	}
 	if st.Holder = s.holdsKnownDevice(fc.r.RemoteIP, fc.now); st.Holder && st.Forgeable {
-		return Response{}
+		return FetchReply{}
 	}
-	s.banner.strike(fc.r.RemoteIP, st, fc.now)
-	return Response{}
+	s.bans.strike(fc.r.RemoteIP, st, fc.now)
+	return FetchReply{}
 }
 
 func macAttr(dev, asked MAC) string {
@@ -112,10 +121,10 @@ func macAttr(dev, asked MAC) string {
 
 // miss audits a known phone's request for a file provbox does not have:
 // a plain not-found, not a strike.
-func (s *Service) miss(fc fetchCtx, m MAC) Response {
-	s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: m, UA: fc.r.UserAgent,
+func (s *Service) miss(fc fetchState, m MAC) FetchReply {
+	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: m, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: "not-found"})
-	return Response{}
+	return FetchReply{}
 }
 
 // lastSeenEvery bounds how often a device's last-seen time is written.
@@ -123,15 +132,15 @@ const lastSeenEvery = time.Minute
 
 // serve audits a success, records when the device was last seen, and
 // returns the answer.
-func (s *Service) serve(fc fetchCtx, d *Device, p *vendor.Profile, outcome string, body []byte) Response {
+func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte) FetchReply {
 	if fc.now.Sub(d.LastSeen) >= lastSeenEvery {
 		if _, err := s.updateDevice(context.Background(), d.MAC, func(d *Device, now time.Time) { d.LastSeen = now }); err != nil {
 			s.log.Error("recording last seen", "mac", d.MAC.String(), "err", err)
 		}
 	}
-	s.audit(Event{Time: fc.now.UTC(), Proto: fc.r.Proto, IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
+	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: outcome})
 	s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
 		"file", fc.path.redacted(), "outcome", outcome, "proto", fc.r.Proto)
-	return Response{Found: true, Body: body, ContentType: p.ContentType}
+	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
 }

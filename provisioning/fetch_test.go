@@ -70,8 +70,8 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 	return &fixture{s: s, clk: clk, dev: s.View(d)}
 }
 
-func (f *fixture) get(path string, mod func(*Request)) Response {
-	r := Request{Proto: "http", Path: path, RemoteIP: phoneIP, UserAgent: phoneUA}
+func (f *fixture) get(path string, mod func(*FetchRequest)) FetchReply {
+	r := FetchRequest{Proto: "http", Path: path, RemoteIP: phoneIP, UserAgent: phoneUA}
 	if mod != nil {
 		mod(&r)
 	}
@@ -152,28 +152,28 @@ func TestFetchRefusalsLookAlike(t *testing.T) {
 	cases := []struct {
 		name, reason string
 		path         func(f *fixture) string
-		mod          func(*Request)
+		mod          func(*FetchRequest)
 	}{
-		{"curl UA", reasonUserAgent, boot, func(r *Request) { r.UserAgent = "curl/8.5.0" }},
-		{"empty UA", reasonUserAgent, boot, func(r *Request) { r.UserAgent = "" }},
-		{"UA of another MAC", reasonUAMAC, boot, func(r *Request) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 80:5e:c0:99:99:99" }},
-		{"IP without the lease", reasonNoLease, boot, func(r *Request) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }},
+		{"curl UA", reasonUserAgent, boot, func(r *FetchRequest) { r.UserAgent = "curl/8.5.0" }},
+		{"empty UA", reasonUserAgent, boot, func(r *FetchRequest) { r.UserAgent = "" }},
+		{"UA of another MAC", reasonUAMAC, boot, func(r *FetchRequest) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 80:5e:c0:99:99:99" }},
+		{"IP without the lease", reasonNoLease, boot, func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }},
 		{"unknown MAC", reasonUnknownMAC, func(*fixture) string { return "/805ec0999999.cfg" }, nil},
 		{"unknown file", reasonUnknownFile, func(*fixture) string { return "/favicon.ico" }, nil},
 		{"wrong account hash", reasonBadHash, func(f *fixture) string { return "/" + other + f.dev.TFTPPath[1+HashLen:] + "805ec0112233.cfg" }, nil},
 		{"wrong device hash", reasonBadHash, func(f *fixture) string { return f.dev.TFTPPath[:1+HashLen+1] + other + "/805ec0112233.cfg" }, nil},
 		{"other MAC under the secret", reasonFileMAC, func(f *fixture) string { return f.secret("805ec0999999.cfg") }, nil},
-		{"secret with curl", reasonUserAgent, func(f *fixture) string { return f.secret("805ec0112233.cfg") }, func(r *Request) { r.UserAgent = "curl/8.5.0" }},
-		{"secret from another IP", reasonNoLease, func(f *fixture) string { return f.secret("805ec0112233.cfg") }, func(r *Request) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }},
+		{"secret with curl", reasonUserAgent, func(f *fixture) string { return f.secret("805ec0112233.cfg") }, func(r *FetchRequest) { r.UserAgent = "curl/8.5.0" }},
+		{"secret from another IP", reasonNoLease, func(f *fixture) string { return f.secret("805ec0112233.cfg") }, func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }},
 		{"dot-dot", reasonBadPath, func(*fixture) string { return "/../etc/passwd" }, nil},
 		{"encoded dot-dot", reasonBadPath, func(*fixture) string { return "/%2e%2e/%2e%2e/etc/passwd" }, nil},
-		{"tftp NUL", reasonBadPath, func(*fixture) string { return "805ec0112233.cfg\x00" }, func(r *Request) { r.Proto = "tftp" }},
+		{"tftp NUL", reasonBadPath, func(*fixture) string { return "805ec0112233.cfg\x00" }, func(r *FetchRequest) { r.Proto = "tftp" }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, nil)
 			got := f.get(c.path(f), c.mod)
-			if !reflect.DeepEqual(got, Response{}) {
+			if !reflect.DeepEqual(got, FetchReply{}) {
 				t.Fatalf("answer = %+v; want the one refusal answer", got)
 			}
 			e := f.lastEvent(t)
@@ -226,28 +226,28 @@ func TestFetchFlatModeServesFullWithoutLock(t *testing.T) {
 	if d := mustDevice(t, f.s); !d.Open(f.clk.Now()) {
 		t.Fatal("flat mode locked the device")
 	}
-	if r := f.get("/805ec0112233.cfg", func(r *Request) { r.UserAgent = "curl/8.5.0" }); r.Found {
+	if r := f.get("/805ec0112233.cfg", func(r *FetchRequest) { r.UserAgent = "curl/8.5.0" }); r.Found {
 		t.Fatal("flat mode skipped the UA check")
 	}
-	if r := f.get("/805ec0112233.cfg", func(r *Request) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }); r.Found {
+	if r := f.get("/805ec0112233.cfg", func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }); r.Found {
 		t.Fatal("flat mode skipped the lease check")
 	}
 }
 
 func TestFetchTFTPReliesOnLease(t *testing.T) {
 	f := newFixture(t, nil)
-	tftp := func(r *Request) { r.Proto, r.UserAgent = "tftp", "" }
+	tftp := func(r *FetchRequest) { r.Proto, r.UserAgent = "tftp", "" }
 	if r := f.get("805ec0112233.cfg", tftp); !r.Found {
 		t.Fatal("TFTP bootstrap from the lease holder refused")
 	}
-	if r := f.get("805ec0112233.cfg", func(r *Request) { tftp(r); r.RemoteIP = netip.MustParseAddr("192.0.2.99") }); r.Found {
+	if r := f.get("805ec0112233.cfg", func(r *FetchRequest) { tftp(r); r.RemoteIP = netip.MustParseAddr("192.0.2.99") }); r.Found {
 		t.Fatal("TFTP bootstrap from an address without the lease answered")
 	}
 }
 
 func TestFetchCommonFileIsHarmless(t *testing.T) {
 	f := newFixture(t, nil)
-	r := f.get("/y000000000000.boot", func(r *Request) { r.RemoteIP = netip.MustParseAddr("192.0.2.99"); r.UserAgent = "" })
+	r := f.get("/y000000000000.boot", func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("192.0.2.99"); r.UserAgent = "" })
 	if !r.Found {
 		t.Fatal("common file not answered")
 	}
@@ -262,28 +262,28 @@ func TestFetchSharedCommonNameFollowsUA(t *testing.T) {
 	f := newFixture(t, nil)
 	// Htek declines its model file (a found one can stop the phone before
 	// its MAC file): a plain not-found, no strike, and never Grandstream's.
-	htek := f.get("/cfg0010.xml", func(r *Request) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" })
+	htek := f.get("/cfg0010.xml", func(r *FetchRequest) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" })
 	if htek.Found {
 		t.Fatalf("Htek's model file was answered:\n%s", htek.Body)
 	}
 	if e := f.lastEvent(t); e.Outcome != "not-found" {
 		t.Fatalf("event = %+v; want a plain not-found", e)
 	}
-	gs := f.get("/cfg0010.xml", func(r *Request) {
+	gs := f.get("/cfg0010.xml", func(r *FetchRequest) {
 		r.UserAgent = "Grandstream Model HW GXP2170 SW 1.0.11.3 DevId 000b82112233"
 	})
 	if !gs.Found || !strings.Contains(string(gs.Body), "gs_provision") {
 		t.Fatalf("Grandstream's common file not answered: %v\n%s", gs.Found, gs.Body)
 	}
 	// No vendor UA: a name two vendors share is nobody's by default.
-	if r := f.get("/cfg0010.xml", func(r *Request) { r.UserAgent = "" }); r.Found {
+	if r := f.get("/cfg0010.xml", func(r *FetchRequest) { r.UserAgent = "" }); r.Found {
 		t.Fatalf("a shared name was answered without a UA:\n%s", r.Body)
 	}
 	// A name only Yealink claims: answered without a UA, not to an Htek.
-	if r := f.get("/y000000000000.boot", func(r *Request) { r.Proto, r.UserAgent = "tftp", "" }); !r.Found {
+	if r := f.get("/y000000000000.boot", func(r *FetchRequest) { r.Proto, r.UserAgent = "tftp", "" }); !r.Found {
 		t.Fatal("Yealink's common file not answered without a UA")
 	}
-	if r := f.get("/y000000000000.boot", func(r *Request) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" }); r.Found {
+	if r := f.get("/y000000000000.boot", func(r *FetchRequest) { r.UserAgent = "Htek UC903 2.0.4.2 00:1f:c1:1c:22:a9" }); r.Found {
 		t.Fatalf("an Htek got Yealink's common file:\n%s", r.Body)
 	}
 }
@@ -306,7 +306,7 @@ func TestFetchBootstrapMissOfKnownPhone(t *testing.T) {
 
 func TestAuditBoundsUserAgent(t *testing.T) {
 	f := newFixture(t, nil)
-	f.get("/favicon.ico", func(r *Request) { r.UserAgent = strings.Repeat("x", 8000) })
+	f.get("/favicon.ico", func(r *FetchRequest) { r.UserAgent = strings.Repeat("x", 8000) })
 	if e := f.lastEvent(t); len(e.UA) > maxAuditUA {
 		t.Fatalf("audit kept a %d-byte User-Agent", len(e.UA))
 	}
@@ -344,8 +344,8 @@ func TestCurrentSeesLockRekeyRemove(t *testing.T) {
 // and from elsewhere they weigh 1 and feed no scan detection.
 func TestFetchTFTPStrikesResistForgery(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.Bans = BanConfig{MaxRetry: 5, ScanMACs: 3} })
-	tftp := func(ip netip.Addr) func(*Request) {
-		return func(r *Request) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", ip }
+	tftp := func(ip netip.Addr) func(*FetchRequest) {
+		return func(r *FetchRequest) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", ip }
 	}
 	for i := range 20 {
 		f.get("../x", tftp(phoneIP))

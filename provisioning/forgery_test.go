@@ -56,12 +56,12 @@ func forgeryFixture(t *testing.T, mutate func(*Config)) (*fixture, *neighTable) 
 	return f, nt
 }
 
-func tftpFrom(ip netip.Addr) func(*Request) {
-	return func(r *Request) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", ip }
+func tftpFrom(ip netip.Addr) func(*FetchRequest) {
+	return func(r *FetchRequest) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", ip }
 }
 
-func httpFrom(ip netip.Addr) func(*Request) {
-	return func(r *Request) { r.RemoteIP = ip }
+func httpFrom(ip netip.Addr) func(*FetchRequest) {
+	return func(r *FetchRequest) { r.RemoteIP = ip }
 }
 
 // forge sends n refused TFTP requests of every kind "from" ip.
@@ -201,7 +201,7 @@ func TestNoKnownMACOracle(t *testing.T) {
 			if proto == "tftp" {
 				from = tftpFrom(outsiderIP)
 			}
-			var answers []Response
+			var answers []FetchReply
 			var banned []bool
 			for _, name := range []string{"/805ec0112233-phone.cfg", "/805ec0999999-phone.cfg"} {
 				f, _ := forgeryFixture(t, func(c *Config) { c.Bans.MaxRetry = 2 })
@@ -238,7 +238,7 @@ func TestScanCountsUserAgentMACs(t *testing.T) {
 			t.Fatalf("banned after %d MACs", i)
 		}
 		ua := fmt.Sprintf("Cisco/SPA508G-7.4.4 (0002FDFF21%02X)(CBT141400UK)", i)
-		f.get("/spa508G.cfg", func(r *Request) { r.RemoteIP, r.UserAgent = outsiderIP, ua })
+		f.get("/spa508G.cfg", func(r *FetchRequest) { r.RemoteIP, r.UserAgent = outsiderIP, ua })
 	}
 	if b := f.s.Bans(); len(b) != 1 || b[0].Reason != "scan" {
 		t.Fatalf("bans %+v; want a scan ban at scan_macs+1 distinct UA MACs", b)

@@ -13,7 +13,7 @@ func TestFetchRedirectFollowsFirmwareGeneration(t *testing.T) {
 	f := newFixture(t, nil)
 	get := func(proto, ua, path string) string {
 		t.Helper()
-		r := f.get(path, func(r *Request) { r.Proto, r.UserAgent = proto, ua })
+		r := f.get(path, func(r *FetchRequest) { r.Proto, r.UserAgent = Proto(proto), ua })
 		if !r.Found {
 			t.Fatalf("%s %q %s not answered: %+v", proto, ua, path, f.lastEvent(t))
 		}

@@ -47,14 +47,6 @@ func (s *Service) CommitLease(ctx context.Context, l Lease) error {
 	return nil
 }
 
-// RemoveLease forgets the lease of ip (RELEASE, DECLINE, expiry).
-func (s *Service) RemoveLease(ctx context.Context, ip netip.Addr) error {
-	if err := s.leaseW.commit(ctx, leaseOp{del: ip}); err != nil {
-		return fmt.Errorf("removing lease %s: %w", ip, err)
-	}
-	return nil
-}
-
 // Leases lists the leases the core knows, sorted by address, expired
 // ones included (the DHCP server reclaims them).
 func (s *Service) Leases() []Lease {

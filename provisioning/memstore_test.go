@@ -22,6 +22,10 @@ type memStore struct {
 	old       map[PathDigest]OldPath
 	leaseTxns int // PutLeases calls, to observe group commit
 	failPuts  error
+	// beforePut, when set, runs once before the first PutLeases, outside
+	// the lock, with the number of leases written: a test holds the first
+	// write there.
+	beforePut func(n int)
 }
 
 func newMemStore() *memStore {
@@ -162,6 +166,13 @@ func (m *memStore) Leases(context.Context) ([]Lease, error) {
 }
 
 func (m *memStore) PutLeases(_ context.Context, ls []Lease) error {
+	m.mu.Lock()
+	gate := m.beforePut
+	m.beforePut = nil
+	m.mu.Unlock()
+	if gate != nil {
+		gate(len(ls))
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failPuts != nil {

@@ -35,7 +35,7 @@ func TestFetchNeighbourCheck(t *testing.T) {
 	if err := f.s.CommitLease(t.Context(), Lease{IP: netip.MustParseAddr("192.0.2.70"), MAC: phoneMAC, Expires: f.clk.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	r := f.get("/805ec0112233.cfg", func(r *Request) { r.RemoteIP = netip.MustParseAddr("192.0.2.70") })
+	r := f.get("/805ec0112233.cfg", func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("192.0.2.70") })
 	if r.Found {
 		t.Fatal("a requester whose ARP entry is another MAC got the redirect")
 	}

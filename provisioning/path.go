@@ -36,12 +36,12 @@ var errBadPath = errors.New("malformed or traversal path")
 // refuses traversal ("..", "."), NUL and other control characters, and
 // backslashes, whatever their encoding. Repeated slashes count as one: a
 // phone that joins its server URL and a file name with "//" is no attacker.
-func parsePath(proto, raw string) (reqPath, error) {
+func parsePath(proto Proto, raw string) (reqPath, error) {
 	if len(raw) > maxPathLen {
 		return reqPath{}, errBadPath
 	}
 	p := raw
-	if proto != "tftp" {
+	if proto != ProtoTFTP {
 		var err error
 		if p, err = url.PathUnescape(raw); err != nil {
 			return reqPath{}, errBadPath

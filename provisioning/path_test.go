@@ -24,7 +24,7 @@ func TestParsePath(t *testing.T) {
 		{"http", "/" + h1 + "/" + h2 + "/sub/x.rom", reqPath{Acct: h1, Dev: h2, File: "sub/x.rom"}},
 	}
 	for _, c := range ok {
-		got, err := parsePath(c.proto, c.in)
+		got, err := parsePath(Proto(c.proto), c.in)
 		if err != nil || got != c.want {
 			t.Errorf("parsePath(%q, %q) = %+v, %v; want %+v", c.proto, c.in, got, err, c.want)
 		}
@@ -37,7 +37,7 @@ func TestParsePath(t *testing.T) {
 		{"http", "/%252e%252e/x"},
 	}
 	for _, c := range bad {
-		if got, err := parsePath(c.proto, c.in); err == nil {
+		if got, err := parsePath(Proto(c.proto), c.in); err == nil {
 			t.Errorf("parsePath(%q, %q) = %+v; want refusal", c.proto, c.in, got)
 		}
 	}
@@ -49,7 +49,7 @@ func FuzzParsePath(f *testing.F) {
 		f.Add("tftp", s)
 	}
 	f.Fuzz(func(t *testing.T, proto, s string) {
-		p, err := parsePath(proto, s)
+		p, err := parsePath(Proto(proto), s)
 		if err != nil {
 			return
 		}

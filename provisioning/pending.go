@@ -170,7 +170,7 @@ func (s *Service) noteBoot(r BootRequest, vendor string) {
 // notePending records a bootstrap request for the unknown MAC asked,
 // when its User-Agent is one of the vendors its file name matched. The
 // request is refused exactly as before.
-func (s *Service) notePending(fc fetchCtx, cands []candidate, asked MAC) {
+func (s *Service) notePending(fc fetchState, cands []candidate, asked MAC) {
 	if asked.IsZero() || fc.r.UserAgent == "" {
 		return
 	}
@@ -180,7 +180,7 @@ func (s *Service) notePending(fc fetchCtx, cands []candidate, asked MAC) {
 			continue
 		}
 		s.pending.seen(asked, fc.now.UTC(), func(p *Pending) {
-			p.Vendor, p.Source, p.IP = c.p.Name, fc.r.Proto, fc.r.RemoteIP
+			p.Vendor, p.Source, p.IP = c.p.Name, string(fc.r.Proto), fc.r.RemoteIP
 			p.UA = printableN(fc.r.UserAgent, maxAuditUA)
 			if m := printableN(ua.Model, 64); m != "" {
 				p.Model = m

@@ -19,8 +19,8 @@ func TestPendingFromBootstrapAndDHCP(t *testing.T) {
 	unknown := "/805ec0aabbcc.cfg"
 	ip := netip.MustParseAddr("192.0.2.77")
 	ua := "Yealink SIP-T54W 96.86.0.100 80:5e:c0:aa:bb:cc"
-	scan := f.get(unknown, func(r *Request) { r.RemoteIP, r.UserAgent = netip.MustParseAddr("192.0.2.78"), "curl/8" })
-	resp := f.get(unknown, func(r *Request) { r.RemoteIP, r.UserAgent = ip, ua })
+	scan := f.get(unknown, func(r *FetchRequest) { r.RemoteIP, r.UserAgent = netip.MustParseAddr("192.0.2.78"), "curl/8" })
+	resp := f.get(unknown, func(r *FetchRequest) { r.RemoteIP, r.UserAgent = ip, ua })
 	if resp.Found || !reflect.DeepEqual(resp, scan) {
 		t.Fatalf("a pending phone must get the uniform refusal: %+v vs %+v", resp, scan)
 	}
@@ -28,7 +28,7 @@ func TestPendingFromBootstrapAndDHCP(t *testing.T) {
 	if e.Outcome != "refused" || e.Reason != "unknown-mac 80:5e:c0:aa:bb:cc" || e.MAC.String() != "80:5e:c0:aa:bb:cc" {
 		t.Errorf("audit of the refusal: %+v", e)
 	}
-	f.get(unknown, func(r *Request) { r.RemoteIP, r.UserAgent = ip, ua })
+	f.get(unknown, func(r *FetchRequest) { r.RemoteIP, r.UserAgent = ip, ua })
 	ps := f.s.PendingPhones()
 	if len(ps) != 1 {
 		t.Fatalf("pending: %+v, want the one phone with a vendor UA", ps)

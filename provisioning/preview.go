@@ -19,18 +19,18 @@ type Preview struct {
 // password replaced by Masked. It has no side effect: no lock, no
 // strike, no audit line, and the real passwords never reach the output.
 func (s *Service) Preview(m MAC) (Preview, error) {
+	cfg, reg := s.config()
 	s.mu.RLock()
 	d, ok := s.devices[m]
 	var a *Account
 	if ok {
 		a = s.accounts[d.Account]
 	}
-	reg := s.reg
 	if !ok || a == nil {
 		s.mu.RUnlock()
 		return Preview{}, notFoundf("device %s", m)
 	}
-	data := s.renderData(d, a)
+	data := renderData(cfg.BaseURL, d, a)
 	s.mu.RUnlock()
 	p, ok := reg.Profile(d.Vendor)
 	if !ok {

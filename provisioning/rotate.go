@@ -27,22 +27,23 @@ func (s *Service) rekeyDevice(ctx context.Context, m MAC, grace bool) (Device, e
 		return Device{}, err
 	}
 	now := s.now().UTC()
-	s.mu.Lock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cfg, _ := s.config()
 	cur, ok := s.devices[m]
 	if !ok {
-		s.mu.Unlock()
 		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
 	}
 	d := *cur
 	d.Lines, d.Hash = slices.Clone(cur.Lines), h
 	var retired []OldPath
-	if a := s.accounts[d.Account]; a != nil && grace && s.cfg.RotationGrace > 0 {
-		retired = append(retired, retire(a.Hash, cur.Hash, m, causeDeviceRekey, now, s.cfg.RotationGrace))
+	if a := s.accounts[d.Account]; a != nil && grace && cfg.RotationGrace > 0 {
+		retired = append(retired, retire(a.Hash, cur.Hash, m, causeDeviceRekey, now, cfg.RotationGrace))
 	}
 	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: retired, DropPending: !grace, Now: now}); err != nil {
-		s.mu.Unlock()
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
+	s.mu.Lock()
 	delete(s.devHash, cur.Hash)
 	s.devices[m], s.devHash[h] = &d, m
 	if !grace {
@@ -73,10 +74,11 @@ func (s *Service) rekeyAccount(ctx context.Context, name string, grace bool) (Ac
 		return Account{}, err
 	}
 	now := s.now().UTC()
-	s.mu.Lock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cfg, _ := s.config()
 	cur, ok := s.accounts[name]
 	if !ok {
-		s.mu.Unlock()
 		return Account{}, fmt.Errorf("account %q: %w", name, ErrNotFound)
 	}
 	a := *cur
@@ -88,14 +90,14 @@ func (s *Service) rekeyAccount(ctx context.Context, name string, grace bool) (Ac
 			continue
 		}
 		macs = append(macs, d.MAC)
-		if grace && s.cfg.RotationGrace > 0 {
-			retired = append(retired, retire(cur.Hash, d.Hash, d.MAC, causeAccountRekey, now, s.cfg.RotationGrace))
+		if grace && cfg.RotationGrace > 0 {
+			retired = append(retired, retire(cur.Hash, d.Hash, d.MAC, causeAccountRekey, now, cfg.RotationGrace))
 		}
 	}
 	if err := s.st.Rekey(ctx, Rekey{Account: &a, Retire: retired, DropPending: !grace, Now: now}); err != nil {
-		s.mu.Unlock()
 		return Account{}, fmt.Errorf("storing account %q: %w", name, err)
 	}
+	s.mu.Lock()
 	delete(s.acctHash, cur.Hash)
 	s.accounts[name], s.acctHash[h] = &a, &a
 	if !grace {
@@ -156,7 +158,7 @@ func (s *Service) loadOldPaths(ctx context.Context) error {
 
 // byOldPath finds the device whose retired path (acct, dev) is still in
 // grace.
-func (s *Service) byOldPath(fc fetchCtx) (*Device, OldPath, bool) {
+func (s *Service) byOldPath(fc fetchState) (*Device, OldPath, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	p, ok := s.old.lookup(fc.path.Acct, fc.path.Dev, fc.now, fc.cfg.RotationGrace)
@@ -193,12 +195,14 @@ func (s *Service) movedOn(ctx context.Context, m MAC, now time.Time) {
 	if !later {
 		return // none, or already ending: no write on every config fetch
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if err := s.st.EndOldPaths(ctx, m, end); err != nil {
 		s.log.Error("ending old secret URLs", "mac", m.String(), "err", err)
 		return
 	}
+	s.mu.Lock()
 	s.old.endMAC(m, end)
+	s.mu.Unlock()
 	s.log.Info("old secret URLs end soon: the phone fetched its new one", "mac", m.String(), "until", end.Format(time.RFC3339))
 }

@@ -39,27 +39,27 @@ func rekeyAccount(t *testing.T, f *fixture) {
 // redirect to its new URL for the grace, and refuses like any bad hash
 // whatever fails (a check, the grace, a grace of 0).
 func TestOldURLAfterRekey(t *testing.T) {
-	otherIP := func(r *Request) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }
+	otherIP := func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr("192.0.2.99") }
 	cases := []struct {
 		name   string
 		grace  time.Duration
 		rekey  func(*testing.T, *fixture)
 		file   string
 		after  time.Duration // clock advance after the rekey
-		mod    func(*Request)
+		mod    func(*FetchRequest)
 		reason string // "" means a redirect to the new URL
 	}{
 		{"device rekey", grace, rekeyDevice, "805ec0112233.cfg", 0, nil, ""},
 		{"account rekey", grace, rekeyAccount, "805ec0112233.cfg", 0, nil, ""},
-		{"tftp", grace, rekeyDevice, "805ec0112233.cfg", 0, func(r *Request) { r.Proto, r.UserAgent = "tftp", "" }, ""},
+		{"tftp", grace, rekeyDevice, "805ec0112233.cfg", 0, func(r *FetchRequest) { r.Proto, r.UserAgent = "tftp", "" }, ""},
 		{"last second of grace", grace, rekeyAccount, "805ec0112233.cfg", grace - time.Second, nil, ""},
 		{"after grace", grace, rekeyDevice, "805ec0112233.cfg", grace, nil, reasonBadHash},
 		{"account rekey after grace", grace, rekeyAccount, "805ec0112233.cfg", grace + time.Hour, nil, reasonBadHash},
 		{"no grace", 0, rekeyDevice, "805ec0112233.cfg", 0, nil, reasonBadHash},
-		{"curl", grace, rekeyDevice, "805ec0112233.cfg", 0, func(r *Request) { r.UserAgent = "curl/8.5.0" }, reasonUserAgent},
-		{"UA of another MAC", grace, rekeyAccount, "805ec0112233.cfg", 0, func(r *Request) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 80:5e:c0:99:99:99" }, reasonUAMAC},
+		{"curl", grace, rekeyDevice, "805ec0112233.cfg", 0, func(r *FetchRequest) { r.UserAgent = "curl/8.5.0" }, reasonUserAgent},
+		{"UA of another MAC", grace, rekeyAccount, "805ec0112233.cfg", 0, func(r *FetchRequest) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 80:5e:c0:99:99:99" }, reasonUAMAC},
 		{"another IP", grace, rekeyDevice, "805ec0112233.cfg", 0, otherIP, reasonNoLease},
-		{"tftp from another IP", grace, rekeyDevice, "805ec0112233.cfg", 0, func(r *Request) { otherIP(r); r.Proto, r.UserAgent = "tftp", "" }, reasonNoLease},
+		{"tftp from another IP", grace, rekeyDevice, "805ec0112233.cfg", 0, func(r *FetchRequest) { otherIP(r); r.Proto, r.UserAgent = "tftp", "" }, reasonNoLease},
 		{"another MAC's file", grace, rekeyDevice, "805ec0999999.cfg", 0, nil, reasonFileMAC},
 	}
 	for _, c := range cases {
@@ -78,7 +78,7 @@ func TestOldURLAfterRekey(t *testing.T) {
 				t.Fatalf("audit trail holds a full hash: %+v", e)
 			}
 			if c.reason != "" {
-				if !reflect.DeepEqual(got, Response{}) {
+				if !reflect.DeepEqual(got, FetchReply{}) {
 					t.Fatalf("answer = %+v; want the one refusal answer", got)
 				}
 				if e.Outcome != "refused" || !strings.HasPrefix(e.Reason, c.reason) {
@@ -279,18 +279,18 @@ func TestOldURLChecksMatchFullConfig(t *testing.T) {
 	table := map[netip.Addr]MAC{phoneIP: phoneMAC, hostOther: other, hostClone: phoneMAC}
 	neighbours := func(ip netip.Addr) (MAC, bool) { m, ok := table[ip]; return m, ok }
 	noLeaseCheck := func(c *Config) { c.Checks.Lease = false }
-	from := func(ip netip.Addr) func(*Request) { return func(r *Request) { r.RemoteIP = ip } }
+	from := func(ip netip.Addr) func(*FetchRequest) { return func(r *FetchRequest) { r.RemoteIP = ip } }
 	cases := []struct {
 		name   string
 		mutate func(*Config)
-		mod    func(*Request)
+		mod    func(*FetchRequest)
 	}{
 		{"the phone", nil, nil},
-		{"curl", nil, func(r *Request) { r.UserAgent = "curl/8.5.0" }},
-		{"UA of another MAC", nil, func(r *Request) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 02:00:00:00:00:99" }},
+		{"curl", nil, func(r *FetchRequest) { r.UserAgent = "curl/8.5.0" }},
+		{"UA of another MAC", nil, func(r *FetchRequest) { r.UserAgent = "Yealink SIP-T46U 108.86.0.20 02:00:00:00:00:99" }},
 		{"another IP", nil, from(netip.MustParseAddr("192.0.2.99"))},
-		{"tftp", nil, func(r *Request) { r.Proto, r.UserAgent = "tftp", "" }},
-		{"tftp from another IP", nil, func(r *Request) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", hostOther }},
+		{"tftp", nil, func(r *FetchRequest) { r.Proto, r.UserAgent = "tftp", "" }},
+		{"tftp from another IP", nil, func(r *FetchRequest) { r.Proto, r.UserAgent, r.RemoteIP = "tftp", "", hostOther }},
 		{"IPv6 link-local", nil, from(netip.MustParseAddr("fe80::1"))},
 		{"no lease check, host of another MAC", noLeaseCheck, from(hostOther)},
 		{"no lease check, clone of the phone's MAC", noLeaseCheck, from(hostClone)},

@@ -3,7 +3,7 @@ package provisioning
 import (
 	"context"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // dummyHash is compared against when no device matches, so a miss does
@@ -36,7 +36,7 @@ func (s *Service) bySecret(acct, dev string) (*Device, bool) {
 // full config after the checks; the first success locks initial
 // provisioning. A phone's own misses under its valid prefix are plain
 // not-founds, not strikes.
-func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
+func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	d, ok := s.bySecret(fc.path.Acct, fc.path.Dev)
 	if !ok {
 		if d, old, ok := s.byOldPath(fc); ok {
@@ -47,13 +47,13 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	p, ok := fc.reg.Profile(d.Vendor)
 	if !ok {
 		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
-		return Response{}
+		return FetchReply{}
 	}
 	m := p.MatchFile(fc.path.File)
 	switch {
-	case m.Kind == vendor.None || m.Kind == vendor.Declined:
+	case m.Kind == profile.None || m.Kind == profile.Declined:
 		return s.miss(fc, d.MAC)
-	case m.Kind == vendor.Common:
+	case m.Kind == profile.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
@@ -63,7 +63,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 	}
 	data, ok := s.data(d, fc.cfg)
 	if !ok {
-		return Response{}
+		return FetchReply{}
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	body, err := fc.reg.Full(p, fc.path.File, data)
@@ -80,7 +80,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 		// durable lock behind, even if the box dies right after.
 		if _, lerr := s.updateDevice(ctx, d.MAC, lockAt); lerr != nil {
 			s.log.Error("locking after provisioning", "mac", d.MAC.String(), "err", lerr)
-			return Response{}
+			return FetchReply{}
 		}
 		s.log.Info("device locked after provisioning", "mac", d.MAC.String())
 	}
@@ -91,8 +91,8 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchCtx) Response {
 }
 
 // secretWeight makes guesses at secret paths from non-phones cost more.
-func (s *Service) secretWeight(fc fetchCtx) int {
-	if fc.r.Proto == "tftp" {
+func (s *Service) secretWeight(fc fetchState) int {
+	if fc.r.Proto == ProtoTFTP {
 		return 1
 	}
 	for _, p := range fc.reg.Profiles() {
@@ -108,17 +108,17 @@ func (s *Service) secretWeight(fc fetchCtx) int {
 // current secret URL, after the same checks as a full config, so a phone
 // that polls its old URL moves without a reset. Whoever holds a leaked old
 // URL gains no more than the redirect, and only by passing every check.
-func (s *Service) fetchOld(fc fetchCtx, d *Device, old OldPath) Response {
+func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
 	p, ok := fc.reg.Profile(d.Vendor)
 	if !ok {
 		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
-		return Response{}
+		return FetchReply{}
 	}
 	m := p.MatchFile(fc.path.File)
 	switch {
-	case m.Kind == vendor.None:
+	case m.Kind == profile.None:
 		return s.miss(fc, d.MAC)
-	case m.Kind == vendor.Common:
+	case m.Kind == profile.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
@@ -128,7 +128,7 @@ func (s *Service) fetchOld(fc fetchCtx, d *Device, old OldPath) Response {
 	}
 	data, ok := s.data(d, fc.cfg)
 	if !ok {
-		return Response{}
+		return FetchReply{}
 	}
 	body, err := fc.reg.Redirect(p, fc.path.File, data)
 	if !s.oldAlive(old.Digest, d.MAC, fc.now) {
@@ -141,7 +141,7 @@ func (s *Service) fetchOld(fc fetchCtx, d *Device, old OldPath) Response {
 // secretChecks are the checks a request for a device's own file under a
 // secret path must pass: the same for the current path (full config) and
 // a retired one (redirect), so a grace never lowers the bar.
-func (s *Service) secretChecks(fc fetchCtx, d *Device, p *vendor.Profile) string {
+func (s *Service) secretChecks(fc fetchState, d *Device, p *profile.Profile) string {
 	return s.check(fc, d, p)
 }
 

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/ban"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Config is the part of provbox.toml the core acts on.
@@ -70,18 +72,15 @@ type Checks struct {
 	Neighbour bool
 }
 
-// BanConfig is the [bans] section.
-type BanConfig struct {
-	MaxRetry   int
-	FindTime   time.Duration
-	BanTime    time.Duration
-	MaxBanTime time.Duration
-	Factor     float64 // growth of a repeat offender's ban
-	ScanMACs   int     // distinct MACs a source may ask for within FindTime before it is banned
-	Ignore     []netip.Prefix
-	Own        []netip.Addr   // the box's own addresses, never banned
-	OnLink     []netip.Prefix // the box's IPv6 networks: their sources strike per address (ban.Config)
-}
+// BanConfig is the [bans] section: the ban engine's own policy, defined
+// once in package ban.
+type BanConfig = ban.Config
+
+// Defaults of the core's settings; provbox.toml starts from them too.
+const (
+	DefaultUnlockWindow  = 24 * time.Hour
+	DefaultRotationGrace = 7 * 24 * time.Hour
+)
 
 // Service is the provisioning core. One is built in cmd/provbox and handed
 // to every server; it is safe for concurrent use.
@@ -89,9 +88,18 @@ type Service struct {
 	log *slog.Logger
 	st  Store
 
+	// wmu serialises writes to the inventory (accounts, devices, retired
+	// paths). A writer holds it across its store transaction, then takes
+	// mu only to publish: the maps change only under both, so a wmu holder
+	// reads them without mu, and the serving paths (mu.RLock) never wait
+	// for an fsync.
+	wmu sync.Mutex
+	// clock is cfg.Now, readable without a lock (Banned runs it first).
+	clock atomic.Pointer[func() time.Time]
+
 	mu       sync.RWMutex
 	cfg      Config
-	reg      *vendor.Registry
+	reg      *profile.Registry
 	accounts map[string]*Account // by name
 	acctHash map[Hash]*Account
 	devices  map[MAC]*Device
@@ -100,15 +108,17 @@ type Service struct {
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
 
-	leaseW  *leaseWriter
-	events  *eventWriter
-	banner  banEngine
-	closeMu sync.Once
+	leaseW    *leaseWriter
+	events    *eventWriter
+	bans      banEngine
+	closeOnce sync.Once
+	quit      chan struct{} // stops the ban sweeper
+	swept     chan struct{} // closed when the ban sweeper has stopped
 }
 
 // New loads the store's state into memory and starts the background
 // writers. Close stops them.
-func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *slog.Logger) (*Service, error) {
+func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -119,6 +129,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
 		old: newOldTable(),
 	}
+	s.clock.Store(&cfg.Now)
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -126,16 +137,18 @@ func New(ctx context.Context, cfg Config, st Store, reg *vendor.Registry, log *s
 	if err != nil {
 		return nil, err
 	}
-	s.banner = b
+	s.bans = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
+	s.quit, s.swept = make(chan struct{}), make(chan struct{})
+	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()
 	s.warnUnsafe(cfg)
 	return s, nil
 }
 
 func (c Config) withDefaults() Config {
 	if c.UnlockWindow <= 0 {
-		c.UnlockWindow = 24 * time.Hour
+		c.UnlockWindow = DefaultUnlockWindow
 	}
 	if c.UnknownEventsKeep <= 0 {
 		c.UnknownEventsKeep = 10000
@@ -181,12 +194,13 @@ func (s *Service) load(ctx context.Context) error {
 
 // Reload applies a new configuration and vendor registry; what needs a
 // restart (listeners) is the caller's business.
-func (s *Service) Reload(cfg Config, reg *vendor.Registry) {
+func (s *Service) Reload(cfg Config, reg *profile.Registry) {
 	cfg = cfg.withDefaults()
 	s.mu.Lock()
 	s.cfg, s.reg = cfg, reg
+	s.clock.Store(&cfg.Now)
 	s.mu.Unlock()
-	s.banner.reconfigure(cfg.Bans)
+	s.bans.reconfigure(cfg.Bans)
 	s.warnUnsafe(cfg)
 }
 
@@ -202,21 +216,27 @@ func (s *Service) warnUnsafe(cfg Config) {
 
 // Close flushes pending audit lines and stops the background writers.
 func (s *Service) Close() error {
-	s.closeMu.Do(func() {
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.swept
 		s.leaseW.close()
 		s.events.close()
 	})
 	return nil
 }
 
-func (s *Service) now() time.Time {
+// now reads the configured clock without a lock.
+func (s *Service) now() time.Time { return (*s.clock.Load())() }
+
+// config returns the configuration and registry in force.
+func (s *Service) config() (Config, *profile.Registry) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.cfg.Now()
+	return s.cfg, s.reg
 }
 
 // Registry returns the vendor registry in force.
-func (s *Service) Registry() *vendor.Registry {
+func (s *Service) Registry() *profile.Registry {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.reg

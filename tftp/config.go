@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // Config is the TFTP server's configuration. Zero values take the
@@ -12,7 +14,7 @@ type Config struct {
 	// Addr is the listen address, e.g. ":69".
 	Addr string
 	// Timeout is how long a block waits for its ACK before it is sent
-	// again (default 2s; phones sit on the LAN).
+	// again (default 5s).
 	Timeout time.Duration
 	// Retries is how many times a block is sent before the transfer is
 	// given up (default 5).
@@ -44,15 +46,17 @@ type Config struct {
 	FirstACKTimeout time.Duration
 }
 
-// Defaults.
+// Defaults: the zero Config means these, and so does a provbox.toml
+// without the key (cmd/provbox starts from them).
 const (
-	DefaultTimeout         = 2 * time.Second
+	DefaultTimeout         = 5 * time.Second
 	DefaultRetries         = 5
 	DefaultTransferTimeout = 60 * time.Second
 	DefaultMaxTransfers    = 512
 	DefaultMaxPerSource    = 8
 	DefaultMaxPerPrefix    = 32
 	DefaultFirstACKTimeout = 2 * time.Second
+	DefaultMaxBlockSize    = 1468 // an Ethernet MTU less the IP, UDP and TFTP headers
 )
 
 // Validate reports configuration mistakes, naming the field.
@@ -78,32 +82,13 @@ func (c Config) Validate() error {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
-	}
-	if c.Retries == 0 {
-		c.Retries = DefaultRetries
-	}
-	if c.TransferTimeout == 0 {
-		c.TransferTimeout = DefaultTransferTimeout
-	}
-	if c.MaxTransfers <= 0 {
-		c.MaxTransfers = DefaultMaxTransfers
-	}
-	if c.MaxPerSource <= 0 {
-		c.MaxPerSource = DefaultMaxPerSource
-	}
-	if c.MaxPerPrefix <= 0 {
-		c.MaxPerPrefix = DefaultMaxPerPrefix
-	}
-	switch {
-	case c.ReservedForDevices == 0:
-		c.ReservedForDevices = c.MaxTransfers / 4
-	case c.ReservedForDevices < 0:
-		c.ReservedForDevices = 0
-	}
-	if c.FirstACKTimeout == 0 {
-		c.FirstACKTimeout = DefaultFirstACKTimeout
-	}
+	setting.Or(&c.Timeout, DefaultTimeout)
+	setting.Or(&c.Retries, DefaultRetries)
+	setting.Or(&c.TransferTimeout, DefaultTransferTimeout)
+	setting.OrPositive(&c.MaxTransfers, DefaultMaxTransfers)
+	setting.OrPositive(&c.MaxPerSource, DefaultMaxPerSource)
+	setting.OrPositive(&c.MaxPerPrefix, DefaultMaxPerPrefix)
+	setting.Share(&c.ReservedForDevices, c.MaxTransfers)
+	setting.Or(&c.FirstACKTimeout, DefaultFirstACKTimeout)
 	return c
 }

@@ -2,7 +2,7 @@
 // blksize and tsize options of RFC 2348 and RFC 2349), built on
 // github.com/pin/tftp/v3.
 //
-// It is thin: every read request becomes one provisioning.Request handed
+// It is thin: every read request becomes one provisioning.FetchRequest handed
 // to the core's Fetch, and the core's answer is sent back. Writes are
 // refused. A banned requester is refused before anything else; every
 // refusal, whatever its reason, reaches the client as the same TFTP error

@@ -115,7 +115,8 @@ func TestE2EProvision(t *testing.T) {
 			if _, err := fetch(t, addr, e2eFile); err == nil || !strings.Contains(err.Error(), "file not found") {
 				t.Fatalf("second bootstrap: %v, want file not found", err)
 			}
-			// Without the leading slash too (phones differ, vendors.md 0.3).
+			// Without the leading slash too (Cisco SPA asks "/spa$PSN.cfg", most
+			// others no slash: provisioning/profile/README.md).
 			if again, err := fetch(t, addr, secret[1:]+e2eFile); err != nil || again != full {
 				t.Fatalf("re-check at the secret path: %v", err)
 			}

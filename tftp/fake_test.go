@@ -14,7 +14,7 @@ type fakeCore struct {
 	files  map[string][]byte
 	banned map[netip.Addr]bool
 	known  map[netip.Addr]bool // addresses bound to a known device
-	reqs   []provisioning.Request
+	reqs   []provisioning.FetchRequest
 	// waitDeadline makes Fetch return only once its context is done.
 	waitDeadline bool
 }
@@ -23,7 +23,7 @@ func newFakeCore() *fakeCore {
 	return &fakeCore{files: map[string][]byte{}, banned: map[netip.Addr]bool{}, known: map[netip.Addr]bool{}}
 }
 
-func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioning.Response {
+func (f *fakeCore) Fetch(ctx context.Context, r provisioning.FetchRequest) provisioning.FetchReply {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, r)
 	body, ok := f.files[r.Path]
@@ -33,9 +33,9 @@ func (f *fakeCore) Fetch(ctx context.Context, r provisioning.Request) provisioni
 		<-ctx.Done()
 	}
 	if !ok {
-		return provisioning.Response{}
+		return provisioning.FetchReply{}
 	}
-	return provisioning.Response{Found: true, Body: body, ContentType: "text/plain"}
+	return provisioning.FetchReply{Found: true, Body: body, ContentType: "text/plain"}
 }
 
 func (f *fakeCore) Banned(ip netip.Addr) bool {
@@ -50,10 +50,10 @@ func (f *fakeCore) KnownAddress(ip netip.Addr) bool {
 	return f.known[ip]
 }
 
-func (f *fakeCore) requests() []provisioning.Request {
+func (f *fakeCore) requests() []provisioning.FetchRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]provisioning.Request(nil), f.reqs...)
+	return append([]provisioning.FetchRequest(nil), f.reqs...)
 }
 
 func (f *fakeCore) set(fn func(f *fakeCore)) {

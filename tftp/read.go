@@ -19,7 +19,7 @@ import (
 type Core interface {
 	// Fetch decides a file request: it runs every check, writes the audit
 	// trail and reports strikes. A refusal comes back as Found == false.
-	Fetch(ctx context.Context, r provisioning.Request) provisioning.Response
+	Fetch(ctx context.Context, r provisioning.FetchRequest) provisioning.FetchReply
 	// Banned is cheap and is asked before anything else.
 	Banned(ip netip.Addr) bool
 	// KnownAddress reports whether ip is bound to a known device; it is
@@ -72,7 +72,7 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 	defer cancel()
 	// The core sees bad names too, so they are audited and struck, but a
 	// bad name is refused here whatever the core answers.
-	resp := s.core.Fetch(ctx, provisioning.Request{Proto: "tftp", Path: filename, RemoteIP: ip})
+	resp := s.core.Fetch(ctx, provisioning.FetchRequest{Proto: provisioning.ProtoTFTP, Path: filename, RemoteIP: ip})
 	if !saneName(filename) {
 		return errBadName
 	}
@@ -84,8 +84,8 @@ func (s *Server) read(stop context.Context, filename string, rf io.ReaderFrom) e
 	return err
 }
 
-// saneName is the cheap local check: after one leading "/" (Cisco and
-// Alcatel send one, vendors.md 0.3), no NUL or control bytes, no
+// saneName is the cheap local check: after one leading "/" (Cisco SPA's
+// default Profile_Rule /spa$PSN.cfg sends one: provisioning/profile/README.md), no NUL or control bytes, no
 // backslash, no ".." segment.
 func saneName(name string) bool {
 	name = strings.TrimPrefix(name, "/")

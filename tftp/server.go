@@ -95,7 +95,9 @@ func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
 		return fmt.Errorf("tftp: serving on %s: %w", conn.LocalAddr(), err)
 	case <-ctx.Done():
 	}
-	// Never close conn underneath pin/tftp: its loop would spin (STYLE 3.7).
+	// Never close conn underneath pin/tftp: its Serve loop (pin/tftp/v3
+	// server.go) reads until Shutdown cancels it, so it would spin on the
+	// closed socket; Shutdown closes conn itself after cancelling.
 	srv.Shutdown()
 	<-errc
 	conn.Close()

@@ -48,7 +48,7 @@ func TestReceive(t *testing.T) {
 					t.Errorf("%s: got %d bytes, want %d", name, got.Len(), len(core.files[name]))
 				}
 			}
-			want := []provisioning.Request{
+			want := []provisioning.FetchRequest{
 				{Proto: "tftp", Path: "/spa504G.cfg", RemoteIP: localhost},
 				{Proto: "tftp", Path: "SEP001122334455.cnf.xml", RemoteIP: localhost},
 			}

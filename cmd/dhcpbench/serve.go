@@ -13,8 +13,8 @@ import (
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // serve runs provbox's DHCP server the way the daemon does (SQLite store,
@@ -34,7 +34,7 @@ func serve(args []string) error {
 		return err
 	}
 	defer st.Close()
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		return err
 	}
@@ -61,10 +61,13 @@ func serve(args []string) error {
 }
 
 func benchConfig(iface string) dhcp.Config {
-	start, end, _ := dhcp.ParseRange(poolRange)
+	var pool dhcp.Range
+	if err := pool.UnmarshalText([]byte(poolRange)); err != nil {
+		panic(err) // a constant
+	}
 	return dhcp.Config{
 		Interfaces: []string{iface}, Authoritative: true, LeaseTime: time.Hour,
-		Subnets: []dhcp.Subnet{{CIDR: mustPrefix(subnet), RangeStart: start, RangeEnd: end,
+		Subnets: []dhcp.Subnet{{CIDR: mustPrefix(subnet), Range: pool,
 			Router: []netipAddr{mustAddr(serverIP)}, DNS: []netipAddr{mustAddr(serverIP)},
 			Relays: []netipAddr{mustAddr(clientIP)}}}, // perfdhcp acts as the relay
 	}

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/provbox/provbox/dhcp"
 )
 
 // TestRelayNotes: a subnet on no served interface and with no relays
@@ -13,7 +15,7 @@ func TestRelayNotes(t *testing.T) {
 	cfg := &fileConfig{}
 	cfg.DHCP.Enabled = true
 	cfg.DHCP.Interfaces = []string{"lo"}
-	cfg.DHCP.Subnets = []subnetConfig{
+	cfg.DHCP.Subnets = []dhcp.Subnet{
 		{CIDR: netip.MustParsePrefix("10.77.0.0/24")},
 		{CIDR: netip.MustParsePrefix("10.78.0.0/24"), Relays: []netip.Addr{netip.MustParseAddr("10.78.0.1")}},
 		{CIDR: netip.MustParsePrefix("127.0.0.0/8")}, // on lo

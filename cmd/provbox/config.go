@@ -13,8 +13,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/ban"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -31,7 +33,7 @@ type fileConfig struct {
 	TFTP         tftpConfig         `toml:"tftp"`
 	HTTP         httpConfig         `toml:"http"`
 	Provisioning provisioningConfig `toml:"provisioning"`
-	Bans         bansConfig         `toml:"bans"`
+	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
 	Log          logConfig          `toml:"log"`
 
@@ -49,32 +51,13 @@ type serverConfig struct {
 	BaseURL   string     `toml:"base_url"`
 }
 
+// dhcpConfig is [dhcp]: the DHCP server's own settings (dhcp.Config,
+// with their rules), plus what the core does with DHCP.
 type dhcpConfig struct {
-	Enabled       bool                `toml:"enabled"`
-	Interfaces    []string            `toml:"interfaces"`
-	Bootstrap     string              `toml:"bootstrap"`
-	LeaseTime     time.Duration       `toml:"lease_time"`
-	Authoritative bool                `toml:"authoritative"`
-	Subnets       []subnetConfig      `toml:"subnet"`
-	Reservations  []reservationConfig `toml:"reservation"`
-	Classes       []classConfig       `toml:"class"`
-}
-
-type subnetConfig struct {
-	CIDR      netip.Prefix  `toml:"cidr"`
-	Range     addrRange     `toml:"range"`
-	Router    netip.Addr    `toml:"router"`
-	DNS       []netip.Addr  `toml:"dns"`
-	NTP       []netip.Addr  `toml:"ntp"`
-	Domain    string        `toml:"domain"`
-	LeaseTime time.Duration `toml:"lease_time"`
-	Relays    []netip.Addr  `toml:"relays"`
-}
-
-type reservationConfig struct {
-	MAC      provisioning.MAC `toml:"mac"`
-	IP       netip.Addr       `toml:"ip"`
-	Hostname string           `toml:"hostname"`
+	Enabled   bool          `toml:"enabled"`
+	Bootstrap string        `toml:"bootstrap"`
+	Classes   []classConfig `toml:"class"`
+	dhcp.Config
 }
 
 type classConfig struct {
@@ -145,16 +128,6 @@ type provisioningConfig struct {
 	InsecureFailOpen bool `toml:"insecure_fail_open"`
 }
 
-type bansConfig struct {
-	MaxRetry   int            `toml:"max_retry"`
-	FindTime   time.Duration  `toml:"find_time"`
-	BanTime    time.Duration  `toml:"ban_time"`
-	MaxBanTime time.Duration  `toml:"max_ban_time"`
-	Factor     float64        `toml:"factor"`
-	ScanMACs   int            `toml:"scan_macs"`
-	Ignore     []netip.Prefix `toml:"ignore"`
-}
-
 type adminConfig struct {
 	Socket          string   `toml:"socket"`
 	WebListen       hostPort `toml:"web_listen"`
@@ -170,17 +143,19 @@ type logConfig struct {
 func defaultConfig() fileConfig {
 	return fileConfig{
 		StateDir: "/var/lib/provbox",
-		DHCP:     dhcpConfig{Bootstrap: "http", LeaseTime: 12 * time.Hour, Authoritative: true},
-		TFTP: tftpConfig{Listen: ":69", Timeout: 5 * time.Second, Retries: 5, MaxBlksize: 1468,
-			MaxTransfers: tftp.DefaultMaxTransfers, MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
+		DHCP:     dhcpConfig{Bootstrap: "http", Config: dhcp.Config{LeaseTime: dhcp.DefaultLeaseTime, Authoritative: true}},
+		TFTP: tftpConfig{Listen: ":69", Timeout: tftp.DefaultTimeout, Retries: tftp.DefaultRetries,
+			MaxBlksize: tftp.DefaultMaxBlockSize, MaxTransfers: tftp.DefaultMaxTransfers,
+			MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
 			ReservedForDevices: tftp.DefaultMaxTransfers / 4, FirstACKTimeout: tftp.DefaultFirstACKTimeout},
-		HTTP: httpConfig{Listen: ":80", ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
-			IdleTimeout: 120 * time.Second, MaxConns: httpd.DefaultMaxConns, MaxConnsPerSource: httpd.DefaultMaxConnsPerSource,
+		HTTP: httpConfig{Listen: ":80", ReadTimeout: httpd.DefaultReadTimeout, WriteTimeout: httpd.DefaultWriteTimeout,
+			IdleTimeout: httpd.DefaultIdleTimeout, MaxConns: httpd.DefaultMaxConns, MaxConnsPerSource: httpd.DefaultMaxConnsPerSource,
 			MaxConnsPerPrefix: httpd.DefaultMaxConnsPerPrefix, ReservedForDevices: httpd.DefaultMaxConns / 4,
 			UnknownIdleTimeout: httpd.DefaultStrangerIdle},
-		Provisioning: provisioningConfig{UnlockWindow: 24 * time.Hour, RotationGrace: 7 * 24 * time.Hour, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
-		Bans: bansConfig{MaxRetry: 15, FindTime: 10 * time.Minute, BanTime: time.Hour,
-			MaxBanTime: 7 * 24 * time.Hour, Factor: 2, ScanMACs: 5,
+		Provisioning: provisioningConfig{UnlockWindow: provisioning.DefaultUnlockWindow,
+			RotationGrace: provisioning.DefaultRotationGrace, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
+		Bans: ban.Config{MaxRetry: ban.DefaultMaxRetry, FindTime: ban.DefaultFindTime, BanTime: ban.DefaultBanTime,
+			MaxBanTime: ban.DefaultMaxBanTime, Factor: ban.DefaultFactor, ScanMACs: ban.DefaultScanMACs,
 			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
 		Admin: adminConfig{Socket: "/run/provbox/admin.sock"},
 		Log:   logConfig{Level: "info"},

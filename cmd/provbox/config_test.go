@@ -239,7 +239,7 @@ func TestServerSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := dhcpSettings(cfg)
-	if len(d.Subnets) != 1 || d.Subnets[0].RangeStart.String() != "10.20.0.100" || d.Subnets[0].RangeEnd.String() != "10.20.0.250" ||
+	if len(d.Subnets) != 1 || d.Subnets[0].Range.First.String() != "10.20.0.100" || d.Subnets[0].Range.Last.String() != "10.20.0.250" ||
 		len(d.Subnets[0].Router) != 1 || d.Reservations[0].Hostname != "lobby" || d.Interfaces[0] != "eth1" || !d.Authoritative {
 		t.Errorf("dhcp settings: %+v", d)
 	}

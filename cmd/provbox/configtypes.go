@@ -12,39 +12,6 @@ import (
 // The types below parse themselves, so toml reports a bad value with the
 // line and column of the key.
 
-// addrRange is a DHCP pool, written "FIRST-LAST".
-type addrRange struct {
-	First, Last netip.Addr
-}
-
-func (r *addrRange) UnmarshalText(b []byte) error {
-	s := string(b)
-	first, last, ok := strings.Cut(s, "-")
-	if !ok {
-		return fmt.Errorf("range %q: want FIRST-LAST, e.g. \"10.20.0.100-10.20.0.250\"", s)
-	}
-	a, err1 := netip.ParseAddr(strings.TrimSpace(first))
-	z, err2 := netip.ParseAddr(strings.TrimSpace(last))
-	if err1 != nil || err2 != nil || !a.Is4() || !z.Is4() {
-		return fmt.Errorf("range %q: want two IPv4 addresses FIRST-LAST", s)
-	}
-	if z.Less(a) {
-		return fmt.Errorf("range %q: start %s is after end %s", s, a, z)
-	}
-	r.First, r.Last = a, z
-	return nil
-}
-
-func (r addrRange) String() string {
-	if !r.First.IsValid() {
-		return ""
-	}
-	return r.First.String() + "-" + r.Last.String()
-}
-
-// IsZero reports whether the range was left out.
-func (r addrRange) IsZero() bool { return !r.First.IsValid() }
-
 // hostPort is a listen address, "HOST:PORT" with HOST an IP literal or
 // empty (every address); the empty string turns the listener off.
 type hostPort string

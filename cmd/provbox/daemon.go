@@ -14,8 +14,8 @@ import (
 	"github.com/provbox/provbox/httpd/admin"
 	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -52,7 +52,7 @@ type hooks struct {
 
 // openDaemon builds the core and binds every socket. On error everything
 // opened so far is closed again.
-func openDaemon(ctx context.Context, cfg *fileConfig, reg *vendor.Registry, log *slog.Logger) (d *daemon, err error) {
+func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log *slog.Logger) (d *daemon, err error) {
 	d = &daemon{cfg: cfg, log: log}
 	defer func() {
 		if err != nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// envLabBreak turns a safeguard off on purpose, for `provbox demo
+// envLabBreak turns a safeguard off on purpose, for `provbox-lab
 // --break` to prove the lab notices. It is an environment variable, not a
 // TOML key, so that no config file, `provbox check`, package default or
 // web UI can carry it: only whoever starts the process can set it, and

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Environment variables that override the configuration.
@@ -34,7 +34,7 @@ func configPath(flagValue string, getenv func(string) string) string {
 // serve` needs: strict decoding, semantic checks, then the vendor
 // templates (embedded plus templates_dir) and the vendors DHCP classes
 // name.
-func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.Registry, error) {
+func loadConfig(path string, getenv func(string) string) (*fileConfig, *profile.Registry, error) {
 	cfg, err := decodeConfig(path)
 	if err != nil {
 		return nil, nil, err
@@ -48,7 +48,7 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.R
 	if err := cfg.validate(); err != nil {
 		return nil, nil, &configError{err}
 	}
-	reg, err := vendor.New(cfg.resolve(cfg.Provisioning.TemplatesDir))
+	reg, err := profile.New(cfg.resolve(cfg.Provisioning.TemplatesDir))
 	if err != nil {
 		return nil, nil, &configError{fmt.Errorf("%s: provisioning.templates_dir: %w", cfg.path, err)}
 	}
@@ -64,7 +64,7 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *vendor.R
 	return cfg, reg, nil
 }
 
-func vendorNames(reg *vendor.Registry) string {
+func vendorNames(reg *profile.Registry) string {
 	var names []string
 	for _, p := range reg.Profiles() {
 		names = append(names, p.Name)
@@ -96,10 +96,11 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 	if c.Server.Advertise.IsValid() {
 		own = append(own, c.Server.Advertise)
 	}
-	scanMACs := c.Bans.ScanMACs
-	if scanMACs == 0 {
-		scanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
+	bans := c.Bans
+	if bans.ScanMACs == 0 {
+		bans.ScanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
 	}
+	bans.Own, bans.OnLink = own, onLinkV6()
 	return provisioning.Config{
 		BaseURL:       c.baseURL(ports.http),
 		UnlockWindow:  p.UnlockWindow,
@@ -108,8 +109,7 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		Boot:          c.bootConfig(ports),
 		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
 			Neighbour: p.CheckNeighbor},
-		Bans: provisioning.BanConfig{MaxRetry: c.Bans.MaxRetry, FindTime: c.Bans.FindTime, BanTime: c.Bans.BanTime,
-			MaxBanTime: c.Bans.MaxBanTime, Factor: c.Bans.Factor, ScanMACs: scanMACs, Ignore: c.Bans.Ignore, Own: own, OnLink: onLinkV6()},
+		Bans:         bans,
 		Neighbours:   c.neighbours(),
 		Unverified:   c.unverified(),
 		Reserved:     c.reserved(),
@@ -146,17 +146,17 @@ func (c *fileConfig) baseURL(httpPort int) string {
 
 // bootConfig is where DHCP points phones, and the [[dhcp.class]] rules.
 func (c *fileConfig) bootConfig(ports boundPorts) provisioning.BootConfig {
-	b := provisioning.BootConfig{Proto: c.DHCP.Bootstrap, HTTPPort: ports.http, TFTPPort: ports.tftp}
+	b := provisioning.BootConfig{Proto: provisioning.Proto(c.DHCP.Bootstrap), HTTPPort: ports.http, TFTPPort: ports.tftp}
 	if c.Server.Advertise.IsValid() {
 		b.Host = c.Server.Advertise.String()
 	}
 	for _, cl := range c.DHCP.Classes {
-		rule := vendor.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
+		rule := profile.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
 		for _, o := range cl.OUI {
 			rule.OUIs = append(rule.OUIs, [3]byte(o))
 		}
 		for _, o := range cl.Options {
-			rule.Options = append(rule.Options, vendor.BootOption{Code: uint8(o.Code), Form: vendor.OptionForm(o.Form),
+			rule.Options = append(rule.Options, profile.BootOption{Code: uint8(o.Code), Form: profile.OptionForm(o.Form),
 				SubCode: uint8(o.SubCode), Value: o.Value, Force: o.Force})
 		}
 		b.Classes = append(b.Classes, provisioning.BootClass{Vendor: cl.Vendor, Rule: rule})

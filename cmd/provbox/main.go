@@ -65,7 +65,7 @@ type command struct {
 }
 
 // commands is the dispatch table. To add a verb, add one entry here
-// (e.g. "demo": {summary: ..., run: runDemo} with runDemo in demo.go).
+// (e.g. "status": {summary: ..., run: cmdStatus} with cmdStatus in its own file).
 func commands() map[string]command {
 	return map[string]command{
 		"serve":   {"run the daemon (DHCP, TFTP, HTTP, admin API) in the foreground", cmdServe},
@@ -77,7 +77,6 @@ func commands() map[string]command {
 		"events":  {"show the audit trail [--mac MAC] [--ip IP] [--outcome O] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]", cmdEvents},
 		"status":  {"show what the daemon holds", cmdStatus},
 		"version": {"print the version", cmdVersion},
-		"demo":    {"run the emulated phone lab (root): every vendor's phone and the attackers on a throw-away LAN", cmdDemo},
 	}
 }
 

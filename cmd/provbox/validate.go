@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/web"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // checker collects the semantic errors of a decoded config, each naming
@@ -52,11 +52,38 @@ func (c *fileConfig) validate() error {
 	k.tftp()
 	k.http()
 	k.provisioning()
-	k.bans()
+	k.section(c.Bans.Validate())
 	k.admin()
 	k.log()
 	k.stateDir()
 	return errors.Join(k.errs...)
+}
+
+// section records the errors a package's own validation returned, each
+// with the line of its key.
+func (k *checker) section(err error) {
+	for _, e := range flatten(err) {
+		if se, ok := e.(*setting.Error); ok {
+			k.failf(se.Key, "%s", se.Msg)
+		} else {
+			k.errs = append(k.errs, fmt.Errorf("%s: %w", k.c.path, e))
+		}
+	}
+}
+
+// flatten lists the errors errors.Join put together.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
 }
 
 func (k *checker) positive(path string, d time.Duration) {
@@ -117,17 +144,29 @@ func (k *checker) tftp() {
 
 func (k *checker) tftpSlots() {
 	t := k.c.TFTP
-	if t.MaxTransfers < 1 {
-		k.failf("tftp.max_transfers", "must be at least 1, got %d", t.MaxTransfers)
+	k.bounds(slotKeys{"tftp", "max_transfers", "max_per_source", "max_per_prefix", "first_ack_timeout", "never reclaims"},
+		t.MaxTransfers, t.MaxPerSource, t.MaxPerPrefix, t.ReservedForDevices, t.FirstACKTimeout)
+}
+
+// slotKeys name a server's admission bounds, which TFTP and HTTP share:
+// a total, per-source and per-prefix bounds, a share reserved for
+// devices, and a shorter timeout for strangers ("0s" meaning off, as off
+// says).
+type slotKeys struct{ section, total, perSource, perPrefix, stranger, off string }
+
+func (k *checker) bounds(n slotKeys, total, perSource, perPrefix, reserved int, stranger time.Duration) {
+	key := func(name string) string { return n.section + "." + name }
+	if total < 1 {
+		k.failf(key(n.total), "must be at least 1, got %d", total)
 	}
-	k.nonNegative("tftp.max_per_source", t.MaxPerSource)
-	k.nonNegative("tftp.max_per_prefix", t.MaxPerPrefix)
-	k.nonNegative("tftp.reserved_for_devices", t.ReservedForDevices)
-	if t.ReservedForDevices > t.MaxTransfers {
-		k.failf("tftp.reserved_for_devices", "%d exceeds tftp.max_transfers %d", t.ReservedForDevices, t.MaxTransfers)
+	k.nonNegative(key(n.perSource), perSource)
+	k.nonNegative(key(n.perPrefix), perPrefix)
+	k.nonNegative(key("reserved_for_devices"), reserved)
+	if reserved > total {
+		k.failf(key("reserved_for_devices"), "%d exceeds %s %d", reserved, key(n.total), total)
 	}
-	if t.FirstACKTimeout < 0 {
-		k.failf("tftp.first_ack_timeout", "must not be negative (\"0s\" never reclaims), got %s", t.FirstACKTimeout)
+	if stranger < 0 {
+		k.failf(key(n.stranger), "must not be negative (\"0s\" %s), got %s", n.off, stranger)
 	}
 }
 
@@ -156,18 +195,9 @@ func (k *checker) http() {
 
 func (k *checker) httpConns() {
 	h := k.c.HTTP
-	if h.MaxConns < 1 {
-		k.failf("http.max_conns", "must be at least 1, got %d", h.MaxConns)
-	}
-	k.nonNegative("http.max_conns_per_source", h.MaxConnsPerSource)
-	k.nonNegative("http.max_conns_per_prefix", h.MaxConnsPerPrefix)
-	k.nonNegative("http.reserved_for_devices", h.ReservedForDevices)
-	if h.ReservedForDevices > h.MaxConns {
-		k.failf("http.reserved_for_devices", "%d exceeds http.max_conns %d", h.ReservedForDevices, h.MaxConns)
-	}
-	if h.UnknownIdleTimeout < 0 {
-		k.failf("http.unknown_idle_timeout", "must not be negative (\"0s\" keeps idle_timeout for everyone), got %s", h.UnknownIdleTimeout)
-	}
+	k.bounds(slotKeys{"http", "max_conns", "max_conns_per_source", "max_conns_per_prefix", "unknown_idle_timeout",
+		"keeps idle_timeout for everyone"}, h.MaxConns, h.MaxConnsPerSource, h.MaxConnsPerPrefix, h.ReservedForDevices,
+		h.UnknownIdleTimeout)
 }
 
 func (k *checker) tlsPair() {
@@ -219,29 +249,6 @@ func (k *checker) provisioning() {
 	k.unverifiedNetworks()
 }
 
-func (k *checker) bans() {
-	b := k.c.Bans
-	if b.MaxRetry < 1 {
-		k.failf("bans.max_retry", "must be at least 1, got %d", b.MaxRetry)
-	}
-	k.positive("bans.find_time", b.FindTime)
-	k.positive("bans.ban_time", b.BanTime)
-	if b.MaxBanTime < b.BanTime {
-		k.failf("bans.max_ban_time", "%s is shorter than bans.ban_time %s", b.MaxBanTime, b.BanTime)
-	}
-	if b.Factor < 1 {
-		k.failf("bans.factor", "must be at least 1 (1 = repeat bans do not grow), got %g", b.Factor)
-	}
-	if b.ScanMACs < 0 {
-		k.failf("bans.scan_macs", "must be 0 (off) or more, got %d", b.ScanMACs)
-	}
-	for i, p := range b.Ignore {
-		if p != p.Masked() {
-			k.failf(fmt.Sprintf("bans.ignore[%d]", i), "%s has host bits set; did you mean %s?", p, p.Masked())
-		}
-	}
-}
-
 func (k *checker) admin() {
 	a := k.c.Admin
 	if a.Socket == "" {
@@ -291,9 +298,6 @@ func (k *checker) stateDir() {
 	f.Close()
 	os.Remove(f.Name())
 }
-
-// inPrefix reports whether a is inside p, both IPv4.
-func inPrefix(p netip.Prefix, a netip.Addr) bool { return p.IsValid() && a.IsValid() && p.Contains(a) }
 
 // stateDirPath is the resolved state directory.
 func (c *fileConfig) stateDirPath() string { return filepath.Clean(c.resolve(c.StateDir)) }

@@ -1,14 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
-
-	"github.com/provbox/provbox/provisioning"
 )
 
+// dhcp checks [dhcp]: the server's own rules are dhcp.Config's; those
+// here span sections (bootstrap against [tftp] and [http]) or concern
+// the core's classes.
 func (k *checker) dhcp() {
 	d := k.c.DHCP
 	if d.Enabled {
@@ -17,12 +18,7 @@ func (k *checker) dhcp() {
 	if d.Bootstrap != "http" && d.Bootstrap != "tftp" {
 		k.failf("dhcp.bootstrap", "%q: want \"http\" or \"tftp\"", d.Bootstrap)
 	}
-	k.positive("dhcp.lease_time", d.LeaseTime)
-	for i := range d.Subnets {
-		k.subnet(i)
-	}
-	k.subnetsDisjoint()
-	k.reservations()
+	k.section(k.c.dhcpSection())
 	for i := range d.Classes {
 		k.class(i)
 	}
@@ -33,16 +29,6 @@ func (k *checker) dhcpEnabled() {
 	if len(d.Interfaces) == 0 {
 		k.failf("dhcp.interfaces", "required when dhcp.enabled = true: name the interface(s) phones are on, e.g. [\"eth1\"]")
 	}
-	for i, name := range d.Interfaces {
-		if name == "" || len(name) > 15 || strings.ContainsAny(name, "/ \t") {
-			k.failf(fmt.Sprintf("dhcp.interfaces[%d]", i), "%q is not an interface name", name)
-		} else if slices.Index(d.Interfaces, name) != i {
-			k.failf(fmt.Sprintf("dhcp.interfaces[%d]", i), "%q is listed twice", name)
-		}
-	}
-	if len(d.Subnets) == 0 {
-		k.failf("dhcp.subnet", "at least one [[dhcp.subnet]] is required when dhcp.enabled = true")
-	}
 	if d.Bootstrap == "tftp" && !k.c.TFTP.Enabled {
 		k.failf("dhcp.bootstrap", "\"tftp\" needs tftp.enabled = true")
 	}
@@ -51,136 +37,13 @@ func (k *checker) dhcpEnabled() {
 	}
 }
 
-func (k *checker) subnet(i int) {
-	s := k.c.DHCP.Subnets[i]
-	key := func(name string) string { return fmt.Sprintf("dhcp.subnet[%d].%s", i, name) }
-	switch {
-	case !s.CIDR.IsValid():
-		k.failf(key("cidr"), "required, e.g. \"10.20.0.0/24\"")
-		return
-	case !s.CIDR.Addr().Is4():
-		k.failf(key("cidr"), "%s: DHCPv4 needs an IPv4 network", s.CIDR)
-		return
-	case s.CIDR != s.CIDR.Masked():
-		k.failf(key("cidr"), "%s has host bits set; did you mean %s?", s.CIDR, s.CIDR.Masked())
-		return
-	case s.CIDR.Bits() > 30:
-		k.failf(key("cidr"), "%s leaves no room for a pool (at most /30)", s.CIDR)
-		return
+// dhcpSection is the server's own validation: all of it when DHCP is on,
+// the values present when it is off.
+func (c *fileConfig) dhcpSection() error {
+	if c.DHCP.Enabled {
+		return c.DHCP.Validate()
 	}
-	k.pool(key("range"), s)
-	if s.Router.IsValid() && !usable(s.CIDR, s.Router) {
-		k.failf(key("router"), "%s is not a host address inside %s", s.Router, s.CIDR)
-	}
-	k.ipv4List(key("dns"), s.DNS)
-	k.ipv4List(key("ntp"), s.NTP)
-	k.ipv4List(key("relays"), s.Relays)
-	for j, a := range s.Relays {
-		if slices.Index(s.Relays, a) != j {
-			k.failf(key("relays"), "%s is listed twice", a)
-		}
-	}
-	if s.Domain != "" && !validHostname(s.Domain) {
-		k.failf(key("domain"), "%q is not a domain name", s.Domain)
-	}
-	if s.LeaseTime < 0 {
-		k.failf(key("lease_time"), "must be positive (or left out for dhcp.lease_time), got %s", s.LeaseTime)
-	}
-}
-
-func (k *checker) pool(key string, s subnetConfig) {
-	r := s.Range
-	switch {
-	case r.IsZero():
-		k.failf(key, "required, e.g. \"10.20.0.100-10.20.0.250\"")
-	case !usable(s.CIDR, r.First) || !usable(s.CIDR, r.Last):
-		k.failf(key, "%s is not inside %s (network and broadcast addresses excluded)", r, s.CIDR)
-	case s.Router.IsValid() && !s.Router.Less(r.First) && !r.Last.Less(s.Router):
-		k.failf(key, "%s includes the router %s", r, s.Router)
-	}
-}
-
-// usable reports whether a is a host address of p: inside it, and neither
-// its network nor its broadcast address.
-func usable(p netip.Prefix, a netip.Addr) bool {
-	if !inPrefix(p, a) || a == p.Addr() {
-		return false
-	}
-	return p.Contains(a.Next()) // a is not the last (broadcast) address
-}
-
-func (k *checker) ipv4List(key string, as []netip.Addr) {
-	for j, a := range as {
-		if !a.Is4() || a.IsUnspecified() {
-			k.failf(fmt.Sprintf("%s[%d]", key, j), "%s is not an IPv4 host address", a)
-		}
-	}
-}
-
-func (k *checker) subnetsDisjoint() {
-	ss := k.c.DHCP.Subnets
-	for i := range ss {
-		for j := range i {
-			if ss[i].CIDR.IsValid() && ss[j].CIDR.IsValid() && ss[i].CIDR.Overlaps(ss[j].CIDR) {
-				k.failf(fmt.Sprintf("dhcp.subnet[%d].cidr", i), "%s overlaps dhcp.subnet[%d] %s", ss[i].CIDR, j, ss[j].CIDR)
-			}
-		}
-	}
-}
-
-func (k *checker) reservations() {
-	rs := k.c.DHCP.Reservations
-	macs := map[provisioning.MAC]int{}
-	ips := map[netip.Addr]int{}
-	for i, r := range rs {
-		key := func(name string) string { return fmt.Sprintf("dhcp.reservation[%d].%s", i, name) }
-		if r.MAC.IsZero() {
-			k.failf(key("mac"), "required")
-		} else if j, dup := macs[r.MAC]; dup {
-			k.failf(key("mac"), "%s is already reserved by dhcp.reservation[%d]", r.MAC, j)
-		}
-		macs[r.MAC] = i
-		switch j, dup := ips[r.IP]; {
-		case !r.IP.IsValid():
-			k.failf(key("ip"), "required")
-		case dup:
-			k.failf(key("ip"), "%s is already reserved by dhcp.reservation[%d]", r.IP, j)
-		case !k.inSomeSubnet(r.IP):
-			k.failf(key("ip"), "%s is not a host address of any [[dhcp.subnet]]", r.IP)
-		}
-		ips[r.IP] = i
-		if r.Hostname != "" && !validHostname(r.Hostname) {
-			k.failf(key("hostname"), "%q is not a host name", r.Hostname)
-		}
-	}
-}
-
-func (k *checker) inSomeSubnet(a netip.Addr) bool {
-	for _, s := range k.c.DHCP.Subnets {
-		if usable(s.CIDR, a) {
-			return true
-		}
-	}
-	return false
-}
-
-// validHostname accepts RFC 1123 names: dot-separated labels of letters,
-// digits and inner hyphens.
-func validHostname(s string) bool {
-	if len(s) > 253 {
-		return false
-	}
-	for _, l := range strings.Split(s, ".") {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for _, r := range l {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
+	return errors.Join(c.DHCP.Check()...)
 }
 
 // optionForms are the encodings a [[dhcp.class.option]] may ask for.

@@ -49,7 +49,7 @@ func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger) (dhc
 // any [[dhcp.subnet]]: the server cannot pick a subnet for phones asking
 // there directly (relayed requests still work), which an admin would
 // otherwise only notice as silence.
-func warnUnservedInterface(name string, subnets []subnetConfig, log *slog.Logger) {
+func warnUnservedInterface(name string, subnets []dhcp.Subnet, log *slog.Logger) {
 	ifc, err := net.InterfaceByName(name)
 	if err != nil {
 		return
@@ -79,20 +79,6 @@ func (d *dhcpServer) close() {
 	}
 }
 
-// dhcpSettings maps [dhcp] onto the DHCP server's configuration. The
-// bootstrap and the classes are the core's (Boot), not the server's.
-func dhcpSettings(c *fileConfig) dhcp.Config {
-	out := dhcp.Config{Interfaces: c.DHCP.Interfaces, Authoritative: c.DHCP.Authoritative, LeaseTime: c.DHCP.LeaseTime}
-	for _, s := range c.DHCP.Subnets {
-		sub := dhcp.Subnet{CIDR: s.CIDR, RangeStart: s.Range.First, RangeEnd: s.Range.Last, DNS: s.DNS, NTP: s.NTP,
-			Domain: s.Domain, LeaseTime: s.LeaseTime, Relays: s.Relays}
-		if s.Router.IsValid() {
-			sub.Router = []netip.Addr{s.Router}
-		}
-		out.Subnets = append(out.Subnets, sub)
-	}
-	for _, r := range c.DHCP.Reservations {
-		out.Reservations = append(out.Reservations, dhcp.Reservation{MAC: r.MAC, IP: r.IP, Hostname: r.Hostname})
-	}
-	return out
-}
+// dhcpSettings is [dhcp] as the DHCP server takes it. The bootstrap and
+// the classes are the core's (Boot), not the server's.
+func dhcpSettings(c *fileConfig) dhcp.Config { return c.DHCP.Config }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -74,7 +74,7 @@ func (l *lab) startCore(ctx context.Context, dir string, log *slog.Logger) error
 	if err != nil {
 		return err
 	}
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		st.Close()
 		return err

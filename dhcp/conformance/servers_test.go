@@ -19,9 +19,9 @@ import (
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // setup is what a test needs of the server beyond the fixed topology.
@@ -89,7 +89,7 @@ func serveProvbox(raw string) error {
 		return err
 	}
 	defer st.Close()
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		return err
 	}
@@ -121,10 +121,9 @@ func startProvbox(t *testing.T, e *env, s setup) {
 	cfg := dhcp.Config{
 		Interfaces: []string{e.srvCli, e.srvRel}, Authoritative: !s.nonAuthoritative, LeaseTime: leaseSecs * time.Second,
 		Subnets: []dhcp.Subnet{
-			{CIDR: netip.MustParsePrefix("10.90.0.0/24"), RangeStart: netip.MustParseAddr(lo), RangeEnd: netip.MustParseAddr(hi),
+			{CIDR: netip.MustParsePrefix("10.90.0.0/24"), Range: dhcp.Range{First: netip.MustParseAddr(lo), Last: netip.MustParseAddr(hi)},
 				Router: []netip.Addr{netip.MustParseAddr("10.90.0.1")}},
-			{CIDR: netip.MustParsePrefix("10.92.0.0/24"), RangeStart: netip.MustParseAddr("10.92.0.10"),
-				RangeEnd: netip.MustParseAddr("10.92.0.19"), Router: []netip.Addr{netip.MustParseAddr("10.92.0.1")},
+			{CIDR: netip.MustParsePrefix("10.92.0.0/24"), Range: dhcp.Range{First: netip.MustParseAddr("10.92.0.10"), Last: netip.MustParseAddr("10.92.0.19")}, Router: []netip.Addr{netip.MustParseAddr("10.92.0.1")},
 				Relays: []netip.Addr{netip.MustParseAddr("10.91.0.2")}},
 		},
 	}

@@ -65,7 +65,7 @@ func TestAdoptEditAuditOverSocket(t *testing.T) {
 	}
 	// An unknown Yealink asks for its file: refused, and pending.
 	ua := "Yealink SIP-T46U 108.86.0.20 80:5e:c0:aa:bb:cc"
-	req := provisioning.Request{Proto: "http", Path: "/805ec0aabbcc.cfg", RemoteIP: netip.MustParseAddr("192.0.2.50"), UserAgent: ua}
+	req := provisioning.FetchRequest{Proto: provisioning.ProtoHTTP, Path: "/805ec0aabbcc.cfg", RemoteIP: netip.MustParseAddr("192.0.2.50"), UserAgent: ua}
 	if resp := svc.Fetch(ctx, req); resp.Found {
 		t.Fatal("an unknown phone was served")
 	}

@@ -5,33 +5,39 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
-// Config is the ban policy (the [bans] section of provbox.toml).
+// Config is the ban policy, the [bans] section of provbox.toml, which
+// decodes straight into it; Validate holds its rules.
 type Config struct {
-	MaxRetry   int           // weighted strikes within FindTime that ban a source (default 15)
-	FindTime   time.Duration // the sliding window strikes and MACs are counted in (default 10m)
-	BanTime    time.Duration // the first ban's length (default 1h)
-	MaxBanTime time.Duration // the cap of a repeat offender's ban (default 168h)
-	Factor     float64       // growth per earlier ban (default 2; below 1 means no growth)
-	ScanMACs   int           // distinct MACs within FindTime tolerated (default 8, at most 255; negative disables)
-	Ignore     []netip.Prefix
-	Own        []netip.Addr // the box's own addresses
+	MaxRetry   int           `toml:"max_retry"`    // weighted strikes within FindTime that ban a source (default 15)
+	FindTime   time.Duration `toml:"find_time"`    // the sliding window strikes and MACs are counted in (default 10m)
+	BanTime    time.Duration `toml:"ban_time"`     // the first ban's length (default 1h)
+	MaxBanTime time.Duration `toml:"max_ban_time"` // the cap of a repeat offender's ban (default 168h)
+	Factor     float64       `toml:"factor"`       // growth per earlier ban (default 2; below 1 means no growth)
+	// ScanMACs is how many distinct MACs within FindTime are tolerated
+	// (default 5, at most 255; negative disables). In provbox.toml 0
+	// disables: cmd/provbox maps it.
+	ScanMACs int            `toml:"scan_macs"`
+	Ignore   []netip.Prefix `toml:"ignore"`
+	Own      []netip.Addr   `toml:"-"` // the box's own addresses
 	// OnLink are the IPv6 networks the box itself is on. A LAN's /64 holds
 	// every host of the LAN, so a source inside one strikes as its own
 	// address, as a link-local source always does: one host's scan must
-	// not ban the phones beside it.
-	OnLink []netip.Prefix
+	// not ban the phones beside it. cmd/provbox reads them from the host.
+	OnLink []netip.Prefix `toml:"-"`
 }
 
-// Defaults applied to zero fields.
+// Defaults applied to zero fields; provbox.toml starts from them too.
 const (
 	DefaultMaxRetry   = 15
 	DefaultFindTime   = 10 * time.Minute
 	DefaultBanTime    = time.Hour
 	DefaultMaxBanTime = 168 * time.Hour
 	DefaultFactor     = 2
-	DefaultScanMACs   = 8
+	DefaultScanMACs   = 5
 )
 
 // maxMACs bounds the distinct MACs remembered per source.
@@ -45,28 +51,16 @@ const jitter = 0.1
 // WithDefaults fills zero fields and clamps out-of-range ones, and
 // normalises the address lists so lookups compare like with like.
 func (c Config) WithDefaults() Config {
-	if c.MaxRetry <= 0 {
-		c.MaxRetry = DefaultMaxRetry
-	}
-	if c.FindTime <= 0 {
-		c.FindTime = DefaultFindTime
-	}
-	if c.BanTime <= 0 {
-		c.BanTime = DefaultBanTime
-	}
-	if c.MaxBanTime <= 0 {
-		c.MaxBanTime = DefaultMaxBanTime
-	}
+	setting.OrPositive(&c.MaxRetry, DefaultMaxRetry)
+	setting.OrPositive(&c.FindTime, DefaultFindTime)
+	setting.OrPositive(&c.BanTime, DefaultBanTime)
+	setting.OrPositive(&c.MaxBanTime, DefaultMaxBanTime)
 	c.MaxBanTime = max(c.MaxBanTime, c.BanTime)
-	if c.Factor == 0 {
-		c.Factor = DefaultFactor
-	}
+	setting.Or(&c.Factor, DefaultFactor)
 	if c.Factor < 1 || math.IsNaN(c.Factor) {
 		c.Factor = 1
 	}
-	if c.ScanMACs == 0 {
-		c.ScanMACs = DefaultScanMACs
-	}
+	setting.Or(&c.ScanMACs, DefaultScanMACs)
 	c.ScanMACs = min(c.ScanMACs, maxMACs-1)
 	ign := make([]netip.Prefix, 0, len(c.Ignore))
 	for _, p := range c.Ignore {

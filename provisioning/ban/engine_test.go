@@ -265,7 +265,7 @@ func TestIPv6Slash64(t *testing.T) {
 	if r.banned("2001:db8:0:8::1", t0) {
 		t.Fatal("the neighbouring /64 is banned")
 	}
-	bans, _ := r.e.Active(context.Background(), t0)
+	bans := r.e.Active(t0)
 	if len(bans) != 1 || bans[0].Prefix.String() != "2001:db8:0:7::/64" {
 		t.Fatalf("bans = %+v", bans)
 	}
@@ -287,7 +287,7 @@ func TestScanDetection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, Config{MaxRetry: 100, FindTime: 10 * time.Minute})
+			r := newRig(t, Config{MaxRetry: 100, FindTime: 10 * time.Minute, ScanMACs: 8})
 			ip := netip.MustParseAddr("10.0.0.66")
 			got := -1
 			for i, m := range tt.macs {

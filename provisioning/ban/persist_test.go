@@ -69,7 +69,7 @@ func TestRestoredBanOnIgnoredSourceNotEnforced(t *testing.T) {
 	if r.banned("10.7.0.1", t0) {
 		t.Fatal("restored ban on an ignored source enforced")
 	}
-	if bans, _ := r.e.Active(context.Background(), t0); len(bans) != 0 {
+	if bans := r.e.Active(t0); len(bans) != 0 {
 		t.Fatalf("listed %+v", bans)
 	}
 }

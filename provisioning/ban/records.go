@@ -125,11 +125,10 @@ func (e *Engine) lift(ctx context.Context, ip netip.Addr, reason string, onlyFor
 	return e.sync(ctx, k)
 }
 
-// Active returns the bans running at now, ordered by address, after
-// announcing those that have run out.
-func (e *Engine) Active(ctx context.Context, now time.Time) ([]Record, error) {
+// Active returns the bans running at now, ordered by address. It changes
+// nothing: Sweep announces and forgets what ran out.
+func (e *Engine) Active(now time.Time) []Record {
 	e.mu.Lock()
-	cs, dirty := e.sweepLocked(now, true)
 	var out []Record
 	for _, r := range e.recs {
 		if now.Before(r.Until) && !e.cfg.covers(r.Prefix) {
@@ -137,9 +136,19 @@ func (e *Engine) Active(ctx context.Context, now time.Time) ([]Record, error) {
 		}
 	}
 	e.mu.Unlock()
-	e.notify(cs)
 	slices.SortFunc(out, byAddr)
-	return out, e.sync(ctx, dirty...)
+	return out
+}
+
+// Sweep announces the bans that have run out at now and forgets history
+// past the forget horizon, in memory and in the store. Strikes sweep too,
+// at most once per sweepEvery.
+func (e *Engine) Sweep(ctx context.Context, now time.Time) error {
+	e.mu.Lock()
+	cs, dirty := e.sweepLocked(now, true)
+	e.mu.Unlock()
+	e.notify(cs)
+	return e.sync(ctx, dirty...)
 }
 
 // Reconfigure applies a new policy. Running bans keep their length; bans

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/store"
-	"github.com/provbox/provbox/provisioning/vendor"
 )
 
 // Account is the account AddPhone files its devices under.
@@ -28,7 +28,7 @@ func Service(t testing.TB, dir string, cfg provisioning.Config) *provisioning.Se
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		st.Close()
 		t.Fatalf("vendor.New: %v", err)

@@ -22,7 +22,7 @@ import (
 type Options struct {
 	Provbox string // the provbox binary
 	// Emulator is the command line that runs one emulated host (phonesim,
-	// or `provbox demo --emulate`); the lab appends the host's flags.
+	// or `provbox-lab --emulate`); the lab appends the host's flags.
 	Emulator  []string
 	Vendors   []string // phones to boot; default every vendor
 	Bootstrap string   // [dhcp] bootstrap: "http" (default) or "tftp"

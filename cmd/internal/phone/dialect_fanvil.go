@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// fanvilDialect reads Fanvil configs (vendors.md §7.3) in their three
+// fanvilDialect reads Fanvil configs (provisioning/profile/references/fanvil.md) in their three
 // dialects: "<<VOIP CONFIG FILE>>" text with "Key :value" lines under
 // <SECTION> headers, the underscore pseudo-XML, and <sysConf> XML. It is
 // strict about its generation: newer models read the provisioning server
 // only from the Flash keys, legacy ones only from the Download keys
-// (provisioning/vendor/references/fanvil.md); both honour DHCP Option.
+// (provisioning/profile/references/fanvil.md); both honour DHCP Option.
 type fanvilDialect struct{ legacy bool }
 
 // serverKeys are the server, file and protocol keys of d's generation,

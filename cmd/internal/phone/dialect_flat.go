@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// flatDialect reads Cisco SPA and MPP <flat-profile> XML (vendors.md
-// §4.3, §5.3). Profile_Rule names the next file; a rule that starts with
+// flatDialect reads Cisco SPA and MPP <flat-profile> XML (provisioning/profile/references/cisco-spa.md,
+// cisco-mpp.md). Profile_Rule names the next file; a rule that starts with
 // "/" is relative to the DHCP-supplied server, any other is absolute and
 // is what turns DHCP provisioning off.
 type flatDialect struct{ psn, pn string }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // A phone of one generation reads only its own keys: given the other
@@ -40,7 +40,7 @@ func TestStrictGenerations(t *testing.T) {
 // phone's MAC where the UA carries one, and it picks the generation the
 // lab phone's dialect reads.
 func TestLabPhonesMatchProvbox(t *testing.T) {
-	reg, err := vendor.New("")
+	reg, err := profile.New("")
 	if err != nil {
 		t.Fatal(err)
 	}

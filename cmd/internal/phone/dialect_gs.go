@@ -7,7 +7,7 @@ import (
 )
 
 // gsDialect reads Grandstream <gs_provision> and Htek <hl_provision> XML
-// (vendors.md §3.3, §8): P-values (<P237>host/path</P237>) or, for
+// (provisioning/profile/references/grandstream.md, htek.md): P-values (<P237>host/path</P237>) or, for
 // Grandstream, alias items (<item name="...">). A <mac> element must match
 // the phone, or the phone rejects the file.
 type gsDialect struct{ root string }

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// polyDialect reads Poly UC Software XML (vendors.md §2.2-2.3): a master
+// polyDialect reads Poly UC Software XML (provisioning/profile/references/poly.md): a master
 // config <APPLICATION CONFIG_FILES="a.cfg, b.cfg"/> naming further files,
 // and parameters as attributes. device.* values apply only with
 // device.set="1" and their own .set="1".

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// snomDialect reads Snom setting files (vendors.md §6.2-6.3): XML
+// snomDialect reads Snom setting files (provisioning/profile/references/snom.md): XML
 // <setting-files><file url=""/> lists, <settings><phone-settings> values
 // (idx="N" for per-line ones), or the old "name: value" text where "!" or
 // "&" after the name marks write permission.

@@ -11,7 +11,7 @@ import (
 // fetched in order. It is strict about its generation, as the firmware
 // is: V81 and later read only the static.* provisioning keys, and a
 // legacy (up to V80) phone only the same keys without "static."
-// (provisioning/vendor/references/yealink.md).
+// (provisioning/profile/references/yealink.md).
 type yealinkDialect struct{ legacy bool }
 
 func (d yealinkDialect) key(k string) string {

@@ -6,7 +6,7 @@
 // config. It also plays the attackers the lab throws at the daemon.
 //
 // The readers of redirect and full configs are written here from the vendor
-// documentation, independently of provisioning/vendor, so that a template
+// documentation, independently of provisioning/profile, so that a template
 // that renders something a real phone would not understand fails the lab
 // instead of being checked against itself.
 package phone

@@ -6,7 +6,7 @@ import (
 )
 
 // The ninth and tenth families, registered here so the shared table in
-// vendors.go stays as it is. Sources are named in provisioning/vendor's
+// vendors.go stays as it is. Sources are named in provisioning/profile's
 // gigaset.go and panasonic.go and their references/*.md.
 func init() {
 	register(gigaset())

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Profile is how one vendor's phone behaves on the wire, from vendors.md.
+// Profile is how one vendor's phone behaves on the wire, as
+// provisioning/profile/README.md's family tables describe it.
 type Profile struct {
 	Name     string  // provbox's profile name: yealink, poly, ...
 	OUI      [3]byte // first half of the MACs the lab gives this vendor

@@ -5,9 +5,11 @@ import (
 	"net"
 )
 
-// The table below follows vendors.md; the section is named on each entry.
-// Where vendors.md marks a fact unconfirmed, the most common documented
-// behaviour is used and the comment says so.
+// The table below follows provisioning/profile/README.md (families,
+// generations, DHCP options, file order) and the family's key reference,
+// provisioning/profile/references/<family>.md, named on each entry. (U)
+// marks a fact no public source confirms: the most common documented
+// behaviour is used.
 
 func init() {
 	register(yealink())
@@ -22,7 +24,7 @@ func init() {
 
 func str(s string) func() []byte { return func() []byte { return []byte(s) } }
 
-// §1: option 60 "yealink" (U), PRL from fingerbank, V81+ file order.
+// yealink.md: option 60 "yealink" (U), PRL from fingerbank, V81+ file order.
 func yealink() *Profile {
 	return &Profile{
 		Name: "yealink", OUI: [3]byte{0x80, 0x5e, 0xc0}, Model: "T46S", Firmware: "66.86.0.15",
@@ -44,8 +46,9 @@ func yealink() *Profile {
 	}
 }
 
-// polyClass is the RFC 3925 vendor-identifying class of §2.1: enterprise
-// number 13885, then TLVs company, part, part number, application, BootROM.
+// polyClass is the RFC 3925 vendor-identifying class Poly UC phones send
+// as option 60: enterprise number 13885 (Polycom's, IANA private
+// enterprise numbers), then TLVs company, part, part number, application, BootROM.
 func polyClass() []byte {
 	tlv := []byte{}
 	for i, v := range []string{"Polycom", "VVX-VVX_410", "3111-46161-001,7", "SIP/5.9.5.0614/14-Jun-21 09:50", "BR/5.9.5.0614/14-Jun-21 09:50"} {
@@ -56,7 +59,7 @@ func polyClass() []byte {
 	return append([]byte{0x00, 0x00, 0x36, 0x3d, byte(len(tlv))}, tlv...)
 }
 
-// §2: binary option 60, reads 160 then 66 (precedence U), master config
+// poly.md: binary option 60, reads 160 then 66 (precedence U), master config
 // <mac>.cfg falling back to 000000000000.cfg, then its CONFIG_FILES.
 func poly() *Profile {
 	return &Profile{
@@ -74,8 +77,8 @@ func poly() *Profile {
 	}
 }
 
-// §3: GRP26xx ask the MAC XML, the model XML, and cfg.xml only when the
-// MAC file failed.
+// grandstream.md: GRP26xx ask the MAC XML, the model XML, and cfg.xml
+// only when the MAC file failed.
 func grandstream() *Profile {
 	return &Profile{
 		Name: "grandstream", OUI: [3]byte{0xc0, 0x74, 0xad}, Model: "GRP2614", Firmware: "1.0.5.15",
@@ -96,7 +99,7 @@ func grandstream() *Profile {
 	}
 }
 
-// §4: default Profile_Rule /spa$PSN.cfg; option 66 (a name), else 150.
+// cisco-spa.md: default Profile_Rule /spa$PSN.cfg; option 66 (a name), else 150.
 func ciscoSPA() *Profile {
 	return &Profile{
 		Name: "cisco-spa", OUI: [3]byte{0x50, 0x3d, 0xe5}, Model: "SPA504G", Firmware: "7.6.2",
@@ -112,7 +115,7 @@ func ciscoSPA() *Profile {
 	}
 }
 
-// §5: DHCP_Option_To_Use 66,160,159,150; $PSN.xml then
+// cisco-mpp.md: DHCP_Option_To_Use 66,160,159,150; $PSN.xml then
 // Cisco/$PN/$MA.cfg when the first is missing.
 func ciscoMPP() *Profile {
 	return &Profile{
@@ -134,7 +137,7 @@ func ciscoMPP() *Profile {
 	}
 }
 
-// §6: setting files snom<model>.htm and snom<model>-<MAC>.htm.
+// snom.md: setting files snom<model>.htm and snom<model>-<MAC>.htm.
 func snom() *Profile {
 	return &Profile{
 		Name: "snom", OUI: [3]byte{0x00, 0x04, 0x13}, Model: "D785", Firmware: "10.1.33.33",
@@ -152,7 +155,7 @@ func snom() *Profile {
 	}
 }
 
-// §7: option 60 is off by default (U), so none is sent; the model common
+// fanvil.md: option 60 is off by default (U), so none is sent; the model common
 // file, then <mac>.cfg.
 func fanvil() *Profile {
 	return &Profile{
@@ -169,7 +172,7 @@ func fanvil() *Profile {
 	}
 }
 
-// §8: option 60 unknown, so none is sent; model common cfg0010.xml, then
+// htek.md: option 60 unknown, so none is sent; model common cfg0010.xml, then
 // cfg<mac>.xml.
 func htek() *Profile {
 	return &Profile{

@@ -3,7 +3,7 @@ package phone
 import "net"
 
 // Lab phones of the other firmware generations, each strict about its
-// own keys (provisioning/vendor/references/<vendor>.md), so a redirect in
+// own keys (provisioning/profile/references/<vendor>.md), so a redirect in
 // the wrong dialect fails the demo with the phone named.
 func init() {
 	register(yealinkV80())

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/vendor"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Service is what the web UI needs from the provisioning core: what the
@@ -14,7 +14,7 @@ type Service interface {
 	ops.Service
 	ops.BanService
 	ops.NoGraceService
-	Registry() *vendor.Registry
+	Registry() *profile.Registry
 }
 
 var _ Service = (*provisioning.Service)(nil)

@@ -1,0 +1,111 @@
+// Package profile holds what provbox knows about each phone family: the file
+// names it asks for, its User-Agent, how DHCP recognises it and which
+// options it reads, and the templates of its redirect and full configs.
+// It imports only the standard library; the core maps its own types to
+// Data.
+package profile
+
+// Line is one SIP line as templates see it (1-based Index).
+type Line struct {
+	Index       int
+	Extension   string
+	AuthUser    string
+	Password    string
+	DisplayName string
+	Label       string
+}
+
+// Data is everything a template may render.
+type Data struct {
+	MAC    [6]byte
+	Vendor string // profile name
+	Model  string // may be empty
+	// ProvisionURL is the device's secret URL, a directory ending in "/":
+	// scheme://host[:port]/<account_hash>/<device_hash>/
+	ProvisionURL    string
+	ProvisionScheme string // http, https or tftp
+	ProvisionHost   string // host[:port] part of ProvisionURL
+	ProvisionPath   string // /<account_hash>/<device_hash>/
+	SIPServer       string
+	SIPPort         int    // 0: the transport's default
+	SIPTransport    string // udp, tcp or tls
+	NTPServer       string
+	TimeZone        string // IANA name
+	Language        string
+	Lines           []Line
+	// UserAgent is the requester's HTTP User-Agent ("" over TFTP): its
+	// firmware version picks the key dialect of families with several
+	// generations (see Profile.Generation).
+	UserAgent string
+}
+
+// Kind says how a requested file name relates to a device.
+type Kind int
+
+const (
+	// None: not a file of this vendor; answered "not found".
+	None Kind = iota
+	// Primary: the device's own file. At bootstrap it gets the redirect
+	// config; at the secret URL, the full config.
+	Primary
+	// Common: a vendor common or model file; it gets a harmless answer
+	// that carries neither credentials nor the secret URL.
+	Common
+	// Declined: a name this vendor's phones ask for that is answered
+	// "not found" on purpose, with no strike: Htek's model file
+	// cfg00NN.xml, whose success can stop the phone before it asks for
+	// its MAC file (Htek wiki, provisioning order).
+	Declined
+)
+
+// Match is what a file name tells about the requester.
+type Match struct {
+	Kind   Kind
+	MAC    [6]byte // valid when HasMAC
+	HasMAC bool    // the name carries the MAC (e.g. 805ec0112233.cfg)
+	Model  string  // the model, where the name carries it (e.g. spa504G.cfg)
+}
+
+// UA is what a User-Agent tells about the requester.
+type UA struct {
+	Model    string
+	Firmware string
+	MAC      [6]byte // valid when HasMAC
+	HasMAC   bool
+}
+
+// OptionForm is how a DHCP bootstrap option's value is encoded.
+type OptionForm string
+
+const (
+	// FormURL: the bootstrap as a URL, "http://host/" or "tftp://host/"
+	// depending on the configured bootstrap protocol.
+	FormURL OptionForm = "url"
+	// FormHost: the bare host (TFTP server name).
+	FormHost OptionForm = "host"
+	// FormIPList: concatenated 4-byte IPv4 addresses (option 150).
+	FormIPList OptionForm = "ip-list"
+	// FormBootFile: a boot file name (option 67), from BootOption.Value.
+	FormBootFile OptionForm = "bootfile"
+	// FormVendorSub: option 43 sub-options, SubCode carrying the URL.
+	FormVendorSub OptionForm = "vendor-sub"
+)
+
+// BootOption is one option DHCP sends a phone of this vendor.
+type BootOption struct {
+	Code    uint8
+	Form    OptionForm
+	SubCode uint8  // FormVendorSub: the sub-option that carries the URL
+	Value   string // FormBootFile: the file name
+	// Force sends the option even when the phone left it out of its
+	// parameter request list.
+	Force bool
+}
+
+// DHCPRule is how DHCP recognises a phone of this vendor and what it sends.
+type DHCPRule struct {
+	ClassPrefixes []string // option 60 prefixes, compared as bytes
+	ClassContains []string // option 60 substrings, compared as bytes (binary safe)
+	OUIs          [][3]byte
+	Options       []BootOption
+}

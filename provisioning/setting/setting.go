@@ -1,0 +1,46 @@
+// Package setting is the shape of a configuration mistake, shared by the
+// packages that own a configuration section, so the file layer
+// (cmd/provbox) can put the key's line in front of it.
+package setting
+
+import "fmt"
+
+// Error is one mistake: the key it concerns, in indexed form as the file
+// writes it (dhcp.subnet[0].range), and why.
+type Error struct {
+	Key string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Key + ": " + e.Msg }
+
+// Errorf builds an *Error for key.
+func Errorf(key, format string, args ...any) error {
+	return &Error{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Or gives *p the default v when it is the zero value.
+func Or[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+// OrPositive gives *p the default v unless it is above zero.
+func OrPositive[T ~int | ~int64 | ~float64](p *T, v T) {
+	if *p <= 0 {
+		*p = v
+	}
+}
+
+// Share is a bound's share reserved for some: zero means the default
+// share (a quarter of total), negative means none.
+func Share(p *int, total int) {
+	switch {
+	case *p == 0:
+		*p = total / 4
+	case *p < 0:
+		*p = 0
+	}
+}
