@@ -53,6 +53,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		if shared {
 			return s.miss(fc, MAC{})
 		}
+		s.notePending(fc, cands, asked)
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
 	if !fc.cfg.FlatMode && !d.Open(fc.now) {

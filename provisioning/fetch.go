@@ -90,7 +90,8 @@ func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, aske
 	e := Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: "refused", Reason: reason}
 	if dev.IsZero() && !asked.IsZero() {
-		e.Reason = reason + " " + asked.String()
+		// The MAC asked for, so filtering the trail by MAC finds it.
+		e.Reason, e.MAC = reason+" "+asked.String(), asked
 	}
 	s.audit(e)
 	s.obs.get().Refused(string(fc.r.Proto), reason)

@@ -105,7 +105,8 @@ type Service struct {
 	devices  map[MAC]*Device
 	devHash  map[Hash]MAC
 	leases   leaseTable
-	old      oldTable // secret paths retired by a rekey
+	old      oldTable     // secret paths retired by a rekey
+	pending  pendingTable // unknown phones that asked (pending.go)
 
 	obs       observerSlot // counts decisions (metrics); no-op by default
 	leaseW    *leaseWriter

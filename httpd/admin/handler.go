@@ -61,6 +61,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /v1/bans", h.listBans)
 	h.mux.HandleFunc("POST /v1/bans", h.addBan)
 	h.mux.HandleFunc("DELETE /v1/bans/{ip}", h.removeBan)
+	h.editRoutes()
 }
 
 // ServeHTTP serves the admin API.

@@ -183,7 +183,10 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	// After the judge: a rotation changes the secret URLs it checks.
-	return res, l.rekeys(ctx, res)
+	if err := l.rekeys(ctx, res); err != nil {
+		return res, err
+	}
+	return res, l.adoptFlow(ctx, res) // adopt.go
 }
 
 // emulate runs one emulated host in a fresh namespace with mac, then

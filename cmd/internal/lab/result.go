@@ -19,6 +19,7 @@ type Result struct {
 	Phones    []PhoneResult  `json:"phones"`
 	Attackers []AttackResult `json:"attackers"`
 	Rekeys    []RekeyResult  `json:"rekeys,omitempty"`
+	Adopt     *AdoptResult   `json:"adopt,omitempty"` // adopt.go
 	// Failures name the phone or attacker that showed each problem.
 	Failures []string `json:"failures,omitempty"`
 	// Notes are observations that are not failures (a file a phone could
@@ -191,6 +192,7 @@ func (r *Result) Print(w io.Writer) {
 	fmt.Fprintln(w)
 	r.printFunnel(w)
 	r.printRekeys(w)
+	r.printAdopt(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANSWERED\tREFUSED FOR\tBANNED\tRESULT")
 	for _, a := range r.Attackers {
