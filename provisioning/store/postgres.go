@@ -25,7 +25,7 @@ const pgConns = 8
 // dialect where it differs). A database written by a newer provbox is
 // refused. The DSN never appears in an error: it may hold a password.
 func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{dialect: dialectPostgres}
+	s := &Store{dialect: dialectPostgres, dsn: dsn}
 	if err := s.openPostgres(ctx, dsn); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("opening PostgreSQL state database: %w", err)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/provbox/provbox/provisioning"
 	"golang.org/x/sys/unix"
@@ -45,6 +46,8 @@ type Store struct {
 
 	dialect    dialect
 	syncCommit string // PostgreSQL's synchronous_commit
+	dsn        string // PostgreSQL: for the LISTEN connection; never logged
+	watchErrs  atomic.Int64
 
 	w *sql.DB // SQLite: one connection, every write goes through it; PostgreSQL: a pool
 	r *sql.DB // read pool
