@@ -76,6 +76,7 @@ func commands() map[string]command {
 		"lease":   {"list DHCP leases", cmdLease},
 		"events":  {"show the audit trail [--mac MAC] [--since DURATION] [--limit N]", cmdEvents},
 		"status":  {"show what the daemon holds", cmdStatus},
+		"store":   {"copy the state between SQLite and PostgreSQL (daemon stopped)", cmdStore},
 		"version": {"print the version", cmdVersion},
 	}
 }
