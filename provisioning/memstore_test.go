@@ -97,6 +97,21 @@ func (m *memStore) UpdateDevice(_ context.Context, d Device) error {
 	return nil
 }
 
+func (m *memStore) LockOpenDevice(_ context.Context, mac MAC, at time.Time) (bool, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.devices[mac]
+	if !ok {
+		return false, time.Time{}, ErrNotFound
+	}
+	if !d.Open(at) {
+		return false, d.LockedAt, nil
+	}
+	d.LockedAt, d.OpenUntil = at, time.Time{}
+	m.devices[mac] = d
+	return true, at, nil
+}
+
 func (m *memStore) DeleteDevice(_ context.Context, mac MAC) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

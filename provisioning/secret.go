@@ -78,12 +78,10 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) {
 		// Lock before answering: a served config always leaves a
 		// durable lock behind, even if the box dies right after.
-		if _, lerr := s.updateDevice(ctx, d.MAC, lockAt); lerr != nil {
+		if lerr := s.lockFirstFetch(ctx, fc, d.MAC, p.Name); lerr != nil {
 			s.log.Error("locking after provisioning", "mac", d.MAC.String(), "err", lerr)
 			return FetchReply{}
 		}
-		s.log.Info("device locked after provisioning", "mac", d.MAC.String())
-		s.obs.get().Locked(p.Name)
 	}
 	if err == nil {
 		s.movedOn(ctx, d.MAC, fc.now)

@@ -113,6 +113,9 @@ type Service struct {
 	events    *eventWriter
 	bans      banEngine
 	closeOnce sync.Once
+	syncStop  context.CancelFunc // stops following other nodes (sync.go)
+	syncDone  chan struct{}
+	resyncs   atomic.Int64
 	quit      chan struct{} // stops the ban sweeper
 	swept     chan struct{} // closed when the ban sweeper has stopped
 }
@@ -143,6 +146,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
 	s.quit, s.swept = make(chan struct{}), make(chan struct{})
 	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()
+	s.startSync()
 	s.warnUnsafe(cfg)
 	return s, nil
 }
@@ -220,6 +224,7 @@ func (s *Service) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.swept
+		s.stopSync()
 		s.leaseW.close()
 		s.events.close()
 	})

@@ -27,6 +27,12 @@ type Store interface {
 	CreateDevices(ctx context.Context, ds []Device) error
 	UpdateDevice(ctx context.Context, d Device) error // ErrNotFound if absent
 	DeleteDevice(ctx context.Context, m MAC) error    // ErrNotFound if absent (its old paths go with it)
+	// LockOpenDevice locks device m at at (LockedAt = at, OpenUntil zero)
+	// if its window is still open at at, atomically: of calls racing on
+	// one database, from any number of nodes, exactly one takes the lock
+	// (took). Otherwise it changes nothing and returns the stored LockedAt.
+	// ErrNotFound if absent.
+	LockOpenDevice(ctx context.Context, m MAC, at time.Time) (took bool, lockedAt time.Time, err error)
 
 	// Rekey stores one rotation in one transaction: the new hash of
 	// r.Account or r.Device (ErrNotFound if absent), r.Retire, and the

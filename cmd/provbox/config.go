@@ -28,6 +28,7 @@ const defaultConfigPath = "/etc/provbox/provbox.toml"
 // configs/provbox.toml; defaultConfig holds the defaults.
 type fileConfig struct {
 	StateDir     string             `toml:"state_dir"`
+	Store        storeConfig        `toml:"store"`
 	Server       serverConfig       `toml:"server"`
 	DHCP         dhcpConfig         `toml:"dhcp"`
 	TFTP         tftpConfig         `toml:"tftp"`

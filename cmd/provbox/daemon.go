@@ -65,7 +65,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if d.adminLn, err = admin.Listen(cfg.resolve(cfg.Admin.Socket)); err != nil {
 		return d, err
 	}
-	if d.st, err = store.Open(ctx, cfg.stateDirPath()); err != nil {
+	if d.st, err = openStore(ctx, cfg, log); err != nil {
 		return d, err
 	}
 	warnBinding(cfg, log)

@@ -19,7 +19,7 @@ import (
 //   - provisioning and its sub-packages import only the standard library
 //     and each other. The exceptions are the packages that exist to hold
 //     an outside dependency or OS access for the core, and that the core
-//     itself never imports: provisioning/store (the SQLite driver),
+//     itself never imports: provisioning/store (the SQLite and PostgreSQL drivers),
 //     provisioning/neigh (the kernel's neighbour table, x/sys) and
 //     provisioning/provtest (real cores for other packages' tests, which
 //     needs a store). A new one is added to coreDrivers with its reason.

@@ -76,6 +76,7 @@ func commands() map[string]command {
 		"lease":   {"list DHCP leases", cmdLease},
 		"events":  {"show the audit trail [--mac MAC] [--ip IP] [--outcome O] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]", cmdEvents},
 		"status":  {"show what the daemon holds", cmdStatus},
+		"store":   {"copy the state between SQLite and PostgreSQL (daemon stopped)", cmdStore},
 		"version": {"print the version", cmdVersion},
 	}
 }

@@ -81,6 +81,7 @@ func restartKeys(running, next *fileConfig) []string {
 		}
 	}
 	differ("state_dir", running.stateDirPath(), next.stateDirPath())
+	differ("store", running.Store, next.Store)
 	differ("admin.socket", running.resolve(running.Admin.Socket), next.resolve(next.Admin.Socket))
 	differ("admin.web_listen", running.Admin.WebListen, next.Admin.WebListen)
 	differ("metrics.listen", running.Metrics.Listen, next.Metrics.Listen)

@@ -56,6 +56,7 @@ func (c *fileConfig) validate() error {
 	k.admin()
 	k.log()
 	k.stateDir()
+	k.store()
 	return errors.Join(k.errs...)
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/provbox/provbox/provisioning"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -116,6 +117,10 @@ func parseAddr(s string) (netip.Addr, error) {
 // key, ErrNotFound for a missing referenced row, nil for anything else.
 // detail names the constraint (e.g. "devices.hash"), never a value.
 func constraint(err error) (kind error, detail string) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pgConstraint(pe)
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return nil, ""

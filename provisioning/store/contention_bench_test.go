@@ -69,7 +69,7 @@ func BenchmarkServingWhileImporting(b *testing.B) {
 // provbox running DHCP has.
 func benchService(b *testing.B) *provisioning.Service {
 	ctx := context.Background()
-	st, err := store.Open(ctx, b.TempDir())
+	st, err := store.OpenTestLocation(ctx, store.NewTestLocation(b))
 	if err != nil {
 		b.Fatal(err)
 	}

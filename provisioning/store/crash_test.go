@@ -28,6 +28,7 @@ const (
 )
 
 func TestKill9Durability(t *testing.T) {
+	sqliteOnly(t)
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
 	}
@@ -148,6 +149,7 @@ func present(t *testing.T, s *Store) map[string]bool {
 // TestCrashChild is the writer TestKill9Durability runs and kills; on its
 // own it skips.
 func TestCrashChild(t *testing.T) {
+	sqliteOnly(t)
 	dir := os.Getenv(crashDirEnv)
 	if dir == "" {
 		t.Skip("helper process of TestKill9Durability")

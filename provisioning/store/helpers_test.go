@@ -11,10 +11,10 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// openTest opens a store in a fresh temp dir and closes it at cleanup.
+// openTest opens a fresh store on the back-end under test and closes it at cleanup.
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), t.TempDir())
+	s, err := OpenTestLocation(context.Background(), NewTestLocation(t))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -18,6 +18,7 @@ func oldPath(m provisioning.MAC, path string, since time.Time) provisioning.OldP
 // TestMigrationFromV1 upgrades a database that only ran 0001 (a release
 // without rekey grace): its devices stay, and old paths can be stored.
 func TestMigrationFromV1(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	path, err := prepareFile(dir)

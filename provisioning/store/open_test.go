@@ -15,6 +15,7 @@ import (
 )
 
 func TestOpenCreatesPrivateFiles(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(context.Background(), dir)
 	if err != nil {
@@ -42,6 +43,7 @@ func checkMode(t *testing.T, path string) {
 }
 
 func TestOpenTightensExistingFiles(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(context.Background(), dir)
 	if err != nil {
@@ -72,6 +74,7 @@ func TestOpenTightensExistingFiles(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
@@ -113,6 +116,7 @@ func TestOpenErrors(t *testing.T) {
 // TestOpenReadOnlyDir uses a read-only tmpfs when root (root ignores mode
 // bits) and a mode-0555 directory otherwise.
 func TestOpenReadOnlyDir(t *testing.T) {
+	sqliteOnly(t)
 	dir := filepath.Join(t.TempDir(), "ro")
 	if err := os.Mkdir(dir, 0o555); err != nil {
 		t.Fatal(err)
@@ -138,6 +142,7 @@ func TestOpenReadOnlyDir(t *testing.T) {
 }
 
 func TestPragmasInEffect(t *testing.T) {
+	sqliteOnly(t)
 	s := openTest(t)
 	if err := checkPragmas(context.Background(), s.w); err != nil {
 		t.Error(err)
@@ -149,6 +154,7 @@ func TestPragmasInEffect(t *testing.T) {
 }
 
 func TestMigrationsIdempotentOnReopen(t *testing.T) {
+	sqliteOnly(t)
 	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)
@@ -193,6 +199,7 @@ func TestMigrationsIdempotentOnReopen(t *testing.T) {
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(context.Background(), dir)
 	if err != nil {
@@ -221,14 +228,24 @@ func TestNewerSchemaRefused(t *testing.T) {
 // migration never changes: databases in the field already ran it.
 // testdata/migrations.sha256 lists the released files (sha256sum format).
 func TestReleasedMigrationsUnchanged(t *testing.T) {
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Files are named relative to migrations/: 0001_init.sql, and
+	// postgres/0001_init.sql for a PostgreSQL dialect file.
 	byName := map[string]migration{}
-	for _, m := range ms {
-		byName[m.name] = m
+	for _, d := range []dialect{dialectSQLite, dialectPostgres} {
+		ms, err := migrationsFor(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			byName[strings.TrimPrefix(m.file, "migrations/")] = m
+		}
 	}
+	listed := 0
+	defer func() {
+		if listed != len(byName) {
+			t.Errorf("testdata/migrations.sha256 lists %d files, the embedded set has %d: list every released file", listed, len(byName))
+		}
+	}()
 	f, err := os.Open("testdata/migrations.sha256")
 	if err != nil {
 		t.Fatal(err)
@@ -241,6 +258,7 @@ func TestReleasedMigrationsUnchanged(t *testing.T) {
 			t.Fatalf("testdata/migrations.sha256:%d: want \"<sha256>  <file>\"", n)
 		}
 		m, ok := byName[name]
+		listed++
 		if !ok {
 			t.Errorf("released migration %s is missing", name)
 			continue
@@ -259,6 +277,7 @@ var _ provisioning.Store = (*Store)(nil)
 // TestFailedMigrationChangesNothing: a migration runs in one transaction
 // with its schema_migrations row, so a failure halfway leaves no trace.
 func TestFailedMigrationChangesNothing(t *testing.T) {
+	sqliteOnly(t)
 	s := openTest(t)
 	ms, err := migrations()
 	if err != nil {
@@ -284,6 +303,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 }
 
 func TestClosedStoreReportsErrors(t *testing.T) {
+	sqliteOnly(t)
 	s, err := Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -13,11 +13,12 @@ import (
 	"github.com/provbox/provbox/provisioning/store"
 )
 
-// startService runs the real core on a store in dir.
+// startService runs the real core on the store at dir (a directory on
+// SQLite, a DSN on PostgreSQL: see store.NewTestLocation).
 func startService(t testing.TB, dir string) (*provisioning.Service, func()) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dir)
+	st, err := store.OpenTestLocation(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func startService(t testing.TB, dir string) (*provisioning.Service, func()) {
 // the lease group commit) against the real database, then restarts.
 func TestServiceStateSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := store.NewTestLocation(t)
 	svc, stop := startService(t, dir)
 	if _, err := svc.AddAccount(ctx, provisioning.Account{Name: "acme", SIPServer: "pbx.example.com"}); err != nil {
 		t.Fatal(err)
@@ -81,7 +82,7 @@ func TestServiceStateSurvivesRestart(t *testing.T) {
 // concurrent CommitLease calls, batched by the core's group commit into
 // PutLeases transactions on this store.
 func BenchmarkServiceCommitLease(b *testing.B) {
-	svc, stop := startService(b, b.TempDir())
+	svc, stop := startService(b, store.NewTestLocation(b))
 	defer stop()
 	var next atomic.Uint32
 	b.SetParallelism(32)

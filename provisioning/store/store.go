@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/provbox/provbox/provisioning"
 	"golang.org/x/sys/unix"
@@ -41,9 +42,15 @@ const (
 
 // Store is the SQLite state database. It implements provisioning.Store.
 type Store struct {
-	path string
-	w    *sql.DB // one connection: every write goes through it
-	r    *sql.DB // read pool
+	path string // the file, or a password-free postgres:// name
+
+	dialect    dialect
+	syncCommit string // PostgreSQL's synchronous_commit
+	dsn        string // PostgreSQL: for the LISTEN connection; never logged
+	watchErrs  atomic.Int64
+
+	w *sql.DB // SQLite: one connection, every write goes through it; PostgreSQL: a pool
+	r *sql.DB // read pool
 
 	// Statements for the batch writers, prepared once on the writer.
 	putLease, delLease, addEvent *sql.Stmt
@@ -135,7 +142,8 @@ func (s *Store) prepare(ctx context.Context) error {
 	return err
 }
 
-// Path is the database file's absolute path.
+// Path is the database file's absolute path (on PostgreSQL, a
+// postgres://user@host:port/db name without the password).
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database. The writer closes last, so SQLite checkpoints
