@@ -228,3 +228,6 @@ func (s *Service) pendingNow() time.Time {
 	}
 	return s.cfg.Now().UTC()
 }
+
+// PendingCount is how many phones are pending (the metrics' gauge).
+func (s *Service) PendingCount() int { return len(s.PendingPhones()) }

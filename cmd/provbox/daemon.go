@@ -12,6 +12,7 @@ import (
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
+	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/profile"
@@ -134,6 +135,7 @@ func (d *daemon) bindWeb() error {
 	for _, sn := range d.cfg.DHCP.Subnets { // for the dashboard's pool use
 		cfg.DHCP.Pools = append(cfg.DHCP.Pools, web.Pool{Subnet: sn.CIDR, First: sn.Range.First, Last: sn.Range.Last})
 	}
+	cfg.Pending = webPending(ops.New(d.svc))
 	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
 		return fmt.Errorf("admin.web_listen: %w", err)
 	}
