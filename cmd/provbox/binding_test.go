@@ -48,8 +48,10 @@ func TestCheckWarnsAboutBinding(t *testing.T) {
 			t.Errorf("check stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	if r := runCLI(t, writeConfig(t, validBase), "check"); r.code != 0 || r.stderr != "" {
-		t.Errorf("the plain config: exit %d, stderr %q; want no warning", r.code, r.stderr)
+	// Only about binding: validBase names eth1 and 10.20.0.2, which this
+	// machine's own warnings (check_env.go) may name.
+	if r := runCLI(t, writeConfig(t, validBase), "check"); r.code != 0 || strings.Contains(r.stderr, "warning: provisioning") {
+		t.Errorf("the plain config: exit %d, stderr %q; want no binding warning", r.code, r.stderr)
 	}
 }
 

@@ -194,6 +194,9 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 	for _, n := range relayNotes(cfg) {
 		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, n)
 	}
+	for _, n := range environmentNotes(cfg) {
+		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, n)
+	}
 	_, err = fmt.Fprintf(c.stdout, "%s: ok\n", path)
 	return err
 }

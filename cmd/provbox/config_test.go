@@ -53,8 +53,9 @@ func TestLoadConfigValid(t *testing.T) {
 	if cc.BaseURL != "http://10.20.0.2:8080" || !cc.Checks.Lease || !cc.Checks.UserAgent {
 		t.Errorf("core config %+v", cc)
 	}
-	if fi, err := os.Stat(cfg.stateDirPath()); err != nil || !fi.IsDir() {
-		t.Errorf("state dir not created: %v", err)
+	// Loading (provbox check) changes nothing; serve creates the directory.
+	if _, err := os.Stat(cfg.stateDirPath()); !os.IsNotExist(err) {
+		t.Errorf("loading created the state dir (stat: %v)", err)
 	}
 }
 
@@ -147,8 +148,15 @@ func TestStateDirNotWritable(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := writeConfig(t, strings.Replace(validBase, `state_dir = "state"`, `state_dir = "`+file+`/sub"`, 1))
-	_, _, err := loadConfig(p, noEnv)
-	if err == nil || !strings.Contains(err.Error(), "cfg.toml:1: state_dir: cannot create") {
+	cfg, _, err := loadConfig(p, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// check warns; serve refuses to start, naming the key and line.
+	if notes := stateDirNotes(cfg); len(notes) != 1 || !strings.Contains(notes[0], "not a directory: serve cannot create it") {
+		t.Errorf("check's notes %q", notes)
+	}
+	if _, err := ensureStateDir(cfg); err == nil || !strings.Contains(err.Error(), "cfg.toml:1: state_dir: cannot create") {
 		t.Fatalf("got %v", err)
 	}
 }

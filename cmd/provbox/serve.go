@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	sdaemon "github.com/coreos/go-systemd/v22/daemon"
@@ -20,6 +22,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	path := c.configFile()
 	cfg, reg, err := loadConfig(path, c.getenv)
 	if err != nil {
+		notify(slog.Default(), "STATUS=invalid configuration: "+strings.ReplaceAll(err.Error(), "\n", "; "))
 		return err
 	}
 	log, level, err := newLogger(cfg.Log.Level, c.stderr)
@@ -35,8 +38,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 
 	d, err := openDaemon(ctx, cfg, reg, log)
 	if err != nil {
-		log.Error("cannot start", "err", err)
-		return err
+		return startFailed(log, err)
 	}
 	defer d.close()
 	d.level = level

@@ -278,25 +278,13 @@ func (k *checker) log() {
 	}
 }
 
-// stateDir makes sure the state directory exists (creating it) and that
-// we can write in it.
+// stateDir checks the key only: validation changes nothing on the
+// machine (provbox check runs it); serve creates the directory when it
+// starts (ensureStateDir).
 func (k *checker) stateDir() {
 	if k.c.StateDir == "" {
 		k.failf("state_dir", "required")
-		return
 	}
-	dir := k.c.resolve(k.c.StateDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		k.failf("state_dir", "cannot create %q: %v", dir, err)
-		return
-	}
-	f, err := os.CreateTemp(dir, ".provbox-check-*")
-	if err != nil {
-		k.failf("state_dir", "%q is not writable: %v", dir, err)
-		return
-	}
-	f.Close()
-	os.Remove(f.Name())
 }
 
 // stateDirPath is the resolved state directory.
