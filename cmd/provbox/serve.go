@@ -42,9 +42,11 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	defer d.close()
 	d.level = level
+	listening := d.listenerAttrs() // before serve hands the sockets to the servers
 	err = d.serve(ctx, hooks{
 		ready: func(ctx context.Context) {
-			log.Info("provbox ready", "version", versionString(), "file", cfg.path, "state_dir", cfg.stateDirPath())
+			attrs := []any{"version", versionString(), "file", cfg.path, "state_dir", cfg.stateDirPath()}
+			log.Info("provbox ready", append(attrs, listening...)...)
 			notify(log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx))
 		},
 		stopping: func() {
