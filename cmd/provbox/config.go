@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,7 +186,7 @@ func decodeConfig(path string) (*fileConfig, error) {
 	if err != nil {
 		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
 	}
-	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded()),
+	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded(), cfg),
 		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
 		return nil, &configError{err}
 	}
@@ -198,7 +199,8 @@ func describeDecodeError(path string, keys *keyIndex, err error) error {
 	if !errors.As(err, &pe) {
 		// Type mismatches come as "toml: line N (last key "K"): why".
 		if m := tomlLineErr.FindStringSubmatch(err.Error()); m != nil {
-			return fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], m[3])
+			line, _ := strconv.Atoi(m[1])
+			return fmt.Errorf("%s:%s: %s: %s", path, m[1], keys.pathAt(m[2], line), plainDecodeMessage(m[3]))
 		}
 		return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 	}
@@ -211,7 +213,7 @@ func describeDecodeError(path string, keys *keyIndex, err error) error {
 	if l, c, ok := keys.lineOfValue(pe.LastKey, quotedIn(pe.Message)); ok {
 		line, col = l, c
 	}
-	return fmt.Errorf("%s:%d:%d: %s: %s", path, line, col, pe.LastKey, pe.Message)
+	return fmt.Errorf("%s:%d:%d: %s: %s", path, line, col, keys.pathAt(pe.LastKey, line), plainDecodeMessage(pe.Message))
 }
 
 var tomlLineErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): (.*)$`)
@@ -231,7 +233,7 @@ func quotedIn(msg string) string {
 }
 
 // unknownKeys reports every key the schema does not know, with its line.
-func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key) error {
+func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key, schema any) error {
 	var errs []error
 	seen := map[string]int{}
 	for _, k := range undecoded {
@@ -241,10 +243,14 @@ func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key) error {
 		}
 		n := seen[name]
 		seen[name]++
-		if line, ok := keys.lineOf(name, n); ok {
-			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q", path, line, name))
+		hint := ""
+		if s := suggestKey(schema, k); s != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		if e, ok := keys.entry(name, n); ok {
+			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q%s", path, e.line, e.path, hint))
 		} else {
-			errs = append(errs, fmt.Errorf("%s: unknown key %q", path, name))
+			errs = append(errs, fmt.Errorf("%s: unknown key %q%s", path, name, hint))
 		}
 	}
 	return errors.Join(errs...)
