@@ -41,6 +41,8 @@ type fileConfig struct {
 	// path is the file the config was read from; relative paths in it
 	// are resolved against its directory.
 	path string
+	// name is the file as the user named it (-c), for messages.
+	name string
 	// keys locates keys in the file, for error messages.
 	keys *keyIndex
 	// unguardedUDP comes from the environment, never the file (labbreak.go).
@@ -171,7 +173,8 @@ func (e *configError) Unwrap() error { return e.err }
 
 // decodeConfig reads and decodes path strictly: syntax errors, values of
 // the wrong type or form, and unknown keys are errors with their line.
-// It does not run the semantic checks; loadConfig does.
+// It does not run the semantic checks; loadConfig does. With unknown
+// keys or unit-less durations it returns the decoded config and the error.
 func decodeConfig(path string) (*fileConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -181,14 +184,17 @@ func decodeConfig(path string) (*fileConfig, error) {
 	if cfg.path, err = filepath.Abs(path); err != nil {
 		return nil, &configError{fmt.Errorf("reading config: %w", err)}
 	}
+	cfg.name = path
 	cfg.keys = indexKeys(string(data))
 	md, err := toml.Decode(string(data), &cfg)
 	if err != nil {
 		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
 	}
+	// The file decoded: its other mistakes are reported with these, so an
+	// admin fixes them all in one pass.
 	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded(), cfg),
 		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
-		return nil, &configError{err}
+		return &cfg, &configError{err}
 	}
 	return &cfg, nil
 }

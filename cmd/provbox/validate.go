@@ -29,11 +29,11 @@ func (k *checker) failf(path, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	for p := path; p != ""; p = parentPath(p) {
 		if line, ok := k.c.keys.lineOfPath(p); ok {
-			k.errs = append(k.errs, fmt.Errorf("%s:%d: %s: %s", k.c.path, line, path, msg))
+			k.errs = append(k.errs, fmt.Errorf("%s:%d: %s: %s", k.c.name, line, path, msg))
 			return
 		}
 	}
-	k.errs = append(k.errs, fmt.Errorf("%s: %s: %s", k.c.path, path, msg))
+	k.errs = append(k.errs, fmt.Errorf("%s: %s: %s", k.c.name, path, msg))
 }
 
 func parentPath(p string) string {
@@ -66,7 +66,7 @@ func (k *checker) section(err error) {
 		if se, ok := e.(*setting.Error); ok {
 			k.failf(se.Key, "%s", se.Msg)
 		} else {
-			k.errs = append(k.errs, fmt.Errorf("%s: %w", k.c.path, e))
+			k.errs = append(k.errs, fmt.Errorf("%s: %w", k.c.name, e))
 		}
 	}
 }
