@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -206,6 +207,9 @@ func describeDecodeError(path string, keys *keyIndex, err error) error {
 		// Type mismatches come as "toml: line N (last key "K"): why".
 		if m := tomlLineErr.FindStringSubmatch(err.Error()); m != nil {
 			line, _ := strconv.Atoi(m[1])
+			if isTableArray(m[2]) && strings.Contains(m[3], "destination has type slice") {
+				return fmt.Errorf("%s:%s: %s: write each entry as a [[%s]] table (double brackets)", path, m[1], m[2], m[2])
+			}
 			return fmt.Errorf("%s:%s: %s: %s", path, m[1], keys.pathAt(m[2], line), plainDecodeMessage(m[3]))
 		}
 		return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
@@ -253,13 +257,36 @@ func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key, schema any) 
 		if s := suggestKey(schema, k); s != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", s)
 		}
+		what := fmt.Sprintf("key %q", name)
 		if e, ok := keys.entry(name, n); ok {
-			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q%s", path, e.line, e.path, hint))
+			what = fmt.Sprintf("key %q", e.path)
+		}
+		if isTable(undecoded, k) {
+			what = "section [" + name + "]"
+		}
+		if line, ok := keys.lineOf(name, n); ok {
+			errs = append(errs, fmt.Errorf("%s:%d: unknown %s%s", path, line, what, hint))
 		} else {
-			errs = append(errs, fmt.Errorf("%s: unknown key %q%s", path, name, hint))
+			errs = append(errs, fmt.Errorf("%s: unknown %s%s", path, what, hint))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// isTable reports whether the unknown key k holds other keys.
+func isTable(undecoded []toml.Key, k toml.Key) bool {
+	for _, u := range undecoded {
+		if len(u) > len(k) && slices.Equal(u[:len(k)], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// isTableArray reports whether the schema reads key as [[key]] tables.
+func isTableArray(key string) bool {
+	t := fieldType(reflect.TypeOf(fileConfig{}), toml.Key(strings.Split(key, ".")))
+	return t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct
 }
 
 func parentUnknown(undecoded []toml.Key, k toml.Key) bool {

@@ -72,7 +72,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"syntax", replace(`enabled = true`, `enabled = tru`), `cfg.toml:5:`},
 		{"unknown top key", "stat_dir = \"x\"\n" + validBase, `cfg.toml:1: unknown key "stat_dir"`},
 		{"unknown key in array table", replace(`router = "10.20.0.1"`, `routr = "10.20.0.1"`), `cfg.toml:10: unknown key "dhcp.subnet[0].routr" (did you mean "router"?)`},
-		{"unknown table", validBase + "[htp]\nlisten = \":80\"\n", `cfg.toml:18: unknown key "htp"`},
+		{"unknown table", validBase + "[htp]\nlisten = \":80\"\n", `cfg.toml:18: unknown section [htp] (did you mean "http"?)`},
 		{"unknown key second subnet", validBase + "[[dhcp.subnet]]\ncidr = \"10.30.0.0/24\"\nrange = \"10.30.0.10-10.30.0.20\"\nrnage = \"x\"\n",
 			`cfg.toml:21: unknown key "dhcp.subnet[1].rnage"`},
 		{"bad MAC", validBase + "[[dhcp.reservation]]\nmac = \"00:15:65:zz:bb:cc\"\nip = \"10.20.0.20\"\n",
@@ -80,7 +80,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"bad MAC in second reservation", validBase + "[[dhcp.reservation]]\nmac = \"001565aabbcc\"\nip = \"10.20.0.20\"\n" +
 			"[[dhcp.reservation]]\nmac = \"0015\"\nip = \"10.20.0.21\"\n", `cfg.toml:22:7: dhcp.reservation[1].mac: malformed MAC "0015"`},
 		{"multicast MAC", validBase + "[[dhcp.reservation]]\nmac = \"01:00:5e:00:00:01\"\nip = \"10.20.0.20\"\n", `cfg.toml:19:7: dhcp.reservation[0].mac: malformed MAC "01:00:5e:00:00:01": a multicast`},
-		{"bad duration", replace("interfaces", "lease_time = \"12 hours\"\ninterfaces"), `cfg.toml:6:14: dhcp.lease_time: invalid duration: "12 hours"`},
+		{"bad duration", replace("interfaces", "lease_time = \"12 hours\"\ninterfaces"), `cfg.toml:6:14: dhcp.lease_time: "12 hours" is not a duration: want a number and a unit, e.g. "24h"`},
 		{"bad address", replace(`advertise = "10.20.0.2"`, `advertise = "10.20.0.256"`), `cfg.toml:3:13: server.advertise: "10.20.0.256" is not an IP address`},
 		{"bad prefix", replace(`cidr = "10.20.0.0/24"`, `cidr = "10.20.0.0/33"`), `cfg.toml:8:8: dhcp.subnet[0].cidr: "10.20.0.0/33" is not a network`},
 		{"wrong type", replace(`enabled = true`, `enabled = "yes"`), `cfg.toml:5: dhcp.enabled: want true or false (no quotes), not a string`},

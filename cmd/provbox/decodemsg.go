@@ -21,10 +21,21 @@ func plainDecodeMessage(msg string) string {
 		}
 		return fmt.Sprintf("%q is not %s: %s; e.g. %s", m[2], what, m[3], example)
 	}
+	if m := badDuration.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf(`%q is not a duration: want a number and a unit, e.g. "24h", "30m" or "90s" (units h, m, s, ms; no days: a week is "168h")`, m[1])
+	}
+	if m := definedTwice.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s is set twice; keep one", m[1])
+	}
+	if msg == "strings cannot contain newlines" {
+		return `a string is not closed: missing " at the end of the line?`
+	}
 	return msg
 }
 
 var (
+	badDuration  = regexp.MustCompile(`^invalid duration: "(.*)"$`)
+	definedTwice = regexp.MustCompile(`^Key '(.*)' has already been defined\.$`)
 	incompatible = regexp.MustCompile(`^incompatible types: TOML value has type (.+); destination has type (.+)$`)
 	goParse      = regexp.MustCompile(`^(?:netip\.)?Parse(Prefix|Addr)\("([^"]*)"\): (.*)$`)
 )
