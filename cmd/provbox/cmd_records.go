@@ -18,7 +18,7 @@ func cmdBan(ctx context.Context, c *cli, args []string) error {
 }
 
 func banList(ctx context.Context, c *cli, args []string) error {
-	if _, err := c.parse(c.flags("ban list"), args, 0, 0, "list"); err != nil {
+	if _, err := c.parse(c.flags("ban list"), args, 0, 0, ""); err != nil {
 		return err
 	}
 	return c.withClient(func(cl *admin.Client) error {
@@ -42,7 +42,7 @@ func (c *cli) banTable(bs []admin.Ban) error {
 func banAdd(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("ban add")
 	dur := fs.Duration("for", 0, "ban length (default: bans.ban_time)")
-	reason := fs.String("reason", "", "why, for the audit trail")
+	reason := fs.String("reason", "", "why, for the audit trail (`TEXT`)")
 	pos, err := c.parse(fs, args, 1, 1, "IP [--for DURATION] [--reason TEXT]")
 	if err != nil {
 		return err
@@ -87,10 +87,17 @@ func banRemove(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdLease(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "list" {
-		return usagef("usage: provbox lease list")
+	if len(args) > 0 && isHelpArg(args[0]) {
+		return familyHelp(ctx, c, "lease", map[string]func(context.Context, *cli, []string) error{
+			"list": func(ctx context.Context, c *cli, args []string) error {
+				return cmdLease(ctx, c, append([]string{"list"}, args...))
+			},
+		})
 	}
-	if _, err := c.parse(c.flags("lease list"), args[1:], 0, 0, "list"); err != nil {
+	if len(args) == 0 || args[0] != "list" {
+		return usagef("usage: provbox lease list (see provbox lease --help)")
+	}
+	if _, err := c.parse(c.flags("lease list"), args[1:], 0, 0, ""); err != nil {
 		return err
 	}
 	return c.withClient(func(cl *admin.Client) error {
@@ -110,7 +117,7 @@ func cmdLease(ctx context.Context, c *cli, args []string) error {
 
 func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("events")
-	mac := fs.String("mac", "", "only this device's events")
+	mac := fs.String("mac", "", "only the events of device `MAC`")
 	since := fs.Duration("since", 0, "only events newer than this, e.g. 1h")
 	limit := fs.Int("limit", 100, "at most this many events")
 	if _, err := c.parse(fs, args, 0, 0, "[--mac MAC] [--since DURATION] [--limit N]"); err != nil {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -84,16 +85,26 @@ func commands() map[string]command {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := &cli{stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	fs := c.flags("provbox")
-	fs.Usage = func() { c.usage(stderr) }
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.usage(stdout)
+		}
 		return usageOrHelp(err)
 	}
 	rest := fs.Args()
-	if len(rest) == 0 || rest[0] == "help" {
-		c.usage(stdout)
-		if len(rest) == 0 {
-			return usagef("no command given")
+	if len(rest) == 0 {
+		c.usage(stderr)
+		return usagef("no command given")
+	}
+	if rest[0] == "help" {
+		// `provbox help device` is `provbox device --help`.
+		if len(rest) > 1 {
+			if cmd, ok := commands()[rest[1]]; ok {
+				return cmd.run(ctx, c, []string{"--help"})
+			}
+			return usagef("no help topic %q (topics: %s)", rest[1], commandNames())
 		}
+		c.usage(stdout)
 		return nil
 	}
 	cmd, ok := commands()[rest[0]]
@@ -103,11 +114,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return cmd.run(ctx, c, rest[1:])
 }
 
-func usageOrHelp(err error) error {
+// usageOrHelp turns a flag package error into one line and a hint.
+func usageOrHelp(err error) error { return flagError(err, "help") }
+
+// flagError is err as one line, with a hint where help is: "provbox
+// HINT". flag.ErrHelp passes through.
+func flagError(err error, hint string) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return err
 	}
-	return &usageError{err.Error()}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		msg = "unknown flag --" + strings.TrimPrefix(name, "-")
+	}
+	return &usageError{msg + " (see provbox " + hint + ")"}
+}
+
+var badFlagValue = regexp.MustCompile(`^invalid value "(.*)" for flag -(\S+): (.*)$`)
+
+func commandNames() string {
+	var names []string
+	for n := range commands() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 const usageHead = `provbox - zero-touch provisioning for SIP desk phones
