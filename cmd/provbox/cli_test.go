@@ -56,7 +56,7 @@ func TestCLIWalkthrough(t *testing.T) {
 	}
 
 	td.stop(t)
-	failCLI(t, cfg, 1, "provbox daemon not running (no socket at "+filepath.Join(filepath.Dir(cfg), "admin.sock")+"): start it with systemctl start provbox", "device", "list")
+	failCLI(t, cfg, 1, "provbox daemon not running (no socket at "+filepath.Join(filepath.Dir(cfg), "admin.sock")+"): start it with: provbox serve -c "+cfg, "device", "list")
 
 	startDaemon(t, cfg)
 	ds := decodeJSON[[]admin.DeviceInfo](t, mustCLI(t, cfg, "device", "list", "--json"))

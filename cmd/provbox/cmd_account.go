@@ -164,5 +164,5 @@ func (c *cli) withClient(f func(*admin.Client) error) error {
 		return err
 	}
 	defer cl.Close()
-	return f(cl)
+	return c.startHint(f(cl))
 }
