@@ -69,15 +69,16 @@ type command struct {
 // (e.g. "status": {summary: ..., run: cmdStatus} with cmdStatus in its own file).
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the daemon (DHCP, TFTP, HTTP, admin API) in the foreground", cmdServe},
-		"check":   {"validate the configuration and templates; exit 0 if valid, 1 if not", cmdCheck},
-		"account": {"add|list|show|rekey accounts", cmdAccount},
-		"device":  {"add|list|show|rm|lock|unlock|rekey|import devices", cmdDevice},
-		"ban":     {"list|add|rm bans", cmdBan},
-		"lease":   {"list DHCP leases", cmdLease},
-		"events":  {"show the audit trail [--mac MAC] [--since DURATION] [--limit N]", cmdEvents},
-		"status":  {"show what the daemon holds", cmdStatus},
-		"version": {"print the version", cmdVersion},
+		"serve":      {"run the daemon (DHCP, TFTP, HTTP, admin API) in the foreground", cmdServe},
+		"check":      {"validate the configuration and templates; exit 0 if valid, 1 if not", cmdCheck},
+		"account":    {"add|list|show|rekey accounts", cmdAccount},
+		"device":     {"add|list|show|rm|lock|unlock|rekey|import devices", cmdDevice},
+		"ban":        {"list|add|rm bans", cmdBan},
+		"lease":      {"list DHCP leases", cmdLease},
+		"events":     {"show the audit trail [--mac MAC] [--since DURATION] [--limit N]", cmdEvents},
+		"status":     {"show what the daemon holds", cmdStatus},
+		"version":    {"print the version", cmdVersion},
+		"completion": {"print a shell completion script: bash|zsh|fish", cmdCompletion},
 	}
 }
 
