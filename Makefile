@@ -4,8 +4,9 @@ export PATH := /usr/local/go/bin:$(PATH)
 
 .PHONY: deps demo test lint build packages
 
+# The test tools; `make demo` installs only the demo's (.ci/deps demo).
 deps:
-	bash .ci/deps
+	bash .ci/deps test
 
 build:
 	$(GO) build -o provbox ./cmd/provbox
@@ -14,7 +15,8 @@ build:
 # emulator or attacker code; it runs the provbox built beside it.
 # Flags: make demo DEMO_FLAGS='--break lock'.
 DEMO_FLAGS ?=
-demo: deps
+demo:
+	bash .ci/deps demo
 	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
 	$(GO) build -o "$$d/" ./cmd/provbox ./cmd/provbox-lab; \
 	"$$d/provbox-lab" $(DEMO_FLAGS)

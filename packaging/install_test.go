@@ -129,12 +129,13 @@ func checkFiles(t *testing.T, uid, gid int) {
 	t.Helper()
 	root := repoRoot(t)
 	sources := map[string]string{
-		"/usr/lib/systemd/system/provbox.service": "packaging/provbox.service",
-		"/usr/lib/sysusers.d/provbox.conf":        "packaging/sysusers.d/provbox.conf",
-		"/usr/lib/tmpfiles.d/provbox.conf":        "packaging/tmpfiles.d/provbox.conf",
-		"/etc/provbox/provbox.toml":               "configs/provbox.toml",
-		"/usr/share/man/man8/provbox.8":           "packaging/provbox.8",
-		"/usr/share/doc/provbox/README.md":        "README.md",
+		"/usr/lib/systemd/system/provbox.service":        "packaging/provbox.service",
+		"/usr/lib/sysusers.d/provbox.conf":               "packaging/sysusers.d/provbox.conf",
+		"/usr/lib/tmpfiles.d/provbox.conf":               "packaging/tmpfiles.d/provbox.conf",
+		"/etc/provbox/provbox.toml":                      "configs/provbox.toml",
+		"/usr/share/man/man8/provbox.8":                  "packaging/provbox.8",
+		"/usr/share/doc/provbox/README.md":               "README.md",
+		"/usr/share/bash-completion/completions/provbox": "packaging/completion/provbox.bash",
 	}
 	for dst, src := range sources {
 		if readFile(t, dst) != readFile(t, filepath.Join(root, src)) {

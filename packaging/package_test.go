@@ -26,6 +26,7 @@ var shippedFiles = []shipped{
 	{"/usr/lib/systemd/system/provbox.service", "-rw-r--r--", "root", "root", ""},
 	{"/usr/lib/sysusers.d/provbox.conf", "-rw-r--r--", "root", "root", ""},
 	{"/usr/lib/tmpfiles.d/provbox.conf", "-rw-r--r--", "root", "root", ""},
+	{"/usr/share/bash-completion/completions/provbox", "-rw-r--r--", "root", "root", ""},
 	{"/usr/share/doc/provbox", "drwxr-xr-x", "root", "root", ""},
 	{"/usr/share/doc/provbox/README.md", "-rw-r--r--", "root", "root", "d"},
 	{"/usr/share/doc/provbox/README.packaging.md", "-rw-r--r--", "root", "root", "d"},

@@ -221,3 +221,36 @@ func TestShippedConfigServesNoDHCP(t *testing.T) {
 		t.Errorf("%s: [dhcp] enabled = true; the packaged default must leave DHCP off", path)
 	}
 }
+
+// TestUnitRestartGivesUp: a daemon that cannot start (exit 1: an
+// interface or port its environment lacks) retries, but not forever: the
+// start limit trips within its interval, so the unit ends failed with
+// provbox's STATUS= reason instead of restarting silently.
+func TestUnitRestartGivesUp(t *testing.T) {
+	u := parseUnit(t, "provbox.service")
+	one := func(section, key string) string {
+		if v := u[section][key]; len(v) == 1 {
+			return v[0]
+		}
+		t.Fatalf("[%s] %s: want exactly one value, have %q", section, key, u[section][key])
+		return ""
+	}
+	burst, err := strconv.Atoi(one("Unit", "StartLimitBurst"))
+	if err != nil || burst < 1 {
+		t.Fatalf("StartLimitBurst=%q: want a positive number", one("Unit", "StartLimitBurst"))
+	}
+	interval, err := time.ParseDuration(strings.ReplaceAll(one("Unit", "StartLimitIntervalSec"), "min", "m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restart, err := time.ParseDuration(one("Service", "RestartSec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spent := time.Duration(burst) * restart; spent >= interval {
+		t.Errorf("%d starts %v apart take %v, not within StartLimitIntervalSec=%v: the limit never trips", burst, restart, spent, interval)
+	}
+	if restart < 5*time.Second {
+		t.Errorf("RestartSec=%v: retrying faster floods the journal", restart)
+	}
+}

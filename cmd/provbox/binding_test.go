@@ -17,8 +17,8 @@ func TestUnverifiedNetworksValidation(t *testing.T) {
 			`cfg.toml:19: provisioning.unverified_networks: 10.30.0.1/24 has host bits set; did you mean 10.30.0.0/24?`},
 		{"mapped", validBase + "[provisioning]\nunverified_networks = [\"::1/128\", \"::ffff:127.0.0.0/104\"]\n",
 			`cfg.toml:19: provisioning.unverified_networks: ::ffff:127.0.0.0/104 is IPv4-mapped and never matches: requesters are compared as IPv4 (write 127.0.0.0/8)`},
-		{"not a prefix", validBase + "[provisioning]\nunverified_networks = [\"10.30.0.0\"]\n", `cfg.toml:19:24: provisioning.unverified_networks: netip.ParsePrefix("10.30.0.0"): no '/'`},
-		{"fail open not a bool", validBase + "[provisioning]\ninsecure_fail_open = \"yes\"\n", `cfg.toml:19: provisioning.insecure_fail_open: incompatible types`},
+		{"not a prefix", validBase + "[provisioning]\nunverified_networks = [\"10.30.0.0\"]\n", `cfg.toml:19:24: provisioning.unverified_networks: "10.30.0.0" is not a network (ADDRESS/BITS): no '/'; e.g. "10.20.0.0/24"`},
+		{"fail open not a bool", validBase + "[provisioning]\ninsecure_fail_open = \"yes\"\n", `cfg.toml:19: provisioning.insecure_fail_open: want true or false (no quotes), not a string`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeConfig(t, tc.text)
@@ -48,8 +48,10 @@ func TestCheckWarnsAboutBinding(t *testing.T) {
 			t.Errorf("check stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	if r := runCLI(t, writeConfig(t, validBase), "check"); r.code != 0 || r.stderr != "" {
-		t.Errorf("the plain config: exit %d, stderr %q; want no warning", r.code, r.stderr)
+	// Only about binding: validBase names eth1 and 10.20.0.2, which this
+	// machine's own warnings (check_env.go) may name.
+	if r := runCLI(t, writeConfig(t, validBase), "check"); r.code != 0 || strings.Contains(r.stderr, "warning: provisioning") {
+		t.Errorf("the plain config: exit %d, stderr %q; want no binding warning", r.code, r.stderr)
 	}
 }
 

@@ -44,11 +44,9 @@ func (c *cli) parse(fs *flag.FlagSet, args []string, minArgs, maxArgs int, what 
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintf(c.stderr, "usage: provbox %s %s\n", fs.Name(), what)
-				fs.SetOutput(c.stderr)
-				fs.PrintDefaults()
+				printVerbHelp(c.stdout, fs, what)
 			}
-			return nil, usageOrHelp(err)
+			return nil, flagError(durationHint(fs, err), fs.Name()+" --help")
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -58,7 +56,7 @@ func (c *cli) parse(fs *flag.FlagSet, args []string, minArgs, maxArgs int, what 
 		args = args[1:]
 	}
 	if len(pos) < minArgs || len(pos) > maxArgs {
-		return nil, usagef("usage: provbox %s %s", fs.Name(), what)
+		return nil, usagef("%s (see provbox %s --help)", strings.TrimSpace("usage: provbox "+fs.Name()+" "+what), fs.Name())
 	}
 	return pos, nil
 }

@@ -56,7 +56,7 @@ func TestCLIWalkthrough(t *testing.T) {
 	}
 
 	td.stop(t)
-	failCLI(t, cfg, 1, "provbox daemon not running (no socket at "+filepath.Join(filepath.Dir(cfg), "admin.sock")+"): start it with systemctl start provbox", "device", "list")
+	failCLI(t, cfg, 1, "provbox daemon not running (no socket at "+filepath.Join(filepath.Dir(cfg), "admin.sock")+"): start it with: provbox serve -c "+cfg, "device", "list")
 
 	startDaemon(t, cfg)
 	ds := decodeJSON[[]admin.DeviceInfo](t, mustCLI(t, cfg, "device", "list", "--json"))
@@ -137,10 +137,10 @@ func TestCLIUsageErrors(t *testing.T) {
 		{nil, "no command given"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"device"}, "usage: provbox device add|adopt|import|list|lock|pending|preview|rekey|replace|rm|set|show|unlock"},
-		{[]string{"device", "add", "805ec0112233"}, "usage: provbox device add MAC --account NAME --vendor VENDOR"},
+		{[]string{"device", "add", "805ec0112233"}, "provbox device add: missing --account and --vendor (see provbox device add --help)"},
 		{[]string{"device", "show"}, "usage: provbox device show MAC"},
-		{[]string{"device", "unlock", "805ec0112233", "--for", "soon"}, `invalid value "soon" for flag -for`},
-		{[]string{"account", "add", "x", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"device", "unlock", "805ec0112233", "--for", "soon"}, `--for "soon" is not a duration: write e.g. "24h", "30m" or "90s" (see provbox device unlock --help)`},
+		{[]string{"account", "add", "x", "--bogus"}, "unknown flag --bogus (see provbox account add --help)"},
 	}
 	for _, tc := range cases {
 		failCLI(t, cfg, exitUsage, tc.want, tc.args...)

@@ -14,7 +14,10 @@ import (
 // subcommand dispatches "GROUP VERB ARGS" to the verb's function.
 func subcommand(ctx context.Context, c *cli, group string, verbs map[string]func(context.Context, *cli, []string) error, args []string) error {
 	if len(args) == 0 {
-		return usagef("usage: provbox %s %s", group, verbList(verbs))
+		return usagef("usage: provbox %s %s (see provbox %s --help)", group, verbList(verbs), group)
+	}
+	if isHelpArg(args[0]) {
+		return familyHelp(ctx, c, group, verbs)
 	}
 	f, ok := verbs[args[0]]
 	if !ok {
@@ -85,7 +88,7 @@ func splitServer(s string) (string, int, error) {
 }
 
 func accountList(ctx context.Context, c *cli, args []string) error {
-	if _, err := c.parse(c.flags("account list"), args, 0, 0, "list"); err != nil {
+	if _, err := c.parse(c.flags("account list"), args, 0, 0, ""); err != nil {
 		return err
 	}
 	return c.withClient(func(cl *admin.Client) error {
@@ -162,5 +165,5 @@ func (c *cli) withClient(f func(*admin.Client) error) error {
 		return err
 	}
 	defer cl.Close()
-	return f(cl)
+	return c.startHint(f(cl))
 }

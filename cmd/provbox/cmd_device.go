@@ -87,17 +87,17 @@ func deviceAdd(ctx context.Context, c *cli, args []string) error {
 	var in admin.DeviceInput
 	var lines lineFlags
 	fs.StringVar(&in.Account, "account", "", "account `NAME` (required)")
-	fs.StringVar(&in.Vendor, "vendor", "", "vendor profile, e.g. yealink (required)")
+	fs.StringVar(&in.Vendor, "vendor", "", "vendor profile `VENDOR` (required): "+builtinVendors())
 	fs.StringVar(&in.Model, "model", "", "phone `MODEL`")
-	fs.StringVar(&in.IP, "ip", "", "reserved DHCP address")
+	fs.StringVar(&in.IP, "ip", "", "reserved DHCP address `IP`")
 	fs.Var(&lines, "line", "SIP line `EXT:PASSWORD[:DISPLAY NAME]` (repeatable)")
 	const what = "MAC --account NAME --vendor VENDOR [--model MODEL] [--ip IP] [--line EXT:PASSWORD[:DISPLAY NAME]]..."
 	pos, err := c.parse(fs, args, 1, 1, what)
 	if err != nil {
 		return err
 	}
-	if in.Account == "" || in.Vendor == "" {
-		return usagef("usage: provbox device add %s", what)
+	if err := requireFlags(map[string]string{"account": in.Account, "vendor": in.Vendor}, "device add"); err != nil {
+		return err
 	}
 	if _, err := provisioning.ParseMAC(pos[0]); err != nil {
 		return err
@@ -117,7 +117,7 @@ func deviceAdd(ctx context.Context, c *cli, args []string) error {
 
 func deviceList(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("device list")
-	account := fs.String("account", "", "only this account's devices")
+	account := fs.String("account", "", "only the devices of account `NAME`")
 	if _, err := c.parse(fs, args, 0, 0, "[--account NAME]"); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func cmdBan(ctx context.Context, c *cli, args []string) error {
 }
 
 func banList(ctx context.Context, c *cli, args []string) error {
-	if _, err := c.parse(c.flags("ban list"), args, 0, 0, "list"); err != nil {
+	if _, err := c.parse(c.flags("ban list"), args, 0, 0, ""); err != nil {
 		return err
 	}
 	return c.withClient(func(cl *admin.Client) error {
@@ -40,7 +40,7 @@ func (c *cli) banTable(bs []admin.Ban) error {
 func banAdd(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("ban add")
 	dur := fs.Duration("for", 0, "ban length (default: bans.ban_time)")
-	reason := fs.String("reason", "", "why, for the audit trail")
+	reason := fs.String("reason", "", "why, for the audit trail (`TEXT`)")
 	pos, err := c.parse(fs, args, 1, 1, "IP [--for DURATION] [--reason TEXT]")
 	if err != nil {
 		return err
@@ -85,10 +85,17 @@ func banRemove(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdLease(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "list" {
-		return usagef("usage: provbox lease list")
+	if len(args) > 0 && isHelpArg(args[0]) {
+		return familyHelp(ctx, c, "lease", map[string]func(context.Context, *cli, []string) error{
+			"list": func(ctx context.Context, c *cli, args []string) error {
+				return cmdLease(ctx, c, append([]string{"list"}, args...))
+			},
+		})
 	}
-	if _, err := c.parse(c.flags("lease list"), args[1:], 0, 0, "list"); err != nil {
+	if len(args) == 0 || args[0] != "list" {
+		return usagef("usage: provbox lease list (see provbox lease --help)")
+	}
+	if _, err := c.parse(c.flags("lease list"), args[1:], 0, 0, ""); err != nil {
 		return err
 	}
 	return c.withClient(func(cl *admin.Client) error {
@@ -172,6 +179,9 @@ func cmdCheck(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, w)
 	}
 	for _, n := range relayNotes(cfg) {
+		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, n)
+	}
+	for _, n := range environmentNotes(cfg) {
 		fmt.Fprintf(c.stderr, "%s: warning: %s\n", path, n)
 	}
 	_, err = fmt.Fprintf(c.stdout, "%s: ok\n", path)

@@ -6,8 +6,10 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,8 @@ type fileConfig struct {
 	// path is the file the config was read from; relative paths in it
 	// are resolved against its directory.
 	path string
+	// name is the file as the user named it (-c), for messages.
+	name string
 	// keys locates keys in the file, for error messages.
 	keys *keyIndex
 	// unguardedUDP comes from the environment, never the file (labbreak.go).
@@ -179,7 +183,8 @@ func (e *configError) Unwrap() error { return e.err }
 
 // decodeConfig reads and decodes path strictly: syntax errors, values of
 // the wrong type or form, and unknown keys are errors with their line.
-// It does not run the semantic checks; loadConfig does.
+// It does not run the semantic checks; loadConfig does. With unknown
+// keys or unit-less durations it returns the decoded config and the error.
 func decodeConfig(path string) (*fileConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -189,14 +194,17 @@ func decodeConfig(path string) (*fileConfig, error) {
 	if cfg.path, err = filepath.Abs(path); err != nil {
 		return nil, &configError{fmt.Errorf("reading config: %w", err)}
 	}
+	cfg.name = path
 	cfg.keys = indexKeys(string(data))
 	md, err := toml.Decode(string(data), &cfg)
 	if err != nil {
 		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
 	}
-	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded()),
+	// The file decoded: its other mistakes are reported with these, so an
+	// admin fixes them all in one pass.
+	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded(), cfg),
 		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
-		return nil, &configError{err}
+		return &cfg, &configError{err}
 	}
 	return &cfg, nil
 }
@@ -207,7 +215,11 @@ func describeDecodeError(path string, keys *keyIndex, err error) error {
 	if !errors.As(err, &pe) {
 		// Type mismatches come as "toml: line N (last key "K"): why".
 		if m := tomlLineErr.FindStringSubmatch(err.Error()); m != nil {
-			return fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], m[3])
+			line, _ := strconv.Atoi(m[1])
+			if isTableArray(m[2]) && strings.Contains(m[3], "destination has type slice") {
+				return fmt.Errorf("%s:%s: %s: write each entry as a [[%s]] table (double brackets)", path, m[1], m[2], m[2])
+			}
+			return fmt.Errorf("%s:%s: %s: %s", path, m[1], keys.pathAt(m[2], line), plainDecodeMessage(m[3]))
 		}
 		return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 	}
@@ -220,7 +232,7 @@ func describeDecodeError(path string, keys *keyIndex, err error) error {
 	if l, c, ok := keys.lineOfValue(pe.LastKey, quotedIn(pe.Message)); ok {
 		line, col = l, c
 	}
-	return fmt.Errorf("%s:%d:%d: %s: %s", path, line, col, pe.LastKey, pe.Message)
+	return fmt.Errorf("%s:%d:%d: %s: %s", path, line, col, keys.pathAt(pe.LastKey, line), plainDecodeMessage(pe.Message))
 }
 
 var tomlLineErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): (.*)$`)
@@ -240,7 +252,7 @@ func quotedIn(msg string) string {
 }
 
 // unknownKeys reports every key the schema does not know, with its line.
-func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key) error {
+func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key, schema any) error {
 	var errs []error
 	seen := map[string]int{}
 	for _, k := range undecoded {
@@ -250,13 +262,40 @@ func unknownKeys(path string, keys *keyIndex, undecoded []toml.Key) error {
 		}
 		n := seen[name]
 		seen[name]++
+		hint := ""
+		if s := suggestKey(schema, k); s != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		what := fmt.Sprintf("key %q", name)
+		if e, ok := keys.entry(name, n); ok {
+			what = fmt.Sprintf("key %q", e.path)
+		}
+		if isTable(undecoded, k) {
+			what = "section [" + name + "]"
+		}
 		if line, ok := keys.lineOf(name, n); ok {
-			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q", path, line, name))
+			errs = append(errs, fmt.Errorf("%s:%d: unknown %s%s", path, line, what, hint))
 		} else {
-			errs = append(errs, fmt.Errorf("%s: unknown key %q", path, name))
+			errs = append(errs, fmt.Errorf("%s: unknown %s%s", path, what, hint))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// isTable reports whether the unknown key k holds other keys.
+func isTable(undecoded []toml.Key, k toml.Key) bool {
+	for _, u := range undecoded {
+		if len(u) > len(k) && slices.Equal(u[:len(k)], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// isTableArray reports whether the schema reads key as [[key]] tables.
+func isTableArray(key string) bool {
+	t := fieldType(reflect.TypeOf(fileConfig{}), toml.Key(strings.Split(key, ".")))
+	return t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct
 }
 
 func parentUnknown(undecoded []toml.Key, k toml.Key) bool {

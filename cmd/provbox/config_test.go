@@ -53,8 +53,9 @@ func TestLoadConfigValid(t *testing.T) {
 	if cc.BaseURL != "http://10.20.0.2:8080" || !cc.Checks.Lease || !cc.Checks.UserAgent {
 		t.Errorf("core config %+v", cc)
 	}
-	if fi, err := os.Stat(cfg.stateDirPath()); err != nil || !fi.IsDir() {
-		t.Errorf("state dir not created: %v", err)
+	// Loading (provbox check) changes nothing; serve creates the directory.
+	if _, err := os.Stat(cfg.stateDirPath()); !os.IsNotExist(err) {
+		t.Errorf("loading created the state dir (stat: %v)", err)
 	}
 }
 
@@ -70,21 +71,21 @@ func TestLoadConfigBroken(t *testing.T) {
 	}{
 		{"syntax", replace(`enabled = true`, `enabled = tru`), `cfg.toml:5:`},
 		{"unknown top key", "stat_dir = \"x\"\n" + validBase, `cfg.toml:1: unknown key "stat_dir"`},
-		{"unknown key in array table", replace(`router = "10.20.0.1"`, `routr = "10.20.0.1"`), `cfg.toml:10: unknown key "dhcp.subnet.routr"`},
-		{"unknown table", validBase + "[htp]\nlisten = \":80\"\n", `cfg.toml:18: unknown key "htp"`},
+		{"unknown key in array table", replace(`router = "10.20.0.1"`, `routr = "10.20.0.1"`), `cfg.toml:10: unknown key "dhcp.subnet[0].routr" (did you mean "router"?)`},
+		{"unknown table", validBase + "[htp]\nlisten = \":80\"\n", `cfg.toml:18: unknown section [htp] (did you mean "http"?)`},
 		{"unknown key second subnet", validBase + "[[dhcp.subnet]]\ncidr = \"10.30.0.0/24\"\nrange = \"10.30.0.10-10.30.0.20\"\nrnage = \"x\"\n",
-			`cfg.toml:21: unknown key "dhcp.subnet.rnage"`},
+			`cfg.toml:21: unknown key "dhcp.subnet[1].rnage"`},
 		{"bad MAC", validBase + "[[dhcp.reservation]]\nmac = \"00:15:65:zz:bb:cc\"\nip = \"10.20.0.20\"\n",
-			`cfg.toml:19:7: dhcp.reservation.mac: malformed MAC "00:15:65:zz:bb:cc"`},
+			`cfg.toml:19:7: dhcp.reservation[0].mac: malformed MAC "00:15:65:zz:bb:cc"`},
 		{"bad MAC in second reservation", validBase + "[[dhcp.reservation]]\nmac = \"001565aabbcc\"\nip = \"10.20.0.20\"\n" +
-			"[[dhcp.reservation]]\nmac = \"0015\"\nip = \"10.20.0.21\"\n", `cfg.toml:22:7: dhcp.reservation.mac: malformed MAC "0015"`},
-		{"multicast MAC", validBase + "[[dhcp.reservation]]\nmac = \"01:00:5e:00:00:01\"\nip = \"10.20.0.20\"\n", `cfg.toml:19:7: dhcp.reservation.mac: malformed MAC "01:00:5e:00:00:01": a multicast`},
-		{"bad duration", replace("interfaces", "lease_time = \"12 hours\"\ninterfaces"), `cfg.toml:6:14: dhcp.lease_time: invalid duration: "12 hours"`},
-		{"bad address", replace(`advertise = "10.20.0.2"`, `advertise = "10.20.0.256"`), `cfg.toml:3:13: server.advertise: ParseAddr("10.20.0.256")`},
-		{"bad prefix", replace(`cidr = "10.20.0.0/24"`, `cidr = "10.20.0.0/33"`), `cfg.toml:8:8: dhcp.subnet.cidr:`},
-		{"wrong type", replace(`enabled = true`, `enabled = "yes"`), `cfg.toml:5: dhcp.enabled: incompatible types: TOML value has type string; destination has type boolean`},
-		{"range syntax", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet.range: range "10.20.0.100": want FIRST-LAST`},
-		{"range reversed", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.250-10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet.range: range "10.20.0.250-10.20.0.100": start 10.20.0.250 is after end 10.20.0.100`},
+			"[[dhcp.reservation]]\nmac = \"0015\"\nip = \"10.20.0.21\"\n", `cfg.toml:22:7: dhcp.reservation[1].mac: malformed MAC "0015"`},
+		{"multicast MAC", validBase + "[[dhcp.reservation]]\nmac = \"01:00:5e:00:00:01\"\nip = \"10.20.0.20\"\n", `cfg.toml:19:7: dhcp.reservation[0].mac: malformed MAC "01:00:5e:00:00:01": a multicast`},
+		{"bad duration", replace("interfaces", "lease_time = \"12 hours\"\ninterfaces"), `cfg.toml:6:14: dhcp.lease_time: "12 hours" is not a duration: want a number and a unit, e.g. "24h"`},
+		{"bad address", replace(`advertise = "10.20.0.2"`, `advertise = "10.20.0.256"`), `cfg.toml:3:13: server.advertise: "10.20.0.256" is not an IP address`},
+		{"bad prefix", replace(`cidr = "10.20.0.0/24"`, `cidr = "10.20.0.0/33"`), `cfg.toml:8:8: dhcp.subnet[0].cidr: "10.20.0.0/33" is not a network`},
+		{"wrong type", replace(`enabled = true`, `enabled = "yes"`), `cfg.toml:5: dhcp.enabled: want true or false (no quotes), not a string`},
+		{"range syntax", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet[0].range: range "10.20.0.100": want FIRST-LAST`},
+		{"range reversed", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.250-10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet[0].range: range "10.20.0.250-10.20.0.100": start 10.20.0.250 is after end 10.20.0.100`},
 		{"pool outside subnet", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.1.100-10.20.1.250"`), `cfg.toml:9: dhcp.subnet[0].range: 10.20.1.100-10.20.1.250 is not inside 10.20.0.0/24`},
 		{"pool on broadcast", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.100-10.20.0.255"`), `dhcp.subnet[0].range: 10.20.0.100-10.20.0.255 is not inside 10.20.0.0/24 (network and broadcast`},
 		{"relay not an IPv4 address", replace(`router = "10.20.0.1"`, "router = \"10.20.0.1\"\nrelays = [\"10.20.0.1\", \"::1\"]"), `cfg.toml:7: dhcp.subnet[0].relays[1]: ::1 is not an IPv4 host address`},
@@ -112,7 +113,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"rotation grace not a duration", validBase + "[provisioning]\nrotation_grace = \"a week\"\n", `cfg.toml:19`},
 		{"max ban under ban", validBase + "[bans]\nban_time = \"2h\"\nmax_ban_time = \"1h\"\n", `cfg.toml:20: bans.max_ban_time: 1h0m0s is shorter than bans.ban_time 2h0m0s`},
 		{"bad ignore", validBase + "[bans]\nignore = [\"10.0.0.0/33\"]\n", `cfg.toml:19:11: bans.ignore:`},
-		{"bad OUI", validBase + "[[dhcp.class]]\nvendor = \"yealink\"\noui = [\"805ec\"]\n", `cfg.toml:20:8: dhcp.class.oui: OUI "805ec": want 6 hex digits`},
+		{"bad OUI", validBase + "[[dhcp.class]]\nvendor = \"yealink\"\noui = [\"805ec\"]\n", `cfg.toml:20:8: dhcp.class[0].oui: OUI "805ec": want 6 hex digits`},
 		{"managed option", validBase + "[[dhcp.class]]\nvendor = \"yealink\"\n[[dhcp.class.option]]\ncode = 51\nform = \"url\"\n", `cfg.toml:21: dhcp.class[0].option[0].code: option 51 is set by dhcp.lease_time, not by a class`},
 		{"bad option form", validBase + "[[dhcp.class]]\nvendor = \"yealink\"\n[[dhcp.class.option]]\ncode = 66\nform = \"uri\"\n", `cfg.toml:22: dhcp.class[0].option[0].form: "uri": want one of url, host`},
 		{"vendor-sub without sub_code", validBase + "[[dhcp.class]]\nvendor = \"yealink\"\n[[dhcp.class.option]]\ncode = 43\nform = \"vendor-sub\"\n", `cfg.toml:20: dhcp.class[0].option[0].sub_code: must be 1-254`},
@@ -147,8 +148,15 @@ func TestStateDirNotWritable(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := writeConfig(t, strings.Replace(validBase, `state_dir = "state"`, `state_dir = "`+file+`/sub"`, 1))
-	_, _, err := loadConfig(p, noEnv)
-	if err == nil || !strings.Contains(err.Error(), "cfg.toml:1: state_dir: cannot create") {
+	cfg, _, err := loadConfig(p, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// check warns; serve refuses to start, naming the key and line.
+	if notes := stateDirNotes(cfg); len(notes) != 1 || !strings.Contains(notes[0], "not a directory: serve cannot create it") {
+		t.Errorf("check's notes %q", notes)
+	}
+	if _, err := ensureStateDir(cfg); err == nil || !strings.Contains(err.Error(), "cfg.toml:1: state_dir: cannot create") {
 		t.Fatalf("got %v", err)
 	}
 }

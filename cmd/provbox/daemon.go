@@ -56,14 +56,21 @@ type hooks struct {
 // opened so far is closed again.
 func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log *slog.Logger) (d *daemon, err error) {
 	d = &daemon{cfg: cfg, log: log}
+	dbExisted := true
 	defer func() {
 		if err != nil {
 			d.close()
+			if !dbExisted {
+				removeNewDatabase(cfg)
+			}
 		}
 	}()
 	// The admin socket first: it refuses to start a second daemon before
 	// that one touches the database.
 	if d.adminLn, err = admin.Listen(cfg.resolve(cfg.Admin.Socket)); err != nil {
+		return d, err
+	}
+	if dbExisted, err = ensureStateDir(cfg); err != nil {
 		return d, err
 	}
 	if d.st, err = openStore(ctx, cfg, log); err != nil {

@@ -184,3 +184,14 @@ func (ix *keyIndex) lineOfValue(plain, val string) (line, col int, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// pathAt is the indexed path (dhcp.subnet[1].cidr) of the plain key on
+// line, or plain itself when the scan did not place it there.
+func (ix *keyIndex) pathAt(plain string, line int) string {
+	for _, e := range ix.entries {
+		if e.plain == plain && e.line == line {
+			return e.path
+		}
+	}
+	return plain
+}

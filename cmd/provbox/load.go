@@ -36,7 +36,16 @@ func configPath(flagValue string, getenv func(string) string) string {
 // name.
 func loadConfig(path string, getenv func(string) string) (*fileConfig, *profile.Registry, error) {
 	cfg, err := decodeConfig(path)
-	if err != nil {
+	if cfg == nil {
+		return nil, nil, err
+	}
+	var ce *configError
+	if errors.As(err, &ce) {
+		// Unknown keys or unit-less durations: report the semantic
+		// mistakes of the same file with them.
+		if verr := cfg.validate(); verr != nil {
+			return nil, nil, &configError{errors.Join(ce.err, verr)}
+		}
 		return nil, nil, err
 	}
 	if d := getenv(envStateDir); d != "" {
@@ -50,7 +59,7 @@ func loadConfig(path string, getenv func(string) string) (*fileConfig, *profile.
 	}
 	reg, err := profile.New(cfg.resolve(cfg.Provisioning.TemplatesDir))
 	if err != nil {
-		return nil, nil, &configError{fmt.Errorf("%s: provisioning.templates_dir: %w", cfg.path, err)}
+		return nil, nil, &configError{fmt.Errorf("%s: provisioning.templates_dir: %w", cfg.name, err)}
 	}
 	k := &checker{c: cfg}
 	for i, c := range cfg.DHCP.Classes {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -68,16 +69,17 @@ type command struct {
 // (e.g. "status": {summary: ..., run: cmdStatus} with cmdStatus in its own file).
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the daemon (DHCP, TFTP, HTTP, admin API) in the foreground", cmdServe},
-		"check":   {"validate the configuration and templates; exit 0 if valid, 1 if not", cmdCheck},
-		"account": {"add|list|show|rekey accounts", cmdAccount},
-		"device":  {"add|list|show|rm|lock|unlock|rekey|import devices", cmdDevice},
-		"ban":     {"list|add|rm bans", cmdBan},
-		"lease":   {"list DHCP leases", cmdLease},
-		"events":  {"show the audit trail [--mac MAC] [--ip IP] [--outcome O] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]", cmdEvents},
-		"status":  {"show what the daemon holds", cmdStatus},
-		"store":   {"copy the state between SQLite and PostgreSQL (daemon stopped)", cmdStore},
-		"version": {"print the version", cmdVersion},
+		"serve":      {"run the daemon (DHCP, TFTP, HTTP, admin API) in the foreground", cmdServe},
+		"check":      {"validate the configuration and templates; exit 0 if valid, 1 if not", cmdCheck},
+		"account":    {"add|list|show|set|rm|rekey accounts", cmdAccount},
+		"device":     {"add|list|show|set|replace|rm|lock|unlock|rekey|import|pending|adopt|preview devices", cmdDevice},
+		"ban":        {"list|add|rm bans", cmdBan},
+		"lease":      {"list DHCP leases", cmdLease},
+		"events":     {"show the audit trail [--mac MAC] [--ip IP] [--outcome O] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]", cmdEvents},
+		"status":     {"show what the daemon holds", cmdStatus},
+		"store":      {"copy the state between SQLite and PostgreSQL (daemon stopped)", cmdStore},
+		"version":    {"print the version", cmdVersion},
+		"completion": {"print a shell completion script: bash|zsh|fish", cmdCompletion},
 	}
 }
 
@@ -85,16 +87,26 @@ func commands() map[string]command {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := &cli{stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	fs := c.flags("provbox")
-	fs.Usage = func() { c.usage(stderr) }
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.usage(stdout)
+		}
 		return usageOrHelp(err)
 	}
 	rest := fs.Args()
-	if len(rest) == 0 || rest[0] == "help" {
-		c.usage(stdout)
-		if len(rest) == 0 {
-			return usagef("no command given")
+	if len(rest) == 0 {
+		c.usage(stderr)
+		return usagef("no command given")
+	}
+	if rest[0] == "help" {
+		// `provbox help device` is `provbox device --help`.
+		if len(rest) > 1 {
+			if cmd, ok := commands()[rest[1]]; ok {
+				return cmd.run(ctx, c, []string{"--help"})
+			}
+			return usagef("no help topic %q (topics: %s)", rest[1], commandNames())
 		}
+		c.usage(stdout)
 		return nil
 	}
 	cmd, ok := commands()[rest[0]]
@@ -104,11 +116,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return cmd.run(ctx, c, rest[1:])
 }
 
-func usageOrHelp(err error) error {
+// usageOrHelp turns a flag package error into one line and a hint.
+func usageOrHelp(err error) error { return flagError(err, "help") }
+
+// flagError is err as one line, with a hint where help is: "provbox
+// HINT". flag.ErrHelp passes through.
+func flagError(err error, hint string) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return err
 	}
-	return &usageError{err.Error()}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		msg = "unknown flag --" + strings.TrimPrefix(name, "-")
+	}
+	return &usageError{msg + " (see provbox " + hint + ")"}
+}
+
+var badFlagValue = regexp.MustCompile(`^invalid value "(.*)" for flag -(\S+): (.*)$`)
+
+func commandNames() string {
+	var names []string
+	for n := range commands() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 const usageHead = `provbox - zero-touch provisioning for SIP desk phones

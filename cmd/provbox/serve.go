@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	sdaemon "github.com/coreos/go-systemd/v22/daemon"
@@ -20,6 +22,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	path := c.configFile()
 	cfg, reg, err := loadConfig(path, c.getenv)
 	if err != nil {
+		notify(slog.Default(), "STATUS=invalid configuration: "+strings.ReplaceAll(err.Error(), "\n", "; "))
 		return err
 	}
 	log, level, err := newLogger(cfg.Log.Level, c.stderr)
@@ -35,14 +38,15 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 
 	d, err := openDaemon(ctx, cfg, reg, log)
 	if err != nil {
-		log.Error("cannot start", "err", err)
-		return err
+		return startFailed(log, err)
 	}
 	defer d.close()
 	d.level = level
+	listening := d.listenerAttrs() // before serve hands the sockets to the servers
 	err = d.serve(ctx, hooks{
 		ready: func(ctx context.Context) {
-			log.Info("provbox ready", "version", versionString(), "file", cfg.path, "state_dir", cfg.stateDirPath())
+			attrs := []any{"version", versionString(), "file", cfg.path, "state_dir", cfg.stateDirPath()}
+			log.Info("provbox ready", append(attrs, listening...)...)
 			notify(log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx))
 		},
 		stopping: func() {

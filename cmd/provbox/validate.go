@@ -29,11 +29,11 @@ func (k *checker) failf(path, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	for p := path; p != ""; p = parentPath(p) {
 		if line, ok := k.c.keys.lineOfPath(p); ok {
-			k.errs = append(k.errs, fmt.Errorf("%s:%d: %s: %s", k.c.path, line, path, msg))
+			k.errs = append(k.errs, fmt.Errorf("%s:%d: %s: %s", k.c.name, line, path, msg))
 			return
 		}
 	}
-	k.errs = append(k.errs, fmt.Errorf("%s: %s: %s", k.c.path, path, msg))
+	k.errs = append(k.errs, fmt.Errorf("%s: %s: %s", k.c.name, path, msg))
 }
 
 func parentPath(p string) string {
@@ -67,7 +67,7 @@ func (k *checker) section(err error) {
 		if se, ok := e.(*setting.Error); ok {
 			k.failf(se.Key, "%s", se.Msg)
 		} else {
-			k.errs = append(k.errs, fmt.Errorf("%s: %w", k.c.path, e))
+			k.errs = append(k.errs, fmt.Errorf("%s: %w", k.c.name, e))
 		}
 	}
 }
@@ -296,25 +296,13 @@ func (k *checker) log() {
 	}
 }
 
-// stateDir makes sure the state directory exists (creating it) and that
-// we can write in it.
+// stateDir checks the key only: validation changes nothing on the
+// machine (provbox check runs it); serve creates the directory when it
+// starts (ensureStateDir).
 func (k *checker) stateDir() {
 	if k.c.StateDir == "" {
 		k.failf("state_dir", "required")
-		return
 	}
-	dir := k.c.resolve(k.c.StateDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		k.failf("state_dir", "cannot create %q: %v", dir, err)
-		return
-	}
-	f, err := os.CreateTemp(dir, ".provbox-check-*")
-	if err != nil {
-		k.failf("state_dir", "%q is not writable: %v", dir, err)
-		return
-	}
-	f.Close()
-	os.Remove(f.Name())
 }
 
 // stateDirPath is the resolved state directory.

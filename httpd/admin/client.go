@@ -62,16 +62,17 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// ErrDaemonDown is returned (wrapped, with the socket path and advice)
-// when nothing answers on the socket.
+// ErrDaemonDown is returned (wrapped, with the socket path) when nothing
+// answers on the socket; the caller knows how the daemon is started and
+// adds that advice.
 var ErrDaemonDown = errors.New("provbox daemon not running")
 
 func (c *Client) connErr(err error) error {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("%w (no socket at %s): start it with systemctl start provbox", ErrDaemonDown, c.socket)
+		return fmt.Errorf("%w (no socket at %s)", ErrDaemonDown, c.socket)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("%w (nothing listens on %s): start it with systemctl start provbox", ErrDaemonDown, c.socket)
+		return fmt.Errorf("%w (nothing listens on %s)", ErrDaemonDown, c.socket)
 	case errors.Is(err, os.ErrPermission):
 		return fmt.Errorf("cannot reach the provbox daemon at %s: permission denied (run as root or as a member of the daemon's group)", c.socket)
 	}

@@ -126,7 +126,7 @@ func TestClientOverSocket(t *testing.T) {
 	c := Dial(path)
 	defer c.Close()
 	_, err := c.Status(t.Context())
-	if !errors.Is(err, ErrDaemonDown) || !strings.Contains(err.Error(), "(no socket at "+path+"): start it with systemctl start provbox") {
+	if !errors.Is(err, ErrDaemonDown) || !strings.Contains(err.Error(), "(no socket at "+path+")") {
 		t.Fatalf("no socket: %v", err)
 	}
 

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/provbox/provbox/cmd/internal/phone"
 )
@@ -183,22 +182,21 @@ func (l *run) leaks(a *phone.Attack) []string {
 
 // Print writes the phones' journeys and the attackers' outcomes as tables.
 func (r *Result) Print(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VENDOR\tMAC\tADDRESS\tOPTION\tBOOTSTRAP\tREDIRECT\tSECRET FETCH\tLOCKED\tREBOOT\tRESULT")
+	phones := []string{"VENDOR\tMAC\tADDRESS\tOPTION\tBOOTSTRAP\tREDIRECT\tSECRET FETCH\tLOCKED\tREBOOT\tRESULT"}
 	for _, p := range r.Phones {
-		fmt.Fprintln(tw, p.row())
+		phones = append(phones, p.row())
 	}
-	tw.Flush()
+	fmt.Fprint(w, fitTable(phones, tableWidth))
 	fmt.Fprintln(w)
 	r.printFunnel(w)
 	r.printRekeys(w)
 	r.printAdopt(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANSWERED\tREFUSED FOR\tBANNED\tRESULT")
+	attackers := []string{"ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANY REPLY\tREFUSED FOR\tBANNED\tRESULT"}
 	for _, a := range r.Attackers {
-		fmt.Fprintln(tw, a.row(r.bansUnknown))
+		attackers = append(attackers, a.row(r.bansUnknown))
 	}
-	tw.Flush()
+	fmt.Fprint(w, fitTable(attackers, tableWidth))
+	r.printLegend(w)
 	fmt.Fprintln(w)
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "note: "+n)

@@ -53,7 +53,7 @@ func (a AttackResult) row(bansUnknown bool) string {
 			}
 		}
 	}
-	result := "refused"
+	result := "stopped"
 	if len(a.Problems) > 0 {
 		result = "GOT THROUGH / FAIL"
 	}
