@@ -38,7 +38,9 @@ type explainCase struct {
 func explainCases() []explainCase {
 	other := "AAAAAAAAAAAAAAAAAAAAAAAA"
 	full := func(f *fixture) string { return f.secret("805ec0112233.cfg") }
-	ip := func(s string) func(*FetchRequest) { return func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr(s) } }
+	ip := func(s string) func(*FetchRequest) {
+		return func(r *FetchRequest) { r.RemoteIP = netip.MustParseAddr(s) }
+	}
 	curl := func(r *FetchRequest) { r.UserAgent = "curl/8.5.0" }
 	neigh := func(m MAC) func(*Config) {
 		return func(c *Config) { c.Neighbours = func(netip.Addr) (MAC, bool) { return m, true } }
@@ -162,6 +164,10 @@ func realVerdict(t *testing.T, f *fixture, before snapshot, reply FetchReply) (s
 
 func golden(t *testing.T, name string, ex Explanation) {
 	t.Helper()
+	if strings.Count(ex.File, "…") == 2 {
+		// The secret hashes are random: keep the golden files stable.
+		ex.File = "<acct>…/<dev>…/" + ex.File[strings.LastIndex(ex.File, "/")+1:]
+	}
 	got, err := json.MarshalIndent(ex, "", "  ")
 	if err != nil {
 		t.Fatal(err)
