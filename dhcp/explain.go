@@ -1,6 +1,7 @@
 package dhcp
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -191,8 +192,8 @@ func optionValue(code uint8, v []byte) string {
 			return dhcpv4.MessageType(v[0]).String()
 		}
 	}
-	if printableASCII(v) {
-		return string(v)
+	if t := bytes.TrimRight(v, "\x00"); printableASCII(t) {
+		return string(t) // some servers NUL-terminate strings
 	}
 	return hex.EncodeToString(v)
 }

@@ -55,6 +55,9 @@ func (s *Server) decide(req *dhcpv4.DHCPv4, in ingress, now time.Time) decision 
 		s.unidentified(req, now)
 		return decision{}
 	}
+	if c.mac == s.probeMAC {
+		return decision{} // our own rogue probe, seen through a bridge
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if now.Sub(s.resvAt) >= reservationRefresh || now.Before(s.resvAt) {
