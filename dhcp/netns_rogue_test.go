@@ -36,6 +36,7 @@ func TestRogueDHCPServerReported(t *testing.T) {
 			if err := inNS(us, func() (err error) { w, err = OpenRogueWatch(ifUs); return err }); err != nil {
 				t.Fatal(err)
 			}
+			defer w.Close()
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan error, 1)
 			go func() { done <- s.WatchRogues(ctx, w) }()

@@ -145,7 +145,8 @@ var replyFilter = []bpf.Instruction{
 func (w *RogueWatch) Close() error { return unix.Close(w.fd) }
 
 // WatchRogues reads the watches until ctx ends, and probes each every
-// cfg.RogueProbeInterval (0: passive only). It closes the watches.
+// cfg.RogueProbeInterval (0: passive only). The caller closes the
+// watches once it has returned.
 func (s *Server) WatchRogues(ctx context.Context, ws ...*RogueWatch) error {
 	var wg sync.WaitGroup
 	for _, w := range ws {
@@ -154,9 +155,6 @@ func (s *Server) WatchRogues(ctx context.Context, ws ...*RogueWatch) error {
 		go func() { defer wg.Done(); s.probeEvery(ctx, w) }()
 	}
 	wg.Wait()
-	for _, w := range ws {
-		w.Close()
-	}
 	return nil
 }
 

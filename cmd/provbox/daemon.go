@@ -78,6 +78,9 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if err := d.bindServers(); err != nil {
 		return d, err
 	}
+	if ds, ok := d.dhcp.(*dhcpServer); ok {
+		d.admin.SetDHCP(dhcpAdmin{ds.srv})
+	}
 	// With port 0 in the file, secret URLs and DHCP options need the
 	// ports the kernel chose.
 	if d.ports = d.boundPorts(); d.ports != cfg.configuredPorts() {
