@@ -79,7 +79,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"bad MAC in second reservation", validBase + "[[dhcp.reservation]]\nmac = \"001565aabbcc\"\nip = \"10.20.0.20\"\n" +
 			"[[dhcp.reservation]]\nmac = \"0015\"\nip = \"10.20.0.21\"\n", `cfg.toml:22:7: dhcp.reservation.mac: malformed MAC "0015"`},
 		{"multicast MAC", validBase + "[[dhcp.reservation]]\nmac = \"01:00:5e:00:00:01\"\nip = \"10.20.0.20\"\n", `cfg.toml:19:7: dhcp.reservation.mac: malformed MAC "01:00:5e:00:00:01": a multicast`},
-		{"bad known server", replace("interfaces", "known_servers = [\"10.1\"]\ninterfaces"), `cfg.toml:6`},
+		{"bad known server", replace("interfaces", "known_servers = [\"10.1\"]\ninterfaces"), `cfg.toml:6:18: dhcp.known_servers: ParseAddr("10.1")`},
 		{"probe too often", replace("interfaces", "rogue_probe_interval = \"10ms\"\ninterfaces"), `dhcp.rogue_probe_interval: want "0s" (off) or at least "1s"`},
 		{"bad duration", replace("interfaces", "lease_time = \"12 hours\"\ninterfaces"), `cfg.toml:6:14: dhcp.lease_time: invalid duration: "12 hours"`},
 		{"bad address", replace(`advertise = "10.20.0.2"`, `advertise = "10.20.0.256"`), `cfg.toml:3:13: server.advertise: ParseAddr("10.20.0.256")`},
