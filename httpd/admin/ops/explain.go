@@ -156,3 +156,19 @@ func (o *Ops) RogueServers() ([]RogueServer, error) {
 	}
 	return rs, nil
 }
+
+// ExplainEvent re-runs explain for the request an audit line records
+// (the web UI's "Why?" link on a refused event). A line whose file is a
+// redacted secret path ("abcd…/wxyz…/file") cannot be replayed: the audit
+// trail never keeps the secret, and ErrBadInput says so.
+func (o *Ops) ExplainEvent(ctx context.Context, e provisioning.Event) (provisioning.Explanation, error) {
+	switch e.Proto {
+	case string(provisioning.ProtoHTTP), string(provisioning.ProtoHTTPS), string(provisioning.ProtoTFTP):
+	default:
+		return provisioning.Explanation{}, Badf("a %s event is not a file request", e.Proto)
+	}
+	if strings.Contains(e.File, "…") {
+		return provisioning.Explanation{}, Badf("the audit trail keeps secret paths redacted (%s): run provbox explain fetch with the full path", e.File)
+	}
+	return o.ExplainFetch(ctx, FetchQuery{IP: e.IP.String(), UA: e.UA, Proto: e.Proto, Path: e.File})
+}
