@@ -44,13 +44,13 @@ func loopConn() (*net.UDPConn, error) {
 	return net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 }
 
-func startLoop(t *testing.T, cfg Config, core Core, now func() time.Time) *loopServer {
+func startLoop(t *testing.T, cfg Config, core Core, now func() time.Time, opts ...Option) *loopServer {
 	t.Helper()
 	conn, err := loopConn()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(cfg, core, nil, WithClock(now))
+	s, err := New(cfg, core, nil, append([]Option{WithClock(now)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,8 +83,12 @@ func (s *Server) networkOptions(r, req *dhcpv4.DHCPv4, mac provisioning.MAC, p *
 		VendorClass: req.GetOneOption(dhcpv4.OptionClassIdentifier),
 		Server:      in.serverID,
 	})
-	for _, o := range bootOptions(plan, requested(req)) {
+	opts := bootOptions(plan, requested(req))
+	for _, o := range opts {
 		r.UpdateOption(dhcpv4.OptGeneric(dhcpv4.GenericOptionCode(o.code), o.value))
+	}
+	if len(opts) > 0 && r.MessageType() == dhcpv4.MessageTypeOffer {
+		s.obs.BootOffered(plan.Vendor)
 	}
 }
 

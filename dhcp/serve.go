@@ -132,6 +132,7 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if s.handled != nil {
 		defer s.handled(req)
 	}
+	s.obs.Received(msgTypeName(uint8(req.MessageType())))
 	in := s.resolve(req, ifIndex, addr4(dst))
 	if !s.relayAllowed(req, in, peer) {
 		return
@@ -155,7 +156,9 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	}
 	if _, err := pc.WriteTo(d.reply.ToBytes(), out, to); err != nil {
 		s.log.Warn("reply not sent", "mac", req.ClientHWAddr.String(), "remote", to.String(), "err", err)
+		return
 	}
+	s.obs.Replied(msgTypeName(uint8(d.reply.MessageType())))
 }
 
 // inUse checks with ARP whether a host other than self holds ip, on the

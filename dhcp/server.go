@@ -46,6 +46,7 @@ type Server struct {
 	lastShed  time.Time                // last overload log line
 	handled   func(req *dhcpv4.DHCPv4) // test hook: a packet was dealt with
 	arp       ARPProbe                 // checks an INIT-REBOOT address on the link
+	obs       Observer                 // counts packets (metrics)
 
 	noID     int64     // requests dropped: nothing identifies the client
 	lastNoID time.Time // last log line about them
@@ -77,7 +78,7 @@ func New(cfg Config, core Core, log *slog.Logger, opts ...Option) (*Server, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "dhcp"), now: time.Now,
-		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second, arp: probeARP,
+		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second, arp: probeARP, obs: nopObserver{},
 		probeMAC: newProbeMAC()}
 	for _, o := range opts {
 		o(s)

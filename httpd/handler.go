@@ -63,6 +63,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sw.Header().Set("Allow", "GET, HEAD")
 		http.Error(sw, "method not allowed", http.StatusMethodNotAllowed)
 	}
+	s.obs.Request(outcomeOf(sw.status), time.Since(start))
 	s.log.Debug("request", "ip", ip, "method", r.Method, "file", provisioning.RedactPath(r.URL.EscapedPath(), true),
 		"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start))
 }

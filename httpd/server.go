@@ -21,6 +21,7 @@ type Server struct {
 	tls  *tls.Config // nil when HTTPS is off
 	// conns bounds the connections of every listener served.
 	conns *connLimiter
+	obs   Observer // counts requests (metrics)
 }
 
 // New validates cfg, applies defaults and loads the TLS certificate if
@@ -35,7 +36,7 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "httpd")}
+	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "httpd"), obs: nopObserver{}}
 	c := s.cfg
 	s.conns = newConnLimiter(connLimits{max: c.MaxConns, perSource: c.MaxConnsPerSource, perPrefix: c.MaxConnsPerPrefix,
 		reserved: c.ReservedForDevices, strangerIdle: c.StrangerIdleTimeout}, core.KnownAddress, s.log)

@@ -124,8 +124,15 @@ func debDepends(t *testing.T, deb string) []string {
 // dependencies: nothing else the unit could silently rely on.
 func bootstrap(t *testing.T, root, suite, mirror string, depends []string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// A loaded machine takes several minutes; a killed debootstrap leaves
+	// its /proc mount behind, which TempDir's cleanup cannot remove.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	t.Cleanup(func() {
+		for _, m := range []string{"proc", "sys"} {
+			exec.Command("umount", "-l", filepath.Join(root, m)).Run()
+		}
+	})
 	include := strings.Join(append([]string{"systemd", "dbus"}, depends...), ",")
 	cmd := exec.CommandContext(ctx, "debootstrap", "--variant=minbase", "--include="+include,
 		suite, root, mirror)

@@ -13,6 +13,9 @@ func (s *Service) AddAccount(ctx context.Context, a Account) (Account, error) {
 	if err := validateAccount(&a); err != nil {
 		return Account{}, err
 	}
+	if err := validateSettings(&a); err != nil {
+		return Account{}, err
+	}
 	h, err := NewHash()
 	if err != nil {
 		return Account{}, err

@@ -161,6 +161,7 @@ func (b *banGlue) notify(c ban.Change) {
 		outcome, msg = "banned", "source banned"
 		reason = fmt.Sprintf("%s: %d strikes, ban %d for %s", c.Reason, r.Strikes, r.Count, r.Until.Sub(r.Since).Round(time.Second))
 	}
+	b.s.obs.get().BanChanged(c.Banned)
 	b.s.audit(Event{Time: c.At.UTC(), Proto: "ban", IP: c.Record.Prefix.Addr(), Outcome: outcome, Reason: reason})
 	b.s.log.Warn(msg, "ip", sourceText(c.Record.Prefix), "reason", reason, "until", c.Record.Until.UTC())
 }

@@ -91,7 +91,9 @@ func (s *Service) Boot(r BootRequest) BootReply {
 			classes = append(classes, BootClass{Vendor: p.Name, Rule: p.DHCP})
 		}
 	}
-	return bootReply(cfg, classes, r)
+	reply := bootReply(cfg, classes, r)
+	s.noteBoot(r, reply.Vendor)
+	return reply
 }
 
 // bootReply is Boot's pure part.

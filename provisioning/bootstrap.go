@@ -43,6 +43,9 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, firstMAC(fc.path.File))
 	}
 	d, c, asked := s.identify(fc, cands)
+	if d != nil && !fc.dry() {
+		s.obs.get().Bootstrap(fc.r.Proto, c.p.Name)
+	}
 	if d == nil {
 		fc.note("device", false, "no known device (asked: %s)", orNone(macAttr(MAC{}, asked), "none"))
 		p, shared := commonProfile(fc.reg, cands, fc.r.UserAgent)
@@ -51,6 +54,9 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		}
 		if shared {
 			return s.miss(fc, MAC{})
+		}
+		if !fc.dry() {
+			s.notePending(fc, cands, asked)
 		}
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}

@@ -193,7 +193,7 @@ func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device
 func (s *Service) LockDevice(ctx context.Context, m MAC) (Device, error) {
 	d, err := s.updateDevice(ctx, m, lockAt)
 	if err == nil {
-		s.audit(Event{Proto: "admin", MAC: m, Outcome: "locked", Reason: "admin"})
+		s.AuditAdmin(ctx, Event{MAC: m, Outcome: "locked", Reason: "admin"})
 	}
 	return d, err
 }
@@ -217,7 +217,7 @@ func (s *Service) UnlockDevice(ctx context.Context, m MAC, dur time.Duration) (D
 		d.OpenUntil, d.LockedAt = now.Add(dur), time.Time{}
 	})
 	if err == nil {
-		s.audit(Event{Proto: "admin", MAC: m, Outcome: "unlocked", Reason: "admin, for " + dur.String()})
+		s.AuditAdmin(ctx, Event{MAC: m, Outcome: "unlocked", Reason: "admin, for " + dur.String()})
 	}
 	return d, err
 }

@@ -15,4 +15,5 @@ func (s *Service) IsDevice(m MAC) bool {
 // request about device m from or for ip, with reason.
 func (s *Service) RefuseDHCP(ip netip.Addr, m MAC, reason string) {
 	s.audit(Event{Proto: "dhcp", IP: ip, MAC: m, Outcome: "refused", Reason: reason})
+	s.obs.get().Refused("dhcp", reason)
 }

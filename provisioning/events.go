@@ -3,6 +3,7 @@ package provisioning
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -59,7 +60,7 @@ func (w *eventWriter) add(e Event) {
 		return
 	default:
 	}
-	if e.MAC.IsZero() && e.Proto != "ban" {
+	if e.Unknown() && e.Proto != "ban" {
 		return // a flood of unknown-MAC lines: dropping them is the bound
 	}
 	// Lines about known devices and bans are worth a short wait.
@@ -141,4 +142,11 @@ func (w *eventWriter) write(batch []Event, writes *int) {
 func (w *eventWriter) close() {
 	close(w.quit)
 	<-w.done
+}
+
+// Unknown reports a line about no known device (no MAC, or a refusal of
+// an unknown MAC naming it): what a scanner produces in bulk, which the
+// store bounds apart (Store.TrimEvents' keepUnknown).
+func (e Event) Unknown() bool {
+	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile)
 }

@@ -27,6 +27,19 @@ func (b *strikeSpy) strike(ip netip.Addr, st Strike, now time.Time) {
 	b.banEngine.strike(ip, st, now)
 }
 
+// callCounter counts every observer call (metrics).
+type callCounter struct {
+	NopObserver
+	n atomic.Int32
+}
+
+func (c *callCounter) Bootstrap(Proto, string)      { c.n.Add(1) }
+func (c *callCounter) Served(Proto, string, string) { c.n.Add(1) }
+func (c *callCounter) Refused(string, string)       { c.n.Add(1) }
+func (c *callCounter) Struck(string, int)           { c.n.Add(1) }
+func (c *callCounter) BanChanged(bool)              { c.n.Add(1) }
+func (c *callCounter) Locked(string)                { c.n.Add(1) }
+
 type explainCase struct {
 	name, outcome, reason string
 	cfg                   func(*Config)
@@ -82,11 +95,12 @@ func explainCases() []explainCase {
 
 // snapshot is everything a request can leave behind.
 type snapshot struct {
-	Events []Event
-	Bans   []Ban
-	Device Device
-	Leases []Lease
-	Old    int
+	Events  []Event
+	Bans    []Ban
+	Device  Device
+	Leases  []Lease
+	Old     int
+	Pending []Pending
 }
 
 func takeSnapshot(t *testing.T, s *Service) snapshot {
@@ -99,7 +113,7 @@ func takeSnapshot(t *testing.T, s *Service) snapshot {
 	s.mu.RLock()
 	old := len(s.old.byDigest)
 	s.mu.RUnlock()
-	return snapshot{Events: es, Bans: s.Bans(), Device: d, Leases: s.Leases(), Old: old}
+	return snapshot{Events: es, Bans: s.Bans(), Device: d, Leases: s.Leases(), Old: old, Pending: s.PendingPhones()}
 }
 
 // Explain and Fetch run the same decision: for every reason, explain's
@@ -114,14 +128,16 @@ func TestExplainAgreesWithFetchAndLeavesNoTrace(t *testing.T) {
 			}
 			spy := &strikeSpy{banEngine: f.s.bans}
 			f.s.bans = spy
+			obs := &callCounter{}
+			f.s.SetObserver(obs)
 			r := FetchRequest{Proto: ProtoHTTP, Path: c.path(f), RemoteIP: phoneIP, UserAgent: phoneUA}
 			if c.mod != nil {
 				c.mod(&r)
 			}
 			before := takeSnapshot(t, f.s)
 			ex := f.s.Explain(t.Context(), r)
-			if after := takeSnapshot(t, f.s); !reflect.DeepEqual(before, after) || spy.strikes.Load() != 0 {
-				t.Fatalf("explain left a trace: strikes %d\nbefore %+v\nafter  %+v", spy.strikes.Load(), before, after)
+			if after := takeSnapshot(t, f.s); !reflect.DeepEqual(before, after) || spy.strikes.Load() != 0 || obs.n.Load() != 0 {
+				t.Fatalf("explain left a trace: strikes %d, metrics %d\nbefore %+v\nafter  %+v", spy.strikes.Load(), obs.n.Load(), before, after)
 			}
 			if ex.Outcome != c.outcome || ex.Reason != c.reason {
 				t.Fatalf("explain = %s/%s, want %s/%s\n%+v", ex.Outcome, ex.Reason, c.outcome, c.reason, ex)

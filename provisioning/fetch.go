@@ -78,6 +78,8 @@ func (s *Service) fetch(ctx context.Context, r FetchRequest, tr *Explanation) Fe
 		fc.note("ban", false, "%s is banned", r.RemoteIP)
 		if fc.dry() {
 			fc.decided("banned", "banned", MAC{})
+		} else {
+			s.obs.get().Refused(string(r.Proto), "banned")
 		}
 		return FetchReply{}
 	}
@@ -106,9 +108,11 @@ func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, aske
 		e := Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
 			File: fc.path.redacted(), Outcome: "refused", Reason: reason}
 		if dev.IsZero() && !asked.IsZero() {
-			e.Reason = reason + " " + asked.String()
+			// The MAC asked for, so filtering the trail by MAC finds it.
+			e.Reason, e.MAC = reason+" "+asked.String(), asked
 		}
 		s.audit(e)
+		s.obs.get().Refused(string(fc.r.Proto), reason)
 		s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
 			"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	}
@@ -127,6 +131,7 @@ func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, aske
 		return FetchReply{}
 	}
 	s.bans.strike(fc.r.RemoteIP, st, fc.now)
+	s.obs.get().Struck(reason, st.Weight)
 	return FetchReply{}
 }
 
@@ -168,6 +173,7 @@ func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome st
 	}
 	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: outcome})
+	s.obs.get().Served(fc.r.Proto, p.Name, outcome)
 	s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
 		"file", fc.path.redacted(), "outcome", outcome, "proto", fc.r.Proto)
 	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}

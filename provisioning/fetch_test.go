@@ -42,7 +42,7 @@ type fixture struct {
 	dev DeviceView
 }
 
-func newFixture(t *testing.T, mutate func(*Config)) *fixture {
+func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 	t.Helper()
 	clk := &testClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 	// No neighbour table by default: the machine's own must not matter.

@@ -35,6 +35,8 @@ func (t leaseTable) holder(ip netip.Addr, now time.Time) (MAC, bool) {
 // returns once the lease survives kill -9; concurrent commits share one
 // transaction (group commit), so the DHCP server may ACK right after.
 func (s *Service) CommitLease(ctx context.Context, l Lease) error {
+	start := time.Now()
+	defer func() { s.obs.get().LeaseCommitted(time.Since(start)) }()
 	if err := s.leaseW.commit(ctx, leaseOp{put: l}); err != nil {
 		return fmt.Errorf("committing lease %s for %s: %w", l.IP, l.MAC, err)
 	}
@@ -89,6 +91,7 @@ type leaseWriter struct {
 	// apply publishes a durable batch to memory, in batch order, before
 	// any caller of that batch is answered.
 	apply func([]leaseOp)
+	obs   *observerSlot // told each batch's size and duration
 	ops   chan leaseOp
 	quit  chan struct{}
 	done  chan struct{}
@@ -96,8 +99,8 @@ type leaseWriter struct {
 
 const leaseBatchMax = 512
 
-func newLeaseWriter(st Store, apply func([]leaseOp)) *leaseWriter {
-	w := &leaseWriter{st: st, apply: apply, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
+func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWriter {
+	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -143,6 +146,8 @@ func (w *leaseWriter) run() {
 }
 
 func (w *leaseWriter) write(batch []leaseOp) {
+	start := time.Now()
+	defer func() { w.obs.get().LeaseBatch(len(batch), time.Since(start)) }()
 	// The last operation on an address wins, so a release followed by a
 	// new lease of the same address in one batch keeps the new lease.
 	last := map[netip.Addr]int{}

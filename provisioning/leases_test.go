@@ -11,7 +11,7 @@ import (
 	"github.com/provbox/provbox/provisioning/profile"
 )
 
-func newTestService(t *testing.T, st Store, cfg Config) *Service {
+func newTestService(t testing.TB, st Store, cfg Config) *Service {
 	t.Helper()
 	reg, err := profile.New("")
 	if err != nil {

@@ -104,6 +104,7 @@ type Event struct {
 	File    string     `json:"file,omitempty"`
 	Outcome string     `json:"outcome"` // e.g. redirect, config, common, refused, locked, unlocked, banned
 	Reason  string     `json:"reason,omitempty"`
+	Actor   string     `json:"actor,omitempty"` // who made an admin change (Actor.String)
 }
 
 // EventFilter selects audit-trail lines, newest first.
@@ -111,4 +112,11 @@ type EventFilter struct {
 	MAC   MAC       // zero: any
 	Since time.Time // zero: any
 	Limit int       // 0: a default cap
+	// The admin's search (events page, `provbox events`); zero: any.
+	IP       netip.Addr // the requester (an IPv6 requester: its address exactly)
+	Outcome  string     // exactly, e.g. refused
+	Reason   string     // a prefix, e.g. "unknown-mac" matches "unknown-mac 80:5e:…"
+	Until    time.Time  // before this time
+	BeforeID int64      // older than this event: the next page after the last ID seen
+	Offset   int        // skip this many (paging by number)
 }

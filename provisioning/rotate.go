@@ -51,7 +51,7 @@ func (s *Service) rekeyDevice(ctx context.Context, m MAC, grace bool) (Device, e
 	}
 	s.publishOld(retired, now)
 	s.mu.Unlock()
-	s.auditRekey(now, m, causeDeviceRekey, retired, grace)
+	s.auditRekey(ctx, now, m, causeDeviceRekey, retired, grace)
 	return d, nil
 }
 
@@ -113,7 +113,7 @@ func (s *Service) rekeyAccount(ctx context.Context, name string, grace bool) (Ac
 		if i := slices.IndexFunc(retired, func(p OldPath) bool { return p.MAC == m }); i >= 0 {
 			mine = retired[i : i+1]
 		}
-		s.auditRekey(now, m, causeAccountRekey, mine, grace)
+		s.auditRekey(ctx, now, m, causeAccountRekey, mine, grace)
 	}
 	return a, nil
 }
@@ -129,7 +129,7 @@ func (s *Service) publishOld(retired []OldPath, now time.Time) {
 
 // auditRekey records a rotation in device m's audit trail and the log:
 // which old path (redacted) redirects until when, or that none does.
-func (s *Service) auditRekey(now time.Time, m MAC, cause string, retired []OldPath, grace bool) {
+func (s *Service) auditRekey(ctx context.Context, now time.Time, m MAC, cause string, retired []OldPath, grace bool) {
 	reason := cause + "; no grace: the old URL is dead"
 	if !grace {
 		reason = cause + " without grace: every old URL is dead"
@@ -138,7 +138,7 @@ func (s *Service) auditRekey(now time.Time, m MAC, cause string, retired []OldPa
 		p := retired[0]
 		reason = fmt.Sprintf("%s; old URL %s redirects until %s", cause, p.Shown, p.Until.Format(time.RFC3339))
 	}
-	s.audit(Event{Time: now, Proto: "admin", MAC: m, Outcome: "rekeyed", Reason: reason})
+	s.AuditAdmin(ctx, Event{Time: now, MAC: m, Outcome: "rekeyed", Reason: reason})
 	s.log.Info("device rekeyed", "mac", m.String(), "reason", reason)
 }
 

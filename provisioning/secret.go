@@ -90,6 +90,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 			return FetchReply{}
 		}
 		s.log.Info("device locked after provisioning", "mac", d.MAC.String())
+		s.obs.get().Locked(p.Name)
 	}
 	if err == nil && !fc.dry() {
 		s.movedOn(ctx, d.MAC, fc.now)

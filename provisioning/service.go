@@ -105,8 +105,10 @@ type Service struct {
 	devices  map[MAC]*Device
 	devHash  map[Hash]MAC
 	leases   leaseTable
-	old      oldTable // secret paths retired by a rekey
+	old      oldTable     // secret paths retired by a rekey
+	pending  pendingTable // unknown phones that asked (pending.go)
 
+	obs       observerSlot // counts decisions (metrics); no-op by default
 	leaseW    *leaseWriter
 	events    *eventWriter
 	bans      banEngine
@@ -137,7 +139,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *
 		return nil, err
 	}
 	s.bans = b
-	s.leaseW = newLeaseWriter(st, s.applyLeases)
+	s.leaseW = newLeaseWriter(st, s.applyLeases, &s.obs)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
 	s.quit, s.swept = make(chan struct{}), make(chan struct{})
 	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()

@@ -48,8 +48,8 @@ type Store interface {
 	// AddEvents appends audit lines in one transaction.
 	AddEvents(ctx context.Context, es []Event) error
 	Events(ctx context.Context, f EventFilter) ([]Event, error)
-	// TrimEvents keeps at most keepUnknown events whose MAC is zero
-	// (unknown devices) and at most keepAll events in all, deleting the
+	// TrimEvents keeps at most keepUnknown events about unknown devices
+	// (Event.Unknown) and at most keepAll events in all, deleting the
 	// oldest.
 	TrimEvents(ctx context.Context, keepUnknown, keepAll int) error
 

@@ -11,9 +11,13 @@ import (
 
 // hook logs every transfer's end. File names are redacted; no body or
 // secret is ever at hand here.
-type hook struct{ log *slog.Logger }
+type hook struct {
+	log *slog.Logger
+	obs Observer
+}
 
 func (h hook) OnSuccess(st pintftp.TransferStats) {
+	h.obs.Transfer("ok", st.Duration)
 	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false),
 		"mode", st.Mode, "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
 		"datagrams", st.DatagramsSent, "duration", st.Duration)
@@ -26,6 +30,7 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 		h.log.Debug("bad packet", "err", err)
 		return
 	}
+	h.obs.Transfer(outcomeOf(err), st.Duration)
 	log := h.log.With("ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false))
 	var r *refusal
 	switch {

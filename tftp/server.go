@@ -19,6 +19,7 @@ type Server struct {
 	core  Core
 	log   *slog.Logger
 	limit *limiter
+	obs   Observer // counts transfers (metrics)
 }
 
 // New validates cfg and applies defaults.
@@ -36,7 +37,7 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 	log = log.With("component", "tftp")
 	lim := limits{max: cfg.MaxTransfers, perSource: cfg.MaxPerSource, perPrefix: cfg.MaxPerPrefix,
 		reserved: cfg.ReservedForDevices, firstACK: cfg.FirstACKTimeout}
-	return &Server{cfg: cfg, core: core, log: log, limit: newLimiter(lim, log)}, nil
+	return &Server{cfg: cfg, core: core, log: log, limit: newLimiter(lim, log), obs: nopObserver{}}, nil
 }
 
 // Listen binds the configured UDP address, with packet info (destination
@@ -80,7 +81,7 @@ func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
 	if s.cfg.MaxBlockSize != 0 {
 		srv.SetBlockSize(s.cfg.MaxBlockSize)
 	}
-	srv.SetHook(hook{s.log})
+	srv.SetHook(hook{s.log, s.obs})
 	if s.cfg.SinglePort {
 		srv.EnableSinglePort()
 	}

@@ -111,7 +111,7 @@ func TestCLIRefusesBadInput(t *testing.T) {
 		{"no password", add("805ec0112234", "--line", "100"), `--line "100": want EXT:PASSWORD[:DISPLAY NAME]`},
 		{"control character", add("805ec0112234", "--line", "100:a\x01b"), "password: contains a control character (U+0001)"},
 		{"bad reservation", add("805ec0112234", "--ip", "10.0.0"), `ip "10.0.0" is not an IPv4 address`},
-		{"duplicate account", []string{"account", "add", "office"}, `account "office": already exists`},
+		{"duplicate account", []string{"account", "add", "office", "--sip-server", "pbx"}, `account "office": already exists`},
 		{"bad transport", []string{"account", "add", "b", "--sip-transport", "sctp"}, `SIP transport "sctp": want udp, tcp or tls`},
 		{"bad account name", []string{"account", "add", "a b"}, `account name "a b"`},
 		{"unknown device", []string{"device", "lock", "805ec0999999"}, "device 80:5e:c0:99:99:99: not found"},
@@ -136,7 +136,7 @@ func TestCLIUsageErrors(t *testing.T) {
 	}{
 		{nil, "no command given"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"device"}, "usage: provbox device add|import|list|lock|rekey|rm|show|unlock"},
+		{[]string{"device"}, "usage: provbox device add|adopt|import|list|lock|pending|preview|rekey|replace|rm|set|show|unlock"},
 		{[]string{"device", "add", "805ec0112233"}, "usage: provbox device add MAC --account NAME --vendor VENDOR"},
 		{[]string{"device", "show"}, "usage: provbox device show MAC"},
 		{[]string{"device", "unlock", "805ec0112233", "--for", "soon"}, `invalid value "soon" for flag -for`},
@@ -184,8 +184,8 @@ func TestCLIDeviceLifecycle(t *testing.T) {
 	for _, e := range es {
 		outcomes = append(outcomes, e.Outcome)
 	}
-	if strings.Join(outcomes, ",") != "rekeyed,rekeyed,unlocked,locked" {
-		t.Errorf("events: %v, want rekeyed,rekeyed,unlocked,locked (newest first)", outcomes)
+	if strings.Join(outcomes, ",") != "rekeyed,rekeyed,unlocked,locked,device-added" {
+		t.Errorf("events: %v, want rekeyed,rekeyed,unlocked,locked,device-added (newest first)", outcomes)
 	}
 	if out := mustCLI(t, cfg, "device", "rm", "805ec0112233"); out != "removed 805ec0112233\n" {
 		t.Errorf("rm: %q", out)

@@ -35,6 +35,7 @@ func verbList(verbs map[string]func(context.Context, *cli, []string) error) stri
 func cmdAccount(ctx context.Context, c *cli, args []string) error {
 	return subcommand(ctx, c, "account", map[string]func(context.Context, *cli, []string) error{
 		"add": accountAdd, "list": accountList, "show": accountShow, "rekey": accountRekey,
+		"set": accountSet, "rm": accountRemove,
 	}, args)
 }
 
@@ -47,7 +48,7 @@ func accountAdd(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&in.NTPServer, "ntp", "", "NTP server `HOST`")
 	fs.StringVar(&in.TimeZone, "timezone", "", "IANA time `ZONE`, e.g. Europe/Berlin")
 	fs.StringVar(&in.Language, "language", "", "phone `LANG`uage, e.g. en")
-	pos, err := c.parse(fs, args, 1, 1, "NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls] [--ntp HOST] [--timezone ZONE] [--language LANG]")
+	pos, err := c.parse(fs, args, 1, 1, "NAME --sip-server HOST[:PORT] [--sip-transport udp|tcp|tls] [--ntp HOST] [--timezone ZONE] [--language LANG]")
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ func cmdDevice(ctx context.Context, c *cli, args []string) error {
 	return subcommand(ctx, c, "device", map[string]func(context.Context, *cli, []string) error{
 		"add": deviceAdd, "list": deviceList, "show": deviceShow, "rm": deviceRemove,
 		"lock": deviceLock, "unlock": deviceUnlock, "rekey": deviceRekey, "import": deviceImport,
+		"set": deviceSet, "replace": deviceReplace, "pending": devicePending, "adopt": deviceAdopt, "preview": devicePreview,
 	}, args)
 }
 

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
-	"time"
 
 	"github.com/provbox/provbox/httpd/admin"
-	"github.com/provbox/provbox/provisioning"
 )
 
 func cmdBan(ctx context.Context, c *cli, args []string) error {
@@ -108,34 +106,12 @@ func cmdLease(ctx context.Context, c *cli, args []string) error {
 	})
 }
 
-func cmdEvents(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags("events")
-	mac := fs.String("mac", "", "only this device's events")
-	since := fs.Duration("since", 0, "only events newer than this, e.g. 1h")
-	limit := fs.Int("limit", 100, "at most this many events")
-	if _, err := c.parse(fs, args, 0, 0, "[--mac MAC] [--since DURATION] [--limit N]"); err != nil {
-		return err
-	}
-	if *mac != "" {
-		if _, err := provisioning.ParseMAC(*mac); err != nil {
-			return err
-		}
-	}
-	var from time.Time
-	if *since > 0 {
-		from = time.Now().Add(-*since)
-	}
-	return c.withClient(func(cl *admin.Client) error {
-		es, err := cl.Events(ctx, *mac, from, *limit)
-		if err != nil {
-			return err
-		}
-		return c.show(es, func() error { return c.eventTable(es) })
-	})
-}
-
 func (c *cli) eventTable(es []admin.Event) error {
 	rows := [][]string{{"TIME", "PROTO", "IP", "MAC", "FILE", "OUTCOME", "REASON"}}
+	actors := hasActor(es) // the ACTOR column only where admin changes are listed
+	if actors {
+		rows[0] = append(rows[0], "ACTOR")
+	}
 	for _, e := range es {
 		ip, mac := "-", "-"
 		if e.IP.IsValid() {
@@ -144,7 +120,11 @@ func (c *cli) eventTable(es []admin.Event) error {
 		if e.MAC != "" {
 			mac = e.MAC
 		}
-		rows = append(rows, []string{fmtTime(e.Time), e.Proto, ip, mac, dash(e.File), e.Outcome, dash(e.Reason)})
+		row := []string{fmtTime(e.Time), e.Proto, ip, mac, dash(e.File), e.Outcome, dash(e.Reason)}
+		if actors {
+			row = append(row, dash(e.Actor))
+		}
+		rows = append(rows, row)
 	}
 	return c.table(rows)
 }

@@ -35,6 +35,7 @@ type fileConfig struct {
 	Provisioning provisioningConfig `toml:"provisioning"`
 	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
+	Metrics      metricsConfig      `toml:"metrics"`
 	Log          logConfig          `toml:"log"`
 
 	// path is the file the config was read from; relative paths in it
@@ -132,6 +133,13 @@ type adminConfig struct {
 	Socket          string   `toml:"socket"`
 	WebListen       hostPort `toml:"web_listen"`
 	WebPasswordFile string   `toml:"web_password_file"`
+	WebTLSCert      string   `toml:"web_tls_cert"`
+	WebTLSKey       string   `toml:"web_tls_key"`
+}
+
+// metricsConfig is the Prometheus exposition's listener ("" = off).
+type metricsConfig struct {
+	Listen hostPort `toml:"listen"`
 }
 
 type logConfig struct {

@@ -40,6 +40,7 @@ type daemon struct {
 	dhcp            dhcpRunner     // nil when off
 	ports           boundPorts     // as bound, for reloads
 	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
+	metrics         *metricsWiring // nil when metrics.listen is off
 }
 
 // hooks are what `provbox serve` adds around the servers: systemd
@@ -75,12 +76,16 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if err := d.bindWeb(); err != nil {
 		return d, err
 	}
+	if err := d.bindMetrics(reg); err != nil {
+		return d, err
+	}
 	if err := d.bindServers(); err != nil {
 		return d, err
 	}
 	if ds, ok := d.dhcp.(*dhcpServer); ok {
 		d.admin.SetDHCP(dhcpAdmin{ds.srv})
 	}
+	d.metrics.observe(d)
 	// With port 0 in the file, secret URLs and DHCP options need the
 	// ports the kernel chose.
 	if d.ports = d.boundPorts(); d.ports != cfg.configuredPorts() {
@@ -109,7 +114,7 @@ func (d *daemon) bindServers() error {
 		}
 	}
 	if d.cfg.DHCP.Enabled {
-		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log); err != nil {
+		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log, d.metrics.dhcpOptions()...); err != nil {
 			return err
 		}
 	}
@@ -125,6 +130,13 @@ func (d *daemon) bindWeb() error {
 	}
 	var err error
 	cfg := web.Config{Addr: string(a.WebListen), PasswordFile: d.cfg.resolve(a.WebPasswordFile)}
+	if a.WebTLSCert != "" {
+		cfg.TLSCert, cfg.TLSKey = d.cfg.resolve(a.WebTLSCert), d.cfg.resolve(a.WebTLSKey)
+	}
+	cfg.DHCP.Enabled = d.cfg.DHCP.Enabled
+	for _, sn := range d.cfg.DHCP.Subnets { // for the dashboard's pool use
+		cfg.DHCP.Pools = append(cfg.DHCP.Pools, web.Pool{Subnet: sn.CIDR, First: sn.Range.First, Last: sn.Range.Last})
+	}
 	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
 		return fmt.Errorf("admin.web_listen: %w", err)
 	}
@@ -221,6 +233,9 @@ func (d *daemon) serve(ctx context.Context, h hooks) error {
 	if dhcp != nil {
 		start("dhcp", dhcp.serve)
 	}
+	if run := d.metrics.take(); run != nil {
+		start("metrics", run)
+	}
 	if h.ready != nil {
 		h.ready(ctx)
 	}
@@ -253,6 +268,7 @@ func (d *daemon) close() {
 	if d.dhcp != nil {
 		d.dhcp.close()
 	}
+	d.metrics.close()
 	if d.svc != nil {
 		d.svc.Close()
 	}

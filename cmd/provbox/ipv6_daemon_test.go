@@ -104,7 +104,7 @@ socket = %q
 	mustCLI(t, cfg, "device", "add", mac.String(), "--account", "office", "--vendor", "yealink", "--line", "201:v6-Pa55")
 	ua := "Yealink SIP-T46U 108.86.0.20 " + mac.String()
 	file := mac.Hex() + ".cfg"
-	seen := 0 // audit lines already judged
+	seen := 1 // audit lines already judged: the admin's device-added
 	lastReason := func() string {
 		es := decodeJSON[[]provisioning.Event](t, mustCLI(t, cfg, "events", "--mac", mac.String(), "--json"))
 		n := len(es) - seen

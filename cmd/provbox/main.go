@@ -74,7 +74,7 @@ func commands() map[string]command {
 		"device":  {"add|list|show|rm|lock|unlock|rekey|import devices", cmdDevice},
 		"ban":     {"list|add|rm bans", cmdBan},
 		"lease":   {"list DHCP leases", cmdLease},
-		"events":  {"show the audit trail [--mac MAC] [--since DURATION] [--limit N]", cmdEvents},
+		"events":  {"show the audit trail [--mac MAC] [--ip IP] [--outcome O] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]", cmdEvents},
 		"explain": {"fetch|dhcp: dry-run a decision and show every check (no side effect)", cmdExplain},
 		"rogue":   {"list foreign DHCP servers seen on the phones' segments", cmdRogue},
 		"status":  {"show what the daemon holds", cmdStatus},
@@ -134,10 +134,23 @@ Device verbs:
   device import FILE.csv   header: mac,account,vendor[,model,ip,extension,password,
                            auth_user,display_name,label]; repeat a MAC's row for more
                            lines; all rows are added or none
+  device set MAC [--account NAME] [--model MODEL] [--ip IP]
+             [--line EXT[:PASSWORD[:DISPLAY NAME]]]...   (the lines replace the device's;
+                           a line without a password keeps its extension's)
+  device replace OLD_MAC NEW_MAC   a new phone takes the old one's lines (new secret URL,
+                           open for provisioning)
+  device pending           unknown phones that asked (DHCP vendor class, vendor UA)
+  device adopt MAC --account NAME [--vendor VENDOR] [--model MODEL] [--ip IP]
+             [--line EXT:PASSWORD[:DISPLAY NAME]]...   add a pending phone; it provisions
+                           at its next retry
+  device preview MAC       the config the phone would get now, passwords masked
 Account verbs:
-  account add NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls]
+  account add NAME --sip-server HOST[:PORT] [--sip-transport udp|tcp|tls]
               [--ntp HOST] [--timezone ZONE] [--language LANG]
   account list | show NAME | rekey [--no-grace] NAME
+  account set NAME [--sip-server HOST[:PORT]] [--sip-transport udp|tcp|tls]
+              [--ntp HOST] [--timezone ZONE] [--language LANG]
+  account rm [--force] NAME   refused while devices use it, unless --force
 Ban verbs:
   ban list | add IP [--for DURATION] [--reason TEXT] | rm IP
 Explain verbs (a dry run: no strike, lock, audit line or lease):

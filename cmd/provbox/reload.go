@@ -83,7 +83,10 @@ func restartKeys(running, next *fileConfig) []string {
 	differ("state_dir", running.stateDirPath(), next.stateDirPath())
 	differ("admin.socket", running.resolve(running.Admin.Socket), next.resolve(next.Admin.Socket))
 	differ("admin.web_listen", running.Admin.WebListen, next.Admin.WebListen)
+	differ("metrics.listen", running.Metrics.Listen, next.Metrics.Listen)
 	differ("admin.web_password_file", running.Admin.WebPasswordFile, next.Admin.WebPasswordFile)
+	differ("admin.web_tls_cert", running.Admin.WebTLSCert, next.Admin.WebTLSCert)
+	differ("admin.web_tls_key", running.Admin.WebTLSKey, next.Admin.WebTLSKey)
 	differ("http", running.HTTP, next.HTTP)
 	differ("tftp", running.TFTP, next.TFTP)
 	rd, nd := running.DHCP, next.DHCP

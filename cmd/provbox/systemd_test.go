@@ -48,7 +48,7 @@ func TestSystemdLifecycle(t *testing.T) {
 
 	cl := admin.Dial(filepath.Join(filepath.Dir(cfg), "admin.sock"))
 	defer cl.Close()
-	if _, err := cl.AddAccount(t.Context(), admin.AccountInput{Name: "office"}); err != nil {
+	if _, err := cl.AddAccount(t.Context(), admin.AccountInput{Name: "office", SIPServer: "pbx.example.org"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cl.AddDevice(t.Context(), admin.DeviceInput{MAC: "805ec0112233", Account: "office", Vendor: "yealink"}); err != nil {

@@ -218,7 +218,8 @@ func (k *checker) listenersDistinct() {
 		key  string
 		addr hostPort
 	}
-	ls := []l{{"http.listen", k.c.HTTP.Listen}, {"http.tls_listen", k.c.HTTP.TLSListen}, {"admin.web_listen", k.c.Admin.WebListen}}
+	ls := []l{{"http.listen", k.c.HTTP.Listen}, {"http.tls_listen", k.c.HTTP.TLSListen}, {"admin.web_listen", k.c.Admin.WebListen},
+		{"metrics.listen", k.c.Metrics.Listen}}
 	for i, a := range ls {
 		for _, b := range ls[:i] {
 			if a.addr == "" || b.addr == "" || a.addr.port() == 0 || a.addr.port() != b.addr.port() {
@@ -267,6 +268,22 @@ func (k *checker) admin() {
 	// owner-only mode, one non-empty line).
 	if _, err := web.ReadPasswordFile(k.c.resolve(a.WebPasswordFile)); err != nil {
 		k.failf("admin.web_password_file", "%v", err)
+	}
+	k.webTLS()
+}
+
+// webTLS checks the web UI's certificate and key like http.tls_cert's:
+// both or neither, and they must load.
+func (k *checker) webTLS() {
+	a := k.c.Admin
+	switch {
+	case a.WebTLSCert == "" && a.WebTLSKey == "":
+	case a.WebTLSCert == "" || a.WebTLSKey == "":
+		k.failf("admin.web_tls_cert", "admin.web_tls_cert and admin.web_tls_key are both required for HTTPS on the web UI")
+	default:
+		if _, err := tls.LoadX509KeyPair(k.c.resolve(a.WebTLSCert), k.c.resolve(a.WebTLSKey)); err != nil {
+			k.failf("admin.web_tls_cert", "loading certificate and key: %v", err)
+		}
 	}
 }
 

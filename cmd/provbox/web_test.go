@@ -19,12 +19,33 @@ const webConfig = loopbackConfig + `web_listen = "127.0.0.1:0"
 web_password_file = "web-password"
 `
 
-// webClient is an admin's browser: Basic auth, same-origin forms, no
-// automatic redirects so the test sees each answer.
+// webClient is an admin's browser: logs in on the login form, sends the
+// session cookie, same-origin forms, no automatic redirects so the test
+// sees each answer.
 type webClient struct {
 	t        *testing.T
 	base, pw string
 	c        http.Client
+	session  *http.Cookie
+}
+
+// login posts the login form and keeps the session cookie.
+func (w *webClient) login() {
+	w.t.Helper()
+	form := url.Values{"user": {"admin"}, "password": {w.pw}}
+	resp, err := w.c.PostForm(w.base+"/login", form)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "provbox_session" {
+			w.session = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || w.session == nil {
+		w.t.Fatalf("login: %d, session cookie %v", resp.StatusCode, w.session)
+	}
 }
 
 func (w *webClient) do(method, path string, form url.Values, auth bool) (int, string) {
@@ -42,7 +63,10 @@ func (w *webClient) do(method, path string, form url.Values, auth bool) (int, st
 		req.Header.Set("Origin", w.base)
 	}
 	if auth {
-		req.SetBasicAuth("admin", w.pw)
+		if w.session == nil {
+			w.login()
+		}
+		req.AddCookie(w.session)
 	}
 	resp, err := w.c.Do(req)
 	if err != nil {
@@ -74,8 +98,8 @@ func TestServeWebUI(t *testing.T) {
 	}
 	w := &webClient{t: t, base: "http://" + td.d.webAddr.String(), pw: "web-pass",
 		c: http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	if code, _ := w.do(http.MethodGet, "/devices", nil, false); code != http.StatusUnauthorized {
-		t.Fatalf("without a password: %d, want 401", code)
+	if code, page := w.do(http.MethodGet, "/devices", nil, false); code != http.StatusUnauthorized || !strings.Contains(page, `action="/login"`) {
+		t.Fatalf("without a session: %d, want 401 with the login form", code)
 	}
 	mustCLI(t, cfg, "account", "add", "office", "--sip-server", "pbx.example")
 	mustCLI(t, cfg, "device", "add", "80:5e:c0:11:22:33", "--account", "office", "--vendor", "yealink", "--line", "100:s3cret-line:Front Desk")
@@ -131,4 +155,19 @@ func TestServeWebUIRefusesOpenPasswordFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	failCLI(t, cfg, exitUsage, "admin.web_password_file: web password file: open "+pw+": no such file or directory", "serve")
+}
+
+// TestWebTLSKeys: admin.web_tls_cert and admin.web_tls_key go together
+// and must load; `provbox check` names the key.
+func TestWebTLSKeys(t *testing.T) {
+	for _, tc := range []struct{ keys, want string }{
+		{"web_tls_cert = \"web.crt\"\n", "admin.web_tls_cert: admin.web_tls_cert and admin.web_tls_key are both required"},
+		{"web_tls_cert = \"web.crt\"\nweb_tls_key = \"web.key\"\n", "admin.web_tls_cert: loading certificate and key: open "},
+	} {
+		cfg := newConfig(t, webConfig+tc.keys)
+		if err := os.WriteFile(filepath.Join(filepath.Dir(cfg), "web-password"), []byte("web-pass\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		failCLI(t, cfg, exitFailure, tc.want, "check")
+	}
 }

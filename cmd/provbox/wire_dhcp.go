@@ -25,8 +25,8 @@ type dhcpServer struct {
 
 // bindDHCP builds the DHCP server (restoring the leases the core holds)
 // and binds port 67 on every configured interface.
-func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger) (dhcpRunner, error) {
-	srv, err := dhcp.New(dhcpSettings(cfg), svc, log)
+func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger, opts ...dhcp.Option) (dhcpRunner, error) {
+	srv, err := dhcp.New(dhcpSettings(cfg), svc, log, opts...)
 	if err != nil {
 		return nil, err
 	}

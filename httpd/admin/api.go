@@ -156,4 +156,5 @@ type Event struct {
 	File    string     `json:"file,omitempty"`
 	Outcome string     `json:"outcome"` // e.g. redirect, config, common, refused, locked, unlocked, banned
 	Reason  string     `json:"reason,omitempty"`
+	Actor   string     `json:"actor,omitempty"` // who made an admin change: "cli:alice (pid 42)", "web:admin@10.0.0.5"
 }

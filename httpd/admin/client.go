@@ -102,11 +102,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
-		var eb errorBody
-		if err := json.NewDecoder(resp.Body).Decode(&eb); err != nil || eb.Error == "" {
-			eb.Error = resp.Status
-		}
-		return &APIError{Code: resp.StatusCode, Message: eb.Error}
+		return c.apiError(resp)
 	}
 	if out == nil {
 		return nil
@@ -223,6 +219,15 @@ func (c *Client) AddBan(ctx context.Context, in BanInput) (b Ban, err error) {
 // Unban lifts the ban of an address.
 func (c *Client) Unban(ctx context.Context, ip string) error {
 	return c.do(ctx, http.MethodDelete, "/v1/bans/"+url.PathEscape(ip), nil, nil)
+}
+
+// apiError reads an error answer.
+func (c *Client) apiError(resp *http.Response) error {
+	var eb errorBody
+	if err := json.NewDecoder(resp.Body).Decode(&eb); err != nil || eb.Error == "" {
+		eb.Error = resp.Status
+	}
+	return &APIError{Code: resp.StatusCode, Message: eb.Error}
 }
 
 // ExplainFetch asks what a file request would get, and why.

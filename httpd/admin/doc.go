@@ -21,10 +21,22 @@
 //	POST   /v1/devices/{mac}/unlock    UnlockInput -> DeviceInfo
 //	POST   /v1/devices/{mac}/rekey     [RekeyInput] -> DeviceInfo
 //	GET    /v1/leases                  []Lease
-//	GET    /v1/events?mac=&since=&limit=  []Event (newest first)
+//	GET    /v1/events?mac=&since=&limit=  []Event (newest first); also
+//	       ip=, outcome=, reason= (a prefix), until=, offset=, before= (an ID)
+//	GET    /v1/events.csv?(the same)   text/csv, at most ops.MaxEvents lines
+//	PATCH  /v1/accounts/{name}         AccountEditInput -> Account
+//	DELETE /v1/accounts/{name}?force=  AccountRemoved (refused while used, unless force)
+//	PATCH  /v1/devices/{mac}           DeviceEditInput -> DeviceInfo
+//	POST   /v1/devices/{mac}/replace   ReplaceInput -> DeviceInfo
+//	GET    /v1/devices/{mac}/preview   PreviewInfo (passwords masked, no side effect)
+//	GET    /v1/pending                 []PendingInfo
+//	POST   /v1/pending/{mac}/adopt     AdoptInput -> DeviceInfo
 //	GET    /v1/bans                    []Ban
 //	POST   /v1/bans                    BanInput -> Ban
 //	DELETE /v1/bans/{ip}
+//
+// Every change is audited with its actor: on the unix socket, the peer's
+// user (SO_PEERCRED).
 //
 // The API is consumed only by the CLI of the same build; it is versioned
 // in the path so a second client can rely on it. Its wire types are its

@@ -64,6 +64,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("POST /v1/explain/fetch", h.explainFetch)
 	h.mux.HandleFunc("POST /v1/explain/dhcp", h.explainDHCP)
 	h.mux.HandleFunc("GET /v1/rogues", h.rogues)
+	h.editRoutes()
 }
 
 // ServeHTTP serves the admin API.

@@ -11,11 +11,11 @@ func (h *Handler) leases(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, each(h.ops.Leases(), leaseInfo))
 }
 
-// events answers the audit trail, newest first, filtered by mac, since
-// (RFC 3339) and limit.
+// events answers the audit trail, newest first, filtered as eventQuery
+// reads.
 func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	es, err := h.ops.Events(r.Context(), ops.EventQuery{MAC: q.Get("mac"), Since: q.Get("since"), Limit: q.Get("limit")})
+	es, err := h.ops.Events(r.Context(), eventQuery(q))
 	h.answer(w, r, http.StatusOK, each(es, eventInfo), err)
 }
 

@@ -63,7 +63,7 @@ func removeStaleSocket(path string) error {
 // Serve answers the admin API on ln until ctx ends, then lets requests
 // in flight finish (up to 10s). It closes ln.
 func (h *Handler) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: peerContext,
 		ErrorLog: slog.NewLogLogger(h.log.Handler(), slog.LevelWarn)}
 	return serve.Run(ctx, "admin", srv, ln, 10*time.Second)
 }

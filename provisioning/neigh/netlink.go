@@ -23,6 +23,13 @@ type conn struct {
 	fd  int
 	seq uint32
 	buf []byte
+	// A socket that is also subscribed to notifications (Table) hears
+	// them in the middle of a dump: pid tells its dump's messages apart
+	// (the kernel addresses them to the socket's port), stray gets the
+	// others, and lost hears of notifications dropped (ENOBUFS).
+	pid   uint32
+	stray func(typ uint16, body []byte)
+	lost  func()
 }
 
 func open() (*conn, error) {
@@ -50,11 +57,15 @@ func (c *conn) dump(typ uint16, hdrLen int, each func(typ uint16, body []byte)) 
 	}
 	for read := 0; read < maxDumpBytes; {
 		n, _, err := unix.Recvfrom(c.fd, c.buf, 0)
+		if err == unix.ENOBUFS && c.lost != nil {
+			c.lost()
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("netlink read: %w", err)
 		}
 		read += n
-		done, err := parse(c.buf[:n], c.seq, each)
+		done, err := parseFrom(c.buf[:n], c.seq, c.pid, each, c.stray)
 		if err != nil || done {
 			return err
 		}
@@ -75,18 +86,28 @@ func request(seq uint32, typ uint16, hdrLen int) []byte {
 }
 
 // parse hands the bodies of one read's messages of dump seq to each and
-// reports whether the dump ended.
+// reports whether the dump ended. seq 0 takes every message: notifications
+// carry the sequence number of whichever request caused them.
 func parse(b []byte, seq uint32, each func(typ uint16, body []byte)) (done bool, err error) {
+	return parseFrom(b, seq, 0, each, nil)
+}
+
+// parseFrom is parse for dump seq to port pid (0: any); the messages of
+// anything else go to stray (nil: dropped).
+func parseFrom(b []byte, seq, pid uint32, each, stray func(typ uint16, body []byte)) (done bool, err error) {
 	ne := binary.NativeEndian
 	for len(b) >= unix.NLMSG_HDRLEN {
 		l := int(ne.Uint32(b[0:]))
-		typ, s := ne.Uint16(b[4:]), ne.Uint32(b[8:])
+		typ, s, p := ne.Uint16(b[4:]), ne.Uint32(b[8:]), ne.Uint32(b[12:])
 		if l < unix.NLMSG_HDRLEN || l > len(b) {
 			return false, errors.New("netlink: truncated message")
 		}
 		body := b[unix.NLMSG_HDRLEN:l]
 		b = b[min(align(l), len(b)):]
-		if s != seq {
+		if (seq != 0 && s != seq) || (pid != 0 && p != pid) {
+			if stray != nil {
+				stray(typ, body)
+			}
 			continue
 		}
 		switch typ {

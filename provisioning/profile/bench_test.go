@@ -2,6 +2,8 @@ package profile
 
 import "testing"
 
+// BenchmarkFull is a repeated render of one device's full config (a hit
+// in the render cache after the first).
 func BenchmarkFull(b *testing.B) {
 	r := newTestRegistry(b)
 	p, _ := r.Profile("poly")
@@ -25,6 +27,21 @@ func BenchmarkMatchFileAll(b *testing.B) {
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
 		if _, err := New(""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFullUncached is a render that misses the render cache: the
+// template engine's cost, paid on a phone's first fetch.
+func BenchmarkFullUncached(b *testing.B) {
+	r := newTestRegistry(b)
+	p, _ := r.Profile("poly")
+	d := SampleData("poly")
+	year := r.now().Year()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.renderFresh(p, "full.tmpl", "0004f2112233-provbox.cfg", d, year); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -35,6 +35,7 @@ type Registry struct {
 	profiles []*Profile
 	sets     map[string]*vendorSet
 	now      func() time.Time // its year picks the time-zone rules
+	renders  renderCache
 }
 
 // vendorSet is one profile's templates: all of its files parsed into one
@@ -256,6 +257,19 @@ var ErrNotPrimary = errors.New("not a device's own file")
 var ErrWrongMAC = errors.New("file name carries another MAC")
 
 func (r *Registry) render(p *Profile, tmpl, file string, d Data) ([]byte, error) {
+	year := r.now().Year()
+	k := renderKey{p: p, tmpl: tmpl, file: file, mac: d.MAC}
+	if b, ok := r.renders.get(k, year, d); ok {
+		return b, nil
+	}
+	b, err := r.renderFresh(p, tmpl, file, d, year)
+	if err == nil {
+		r.renders.put(k, year, d, b)
+	}
+	return b, err
+}
+
+func (r *Registry) renderFresh(p *Profile, tmpl, file string, d Data, year int) ([]byte, error) {
 	m := p.MatchFile(file)
 	if m.Kind != Primary {
 		return nil, fmt.Errorf("vendor %s: %q: %w", p.Name, file, ErrNotPrimary)
@@ -266,7 +280,7 @@ func (r *Registry) render(p *Profile, tmpl, file string, d Data) ([]byte, error)
 	if err := p.Validate(d); err != nil {
 		return nil, fmt.Errorf("vendor %s: %w", p.Name, err)
 	}
-	v, err := newView(p, file, d, r.now().Year())
+	v, err := newView(p, file, d, year)
 	if err != nil {
 		return nil, fmt.Errorf("vendor %s: %w", p.Name, err)
 	}

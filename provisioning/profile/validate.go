@@ -102,7 +102,7 @@ func checkDevice(d Data) error {
 		return &FieldError{Field: "sip_transport", Reason: fmt.Sprintf("%q: want udp, tcp or tls", d.SIPTransport)}
 	}
 	if d.TimeZone != "" {
-		if _, err := loadZone(d.TimeZone, time.Now().Year()); err != nil {
+		if _, err := cachedZone(d.TimeZone, time.Now().Year()); err != nil {
 			return &FieldError{Field: "timezone", Reason: err.Error()}
 		}
 	}

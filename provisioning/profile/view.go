@@ -71,7 +71,7 @@ func newView(p *Profile, file string, d Data, year int) (view, error) {
 	}
 	v.Lang = p.languages[d.Language]
 	v.TZ = p.zones[d.TimeZone]
-	z, err := loadZone(d.TimeZone, year)
+	z, err := cachedZone(d.TimeZone, year)
 	if err != nil {
 		return v, fmt.Errorf("timezone: %w", err)
 	}

@@ -32,3 +32,23 @@ func TestLoadZone(t *testing.T) {
 		}
 	}
 }
+
+// The memoised zone is the decoded one, for every name and year asked.
+func TestCachedZone(t *testing.T) {
+	for _, name := range []string{"", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"} {
+		for _, year := range []int{2025, 2026, 2038} {
+			want, err := loadZone(name, year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 { // the second one comes from the cache
+				if got, err := cachedZone(name, year); err != nil || got != want {
+					t.Fatalf("%q %d: got %+v, %v, want %+v", name, year, got, err, want)
+				}
+			}
+		}
+	}
+	if _, err := cachedZone("Mars/Olympus", 2026); err == nil {
+		t.Fatal("an unknown zone passed")
+	}
+}

@@ -13,8 +13,8 @@ import (
 // DefaultEventLimit caps Events when the filter sets no Limit.
 const DefaultEventLimit = 1000
 
-const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
 // AddEvents appends es to the audit trail in one transaction. Every event
 // needs a time; the store assigns the IDs.
@@ -34,7 +34,7 @@ func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
 		st := tx.StmtContext(ctx, s.addEvent)
 		for _, e := range es {
 			if _, err := st.ExecContext(ctx, e.Time.UnixNano(), e.Proto, addrText(e.IP),
-				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason); err != nil {
+				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown()); err != nil {
 				return err
 			}
 		}
@@ -87,7 +87,8 @@ func eventQuery(f provisioning.EventFilter) (string, []any) {
 	default:
 		add("time >= $%d", f.Since.UnixNano())
 	}
-	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason FROM events`
+	where, args = searchConds(f, where, args)
+	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason, actor FROM events`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -97,6 +98,10 @@ func eventQuery(f provisioning.EventFilter) (string, []any) {
 	}
 	args = append(args, limit)
 	q += fmt.Sprintf(" ORDER BY time DESC, id DESC LIMIT $%d", len(args))
+	if f.Offset > 0 {
+		args = append(args, f.Offset)
+		q += fmt.Sprintf(" OFFSET $%d", len(args))
+	}
 	return q, args
 }
 
@@ -104,7 +109,7 @@ func scanEvent(rows *sql.Rows) (provisioning.Event, error) {
 	var e provisioning.Event
 	var t sql.NullInt64
 	var ip, mac string
-	err := rows.Scan(&e.ID, &t, &e.Proto, &ip, &mac, &e.UA, &e.File, &e.Outcome, &e.Reason)
+	err := rows.Scan(&e.ID, &t, &e.Proto, &ip, &mac, &e.UA, &e.File, &e.Outcome, &e.Reason, &e.Actor)
 	if err != nil {
 		return e, err
 	}
@@ -126,7 +131,7 @@ func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error 
 		return fmt.Errorf("trimming events: keep %d/%d is negative", keepUnknown, keepAll)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := trimEvents(ctx, tx, "mac = ''", keepUnknown); err != nil {
+		if err := trimEvents(ctx, tx, unknownEvents, keepUnknown); err != nil {
 			return err
 		}
 		return trimEvents(ctx, tx, "1 = 1", keepAll)

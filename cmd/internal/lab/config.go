@@ -152,13 +152,16 @@ ignore = ["127.0.0.0/8"]
 [admin]
 socket = %q
 
+[metrics]
+listen = %q
+
 [log]
 level = "debug"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(100), sn.ip(200), sn.ip(1), sn.ip(1), relaysLine(sn, sab),
 		sabotaged(sab, NoTFTPSlots, "max_per_source = 0\nmax_per_prefix = 0\nreserved_for_devices = 0\nfirst_ack_timeout = \"0s\"\n"),
 		sabotaged(sab, NoHTTPConnLimit, "max_conns_per_source = 0\nmax_conns_per_prefix = 0\nreserved_for_devices = 0\nunknown_idle_timeout = \"0s\"\n"),
 		check(NoUACheck), check(NoUAMACCheck), check(NoLeaseCheck) && check(FailClosed), check(NoNeighbourCheck), !check(FailClosed),
-		labMaxRetry, filepath.Join(dir, "admin.sock"))
+		labMaxRetry, filepath.Join(dir, "admin.sock"), metricsAddr)
 	toml, err := sabotageTemplates(dir, sab, toml)
 	if err != nil {
 		return "", err

@@ -179,8 +179,14 @@ func (l *run) play(ctx context.Context) (*Result, error) {
 	if err := l.judge(ctx, res); err != nil {
 		return nil, err
 	}
+	if err := l.funnel(res); err != nil {
+		return nil, err
+	}
 	// After the judge: a rotation changes the secret URLs it checks.
-	return res, l.rekeys(ctx, res)
+	if err := l.rekeys(ctx, res); err != nil {
+		return res, err
+	}
+	return res, l.adoptFlow(ctx, res) // adopt.go
 }
 
 // emulate runs one emulated host in a fresh namespace with mac, then

@@ -89,7 +89,14 @@ func TestLab(t *testing.T) {
 			if len(res.Rekeys) != len(phone.Names())+2 {
 				t.Fatalf("%d re-polls after rekeys", len(res.Rekeys))
 			}
+			// adopt.go: the unknown phone was pending, adopted, provisioned
+			if a := res.Adopt; a == nil || !a.Pending || a.Phone.Journey == nil || a.Phone.State != "locked" {
+				t.Fatalf("adoption: %+v", a)
+			}
 			for _, p := range res.Phones {
+				if f := res.Funnel[family(p.Vendor)]; f["locked"] < 1 || f["config"] < 1 || f["dhcp_offer"] < 1 {
+					t.Errorf("%s: funnel from /metrics %v, want the phone offered, configured and locked", p.Vendor, f)
+				}
 				if p.Journey.Location.Proto() != bootstrap && p.Vendor != "cisco-spa" {
 					t.Errorf("%s bootstrapped over %s", p.Vendor, p.Journey.Location.Proto())
 				}

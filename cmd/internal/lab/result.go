@@ -19,11 +19,14 @@ type Result struct {
 	Phones    []PhoneResult  `json:"phones"`
 	Attackers []AttackResult `json:"attackers"`
 	Rekeys    []RekeyResult  `json:"rekeys,omitempty"`
+	Adopt     *AdoptResult   `json:"adopt,omitempty"` // adopt.go
 	// Failures name the phone or attacker that showed each problem.
 	Failures []string `json:"failures,omitempty"`
 	// Notes are observations that are not failures (a file a phone could
 	// not read and ignored, the ban list being unavailable).
 	Notes []string `json:"notes,omitempty"`
+	// Funnel is provbox_funnel_total scraped after the phones ran.
+	Funnel Funnel `json:"funnel,omitempty"`
 	// DaemonLog is the end of provbox's log when the run failed.
 	DaemonLog   string `json:"-"`
 	bansUnknown bool
@@ -187,7 +190,9 @@ func (r *Result) Print(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+	r.printFunnel(w)
 	r.printRekeys(w)
+	r.printAdopt(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ATTACKER\tADDRESS\tTARGET\tREQUESTS\tANSWERED\tREFUSED FOR\tBANNED\tRESULT")
 	for _, a := range r.Attackers {

@@ -52,6 +52,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	iface := fs.String("iface", "eth0", "interface to boot on (its MAC is the phone's)")
 	reboot := fs.Bool("reboot", false, "phone: boot a second time after provisioning")
 	poll := fs.String("poll", "", "phone: already provisioned with this URL, do the periodic check there")
+	retry := fs.Int("retry", 0, "phone: unknown to provbox, retry the bootstrap this many times, 2s apart, until adopted")
 	timeout := fs.Duration("timeout", 3*time.Second, "per request")
 	httpBase := fs.String("http", "", "attacker: the server's HTTP base URL")
 	tftpBase := fs.String("tftp", "", "attacker: the server's TFTP base URL")
@@ -80,6 +81,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ph := &Phone{Profile: p, Iface: *iface, MAC: mac, Timeout: *timeout, Log: log}
 		if *poll != "" {
 			rep.Repoll, err = ph.repollFlag(ctx, *poll)
+		} else if *retry > 0 {
+			rep.Journey, err = ph.RunRetrying(ctx, 2*time.Second, *retry)
 		} else {
 			rep.Journey, err = ph.Run(ctx, *reboot)
 		}

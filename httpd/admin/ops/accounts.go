@@ -48,6 +48,7 @@ func (o *Ops) counted(a provisioning.Account) Account {
 // has no devices.
 func (o *Ops) AddAccount(ctx context.Context, a provisioning.Account) (Account, error) {
 	a, err := o.svc.AddAccount(ctx, a)
+	o.audit(ctx, err, "account-added", provisioning.MAC{}, "account "+a.Name)
 	return Account{Account: a}, err
 }
 
@@ -62,6 +63,7 @@ func (o *Ops) RekeyAccount(ctx context.Context, name string, noGrace bool) (Acco
 		rekey = o.noGrace.RekeyAccountNoGrace
 	}
 	a, err := rekey(ctx, name)
+	o.audit(ctx, err, "account-rekeyed", provisioning.MAC{}, "account "+name+grace(noGrace))
 	if err != nil {
 		return Account{}, err
 	}

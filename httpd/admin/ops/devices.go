@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
@@ -27,6 +28,7 @@ func (o *Ops) AddDevice(ctx context.Context, in DeviceInput) (provisioning.Devic
 	if err == nil {
 		d, err = o.svc.AddDevice(ctx, d)
 	}
+	o.audit(ctx, err, "device-added", d.MAC, "account "+d.Account+", vendor "+d.Vendor)
 	if err != nil {
 		return provisioning.DeviceView{}, err
 	}
@@ -48,6 +50,10 @@ func (o *Ops) ImportDevices(ctx context.Context, in []DeviceInput) ([]provisioni
 		ds[i] = d
 	}
 	ds, err := o.svc.ImportDevices(ctx, ds)
+	o.audit(ctx, err, "imported", provisioning.MAC{}, fmt.Sprintf("%d device(s)", len(ds)))
+	for _, d := range ds {
+		o.audit(ctx, err, "device-added", d.MAC, "import, account "+d.Account+", vendor "+d.Vendor)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +85,7 @@ func (o *Ops) RekeyDevice(ctx context.Context, mac string, noGrace bool) (provis
 		}
 		rekey = o.noGrace.RekeyDeviceNoGrace
 	}
+	// The core audits the rekey ("rekeyed", with the context's actor).
 	return o.withMAC(mac, func(m provisioning.MAC) (provisioning.Device, error) { return rekey(ctx, m) })
 }
 
@@ -87,6 +94,7 @@ func (o *Ops) RemoveDevice(ctx context.Context, mac string) (provisioning.MAC, e
 	m, err := ParseMAC(mac)
 	if err == nil {
 		err = o.svc.RemoveDevice(ctx, m)
+		o.audit(ctx, err, "device-removed", m, "")
 	}
 	return m, err
 }

@@ -40,8 +40,12 @@ func ParseIP(s string) (netip.Addr, error) {
 }
 
 // EventQuery selects audit-trail lines, as text: MAC (any spelling),
-// Since (RFC 3339) and Limit; "" means any.
-type EventQuery struct{ MAC, Since, Limit string }
+// Since (RFC 3339) and Limit; "" means any. The search fields are in
+// events.go.
+type EventQuery struct {
+	MAC, Since, Limit string
+	EventSearch
+}
 
 func (q EventQuery) filter() (provisioning.EventFilter, error) {
 	var f provisioning.EventFilter
@@ -61,7 +65,7 @@ func (q EventQuery) filter() (provisioning.EventFilter, error) {
 			return f, Badf("limit %q: want a number", q.Limit)
 		}
 	}
-	return f, nil
+	return q.EventSearch.filter(f)
 }
 
 // DeviceInput is a new device as an admin entered it; the core validates
@@ -84,4 +88,15 @@ func (in DeviceInput) device() (provisioning.Device, error) {
 		}
 	}
 	return d, nil
+}
+
+// ParseBool reads an optional yes/no ("" is no).
+func ParseBool(what, s string) (bool, error) {
+	switch s {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	}
+	return false, Badf("%s %q: want true or false", what, s)
 }

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -51,7 +52,9 @@ func (o *Ops) AddBan(ctx context.Context, ip string, d time.Duration, reason str
 	if err != nil {
 		return provisioning.Ban{}, err
 	}
-	return o.bans.AddBan(ctx, addr, d, reason)
+	b, err := o.bans.AddBan(ctx, addr, d, reason)
+	o.audit(ctx, err, "ban-added", provisioning.MAC{}, fmt.Sprintf("%s until %s: %s", b.Prefix, b.Until.UTC().Format(time.RFC3339), reason))
+	return b, err
 }
 
 // Unban lifts the ban on ip (for IPv6, its /64) and answers the address.
@@ -62,6 +65,7 @@ func (o *Ops) Unban(ctx context.Context, ip string) (netip.Addr, error) {
 	addr, err := ParseIP(ip)
 	if err == nil {
 		err = o.bans.Unban(ctx, addr)
+		o.audit(ctx, err, "ban-lifted", provisioning.MAC{}, addr.String())
 	}
 	return addr, err
 }

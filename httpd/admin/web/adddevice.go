@@ -37,9 +37,15 @@ type addDevicePage struct {
 	MoreRows int // the row count behind the "more lines" link
 }
 
+// newDevice is the empty form, or one pre-filled from the query (mac,
+// vendor, model): the pending page's Adopt links here with what the
+// phone's requests told.
 func (s *Server) newDevice(w http.ResponseWriter, r *http.Request) {
-	n, _ := strconv.Atoi(r.URL.Query().Get("lines"))
-	s.deviceFormPage(w, r, http.StatusOK, deviceForm{Lines: make([]lineForm, rows(n))}, nil)
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("lines"))
+	f := deviceForm{MAC: strings.TrimSpace(q.Get("mac")), Vendor: q.Get("vendor"), Model: strings.TrimSpace(q.Get("model")),
+		Lines: make([]lineForm, rows(n))}
+	s.deviceFormPage(w, r, http.StatusOK, f, nil)
 }
 
 func rows(n int) int { return min(max(n, defaultRows), maxRows) }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -55,38 +54,6 @@ func ReadPasswordFile(path string) (string, error) {
 		return "", fmt.Errorf("web password file %s: holds more than one line; it should hold only the password", path)
 	}
 	return pw, nil
-}
-
-// authenticate lets a request through with the right user and password.
-// A request whose guards (source and account, or its trusted browser)
-// are still in their delay gets 429 whatever it sends; a wrong password
-// is a failure against each guard, logged. A request without credentials
-// is not: browsers send one first to learn that a password is wanted. A
-// successful login marks the browser trusted.
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := clientIP(r)
-		now := s.cfg.Now()
-		user, pass, ok := r.BasicAuth()
-		gs, trusted := s.guards(r, ip, user)
-		if wait := s.limiter.wait(gs, now); wait > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-			http.Error(w, "Too many failed logins; try again in a few seconds.", http.StatusTooManyRequests)
-			return
-		}
-		if ok && s.validLogin(user, pass) {
-			if !trusted {
-				http.SetCookie(w, s.trust.issue())
-			}
-			next.ServeHTTP(w, r)
-			return
-		}
-		if ok {
-			s.failed(gs, ip, trusted, now)
-		}
-		w.Header().Set("WWW-Authenticate", `Basic realm="provbox admin", charset="UTF-8"`)
-		http.Error(w, "Log in as "+User+" with the password from the web password file.", http.StatusUnauthorized)
-	})
 }
 
 // guards are the limiter keys a login attempt counts against: its

@@ -27,19 +27,25 @@ func TestLoginRequired(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r := e.request(t, e.client, http.MethodGet, "/devices", nil, tc.auth)
-		if r.code != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), `Basic realm="provbox admin"`) {
-			t.Errorf("%s: status %d, WWW-Authenticate %q; want 401 asking for Basic auth", tc.name, r.code, r.header.Get("WWW-Authenticate"))
+		if r.code != http.StatusUnauthorized || !strings.Contains(r.body, `<form method="post" action="/login"`) || sessionOf(r) != "" {
+			t.Errorf("%s: status %d, session %q; want 401 with the login form and no session", tc.name, r.code, sessionOf(r))
 		}
 		if strings.Contains(r.body, "<table") || strings.Contains(r.body, "csrf") {
 			t.Errorf("%s: the 401 shows the page:\n%s", tc.name, r.body)
 		}
 	}
-	for path, code := range map[string]int{"/devices": 200, "/static/style.css": 200, "/nowhere": 404} {
+	for path, code := range map[string]int{"/devices": 200, "/devices/new": 200, "/nowhere": 404} {
 		if r := e.get(t, path); r.code != code {
 			t.Errorf("admin, GET %s: status %d, want %d", path, r.code, code)
 		}
 		if r := e.request(t, e.client, http.MethodGet, path, nil, nil); r.code != http.StatusUnauthorized {
 			t.Errorf("anonymous GET %s: status %d, want 401", path, r.code)
+		}
+	}
+	// What the login page itself needs is public.
+	for _, path := range []string{"/login", "/static/style.css", "/static/time.js", "/favicon.ico"} {
+		if r := e.request(t, e.client, http.MethodGet, path, nil, nil); r.code != http.StatusOK {
+			t.Errorf("anonymous GET %s: status %d, want 200", path, r.code)
 		}
 	}
 	log := e.log.String()

@@ -29,12 +29,15 @@ func newToken() (string, error) {
 
 // post wraps a state-changing handler: it parses the form and refuses
 // (403, logged) a request from another site or without the form token.
-func (s *Server) post(next http.HandlerFunc) http.HandlerFunc {
+func (s *Server) post(next http.HandlerFunc) http.HandlerFunc { return s.postLimit(maxForm, next) }
+
+// postLimit is post with a body of at most limit bytes (an upload).
+func (s *Server) postLimit(limit int64, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		err := sameOrigin(r)
 		if err == nil {
-			if err = r.ParseForm(); err != nil {
+			if err = parseForm(r, limit); err != nil {
 				err = fmt.Errorf("reading the form: %w", err)
 			}
 		}
@@ -46,7 +49,7 @@ func (s *Server) post(next http.HandlerFunc) http.HandlerFunc {
 			s.errorPage(w, r, http.StatusForbidden, err)
 			return
 		}
-		next(w, r)
+		next(w, withActor(r))
 	}
 }
 
@@ -78,4 +81,12 @@ func sameHost(raw, host string) bool {
 		return false
 	}
 	return u.Host != "" && strings.EqualFold(u.Host, host)
+}
+
+// parseForm reads a urlencoded or (an upload) multipart form.
+func parseForm(r *http.Request, limit int64) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return r.ParseMultipartForm(limit)
+	}
+	return r.ParseForm()
 }

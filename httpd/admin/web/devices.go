@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/netip"
 	"net/url"
 	"time"
 
@@ -32,11 +31,7 @@ type deviceDetail struct {
 	// OldURLs are retired secret URLs still redirecting the phone after a
 	// rekey, redacted: the page never shows an old secret.
 	OldURLs []provisioning.OldPath
-}
-
-type devicesPage struct {
-	base
-	Devices []deviceRow
+	Explain stateNote
 }
 
 type devicePage struct {
@@ -45,45 +40,16 @@ type devicePage struct {
 	Events []provisioning.Event
 }
 
-// leaseIPs maps each MAC to the address it leases.
-func (s *Server) leaseIPs() map[provisioning.MAC]netip.Addr {
-	out := map[provisioning.MAC]netip.Addr{}
-	for _, l := range s.ops.Leases() {
-		out[l.MAC] = l.IP
-	}
-	return out
-}
-
-func row(v provisioning.DeviceView, leases map[provisioning.MAC]netip.Addr) deviceRow {
-	r := deviceRow{MAC: v.MAC.String(), Account: v.Account, Vendor: v.Vendor, Model: v.Model, State: v.State,
-		OpenUntil: v.OpenUntil, LastSeen: v.LastSeen}
-	if v.IP.IsValid() {
-		r.IP, r.IPNote = v.IP.String(), "reserved"
-	} else if ip, ok := leases[v.MAC]; ok {
-		r.IP, r.IPNote = ip.String(), "lease"
-	}
-	return r
-}
-
-func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
-	p := devicesPage{base: s.base("Devices", "devices")}
-	p.Flash = s.flash(r.URL.Query())
-	leases := s.leaseIPs()
-	for _, v := range s.ops.Devices() {
-		p.Devices = append(p.Devices, row(v, leases))
-	}
-	s.render(w, r, http.StatusOK, "devices", p)
-}
-
 func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
-	v, err := s.ops.Device(r.PathValue("mac"))
+	dr, err := s.ops.DeviceRow(r.PathValue("mac"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	v := dr.DeviceView
 	p := devicePage{base: s.base("Device "+v.MAC.String(), "devices")}
 	p.Flash = s.flash(r.URL.Query())
-	p.D = deviceDetail{deviceRow: row(v, s.leaseIPs()), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath,
+	p.D = deviceDetail{deviceRow: rowOf(dr), SecretURL: v.SecretURL, TFTPPath: v.TFTPPath,
 		Created: v.Created, LockedAt: v.LockedAt, OldURLs: v.OldPaths}
 	for _, l := range v.Lines {
 		p.D.Lines = append(p.D.Lines, lineView{Extension: l.Extension, AuthUser: l.AuthUser,
@@ -92,6 +58,7 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 	if p.Events, err = s.svc.Events(r.Context(), provisioning.EventFilter{MAC: v.MAC, Limit: 20}); err != nil {
 		p.Error = "The audit trail could not be read: " + err.Error()
 	}
+	p.D.Explain = explain(dr, s.cfg.Now(), s.lockEvents(r, dr))
 	s.render(w, r, http.StatusOK, "device", p)
 }
 

@@ -6,9 +6,13 @@
 //
 // Security, all of it on unconditionally:
 //
-//   - HTTP Basic auth, user "admin", against the password in a file that
+//   - A login form, user "admin", against the password in a file that
 //     must exist, be non-empty and be readable by its owner only; without
 //     it the UI does not start. Both names are compared in constant time.
+//     A login opens a server-side session: a random 256-bit id in a
+//     cookie that is HttpOnly, SameSite=Strict and, under TLS, Secure;
+//     it ends after SessionIdle without a request, 12 hours after login,
+//     at logout, or when the password changes; at most 64 are held.
 //   - Failed logins are logged with the source address and slowed down
 //     per source (IPv4 address, all of 127/8 as one, IPv6 /64) and per
 //     account: past MaxFailures (twice that for the account) each try
@@ -26,7 +30,8 @@
 //   - SIP passwords are typed into the add-device form and passed to the
 //     core; no page type carries one, so no page can render it.
 //
-// The listener speaks plain HTTP: bind it to 127.0.0.1 (and reach it
-// through an SSH tunnel) or to an address on a management VLAN, never to
-// the phones' network.
+// The listener speaks plain HTTP unless given a certificate and key
+// (HTTPS only then): bind it to 127.0.0.1 (and reach it through an SSH
+// tunnel) or to an address on a management VLAN, never to the phones'
+// network.
 package web

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,12 +36,19 @@ type env struct {
 	never []string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with cfg's changes (nil: none) before New.
+func newEnvWith(t *testing.T, change func(*web.Config)) *env {
 	t.Helper()
 	svc := provtest.Service(t, "", provisioning.Config{BaseURL: "http://10.20.0.2"})
 	e := &env{svc: svc, clock: provtest.NewClock(time.Now()), log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
-	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", PasswordFile: e.pwFile, Now: e.clock.Now}, svc, log)
+	cfg := web.Config{Addr: "127.0.0.1:0", PasswordFile: e.pwFile, Now: e.clock.Now}
+	if change != nil {
+		change(&cfg)
+	}
+	srv, err := web.New(cfg, svc, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +58,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.base = "http://" + ln.Addr().String()
+	if cfg.TLSCert != "" {
+		e.base = "https://" + ln.Addr().String()
+	}
 	e.client = newClient(nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -74,7 +85,7 @@ func newClient(local net.Addr) *http.Client {
 	}
 }
 
-func passwordFile(t *testing.T, mode os.FileMode, content string) string {
+func passwordFile(t testing.TB, mode os.FileMode, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "web-password")
 	if err := os.WriteFile(p, []byte(content), mode); err != nil {
@@ -108,8 +119,14 @@ func (e *env) request(t *testing.T, c *http.Client, method, path string, form ur
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	var setCookies []string
 	if auth != nil {
-		req.SetBasicAuth(auth[0], auth[1])
+		login := e.login(t, c, auth, hdr...)
+		if login.code != http.StatusSeeOther {
+			return login
+		}
+		setCookies = login.header.Values("Set-Cookie")
+		hdr = withCookie(hdr, sessionOf(login))
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
@@ -128,7 +145,46 @@ func (e *env) request(t *testing.T, c *http.Client, method, path string, form ur
 			t.Errorf("%s %s: the answer contains %q", method, path, s)
 		}
 	}
+	for _, c := range setCookies { // the login's cookies, as a browser keeps them
+		resp.Header.Add("Set-Cookie", c)
+	}
 	return reply{code: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// login posts the login form with auth {user, password} and the given
+// headers (pairs), as a browser on the login page does.
+func (e *env) login(t *testing.T, c *http.Client, auth []string, hdr ...string) reply {
+	t.Helper()
+	form := url.Values{"user": {auth[0]}, "password": {auth[1]}, "next": {"/devices"}}
+	h := []string{"Origin", e.base}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if strings.EqualFold(hdr[i], "Cookie") { // the login page's own request carries only the cookies
+			h = append(h, hdr[i], hdr[i+1])
+		}
+	}
+	return e.request(t, c, http.MethodPost, "/login", form, nil, h...)
+}
+
+// sessionOf is the session cookie a login set ("" when none).
+func sessionOf(r reply) string {
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == "provbox_session" && c.Value != "" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	return ""
+}
+
+// withCookie adds cookie to the Cookie header in hdr (pairs).
+func withCookie(hdr []string, cookie string) []string {
+	out := slices.Clone(hdr)
+	for i := 0; i+1 < len(out); i += 2 {
+		if strings.EqualFold(out[i], "Cookie") {
+			out[i+1] += "; " + cookie
+			return out
+		}
+	}
+	return append(out, "Cookie", cookie)
 }
 
 var admin = []string{web.User, testPassword}

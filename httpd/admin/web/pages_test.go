@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestAddAccountAndDevice(t *testing.T) {
 	}
 	r = e.get(t, "/devices")
 	if !strings.Contains(r.body, `<a href="/devices/80:5e:c0:11:22:33">80:5e:c0:11:22:33</a>`) ||
-		!strings.Contains(r.body, `<span class="state open">open</span> <span class="muted">until `) ||
+		!strings.Contains(r.body, `<span class="state open">open</span> <span class="muted why">open until <time datetime=`) ||
 		!strings.Contains(r.body, "(24h00m left)") || !strings.Contains(r.body, `action="/devices/80:5e:c0:11:22:33/lock"`) {
 		t.Errorf("devices table does not list the device as open for 24h:\n%s", r.body)
 	}
@@ -58,7 +59,7 @@ func TestAddAccountAndDevice(t *testing.T) {
 		t.Errorf("the devices table shows the secret path")
 	}
 	r = e.get(t, "/devices/80:5e:c0:11:22:33?done=added&mac=805ec0112233")
-	for _, want := range []string{view.SecretURL, view.TFTPPath, "<td>Front Desk</td>", "<td>101</td>", "Device 80:5e:c0:11:22:33 added"} {
+	for _, want := range []string{view.SecretURL, view.TFTPPath, `<td data-label="Display name">Front Desk</td>`, `<td data-label="Extension">101</td>`, "Device 80:5e:c0:11:22:33 added"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("device page lacks %q:\n%s", want, r.body)
 		}
@@ -325,8 +326,15 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: Content-Type %q", p, ct)
 		}
 	}
-	if r := e.get(t, "/devices"); strings.Contains(r.body, "<script") || strings.Contains(r.body, " style=") {
-		t.Error("the page has a script or inline style, which the CSP blocks")
+	// The only script is the self-hosted time.js: no inline script or style.
+	r := e.get(t, "/devices")
+	scripts := regexp.MustCompile(`<script[^>]*>`).FindAllString(r.body, -1)
+	if len(scripts) != 1 || scripts[0] != `<script src="/static/time.js" defer>` || strings.Contains(r.body, " style=") {
+		t.Errorf("the page has inline script or style, which the CSP blocks: %q", scripts)
+	}
+	js := e.get(t, "/static/time.js")
+	if js.code != http.StatusOK || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("GET /static/time.js: %d %q", js.code, js.header.Get("Content-Type"))
 	}
 }
 
@@ -337,7 +345,7 @@ func TestLeasesAndBans(t *testing.T) {
 		Expires: time.Now().Add(time.Hour), Hostname: "desk-100", VendorClass: "yealink"}); err != nil {
 		t.Fatal(err)
 	}
-	if r := e.get(t, "/leases"); !strings.Contains(r.body, `<td class="mono">10.20.0.101</td><td class="mono"><a href="/devices/80:5e:c0:11:22:33">`) ||
+	if r := e.get(t, "/leases"); !strings.Contains(r.body, `<td class="mono" data-label="IP">10.20.0.101</td><td class="mono" data-label="MAC"><a href="/devices/80:5e:c0:11:22:33">`) ||
 		!strings.Contains(r.body, "desk-100") {
 		t.Errorf("leases page:\n%s", r.body)
 	}

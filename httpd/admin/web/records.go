@@ -22,11 +22,12 @@ type leaseRow struct {
 
 type leasesPage struct {
 	base
+	DHCP   bool // the DHCP server runs
 	Leases []leaseRow
 }
 
 func (s *Server) leases(w http.ResponseWriter, r *http.Request) {
-	p := leasesPage{base: s.base("Leases", "leases")}
+	p := leasesPage{base: s.base("Leases", "leases"), DHCP: s.cfg.DHCP.Enabled}
 	known := map[provisioning.MAC]bool{}
 	for _, d := range s.svc.Devices() {
 		known[d.MAC] = true

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/ops"
@@ -19,7 +21,7 @@ var staticFS embed.FS
 
 // pageNames are the templates under templates/, each a "content" block
 // inside layout.html; parts.html holds what several pages share.
-var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error"}
+var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error", "login", "bulkconfirm", "import", "dashboard", "pending"}
 
 // base is what the layout needs on every page.
 type base struct {
@@ -28,10 +30,13 @@ type base struct {
 	CSRF  string // the form token, for every POST form
 	Flash string // what the last action did
 	Error string // what went wrong, shown above the content
+	Anon  bool   // not logged in: no menu, no logout
 }
 
 func (s *Server) parsePages() (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 }}
+	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 },
+		"dec": func(i int) int { return i - 1 }, "sortColumns": func() []sortColumn { return sortColumns },
+		"exportQuery": exportQuery}
 	pages := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
@@ -85,12 +90,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.errorPage(w, r, s.statusOf(r, err), err)
 }
 
-// when formats a time for people, in the server's zone; "" when unset.
-func when(t time.Time) string {
+// when formats a time for people: a <time> element in UTC that
+// static/time.js rewrites into the browser's zone; "" when unset.
+func when(t time.Time) template.HTML {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format("2006-01-02 15:04:05")
+	u := t.UTC()
+	return template.HTML(`<time datetime="` + u.Format(time.RFC3339) + `">` + u.Format("2006-01-02 15:04:05") + ` UTC</time>`)
 }
 
 // left is how long until t, to the minute ("" once past).
@@ -108,4 +115,19 @@ func (s *Server) left(t time.Time) string {
 		return fmt.Sprintf("%dm", m)
 	}
 	return fmt.Sprintf("%dh%02dm", h, m)
+}
+
+// sortColumn is a devices table header that sorts.
+type sortColumn struct{ Key, Title string }
+
+var sortColumns = []sortColumn{{"mac", "MAC"}, {"account", "Account"}, {"vendor", "Vendor"}, {"model", "Model"},
+	{"lines", "Lines"}, {"state", "State"}, {"last_seen", "Last seen"}, {"ip", "IP"}}
+
+// exportQuery is the filter part of a devices page URL, for the export
+// link: the same devices, every page.
+func exportQuery(pageURL string) string {
+	_, q, _ := strings.Cut(pageURL, "?")
+	v, _ := url.ParseQuery(q)
+	v.Del("page")
+	return v.Encode()
 }

@@ -5,19 +5,27 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/provbox/provbox/provisioning"
 )
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/devices", http.StatusSeeOther)
-	})
-	mux.HandleFunc("GET /static/style.css", s.style)
+	mux.HandleFunc("GET /{$}", s.dashboard)
+	mux.HandleFunc("GET /static/{file}", s.static)
+	mux.HandleFunc("GET /favicon.ico", s.favicon)
+	mux.HandleFunc("GET /login", s.getLogin)
+	mux.HandleFunc("POST /login", s.postLogin)
+	mux.HandleFunc("POST /logout", s.post(s.logout))
 	mux.HandleFunc("GET /devices", s.listDevices)
 	mux.HandleFunc("GET /devices/new", s.newDevice)
 	mux.HandleFunc("POST /devices", s.post(s.addDevice))
+	mux.HandleFunc("POST /devices/bulk", s.post(s.bulk))
+	mux.HandleFunc("GET /devices/import", s.importForm)
+	mux.HandleFunc("POST /devices/import", s.postLimit(maxUpload, s.importCSV))
+	mux.HandleFunc("GET /devices/export.csv", s.exportCSV)
 	mux.HandleFunc("GET /devices/{mac}", s.showDevice)
 	// Rekey and remove cannot be undone: their buttons lead to a page
 	// that asks first.
@@ -27,6 +35,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /devices/{mac}/lock", s.post(s.lock))
 	mux.HandleFunc("POST /devices/{mac}/rekey", s.post(s.rekey))
 	mux.HandleFunc("POST /devices/{mac}/remove", s.post(s.remove))
+	mux.HandleFunc("GET /pending", s.pending)
 	mux.HandleFunc("GET /accounts", s.listAccounts)
 	mux.HandleFunc("POST /accounts", s.post(s.addAccount))
 	mux.HandleFunc("GET /leases", s.leases)
@@ -34,17 +43,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /bans/lift", s.post(s.lift))
 	mux.HandleFunc("GET /events", s.events)
 	return mux
-}
-
-func (s *Server) style(w http.ResponseWriter, r *http.Request) {
-	b, err := staticFS.ReadFile("static/style.css")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Write(b) //nolint:errcheck // the browser went away
 }
 
 // seeOther sends the browser to path after a change, with what was done
@@ -59,6 +57,15 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string, done url.Valu
 // arbitrary text on the page.
 func (s *Server) flash(q url.Values) string {
 	done := q.Get("done")
+	if strings.HasPrefix(done, "bulk-") {
+		return bulkFlash(q)
+	}
+	if done == "imported" {
+		if n, err := strconv.Atoi(q.Get("n")); err == nil && n > 0 {
+			return strconv.Itoa(n) + " devices imported; their provisioning windows are open."
+		}
+		return ""
+	}
 	if done == "lifted" {
 		if ip, err := netip.ParseAddr(q.Get("ip")); err == nil {
 			return "Ban on " + ip.String() + " lifted."

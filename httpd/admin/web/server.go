@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"html/template"
@@ -43,6 +44,23 @@ type Config struct {
 	FailureWindow time.Duration
 	MaxDelay      time.Duration
 
+	// SessionIdle ends a login session after this long without a
+	// request (default 30 minutes); every session also ends 12 hours
+	// after login.
+	SessionIdle time.Duration
+
+	// TLSCert and TLSKey, both set, make the UI speak HTTPS only (PEM
+	// files); the session cookie is then Secure.
+	TLSCert, TLSKey string
+
+	// DHCP is what the UI shows of the DHCP server: off (the zero
+	// value), or on with its pools.
+	DHCP DHCPInfo
+
+	// Pending lists the unknown phones asking to be provisioned, for the
+	// pending page and the dashboard; nil: the core tracks none.
+	Pending func() ([]PendingPhone, error)
+
 	// Now is the clock of the login limiter and of "time left" on
 	// pages; nil means time.Now.
 	Now func() time.Time
@@ -60,6 +78,7 @@ func (c Config) withDefaults() Config {
 	def(&c.ShutdownGrace, 10*time.Second)
 	def(&c.FailureWindow, 15*time.Minute)
 	def(&c.MaxDelay, 30*time.Second)
+	def(&c.SessionIdle, defaultSessionIdle)
 	if c.MaxFailures <= 0 {
 		c.MaxFailures = 5
 	}
@@ -80,6 +99,8 @@ type Server struct {
 	pages    map[string]*template.Template
 	limiter  *limiter
 	trust    *trust
+	sessions *sessions
+	tls      *tls.Config // nil: plain HTTP
 	handler  http.Handler
 }
 
@@ -105,7 +126,10 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 	}
 	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, svc: svc, ops: ops.New(svc), log: log.With("component", "web"),
-		limiter: newLimiter(cfg.FailureWindow, cfg.MaxDelay)}
+		limiter: newLimiter(cfg.FailureWindow, cfg.MaxDelay), sessions: newSessions(cfg.SessionIdle, sessionMaxAge, maxSessions)}
+	if err := s.loadTLS(); err != nil {
+		return nil, err
+	}
 	s.setPassword(pw)
 	if s.trust, err = newTrust(); err != nil {
 		return nil, err
@@ -116,7 +140,7 @@ func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
 	if s.pages, err = s.parsePages(); err != nil {
 		return nil, err
 	}
-	s.handler = s.secure(s.authenticate(s.routes()))
+	s.handler = s.secure(gzipPages(s.authenticate(s.routes())))
 	return s, nil
 }
 
@@ -131,22 +155,44 @@ func (s *Server) ReloadPassword() error {
 	return nil
 }
 
+// setPassword installs pw; a changed password ends every session.
 func (s *Server) setPassword(pw string) {
 	h := sha256.Sum256([]byte(pw))
-	s.passHash.Store(&h)
+	if old := s.passHash.Swap(&h); old != nil && *old != h {
+		s.sessions.clear()
+	}
 }
 
 // Handler returns the whole UI, authentication included, for tests
 // without sockets.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Listen binds Addr.
+// Listen binds Addr; with TLSCert and TLSKey it answers HTTPS only.
 func (s *Server) Listen() (net.Listener, error) {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("web: listening on %s: %w", s.cfg.Addr, err)
 	}
+	if s.tls != nil {
+		ln = tls.NewListener(ln, s.tls)
+	}
 	return ln, nil
+}
+
+// loadTLS reads the certificate and key when both are configured.
+func (s *Server) loadTLS() error {
+	if s.cfg.TLSCert == "" && s.cfg.TLSKey == "" {
+		return nil
+	}
+	if s.cfg.TLSCert == "" || s.cfg.TLSKey == "" {
+		return errors.New("web: TLS needs both a certificate and a key")
+	}
+	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+	if err != nil {
+		return fmt.Errorf("web: loading TLS certificate and key: %w", err)
+	}
+	s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	return nil
 }
 
 // Serve answers on ln until ctx is cancelled, then shuts down

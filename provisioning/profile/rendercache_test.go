@@ -1,0 +1,92 @@
+package profile
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// Changing any field of Data, or any field of any line, must make
+// sameData false: a render made for other data is never reused.
+func TestSameDataSeesEveryField(t *testing.T) {
+	base := SampleData("yealink")
+	if len(base.Lines) == 0 {
+		t.Fatal("sample data has no lines")
+	}
+	if !sameData(base, base) {
+		t.Fatal("data differs from itself")
+	}
+	dt := reflect.TypeOf(base)
+	for i := range dt.NumField() {
+		d := base
+		d.Lines = append([]Line(nil), base.Lines...)
+		f := reflect.ValueOf(&d).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(f.String() + "x")
+		case reflect.Int:
+			f.SetInt(f.Int() + 1)
+		case reflect.Array:
+			f.Index(0).SetUint(f.Index(0).Uint() ^ 1)
+		case reflect.Slice:
+			d.Lines = append(d.Lines, Line{})
+		default:
+			t.Fatalf("Data.%s: kind %s not covered by this test", dt.Field(i).Name, f.Kind())
+		}
+		if sameData(base, d) {
+			t.Errorf("a change of Data.%s is not seen", dt.Field(i).Name)
+		}
+	}
+	lt := reflect.TypeOf(Line{})
+	for i := range lt.NumField() {
+		d := base
+		d.Lines = append([]Line(nil), base.Lines...)
+		f := reflect.ValueOf(&d.Lines[0]).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(f.String() + "x")
+		case reflect.Int:
+			f.SetInt(f.Int() + 1)
+		default:
+			t.Fatalf("Line.%s: kind %s not covered by this test", lt.Field(i).Name, f.Kind())
+		}
+		if sameData(base, d) {
+			t.Errorf("a change of Line.%s is not seen", lt.Field(i).Name)
+		}
+	}
+}
+
+// A render from the cache is the fresh render, for the same data; new
+// data (a changed password) renders afresh; the caller may scribble on
+// what it got without changing the next answer.
+func TestRenderCache(t *testing.T) {
+	r := newTestRegistry(t)
+	p, _ := r.Profile("yealink")
+	d := SampleData("yealink")
+	file := fmt.Sprintf("%x.cfg", d.MAC[:])
+	first, err := r.Full(p, file, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bytes.Clone(first)
+	first[0] ^= 0xff
+	again, err := r.Full(p, file, d)
+	if err != nil || !bytes.Equal(again, want) {
+		t.Fatalf("second render differs (%v):\n%s\nwant\n%s", err, again, want)
+	}
+	d2 := d
+	d2.Lines = append([]Line(nil), d.Lines...)
+	d2.Lines[0].Password = "n3w-s3cret-pw"
+	changed, err := r.Full(p, file, d2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(changed, []byte("n3w-s3cret-pw")) || bytes.Contains(changed, []byte(d.Lines[0].Password)) {
+		t.Fatalf("a changed password was not rendered:\n%s", changed)
+	}
+	d.Lines[0].Password = "n3w-s3cret-pw" // the caller's slice changes under the cache
+	if b, _ := r.Full(p, file, d); !bytes.Equal(b, changed) {
+		t.Fatalf("render after the caller changed its lines:\n%s", b)
+	}
+}

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// unknownEvents are the audit lines of unknown devices, which TrimEvents
+// bounds apart (provisioning.Event.Unknown, set when written).
+const unknownEvents = "unknown"
+
+// searchConds adds the admin's search filters of f to where and args.
+func searchConds(f provisioning.EventFilter, where []string, args []any) ([]string, []any) {
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.IP.IsValid() {
+		add("ip = $%d", addrText(f.IP))
+	}
+	if f.Outcome != "" {
+		add("outcome = $%d", f.Outcome)
+	}
+	if f.Reason != "" {
+		add("reason LIKE $%d ESCAPE '\\'", likePrefix(f.Reason))
+	}
+	if !f.Until.IsZero() && f.Until.Before(maxTime) {
+		if f.Until.Before(minTime) {
+			add("time < $%d", minTime.UnixNano())
+		} else {
+			add("time < $%d", f.Until.UnixNano())
+		}
+	}
+	if f.BeforeID > 0 {
+		add("id < $%d", f.BeforeID)
+	}
+	return where, args
+}
+
+// likePrefix is a LIKE pattern matching values that start with s.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
