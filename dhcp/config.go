@@ -17,6 +17,14 @@ type Config struct {
 	Subnets       []Subnet      `toml:"subnet"`        // [[dhcp.subnet]]
 	Reservations  []Reservation `toml:"reservation"`   // [[dhcp.reservation]]
 
+	// Rogue DHCP detection (rogue.go): the served interfaces and
+	// WatchInterfaces are watched for OFFER/ACK from other servers, and
+	// probed with a DISCOVER every RogueProbeInterval (0: no probe).
+	// KnownServers are expected servers, never reported.
+	WatchInterfaces    []string      `toml:"watch_interfaces"`
+	RogueProbeInterval time.Duration `toml:"rogue_probe_interval"`
+	KnownServers       []netip.Addr  `toml:"known_servers"`
+
 	// OfferHold is how long an offered address stays set aside for the
 	// client (not durable; default 30s).
 	OfferHold time.Duration `toml:"-"`
@@ -50,6 +58,10 @@ type Reservation struct {
 // DefaultLeaseTime is the lease of a subnet without its own lease_time,
 // for the zero Config and for a provbox.toml without the key.
 const DefaultLeaseTime = 12 * time.Hour
+
+// DefaultRogueProbeInterval is how often each watched interface is
+// probed for other DHCP servers.
+const DefaultRogueProbeInterval = 5 * time.Minute
 
 func (c Config) withDefaults() Config {
 	if c.LeaseTime == 0 {

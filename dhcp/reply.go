@@ -55,6 +55,9 @@ func (s *Server) decide(req *dhcpv4.DHCPv4, in ingress, now time.Time) decision 
 		s.unidentified(req, now)
 		return decision{}
 	}
+	if c.mac == s.probeMAC {
+		return decision{} // our own rogue probe, seen through a bridge
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if now.Sub(s.resvAt) >= reservationRefresh || now.Before(s.resvAt) {
@@ -76,16 +79,31 @@ func (s *Server) decide(req *dhcpv4.DHCPv4, in ingress, now time.Time) decision 
 }
 
 func (s *Server) discover(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time) decision {
+	return s.offer(req, c, in, now, false)
+}
+
+// offer is DISCOVER's decision; dry (explain) picks the same address but
+// holds nothing and leaves the allocator's cursors as they were. The
+// caller holds s.mu.
+func (s *Server) offer(req *dhcpv4.DHCPv4, c ident, in ingress, now time.Time, dry bool) decision {
 	p := in.pool
 	if p == nil {
-		return decision{}
+		return decision{reason: "no subnet served there"}
+	}
+	if dry {
+		fresh, reuse, full := p.fresh, p.reuse, p.fullUntil
+		defer func() { p.fresh, p.reuse, p.fullUntil = fresh, reuse, full }()
 	}
 	ip, ok := p.pick(c, addr4(req.RequestedIPAddress()), now)
 	if !ok {
-		s.logFull(p, c.mac, now)
-		return decision{}
+		if !dry {
+			s.logFull(p, c.mac, now)
+		}
+		return decision{reason: "pool exhausted"}
 	}
-	p.hold(ip, c, now, s.cfg.OfferHold)
+	if !dry {
+		p.hold(ip, c, now, s.cfg.OfferHold)
+	}
 	return decision{reply: s.lease(req, dhcpv4.MessageTypeOffer, c.mac, ip, p, in), event: evOffer}
 }
 

@@ -54,6 +54,9 @@ type Server struct {
 	badRelay       int64     // relayed requests dropped: source not a listed relay
 	lastBadRelay   time.Time // last log line about them
 	lastRelayAudit time.Time // last audit line about them
+
+	rogues   rogueTable       // foreign DHCP servers seen (rogue.go)
+	probeMAC provisioning.MAC // the rogue probes' client MAC, never served
 }
 
 // reservationRefresh bounds how stale the database's reservations may be.
@@ -75,7 +78,8 @@ func New(cfg Config, core Core, log *slog.Logger, opts ...Option) (*Server, erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "dhcp"), now: time.Now,
-		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second, arp: probeARP, obs: nopObserver{}}
+		lastFull: map[*pool]time.Time{}, commitTTL: 5 * time.Second, arp: probeARP, obs: nopObserver{},
+		probeMAC: newProbeMAC()}
 	for _, o := range opts {
 		o(s)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/setting"
@@ -32,6 +33,7 @@ func (c Config) Check() []error {
 			errs = append(errs, setting.Errorf(fmt.Sprintf("dhcp.interfaces[%d]", i), "%q is listed twice", name))
 		}
 	}
+	errs = append(errs, c.checkRogue()...)
 	if c.LeaseTime <= 0 {
 		errs = append(errs, setting.Errorf("dhcp.lease_time", "must be a positive duration like \"30s\" or \"12h\", got %s", c.LeaseTime))
 	}
@@ -181,4 +183,23 @@ func ValidHostname(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkRogue checks the rogue-detection keys.
+func (c Config) checkRogue() []error {
+	var errs []error
+	for i, name := range c.WatchInterfaces {
+		key := fmt.Sprintf("dhcp.watch_interfaces[%d]", i)
+		switch {
+		case name == "" || len(name) > 15 || strings.ContainsAny(name, "/ \t"):
+			errs = append(errs, setting.Errorf(key, "%q is not an interface name", name))
+		case slices.Index(c.WatchInterfaces, name) != i || slices.Contains(c.Interfaces, name):
+			errs = append(errs, setting.Errorf(key, "%q is listed twice (served interfaces are watched anyway)", name))
+		}
+	}
+	if c.RogueProbeInterval < 0 || (c.RogueProbeInterval > 0 && c.RogueProbeInterval < time.Second) {
+		errs = append(errs, setting.Errorf("dhcp.rogue_probe_interval", "want \"0s\" (off) or at least \"1s\", e.g. \"5m\"; got %s", c.RogueProbeInterval))
+	}
+	errs = append(errs, ipv4List("dhcp.known_servers", c.KnownServers)...)
+	return errs
 }

@@ -29,7 +29,7 @@ var ErrNotBannable = errors.New("never banned: the box's own address or an ignor
 // banEngine is the ban engine the core consults; banGlue (below) is the one
 // implementation, over provisioning/ban.
 type banEngine interface {
-	banned(ip netip.Addr, now time.Time) bool
+	banned(ip netip.Addr, now time.Time, dry bool) bool
 	strike(ip netip.Addr, st Strike, now time.Time)
 	reconfigure(cfg BanConfig)
 	active(now time.Time) []Ban
@@ -85,10 +85,13 @@ func banPolicy(c BanConfig) ban.Config {
 // banned enforces a ban, unless forged datagrams may have earned it and
 // the address now holds a known device: then the phone was framed, and
 // the ban is lifted (see forgery.go).
-func (b *banGlue) banned(ip netip.Addr, now time.Time) bool {
+func (b *banGlue) banned(ip netip.Addr, now time.Time, dry bool) bool {
 	live, recheck := b.e.Lookup(ip, now)
 	if !live || !recheck || !b.s.holdsKnownDevice(ip, now) {
 		return live
+	}
+	if dry {
+		return false // would be lifted: the address holds a known device
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
 	defer cancel()
@@ -191,7 +194,7 @@ func (a banStore) DeleteBan(ctx context.Context, p netip.Prefix) error {
 
 // Banned reports whether ip is banned now; servers call it before parsing
 // anything. It reads the clock without a lock and allocates nothing.
-func (s *Service) Banned(ip netip.Addr) bool { return s.bans.banned(ip, s.now()) }
+func (s *Service) Banned(ip netip.Addr) bool { return s.bans.banned(ip, s.now(), false) }
 
 // Bans returns the bans running now, ordered by address; it changes
 // nothing.

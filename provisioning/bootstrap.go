@@ -28,6 +28,7 @@ func matchAll(reg *profile.Registry, file string) []candidate {
 // checks; a vendor common file harmlessly; anything else is refused.
 func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply {
 	cands := matchAll(fc.reg, fc.path.File)
+	fc.note("file", len(cands) > 0, "%s", orNone(vendorsOf(cands), "no vendor knows this name"))
 	if len(cands) == 0 {
 		// Who the requester is, asked whatever the name says, so a known
 		// and an unknown MAC cost the same.
@@ -42,10 +43,11 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		return s.refuse(fc, MAC{}, reasonUnknownFile, 1, firstMAC(fc.path.File))
 	}
 	d, c, asked := s.identify(fc, cands)
-	if d != nil {
+	if d != nil && !fc.dry() {
 		s.obs.get().Bootstrap(fc.r.Proto, c.p.Name)
 	}
 	if d == nil {
+		fc.note("device", false, "no known device (asked: %s)", orNone(macAttr(MAC{}, asked), "none"))
 		p, shared := commonProfile(fc.reg, cands, fc.r.UserAgent)
 		if p != nil {
 			return s.common(fc, nil, p)
@@ -53,11 +55,19 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		if shared {
 			return s.miss(fc, MAC{})
 		}
-		s.notePending(fc, cands, asked)
+		if !fc.dry() {
+			s.notePending(fc, cands, asked)
+		}
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
+	fc.note("device", true, "%s (%s, account %s)", d.MAC, d.Vendor, d.Account)
+	fc.note("flat mode", true, "%s", map[bool]string{true: "on: full config at /<file>, no lock", false: "off"}[fc.cfg.FlatMode])
 	if !fc.cfg.FlatMode && !d.Open(fc.now) {
+		fc.note("window", false, "locked since %s", d.LockedAt.UTC().Format(time.RFC3339))
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
+	}
+	if !fc.cfg.FlatMode {
+		fc.note("window", true, "open until %s", d.OpenUntil.UTC().Format(time.RFC3339))
 	}
 	if reason := s.check(fc, d, c.p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
@@ -189,6 +199,9 @@ func (s *Service) implicitMACs(fc fetchState, p *profile.Profile) []MAC {
 // common answers a vendor common file; d may be nil.
 func (s *Service) common(fc fetchState, d *Device, p *profile.Profile) FetchReply {
 	body, err := fc.reg.Common(p, fc.path.File)
+	if err == nil && d == nil && fc.dry() {
+		return fc.servedDry(MAC{}, p, "common", body)
+	}
 	if err != nil {
 		s.log.Error("rendering common file", "vendor", p.Name, "file", fc.path.File, "err", err)
 		return FetchReply{}
@@ -202,6 +215,11 @@ func (s *Service) common(fc fetchState, d *Device, p *profile.Profile) FetchRepl
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
 func (s *Service) rendered(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
+	if err != nil && fc.dry() {
+		fc.note("render", false, "%v", err)
+		fc.decided("error", reasonRender, d.MAC)
+		return FetchReply{}
+	}
 	if err != nil {
 		s.log.Error("rendering config", "mac", d.MAC.String(), "vendor", p.Name, "file", fc.path.File, "err", err)
 		s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,

@@ -57,6 +57,7 @@ type fetchState struct {
 	now  time.Time
 	cfg  Config
 	reg  *profile.Registry
+	tr   *Explanation // non-nil: a dry run (Explain), no side effect
 }
 
 // Fetch decides what a file request gets: a redirect config at bootstrap,
@@ -64,19 +65,33 @@ type fetchState struct {
 // Every refusal is audited and reported as a strike; a banned requester is
 // refused before anything is parsed.
 func (s *Service) Fetch(ctx context.Context, r FetchRequest) FetchReply {
+	return s.fetch(ctx, r, nil)
+}
+
+// fetch is the one decision behind Fetch and Explain; tr non-nil makes it
+// a dry run.
+func (s *Service) fetch(ctx context.Context, r FetchRequest, tr *Explanation) FetchReply {
 	s.mu.RLock()
-	fc := fetchState{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg}
+	fc := fetchState{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg, tr: tr}
 	s.mu.RUnlock()
-	if s.bans.banned(r.RemoteIP, fc.now) {
-		s.obs.get().Refused(string(r.Proto), "banned")
+	if s.bans.banned(r.RemoteIP, fc.now, fc.dry()) {
+		fc.note("ban", false, "%s is banned", r.RemoteIP)
+		if fc.dry() {
+			fc.decided("banned", "banned", MAC{})
+		} else {
+			s.obs.get().Refused(string(r.Proto), "banned")
+		}
 		return FetchReply{}
 	}
+	fc.note("ban", true, "not banned")
 	p, err := parsePath(r.Proto, r.Path)
 	if err != nil {
 		fc.path = reqPath{File: "(malformed)"}
+		fc.note("path", false, "%v", err)
 		return s.refuse(fc, MAC{}, reasonBadPath, 5, MAC{})
 	}
 	fc.path = p
+	fc.note("path", true, "%s", map[bool]string{true: "secret path", false: "bootstrap name"}[p.secret()])
 	if p.secret() {
 		return s.fetchSecret(ctx, fc)
 	}
@@ -87,16 +102,20 @@ func (s *Service) Fetch(ctx context.Context, r FetchRequest) FetchReply {
 // dev is the identified device (zero if none); asked is the MAC the
 // request named, for scan detection.
 func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, asked MAC) FetchReply {
-	e := Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
-		File: fc.path.redacted(), Outcome: "refused", Reason: reason}
-	if dev.IsZero() && !asked.IsZero() {
-		// The MAC asked for, so filtering the trail by MAC finds it.
-		e.Reason, e.MAC = reason+" "+asked.String(), asked
+	if fc.dry() {
+		fc.decided("refused", reason, dev)
+	} else {
+		e := Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: dev, UA: fc.r.UserAgent,
+			File: fc.path.redacted(), Outcome: "refused", Reason: reason}
+		if dev.IsZero() && !asked.IsZero() {
+			// The MAC asked for, so filtering the trail by MAC finds it.
+			e.Reason, e.MAC = reason+" "+asked.String(), asked
+		}
+		s.audit(e)
+		s.obs.get().Refused(string(fc.r.Proto), reason)
+		s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
+			"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	}
-	s.audit(e)
-	s.obs.get().Refused(string(fc.r.Proto), reason)
-	s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
-		"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	st := Strike{Reason: reason, Weight: weight, MAC: asked, UAMAC: firstMAC(fc.r.UserAgent)}
 	if fc.r.Proto == ProtoTFTP {
 		// A UDP source can be forged: TFTP strikes weigh 1, feed no scan
@@ -105,6 +124,10 @@ func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, aske
 		st.Weight, st.MAC, st.UAMAC, st.Forgeable = 1, MAC{}, MAC{}, true
 	}
 	if st.Holder = s.holdsKnownDevice(fc.r.RemoteIP, fc.now); st.Holder && st.Forgeable {
+		return FetchReply{}
+	}
+	if fc.dry() {
+		fc.tr.Strike = st.Weight
 		return FetchReply{}
 	}
 	s.bans.strike(fc.r.RemoteIP, st, fc.now)
@@ -125,6 +148,10 @@ func macAttr(dev, asked MAC) string {
 // miss audits a known phone's request for a file provbox does not have:
 // a plain not-found, not a strike.
 func (s *Service) miss(fc fetchState, m MAC) FetchReply {
+	if fc.dry() {
+		fc.decided("not-found", "", m)
+		return FetchReply{}
+	}
 	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: m, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: "not-found"})
 	return FetchReply{}
@@ -136,6 +163,9 @@ const lastSeenEvery = time.Minute
 // serve audits a success, records when the device was last seen, and
 // returns the answer.
 func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte) FetchReply {
+	if fc.dry() {
+		return fc.servedDry(d.MAC, p, outcome, body)
+	}
 	if fc.now.Sub(d.LastSeen) >= lastSeenEvery {
 		if _, err := s.updateDevice(context.Background(), d.MAC, func(d *Device, now time.Time) { d.LastSeen = now }); err != nil {
 			s.log.Error("recording last seen", "mac", d.MAC.String(), "err", err)

@@ -2,6 +2,7 @@ package provisioning
 
 import (
 	"context"
+	"time"
 
 	"github.com/provbox/provbox/provisioning/profile"
 )
@@ -40,10 +41,13 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	d, ok := s.bySecret(fc.path.Acct, fc.path.Dev)
 	if !ok {
 		if d, old, ok := s.byOldPath(fc); ok {
+			fc.note("hash", true, "a retired path of %s, in rekey grace until %s", d.MAC, old.End(fc.cfg.RotationGrace).UTC().Format(time.RFC3339))
 			return s.fetchOld(fc, d, old)
 		}
+		fc.note("hash", false, "no device (nor retired path in grace) has this secret path")
 		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
 	}
+	fc.note("hash", true, "names %s (%s, account %s)", d.MAC, d.Vendor, d.Account)
 	p, ok := fc.reg.Profile(d.Vendor)
 	if !ok {
 		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
@@ -56,8 +60,10 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	case m.Kind == profile.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
+		fc.note("file-mac", false, "the file names %s", MAC(m.MAC))
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
 	}
+	fc.note("file-mac", true, "the device's own file")
 	if reason := s.secretChecks(fc, d, p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
 	}
@@ -75,7 +81,8 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 		}
 		return s.refuse(fc, d.MAC, reasonBadHash, 1, MAC{})
 	}
-	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) {
+	fc.note("window", true, "%s", lockDetail(fc.cfg.FlatMode, d.Open(fc.now)))
+	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) && !fc.dry() {
 		// Lock before answering: a served config always leaves a
 		// durable lock behind, even if the box dies right after.
 		if lerr := s.lockFirstFetch(ctx, fc, d.MAC, p.Name); lerr != nil {
@@ -83,7 +90,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 			return FetchReply{}
 		}
 	}
-	if err == nil {
+	if err == nil && !fc.dry() {
 		s.movedOn(ctx, d.MAC, fc.now)
 	}
 	return s.rendered(fc, d, p, "config", body, err)
@@ -120,8 +127,10 @@ func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
 	case m.Kind == profile.Common:
 		return s.common(fc, d, p)
 	case m.HasMAC && MAC(m.MAC) != d.MAC:
+		fc.note("file-mac", false, "the file names %s", MAC(m.MAC))
 		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
 	}
+	fc.note("file-mac", true, "the device's own file: redirect to its current URL")
 	if reason := s.secretChecks(fc, d, p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
 	}
@@ -147,3 +156,14 @@ func (s *Service) secretChecks(fc fetchState, d *Device, p *profile.Profile) str
 // outcomeRekeyRedirect is the audit outcome of a redirect answered at a
 // retired secret path.
 const outcomeRekeyRedirect = "rekey-redirect"
+
+// lockDetail says what serving a full config does to the window.
+func lockDetail(flat, open bool) string {
+	switch {
+	case flat:
+		return "flat mode: no lock"
+	case open:
+		return "open: serving locks initial provisioning"
+	}
+	return "locked: the secret URL still serves the full config"
+}

@@ -147,7 +147,8 @@ func cmdStatus(ctx context.Context, c *cli, args []string) error {
 		}
 		return c.show(st, func() error {
 			return c.fields([][2]string{{"version", st.Version}, {"accounts", strconv.Itoa(st.Accounts)},
-				{"devices", strconv.Itoa(st.Devices)}, {"leases", strconv.Itoa(st.Leases)}, {"bans", strconv.Itoa(st.Bans)}})
+				{"devices", strconv.Itoa(st.Devices)}, {"leases", strconv.Itoa(st.Leases)}, {"bans", strconv.Itoa(st.Bans)},
+				{"rogue dhcp servers", strconv.Itoa(st.Rogues)}})
 		})
 	})
 }

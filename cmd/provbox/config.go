@@ -156,7 +156,8 @@ type logConfig struct {
 func defaultConfig() fileConfig {
 	return fileConfig{
 		StateDir: "/var/lib/provbox",
-		DHCP:     dhcpConfig{Bootstrap: "http", Config: dhcp.Config{LeaseTime: dhcp.DefaultLeaseTime, Authoritative: true}},
+		DHCP: dhcpConfig{Bootstrap: "http", Config: dhcp.Config{LeaseTime: dhcp.DefaultLeaseTime, Authoritative: true,
+			RogueProbeInterval: dhcp.DefaultRogueProbeInterval}},
 		TFTP: tftpConfig{Listen: ":69", Timeout: tftp.DefaultTimeout, Retries: tftp.DefaultRetries,
 			MaxBlksize: tftp.DefaultMaxBlockSize, MaxTransfers: tftp.DefaultMaxTransfers,
 			MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,

@@ -86,6 +86,8 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"wrong type", replace(`enabled = true`, `enabled = "yes"`), `cfg.toml:5: dhcp.enabled: want true or false (no quotes), not a string`},
 		{"range syntax", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet[0].range: range "10.20.0.100": want FIRST-LAST`},
 		{"range reversed", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.250-10.20.0.100"`), `cfg.toml:9:9: dhcp.subnet[0].range: range "10.20.0.250-10.20.0.100": start 10.20.0.250 is after end 10.20.0.100`},
+		{"bad known server", replace("interfaces", "known_servers = [\"10.1\"]\ninterfaces"), `cfg.toml:6:18: dhcp.known_servers:`},
+		{"probe too often", replace("interfaces", "rogue_probe_interval = \"10ms\"\ninterfaces"), `dhcp.rogue_probe_interval: want "0s" (off) or at least "1s"`},
 		{"pool outside subnet", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.1.100-10.20.1.250"`), `cfg.toml:9: dhcp.subnet[0].range: 10.20.1.100-10.20.1.250 is not inside 10.20.0.0/24`},
 		{"pool on broadcast", replace(`range = "10.20.0.100-10.20.0.250"`, `range = "10.20.0.100-10.20.0.255"`), `dhcp.subnet[0].range: 10.20.0.100-10.20.0.255 is not inside 10.20.0.0/24 (network and broadcast`},
 		{"relay not an IPv4 address", replace(`router = "10.20.0.1"`, "router = \"10.20.0.1\"\nrelays = [\"10.20.0.1\", \"::1\"]"), `cfg.toml:7: dhcp.subnet[0].relays[1]: ::1 is not an IPv4 host address`},

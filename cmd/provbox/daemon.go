@@ -90,6 +90,9 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if err := d.bindServers(); err != nil {
 		return d, err
 	}
+	if ds, ok := d.dhcp.(*dhcpServer); ok {
+		d.admin.SetDHCP(dhcpAdmin{ds.srv})
+	}
 	d.metrics.observe(d)
 	// With port 0 in the file, secret URLs and DHCP options need the
 	// ports the kernel chose.

@@ -76,6 +76,8 @@ func commands() map[string]command {
 		"ban":        {"list|add|rm bans", cmdBan},
 		"lease":      {"list DHCP leases", cmdLease},
 		"events":     {"show the audit trail [--mac MAC] [--ip IP] [--outcome O] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]", cmdEvents},
+		"explain":    {"fetch|dhcp: dry-run a decision and show every check (no side effect)", cmdExplain},
+		"rogue":      {"list foreign DHCP servers seen on the phones' segments", cmdRogue},
 		"status":     {"show what the daemon holds", cmdStatus},
 		"store":      {"copy the state between SQLite and PostgreSQL (daemon stopped)", cmdStore},
 		"version":    {"print the version", cmdVersion},
@@ -184,6 +186,11 @@ Account verbs:
   account rm [--force] NAME   refused while devices use it, unless --force
 Ban verbs:
   ban list | add IP [--for DURATION] [--reason TEXT] | rm IP
+Explain verbs (a dry run: no strike, lock, audit line or lease):
+  explain fetch --ip IP [--ua UA] [--proto http|tftp] PATH
+  explain dhcp MAC [--opt60 TEXT] [--relay IP]
+Rogue verbs:
+  rogue list
 
 Exit status:
   0  success

@@ -18,8 +18,9 @@ type dhcpRunner interface {
 }
 
 type dhcpServer struct {
-	srv   *dhcp.Server
-	conns []net.PacketConn
+	srv     *dhcp.Server
+	conns   []net.PacketConn
+	watches []*dhcp.RogueWatch // rogue DHCP detection, one per watched interface
 }
 
 // bindDHCP builds the DHCP server (restoring the leases the core holds)
@@ -42,6 +43,7 @@ func bindDHCP(cfg *fileConfig, svc *provisioning.Service, log *slog.Logger, opts
 	for _, n := range relayNotes(cfg) {
 		log.Warn(n)
 	}
+	d.watches = openRogueWatches(cfg, log)
 	return d, nil
 }
 
@@ -71,11 +73,22 @@ func warnUnservedInterface(name string, subnets []dhcp.Subnet, log *slog.Logger)
 		"interface", name)
 }
 
-func (d *dhcpServer) serve(ctx context.Context) error { return d.srv.Serve(ctx, d.conns...) }
+func (d *dhcpServer) serve(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); d.srv.WatchRogues(ctx, d.watches...) }()
+	err := d.srv.Serve(ctx, d.conns...)
+	cancel()
+	<-watched
+	return err
+}
 
 func (d *dhcpServer) close() {
 	for _, c := range d.conns {
 		c.Close()
+	}
+	for _, w := range d.watches {
+		w.Close()
 	}
 }
 

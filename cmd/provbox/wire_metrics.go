@@ -35,7 +35,7 @@ func (d *daemon) bindMetrics(reg *profile.Registry) error {
 	for _, p := range reg.Profiles() {
 		vendors = append(vendors, p.Name)
 	}
-	src := metrics.Sources{Core: d.svc, Pools: w.pools, TFTPInFlight: w.tftpInFlight}
+	src := metrics.Sources{Core: d.svc, Pools: w.pools, TFTPInFlight: w.tftpInFlight, Rogues: w.rogues}
 	w.m = metrics.New(versionString(), vendors, src)
 	ln, err := metrics.Listen(string(addr))
 	if err != nil {
@@ -83,6 +83,13 @@ func (w *metricsWiring) pools() []metrics.Pool {
 		out[i] = metrics.Pool{Subnet: s.Subnet.Masked().String(), Size: s.Size, Bound: s.Bound, Offered: s.Offered}
 	}
 	return out
+}
+
+func (w *metricsWiring) rogues() int {
+	if w.dhcp == nil {
+		return 0
+	}
+	return w.dhcp.RogueCount()
 }
 
 func (w *metricsWiring) tftpInFlight() int {

@@ -13,6 +13,8 @@ type Status struct {
 	Devices  int    `json:"devices"`
 	Leases   int    `json:"leases"`
 	Bans     int    `json:"bans"`
+	// Rogues counts the foreign DHCP servers seen on the phones' segments.
+	Rogues int `json:"rogue_dhcp_servers"`
 }
 
 // AccountInput creates an account.

@@ -230,3 +230,18 @@ func (c *Client) apiError(resp *http.Response) error {
 	}
 	return &APIError{Code: resp.StatusCode, Message: eb.Error}
 }
+
+// ExplainFetch asks what a file request would get, and why.
+func (c *Client) ExplainFetch(ctx context.Context, q FetchQuery) (ex Explanation, err error) {
+	return ex, c.do(ctx, http.MethodPost, "/v1/explain/fetch", q, &ex)
+}
+
+// ExplainDHCP asks what a DISCOVER from a client would get.
+func (c *Client) ExplainDHCP(ctx context.Context, q DHCPQuery) (ex DHCPExplanation, err error) {
+	return ex, c.do(ctx, http.MethodPost, "/v1/explain/dhcp", q, &ex)
+}
+
+// Rogues lists the foreign DHCP servers the daemon saw.
+func (c *Client) Rogues(ctx context.Context) (rs []RogueServer, err error) {
+	return rs, c.do(ctx, http.MethodGet, "/v1/rogues", nil, &rs)
+}

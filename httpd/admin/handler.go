@@ -61,6 +61,9 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /v1/bans", h.listBans)
 	h.mux.HandleFunc("POST /v1/bans", h.addBan)
 	h.mux.HandleFunc("DELETE /v1/bans/{ip}", h.removeBan)
+	h.mux.HandleFunc("POST /v1/explain/fetch", h.explainFetch)
+	h.mux.HandleFunc("POST /v1/explain/dhcp", h.explainDHCP)
+	h.mux.HandleFunc("GET /v1/rogues", h.rogues)
 	h.editRoutes()
 }
 
@@ -74,7 +77,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // STATUS= line.
 func (h *Handler) Summary(ctx context.Context) Status {
 	s := h.ops.Summary()
-	return Status{Version: h.version, Accounts: s.Accounts, Devices: s.Devices, Leases: s.Leases, Bans: s.Bans}
+	st := Status{Version: h.version, Accounts: s.Accounts, Devices: s.Devices, Leases: s.Leases, Bans: s.Bans}
+	if rs, err := h.ops.RogueServers(); err == nil {
+		st.Rogues = len(rs)
+	}
+	return st
 }
 
 func (h *Handler) status(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,8 @@ type Sources struct {
 	Pools func() []Pool
 	// TFTPInFlight reports the transfers running (nil: TFTP is off).
 	TFTPInFlight func() int
+	// Rogues reports the foreign DHCP servers seen (nil: DHCP is off).
+	Rogues func() int
 }
 
 // Core is what the gauges read from the provisioning core.
@@ -44,6 +46,7 @@ var (
 	poolUseDesc  = prometheus.NewDesc("provbox_dhcp_pool_leases", "Addresses in use in each DHCP subnet, by state (bound, offered).",
 		[]string{"subnet", "state"}, nil)
 	inFlightDesc = prometheus.NewDesc("provbox_tftp_transfers_in_flight", "TFTP transfers running.", nil, nil)
+	roguesDesc   = prometheus.NewDesc("provbox_dhcp_rogue_servers", "Foreign DHCP servers seen on the watched segments.", nil, nil)
 )
 
 // gauges is a collector reading Sources when scraped.
@@ -52,7 +55,7 @@ type gauges struct{ src Sources }
 func newGauges(src Sources) *gauges { return &gauges{src} }
 
 func (g *gauges) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{devicesDesc, bansDesc, pendingDesc, poolSizeDesc, poolUseDesc, inFlightDesc} {
+	for _, d := range []*prometheus.Desc{devicesDesc, bansDesc, pendingDesc, poolSizeDesc, poolUseDesc, inFlightDesc, roguesDesc} {
 		ch <- d
 	}
 }
@@ -79,5 +82,8 @@ func (g *gauges) Collect(ch chan<- prometheus.Metric) {
 	}
 	if g.src.TFTPInFlight != nil {
 		gauge(inFlightDesc, g.src.TFTPInFlight())
+	}
+	if g.src.Rogues != nil {
+		gauge(roguesDesc, g.src.Rogues())
 	}
 }

@@ -13,14 +13,16 @@ _provbox() {
 		return
 	fi
 	case $n in
-	0) COMPREPLY=($(compgen -W "account ban check completion device events lease serve status store version help" -- "$cur")) ;;
+	0) COMPREPLY=($(compgen -W "account ban check completion device events explain lease rogue serve status store version help" -- "$cur")) ;;
 	1)
 		case $cmd in
 		account) COMPREPLY=($(compgen -W "add list rekey rm set show" -- "$cur")) ;;
 		ban) COMPREPLY=($(compgen -W "add list rm" -- "$cur")) ;;
 		device) COMPREPLY=($(compgen -W "add adopt import list lock pending preview rekey replace rm set show unlock" -- "$cur")) ;;
+		explain) COMPREPLY=($(compgen -W "dhcp fetch" -- "$cur")) ;;
 		lease) COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
-		help) COMPREPLY=($(compgen -W "account ban check completion device events lease serve status store version" -- "$cur")) ;;
+		rogue) COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
+		help) COMPREPLY=($(compgen -W "account ban check completion device events explain lease rogue serve status store version" -- "$cur")) ;;
 		completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
 		esac
 		;;

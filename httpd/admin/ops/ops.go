@@ -58,6 +58,7 @@ type Ops struct {
 	svc     Service
 	bans    BanService     // nil when svc has no ban engine
 	noGrace NoGraceService // nil when svc cannot rekey without grace
+	dhcp    dhcpHolder     // the DHCP server's operations, once installed
 }
 
 // New returns the operations over svc; the optional parts are found by
