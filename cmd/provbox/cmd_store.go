@@ -11,16 +11,19 @@ import (
 // file in state_dir and a PostgreSQL database, both ways. The daemon must
 // be stopped (nothing may write to either side during the copy).
 func cmdStore(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "copy" {
-		return usagef("usage: provbox store copy (--to DSN | --dsn-file FILE | --from DSN | --from-dsn-file FILE) [-c FILE]")
-	}
+	return subcommand(ctx, c, "store", map[string]func(context.Context, *cli, []string) error{
+		"copy": storeCopy,
+	}, args)
+}
+
+func storeCopy(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("store copy")
 	to := fs.String("to", "", "copy state_dir's SQLite database into the empty PostgreSQL database `DSN`")
 	toFile := fs.String("dsn-file", "", "as --to, the DSN read from `FILE` (mode 0600)")
 	from := fs.String("from", "", "copy the PostgreSQL database `DSN` into a new SQLite database in state_dir")
 	fromFile := fs.String("from-dsn-file", "", "as --from, the DSN read from `FILE` (mode 0600)")
-	const what = "copy (--to DSN | --dsn-file FILE | --from DSN | --from-dsn-file FILE) [-c FILE]"
-	if _, err := c.parse(fs, args[1:], 0, 0, what); err != nil {
+	const what = "(--to DSN | --dsn-file FILE | --from DSN | --from-dsn-file FILE) [-c FILE]"
+	if _, err := c.parse(fs, args, 0, 0, what); err != nil {
 		return err
 	}
 	set := 0

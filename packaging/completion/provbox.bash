@@ -22,6 +22,7 @@ _provbox() {
 		explain) COMPREPLY=($(compgen -W "dhcp fetch" -- "$cur")) ;;
 		lease) COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
 		rogue) COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
+		store) COMPREPLY=($(compgen -W "copy" -- "$cur")) ;;
 		help) COMPREPLY=($(compgen -W "account ban check completion device events explain lease rogue serve status store version" -- "$cur")) ;;
 		completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
 		esac
