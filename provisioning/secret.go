@@ -48,28 +48,9 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
 	}
 	fc.note("hash", true, "names %s (%s, account %s)", d.MAC, d.Vendor, d.Account)
-	p, ok := fc.reg.Profile(d.Vendor)
+	p, data, reply, ok := s.ownFile(fc, d, "the device's own file")
 	if !ok {
-		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
-		return FetchReply{}
-	}
-	m := p.MatchFile(fc.path.File)
-	switch {
-	case m.Kind == profile.None || m.Kind == profile.Declined:
-		return s.miss(fc, d.MAC)
-	case m.Kind == profile.Common:
-		return s.common(fc, d, p)
-	case m.HasMAC && MAC(m.MAC) != d.MAC:
-		fc.note("file-mac", false, "the file names %s", MAC(m.MAC))
-		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
-	}
-	fc.note("file-mac", true, "the device's own file")
-	if reason := s.secretChecks(fc, d, p); reason != "" {
-		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
-	}
-	data, ok := s.data(d, fc.cfg)
-	if !ok {
-		return FetchReply{}
+		return reply
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	body, err := fc.reg.Full(p, fc.path.File, data)
@@ -115,28 +96,9 @@ func (s *Service) secretWeight(fc fetchState) int {
 // that polls its old URL moves without a reset. Whoever holds a leaked old
 // URL gains no more than the redirect, and only by passing every check.
 func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
-	p, ok := fc.reg.Profile(d.Vendor)
+	p, data, reply, ok := s.ownFile(fc, d, "the device's own file: redirect to its current URL")
 	if !ok {
-		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
-		return FetchReply{}
-	}
-	m := p.MatchFile(fc.path.File)
-	switch {
-	case m.Kind == profile.None:
-		return s.miss(fc, d.MAC)
-	case m.Kind == profile.Common:
-		return s.common(fc, d, p)
-	case m.HasMAC && MAC(m.MAC) != d.MAC:
-		fc.note("file-mac", false, "the file names %s", MAC(m.MAC))
-		return s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC)
-	}
-	fc.note("file-mac", true, "the device's own file: redirect to its current URL")
-	if reason := s.secretChecks(fc, d, p); reason != "" {
-		return s.refuse(fc, d.MAC, reason, 1, d.MAC)
-	}
-	data, ok := s.data(d, fc.cfg)
-	if !ok {
-		return FetchReply{}
+		return reply
 	}
 	body, err := fc.reg.Redirect(p, fc.path.File, data)
 	if !s.oldAlive(old.Digest, d.MAC, fc.now) {
@@ -166,4 +128,32 @@ func lockDetail(flat, open bool) string {
 		return "open: serving locks initial provisioning"
 	}
 	return "locked: the secret URL still serves the full config"
+}
+
+// ownFile is what the current and a retired secret path share: the file
+// must be one of the device's own, and the requester must pass every
+// check of a full config. ok false: reply is the answer (a miss, a common
+// file, a refusal).
+func (s *Service) ownFile(fc fetchState, d *Device, own string) (*profile.Profile, profile.Data, FetchReply, bool) {
+	p, ok := fc.reg.Profile(d.Vendor)
+	if !ok {
+		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
+		return nil, profile.Data{}, FetchReply{}, false
+	}
+	m := p.MatchFile(fc.path.File)
+	switch {
+	case m.Kind == profile.None || m.Kind == profile.Declined:
+		return nil, profile.Data{}, s.miss(fc, d.MAC), false
+	case m.Kind == profile.Common:
+		return nil, profile.Data{}, s.common(fc, d, p), false
+	case m.HasMAC && MAC(m.MAC) != d.MAC:
+		fc.note("file-mac", false, "the file names %s", MAC(m.MAC))
+		return nil, profile.Data{}, s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC), false
+	}
+	fc.note("file-mac", true, "%s", own)
+	if reason := s.secretChecks(fc, d, p); reason != "" {
+		return nil, profile.Data{}, s.refuse(fc, d.MAC, reason, 1, d.MAC), false
+	}
+	data, ok := s.data(d, fc.cfg)
+	return p, data, FetchReply{}, ok
 }
