@@ -44,7 +44,8 @@ func (s *Service) ImportDevices(ctx context.Context, ds []Device) ([]Device, err
 	s.mu.Lock()
 	for i := range out {
 		d := out[i]
-		s.devices[d.MAC], s.devHash[d.Hash] = &d, d.MAC
+		s.putDevice(&d)
+		s.devHash[d.Hash] = d.MAC
 	}
 	s.mu.Unlock()
 	for _, d := range out {
@@ -158,7 +159,7 @@ func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
 		return fmt.Errorf("deleting device %s: %w", m, err)
 	}
 	s.mu.Lock()
-	delete(s.devices, m)
+	s.dropDevice(m)
 	delete(s.devHash, d.Hash)
 	s.old.dropMAC(m) // the store's rows went with the device
 	s.mu.Unlock()
@@ -184,7 +185,8 @@ func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device
 	}
 	s.mu.Lock()
 	delete(s.devHash, cur.Hash)
-	s.devices[m], s.devHash[d.Hash] = &d, m
+	s.putDevice(&d)
+	s.devHash[d.Hash] = m
 	s.mu.Unlock()
 	return d, nil
 }
@@ -279,4 +281,23 @@ func splitBaseURL(base string) (scheme, host string) {
 		}
 	}
 	return "http", base
+}
+
+// putDevice publishes d, keeping the reserved-address index in step.
+// Callers hold mu for writing.
+func (s *Service) putDevice(d *Device) {
+	s.dropDevice(d.MAC)
+	s.devices[d.MAC] = d
+	if d.IP.IsValid() {
+		s.devIP[d.IP.Unmap()] = d.MAC
+	}
+}
+
+// dropDevice removes device m and its reserved address from the index.
+// Callers hold mu for writing.
+func (s *Service) dropDevice(m MAC) {
+	if old := s.devices[m]; old != nil && old.IP.IsValid() && s.devIP[old.IP.Unmap()] == m {
+		delete(s.devIP, old.IP.Unmap())
+	}
+	delete(s.devices, m)
 }

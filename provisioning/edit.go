@@ -136,7 +136,7 @@ func (s *Service) RemoveAccount(ctx context.Context, name string, force bool) ([
 	s.mu.Lock()
 	for _, m := range macs {
 		delete(s.devHash, s.devices[m].Hash)
-		delete(s.devices, m)
+		s.dropDevice(m)
 		s.old.dropMAC(m)
 	}
 	delete(s.accounts, name)
@@ -184,7 +184,7 @@ func (s *Service) EditDevice(ctx context.Context, m MAC, c DeviceChange) (Device
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
 	s.mu.Lock()
-	s.devices[m] = &d
+	s.putDevice(&d)
 	s.mu.Unlock()
 	if d.Account != cur.Account {
 		s.retireMoved(ctx, cur, &d)
@@ -293,9 +293,10 @@ func (s *Service) ReplaceDevice(ctx context.Context, old, mac MAC) (Device, erro
 	}
 	s.mu.Lock()
 	delete(s.devHash, cur.Hash)
-	delete(s.devices, old)
+	s.dropDevice(old)
 	s.old.dropMAC(old)
-	s.devices[mac], s.devHash[h] = &d, mac
+	s.putDevice(&d)
+	s.devHash[h] = mac
 	s.mu.Unlock()
 	s.pending.drop(mac)
 	s.log.Info("device replaced", "mac", mac.String(), "old_mac", old.String())

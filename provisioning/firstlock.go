@@ -40,5 +40,5 @@ func (s *Service) publishLock(m MAC, at time.Time) {
 	}
 	d := *cur
 	d.OpenUntil, d.LockedAt = time.Time{}, at
-	s.devices[m] = &d
+	s.putDevice(&d)
 }

@@ -70,13 +70,8 @@ func (s *Service) boundDevice(ip netip.Addr, now time.Time) (MAC, bool) {
 		m, held = s.cfg.Reserved[ip]
 	}
 	held = held && s.devices[m] != nil
-	for _, d := range s.devices {
-		if held {
-			break
-		}
-		if held = d.IP.IsValid() && d.IP.Unmap() == ip; held {
-			m = d.MAC
-		}
+	if !held {
+		m, held = s.devIP[ip] // an index: a scan of forged sources must not cost a walk of every device
 	}
 	s.mu.RUnlock()
 	if held || neighbours == nil {

@@ -46,3 +46,31 @@ func TestKnownAddress(t *testing.T) {
 		t.Error("an expired lease still makes its address known")
 	}
 }
+
+// The reserved-address index follows every change of a device: a new
+// reservation is known at once, the old one and a removed device's no
+// longer.
+func TestKnownAddressFollowsReservations(t *testing.T) {
+	f := newFixture(t, nil)
+	m := MAC{0x80, 0x5e, 0xc0, 0, 0, 2}
+	first, second := netip.MustParseAddr("192.0.2.71"), netip.MustParseAddr("192.0.2.72")
+	if _, err := f.s.AddDevice(t.Context(), Device{MAC: m, Account: "office", Vendor: "yealink",
+		IP: first, Lines: []Line{{Extension: "203", Password: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if !f.s.KnownAddress(first) {
+		t.Fatal("a new reservation is not known")
+	}
+	if _, err := f.s.EditDevice(t.Context(), m, DeviceChange{IP: &second}); err != nil {
+		t.Fatal(err)
+	}
+	if f.s.KnownAddress(first) || !f.s.KnownAddress(second) {
+		t.Fatalf("after moving the reservation: old %t, new %t", f.s.KnownAddress(first), f.s.KnownAddress(second))
+	}
+	if err := f.s.RemoveDevice(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	if f.s.KnownAddress(second) {
+		t.Error("a removed device's reservation is still known")
+	}
+}

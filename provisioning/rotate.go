@@ -45,7 +45,8 @@ func (s *Service) rekeyDevice(ctx context.Context, m MAC, grace bool) (Device, e
 	}
 	s.mu.Lock()
 	delete(s.devHash, cur.Hash)
-	s.devices[m], s.devHash[h] = &d, m
+	s.putDevice(&d)
+	s.devHash[h] = m
 	if !grace {
 		s.old.dropMAC(m)
 	}

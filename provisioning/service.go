@@ -104,6 +104,7 @@ type Service struct {
 	acctHash map[Hash]*Account
 	devices  map[MAC]*Device
 	devHash  map[Hash]MAC
+	devIP    map[netip.Addr]MAC // devices' reserved addresses, unmapped; putDevice and dropDevice keep it
 	leases   leaseTable
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
@@ -130,7 +131,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *
 	s := &Service{
 		log: log.With("component", "provisioning"), st: st, cfg: cfg, reg: reg,
 		accounts: map[string]*Account{}, acctHash: map[Hash]*Account{},
-		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(),
+		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, devIP: map[netip.Addr]MAC{}, leases: newLeaseTable(),
 		old: newOldTable(),
 	}
 	s.clock.Store(&cfg.Now)
@@ -185,7 +186,8 @@ func (s *Service) load(ctx context.Context) error {
 	}
 	for i := range ds {
 		d := ds[i]
-		s.devices[d.MAC], s.devHash[d.Hash] = &d, d.MAC
+		s.putDevice(&d)
+		s.devHash[d.Hash] = d.MAC
 	}
 	ls, err := s.st.Leases(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package provisioning
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
@@ -70,12 +71,12 @@ func (s *Service) Resync(ctx context.Context) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	n := &Service{st: s.st, accounts: map[string]*Account{}, acctHash: map[Hash]*Account{},
-		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, leases: newLeaseTable(), old: newOldTable()}
+		devices: map[MAC]*Device{}, devHash: map[Hash]MAC{}, devIP: map[netip.Addr]MAC{}, leases: newLeaseTable(), old: newOldTable()}
 	if err := n.load(ctx); err != nil {
 		return fmt.Errorf("resync: %w", err)
 	}
 	s.mu.Lock()
-	s.accounts, s.acctHash, s.devices, s.devHash = n.accounts, n.acctHash, n.devices, n.devHash
+	s.accounts, s.acctHash, s.devices, s.devHash, s.devIP = n.accounts, n.acctHash, n.devices, n.devHash, n.devIP
 	s.leases, s.old = n.leases, n.old
 	s.mu.Unlock()
 	s.resyncs.Add(1)
