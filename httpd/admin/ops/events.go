@@ -34,8 +34,8 @@ func (q EventSearch) filter(f provisioning.EventFilter) (provisioning.EventFilte
 	}
 	f.Outcome, f.Reason = q.Outcome, q.Reason
 	if q.Until != "" {
-		if f.Until, err = time.Parse(time.RFC3339Nano, q.Until); err != nil {
-			return f, Badf("until %q: want an RFC 3339 time", q.Until)
+		if f.Until, err = parseTime("until", q.Until); err != nil {
+			return f, err
 		}
 	}
 	if q.Before != "" {

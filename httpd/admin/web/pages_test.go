@@ -21,7 +21,7 @@ func TestAddAccountAndDevice(t *testing.T) {
 	e.never = []string{"pw-front-desk", "pw-back-office"}
 	e.addOffice(t)
 	r := e.get(t, "/accounts?done=account&name=office")
-	for _, want := range []string{"Account office added.", "<td>office</td>", "pbx.example:5060", "Europe/Berlin"} {
+	for _, want := range []string{"Account office added.", `<td><a href="/accounts/office">office</a></td>`, "pbx.example:5060", "Europe/Berlin"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("accounts page lacks %q:\n%s", want, r.body)
 		}
@@ -125,7 +125,7 @@ func TestMalformedMAC(t *testing.T) {
 func TestAccountFormErrors(t *testing.T) {
 	e := newEnv(t)
 	r := e.post(t, "/accounts", url.Values{"name": {"office"}, "sip_server": {"pbx.example"}, "sip_port": {"fivethousand"}})
-	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `SIP port &#34;fivethousand&#34; is not a number`) ||
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `SIP port &#34;fivethousand&#34;: want a number from 1 to 65535`) ||
 		!strings.Contains(r.body, `name="sip_server" value="pbx.example"`) {
 		t.Errorf("bad port: %d\n%s", r.code, r.body)
 	}

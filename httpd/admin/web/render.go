@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/ops"
+	"github.com/provbox/provbox/provisioning"
 )
 
 //go:embed templates/*.html
@@ -21,7 +22,8 @@ var staticFS embed.FS
 
 // pageNames are the templates under templates/, each a "content" block
 // inside layout.html; parts.html holds what several pages share.
-var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error", "login", "bulkconfirm", "import", "dashboard", "pending"}
+var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error", "login", "bulkconfirm", "import", "dashboard", "pending",
+	"editdevice", "replace", "account", "why"}
 
 // base is what the layout needs on every page.
 type base struct {
@@ -36,7 +38,7 @@ type base struct {
 func (s *Server) parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 },
 		"dec": func(i int) int { return i - 1 }, "sortColumns": func() []sortColumn { return sortColumns },
-		"exportQuery": exportQuery}
+		"exportQuery": exportQuery, "list1": func(e provisioning.Event) []provisioning.Event { return []provisioning.Event{e} }}
 	pages := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
