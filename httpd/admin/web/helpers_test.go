@@ -34,6 +34,8 @@ type env struct {
 	pwFile string // the password file the server read
 	// never are strings no response may contain (line passwords).
 	never []string
+	// phoneBase is the phone-facing HTTP server (bootstrap), once started.
+	phoneBase string
 }
 
 func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
