@@ -16,7 +16,7 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-var rowRE = regexp.MustCompile(`<tr><td><time datetime=`)
+var rowRE = regexp.MustCompile(`<tr><td data-label="Time"><time datetime=`)
 
 // TestEventsPage: filters and paging on the server with the search in
 // the URL; the CSV export carries the same search; a bad filter is

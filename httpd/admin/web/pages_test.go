@@ -207,7 +207,7 @@ func TestLockUnlock(t *testing.T) {
 		t.Fatalf("audit trail: %+v, %v", es, err)
 	}
 	r = e.get(t, "/events?mac=80:5e:c0:11:22:33")
-	if strings.Count(r.body, `<td class="outcome unlocked">unlocked</td>`) != 2 || !strings.Contains(r.body, `<td class="outcome locked">locked</td>`) {
+	if strings.Count(r.body, `<td class="outcome unlocked" data-label="Outcome">unlocked</td>`) != 2 || !strings.Contains(r.body, `<td class="outcome locked" data-label="Outcome">locked</td>`) {
 		t.Errorf("events page:\n%s", r.body)
 	}
 	r = e.get(t, "/events?mac=nonsense")
