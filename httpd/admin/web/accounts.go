@@ -27,6 +27,7 @@ type accountsPage struct {
 	base
 	Accounts   []accountRow
 	Form       accountForm
+	Errs       map[string]string // a field's error, by form field name
 	Transports []provisioning.Transport
 }
 
@@ -35,12 +36,10 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, code int, f accountForm, err error) {
-	p := accountsPage{base: s.base("Accounts", "accounts"), Form: f,
+	p := accountsPage{base: s.base("Accounts", "accounts"), Form: f, Errs: map[string]string{},
 		Transports: []provisioning.Transport{provisioning.UDP, provisioning.TCP, provisioning.TLS}}
 	p.Flash = s.flash(r.URL.Query())
-	if err != nil {
-		p.Error = err.Error()
-	}
+	p.Error = fieldErrors(err, p.Errs)
 	for _, a := range s.ops.Accounts() {
 		p.Accounts = append(p.Accounts, rowOfAccount(a))
 	}

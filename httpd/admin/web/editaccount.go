@@ -39,15 +39,21 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, code int, a
 	p := accountPage{base: s.base("Account "+a.Name, "accounts"), A: rowOfAccount(a), Form: f, Errs: map[string]string{},
 		Transports: []provisioning.Transport{provisioning.UDP, provisioning.TCP, provisioning.TLS}}
 	p.Flash = s.flash(r.URL.Query())
-	if err != nil {
-		if fld := ops.FieldOf(err); fld != "" {
-			p.Errs[fld] = err.Error()
-			p.Error = "Not saved: see the field marked below."
-		} else {
-			p.Error = err.Error()
-		}
-	}
+	p.Error = fieldErrors(err, p.Errs)
 	s.render(w, r, code, "account", p)
+}
+
+// fieldErrors puts err next to its field in errs when the operations
+// layer names one, and answers what the page says above the form.
+func fieldErrors(err error, errs map[string]string) string {
+	switch fld := ops.FieldOf(err); {
+	case err == nil:
+		return ""
+	case fld != "":
+		errs[fld] = err.Error()
+		return "Not saved: see the field marked below."
+	}
+	return err.Error()
 }
 
 // saveAccount applies the edit form; the core validates every setting,

@@ -126,11 +126,11 @@ func TestAccountFormErrors(t *testing.T) {
 	e := newEnv(t)
 	r := e.post(t, "/accounts", url.Values{"name": {"office"}, "sip_server": {"pbx.example"}, "sip_port": {"fivethousand"}})
 	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `SIP port &#34;fivethousand&#34;: want a number from 1 to 65535`) ||
-		!strings.Contains(r.body, `name="sip_server" value="pbx.example"`) {
+		!strings.Contains(r.body, `name="sip_server" value="pbx.example"`) || !strings.Contains(r.body, `id="err-sip_port"`) {
 		t.Errorf("bad port: %d\n%s", r.code, r.body)
 	}
 	r = e.post(t, "/accounts", url.Values{"name": {"front office"}})
-	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "must be non-empty, without spaces") {
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "must be non-empty, without spaces") || !strings.Contains(r.body, `id="err-name"`) {
 		t.Errorf("bad name: %d\n%s", r.code, r.body)
 	}
 	if as := e.svc.Accounts(); len(as) != 0 {
