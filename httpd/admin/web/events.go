@@ -16,17 +16,17 @@ const eventsPerPage = 50
 // eventFilter is the events page's search as the URL carries it; the
 // operations layer parses it (ops.EventQuery).
 type eventFilter struct {
-	MAC, IP, Outcome, Reason, Since, Until string
-	Page                                   int // from 1
+	MAC, IP, Outcome, Reason, Actor, Since, Until string
+	Page                                          int // from 1
 }
 
 // eventFilterKeys are the URL parameters of the search, in form order.
-var eventFilterKeys = []string{"mac", "ip", "outcome", "reason", "since", "until"}
+var eventFilterKeys = []string{"mac", "ip", "outcome", "reason", "actor", "since", "until"}
 
 func readEventFilter(v url.Values) eventFilter {
 	f := eventFilter{MAC: v.Get("mac"), IP: v.Get("ip"), Outcome: v.Get("outcome"), Reason: v.Get("reason"),
-		Since: v.Get("since"), Until: v.Get("until"), Page: 1}
-	for _, p := range []*string{&f.MAC, &f.IP, &f.Outcome, &f.Reason, &f.Since, &f.Until} {
+		Actor: v.Get("actor"), Since: v.Get("since"), Until: v.Get("until"), Page: 1}
+	for _, p := range []*string{&f.MAC, &f.IP, &f.Outcome, &f.Reason, &f.Actor, &f.Since, &f.Until} {
 		*p = strings.TrimSpace(*p)
 	}
 	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
@@ -38,7 +38,7 @@ func readEventFilter(v url.Values) eventFilter {
 // query is the search for ops, limit events from the page's first.
 func (f eventFilter) query(limit int) ops.EventQuery {
 	q := ops.EventQuery{MAC: f.MAC, Since: f.Since, Limit: strconv.Itoa(limit),
-		EventSearch: ops.EventSearch{IP: f.IP, Outcome: f.Outcome, Reason: f.Reason, Until: f.Until}}
+		EventSearch: ops.EventSearch{IP: f.IP, Outcome: f.Outcome, Reason: f.Reason, Actor: f.Actor, Until: f.Until}}
 	if f.Page > 1 {
 		q.Offset = strconv.Itoa((f.Page - 1) * eventsPerPage)
 	}
@@ -48,7 +48,7 @@ func (f eventFilter) query(limit int) ops.EventQuery {
 // values is the search as URL parameters, empty ones left out.
 func (f eventFilter) values() url.Values {
 	v := url.Values{}
-	for i, s := range []string{f.MAC, f.IP, f.Outcome, f.Reason, f.Since, f.Until} {
+	for i, s := range []string{f.MAC, f.IP, f.Outcome, f.Reason, f.Actor, f.Since, f.Until} {
 		if s != "" {
 			v.Set(eventFilterKeys[i], s)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,6 +30,7 @@ func TestEventsPage(t *testing.T) {
 		e.svc.AuditAdmin(ctx, provisioning.Event{MAC: m, Outcome: "locked", Reason: fmt.Sprintf("test %d", i)})
 	}
 	e.svc.AuditAdmin(ctx, provisioning.Event{Outcome: "ban-added", Reason: "10.0.0.9"})
+	wantCode(t, "an account from the web", e.post(t, "/accounts", url.Values{"name": {"office"}, "sip_server": {"pbx.example"}}), http.StatusSeeOther)
 	r := e.get(t, "/events")
 	if n := len(rowRE.FindAllString(r.body, -1)); n != 50 || !strings.Contains(r.body, `href="/events?page=2" id="older"`) ||
 		strings.Contains(r.body, `id="newer"`) {
@@ -60,6 +62,14 @@ func TestEventsPage(t *testing.T) {
 	until := time.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04")
 	if r := e.get(t, "/events?outcome=ban-added&since=2020-01-01&until="+until); len(rowRE.FindAllString(r.body, -1)) != 1 {
 		t.Errorf("time range and outcome:\n%s", r.body)
+	}
+	// The actor filter: the web user's account, not the test's lines.
+	r = e.get(t, "/events?actor=web%3Aadmin%40127.")
+	if n := len(rowRE.FindAllString(r.body, -1)); n != 1 || !strings.Contains(r.body, "account-added") || !strings.Contains(r.body, `data-label="Actor">web:admin@127.0.0.1</td>`) {
+		t.Errorf("actor filter: %d rows\n%s", n, r.body)
+	}
+	if r := e.get(t, "/events?actor=cli%3A"); len(rowRE.FindAllString(r.body, -1)) != 0 {
+		t.Errorf("actor cli: rows")
 	}
 	if r := e.get(t, "/events?since=2999-01-01"); len(rowRE.FindAllString(r.body, -1)) != 0 {
 		t.Errorf("since the future: rows")
