@@ -44,7 +44,8 @@ func (s *Server) editDevicePage(w http.ResponseWriter, r *http.Request, code int
 	if err != nil {
 		p.Error = err.Error()
 	}
-	for n := len(p.Form.Lines) + editRows; len(p.Form.Lines) < min(n, maxRows); {
+	want := min(len(p.Form.Lines)+editRows, maxRows)
+	for len(p.Form.Lines) < want {
 		p.Form.Lines = append(p.Form.Lines, lineForm{})
 	}
 	for _, a := range s.svc.Accounts() {
