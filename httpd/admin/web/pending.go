@@ -10,8 +10,8 @@ import (
 )
 
 // PendingPhone is an unknown phone that asked to be provisioned, as the
-// pending page shows it. The daemon fills it from the core's pending
-// list (Config.Pending); nothing is ever served to such a phone.
+// pending page shows it, from the core's pending list (or
+// Config.Pending); nothing is ever served to such a phone.
 type PendingPhone struct {
 	MAC, Vendor, Model  string
 	VendorClass, UA     string // DHCP option 60, the last User-Agent
