@@ -17,7 +17,10 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-var rowRE = regexp.MustCompile(`<tr><td data-label="Time"><time datetime=`)
+var (
+	rowRE     = regexp.MustCompile(`<tr><td data-label="Time"><time datetime=`)
+	verdictRE = regexp.MustCompile(`<p id="verdict">.*</p>`)
+)
 
 // TestEventsPage: filters and paging on the server with the search in
 // the URL; the CSV export carries the same search; a bad filter is
@@ -123,8 +126,9 @@ func TestWhyLink(t *testing.T) {
 		t.Errorf("device page lacks the Why? link:\n%s", r.body)
 	}
 	// Now known, the same request is judged again (the window is open).
-	if r := e.get(t, fmt.Sprintf("/events/%d/why", refused.ID)); strings.Contains(r.body, "(unknown-mac") {
-		t.Errorf("why after adding still unknown:\n%s", r.body)
+	r = e.get(t, fmt.Sprintf("/events/%d/why", refused.ID))
+	if v := verdictRE.FindString(r.body); v == "" || strings.Contains(v, "unknown-mac") || !strings.Contains(v, "device 80:5e:c0:aa:bb:cc") {
+		t.Errorf("why after adding: verdict %q\n%s", v, r.body)
 	}
 
 	// A DHCP refusal with DHCP off, and ids that are not events.

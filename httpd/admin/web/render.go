@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin/ops"
-	"github.com/provbox/provbox/provisioning"
 )
 
 //go:embed templates/*.html
@@ -38,7 +37,7 @@ type base struct {
 func (s *Server) parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"when": when, "left": s.left, "inc": func(i int) int { return i + 1 },
 		"dec": func(i int) int { return i - 1 }, "sortColumns": func() []sortColumn { return sortColumns },
-		"exportQuery": exportQuery, "list1": func(e provisioning.Event) []provisioning.Event { return []provisioning.Event{e} }}
+		"exportQuery": exportQuery}
 	pages := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html",
