@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime"
 )
 
 // A lab-only switch: a provbox built with -tags provbox_pprof serves
@@ -26,6 +27,10 @@ func init() {
 		fmt.Fprintln(os.Stderr, "provbox: PROVBOX_PPROF_SOCKET:", err)
 		return
 	}
+	// Where the daemon waits (locks, channels) matters as much as where
+	// it spends CPU: sample every contended mutex and blocking over 100 µs.
+	runtime.SetMutexProfileFraction(1)
+	runtime.SetBlockProfileRate(100_000)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

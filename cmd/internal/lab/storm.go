@@ -164,15 +164,22 @@ func (s *storm) play(ctx context.Context) (*StormResult, error) {
 			p.kill()
 		}
 	}()
+	cpu0, _ := processCPU(s.d.cmd.Process.Pid)
 	t0, prof, err := s.powerOn(ctx, procs)
 	if err != nil {
 		return nil, err
 	}
-	phones, err := s.collect(procs)
+	phones, drops, err := s.collect(procs)
 	if err != nil {
 		return nil, err
 	}
-	res := &StormResult{Phones: s.o.Phones, Namespaces: len(procs), Goal: s.o.Goal, Bootstrap: s.o.Bootstrap}
+	res := &StormResult{Phones: s.o.Phones, Namespaces: len(procs), Goal: s.o.Goal, Bootstrap: s.o.Bootstrap, TapDrops: drops}
+	if cpu1, err := processCPU(s.d.cmd.Process.Pid); err == nil {
+		res.DaemonCPU = cpu1 - cpu0
+	}
+	for _, p := range procs {
+		res.PhonesCPU += p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
+	}
 	if err := s.judge(ctx, res, phones); err != nil {
 		return nil, err
 	}
@@ -181,7 +188,7 @@ func (s *storm) play(ctx context.Context) (*StormResult, error) {
 		if err := <-prof; err != nil {
 			res.Notes = append(res.Notes, "daemon profile: "+err.Error())
 		} else {
-			res.Notes = append(res.Notes, "daemon CPU profile written to "+s.o.DaemonProfile)
+			res.Notes = append(res.Notes, "daemon profiles written to "+s.o.DaemonProfile+" (CPU), .mutex, .block")
 		}
 	}
 	return res, nil
@@ -304,9 +311,10 @@ func (s *storm) powerOn(ctx context.Context, procs []*phoneProc) (time.Time, cha
 }
 
 // collect reads every emulator's report and waits for it to exit.
-func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, error) {
+func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, int, error) {
 	var mu sync.Mutex
 	var all []phone.StormPhone
+	drops := 0
 	var errs []error
 	var wg sync.WaitGroup
 	for _, p := range procs {
@@ -321,8 +329,9 @@ func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, error) {
 				return
 			}
 			all = append(all, rep.Phones...)
+			drops += rep.TapDrops
 		})
 	}
 	wg.Wait()
-	return all, errors.Join(errs...)
+	return all, drops, errors.Join(errs...)
 }

@@ -24,7 +24,8 @@ func stormProfileSeconds(goal time.Duration) int {
 }
 
 // profileDaemon fetches a CPU profile of secs seconds from the daemon into
-// s.o.DaemonProfile, closing started once the request is sent (the
+// s.o.DaemonProfile, then its mutex and block profiles into
+// DaemonProfile.mutex and .block, closing started once the request is sent (the
 // profile runs from then on).
 func (s *storm) profileDaemon(ctx context.Context, secs int, started chan<- struct{}) error {
 	once := func() func() {
@@ -48,20 +49,34 @@ func (s *storm) profileDaemon(ctx context.Context, secs int, started chan<- stru
 			return c, err
 		},
 	}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://pprof/debug/pprof/profile?seconds=%d", secs), nil)
+	err := fetchProfile(ctx, hc, fmt.Sprintf("profile?seconds=%d", secs), s.o.DaemonProfile)
+	if err != nil {
+		return fmt.Errorf("%w (is provbox built with -tags provbox_pprof?)", err)
+	}
+	// The contention profiles cover the daemon's life, the storm included.
+	for _, name := range []string{"mutex", "block"} {
+		if err := fetchProfile(ctx, hc, name, s.o.DaemonProfile+"."+name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fetchProfile(ctx context.Context, hc *http.Client, what, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://pprof/debug/pprof/"+what, nil)
 	if err != nil {
 		return err
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w (is provbox built with -tags provbox_pprof?)", err)
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("pprof: %s: %s", resp.Status, b)
+		return fmt.Errorf("pprof %s: %s: %s", what, resp.Status, b)
 	}
-	f, err := os.Create(s.o.DaemonProfile)
+	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}

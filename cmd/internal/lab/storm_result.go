@@ -44,7 +44,19 @@ type StormResult struct {
 	// reason).
 	Refusals map[string]float64 `json:"refusals,omitempty"`
 	Strikes  map[string]float64 `json:"strikes,omitempty"`
-	Notes    []string           `json:"notes,omitempty"`
+	// DHCPPackets is provbox_dhcp_packets_total by direction/type.
+	DHCPPackets map[string]float64 `json:"dhcp_packets,omitempty"`
+	// Warnings counts the daemon log's WARN and ERROR lines by message.
+	Warnings map[string]float64 `json:"warnings,omitempty"`
+	// ServerUDPDrops is UDP the server's kernel dropped for a full socket
+	// buffer; TapDrops, DHCP replies the phones' taps dropped.
+	ServerUDPDrops int `json:"server_udp_drops"`
+	TapDrops       int `json:"tap_drops"`
+	// DaemonCPU is the CPU the daemon used from power-on until every phone
+	// finished; PhonesCPU, the phone emulators' (their set-up included).
+	DaemonCPU time.Duration `json:"daemon_cpu_ns"`
+	PhonesCPU time.Duration `json:"phones_cpu_ns"`
+	Notes     []string      `json:"notes,omitempty"`
 }
 
 // Percentiles of a set of durations.
@@ -126,12 +138,23 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 		}
 	}
 	res.Done, res.DHCP, res.BootDone = percentiles(done), percentiles(dhcp), percentiles(boot)
+	var first []string
+	res.Warnings, first = s.daemonWarnings()
+	for _, l := range first {
+		res.Notes = append(res.Notes, "daemon log: "+l)
+	}
+	if n, err := udpDrops(s.srv); err == nil {
+		res.ServerUDPDrops = n
+	} else {
+		res.Notes = append(res.Notes, err.Error())
+	}
 	text, err := (&run{srv: s.srv}).scrape()
 	if err != nil {
 		res.Notes = append(res.Notes, err.Error())
 		return nil
 	}
 	res.Refusals = sumByLabels(text, "provbox_refusals_total", "proto", "reason")
+	res.DHCPPackets = sumByLabels(text, "provbox_dhcp_packets_total", "direction", "type")
 	res.Strikes = sumByLabels(text, "provbox_strikes_total", "reason")
 	return nil
 }
@@ -223,10 +246,14 @@ func (r *StormResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "  per phone, DHCP ACK  %s\n", pct(r.DHCP))
 	fmt.Fprintf(w, "  per phone, bootstrap %s\n", pct(r.BootDone))
 	fmt.Fprintf(w, "  DHCP resent          %d\n", r.DHCPResent)
+	fmt.Fprintf(w, "  CPU used             daemon %s, phone emulators %s\n", sec(r.DaemonCPU), sec(r.PhonesCPU))
 	fmt.Fprintf(w, "  failed, by step      %s\n", counts(r.FailedBy))
 	fmt.Fprintf(w, "  phones banned        %d\n", r.BannedPhones)
 	fmt.Fprintf(w, "  daemon refusals      %s\n", countsF(r.Refusals))
 	fmt.Fprintf(w, "  daemon strikes       %s\n", countsF(r.Strikes))
+	fmt.Fprintf(w, "  daemon DHCP packets  %s\n", countsF(r.DHCPPackets))
+	fmt.Fprintf(w, "  daemon warnings      %s\n", countsF(r.Warnings))
+	fmt.Fprintf(w, "  UDP dropped          server socket buffers %d, phones' DHCP taps %d\n", r.ServerUDPDrops, r.TapDrops)
 	for _, f := range r.Failures {
 		fmt.Fprintln(w, "  - "+f)
 	}

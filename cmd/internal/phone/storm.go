@@ -38,6 +38,8 @@ type StormPhone struct {
 // StormReport is what one storm namespace prints.
 type StormReport struct {
 	Phones []StormPhone `json:"phones"`
+	// TapDrops is DHCP replies the namespace's tap lost (full buffer).
+	TapDrops int `json:"tap_drops"`
 }
 
 // StormMain runs the phones of one storm namespace: each -phone IFACE=
@@ -64,13 +66,21 @@ func StormMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	// One dump of the interfaces: InterfaceByName dumps them all per call.
+	ifcs, err := net.Interfaces()
+	if err != nil {
+		fmt.Fprintln(stderr, "storm:", err)
+		return 1
+	}
+	byName := map[string]*net.Interface{}
+	for i := range ifcs {
+		byName[ifcs[i].Name] = &ifcs[i]
+	}
 	for i := range phones {
-		ifc, err := net.InterfaceByName(phones[i].iface)
-		if err != nil {
-			fmt.Fprintln(stderr, "storm:", err)
+		if phones[i].ifc = byName[phones[i].iface]; phones[i].ifc == nil {
+			fmt.Fprintf(stderr, "storm: no interface %s\n", phones[i].iface)
 			return 2
 		}
-		phones[i].ifc = ifc
 	}
 	hub, err := openHub(*uplink)
 	if err != nil {
@@ -95,6 +105,7 @@ func StormMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		wg.Go(func() { rep.Phones[i] = phones[i].run(ctx, hub, t0, *timeout) })
 	}
 	wg.Wait()
+	rep.TapDrops = hub.drops()
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 		fmt.Fprintln(stderr, "storm:", err)
 		return 1

@@ -31,9 +31,10 @@ const dhcpRetransmit = 4 * time.Second
 // reply once, hands it to the phone whose xid and chaddr it carries, as
 // that phone's DHCP client would pick it out of the broadcasts.
 type dhcpHub struct {
-	rx *os.File // AF_PACKET tap on the uplink, filtered to UDP port 68
-	tx int      // AF_PACKET socket the phones send through
-	mu sync.Mutex
+	rx   *os.File // AF_PACKET tap on the uplink, filtered to UDP port 68
+	rxfd int
+	tx   int // AF_PACKET socket the phones send through
+	mu   sync.Mutex
 	// waiting: the phones' open transactions by xid.
 	waiting map[dhcpv4.TransactionID]*dhcpWait
 	done    chan struct{}
@@ -90,12 +91,21 @@ func openHub(uplink string) (*dhcpHub, error) {
 		unix.Close(fd)
 		return nil, err
 	}
-	h := &dhcpHub{rx: os.NewFile(uintptr(fd), "dhcp-tap"), tx: tx, waiting: map[dhcpv4.TransactionID]*dhcpWait{}, done: make(chan struct{})}
+	h := &dhcpHub{rx: os.NewFile(uintptr(fd), "dhcp-tap"), rxfd: fd, tx: tx, waiting: map[dhcpv4.TransactionID]*dhcpWait{}, done: make(chan struct{})}
 	go h.read()
 	return h, nil
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+// drops is what the tap lost for a full buffer since it opened.
+func (h *dhcpHub) drops() int {
+	st, err := unix.GetsockoptTpacketStats(h.rxfd, unix.SOL_PACKET, unix.PACKET_STATISTICS)
+	if err != nil {
+		return -1
+	}
+	return int(st.Drops)
+}
 
 func (h *dhcpHub) Close() {
 	h.rx.Close()
