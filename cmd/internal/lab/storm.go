@@ -31,9 +31,12 @@ type StormOptions struct {
 	Vendors      []string // taken in turn; default every vendor
 	Bootstrap    string   // [dhcp] bootstrap: "http" (default) or "tftp"
 	Goal         time.Duration
-	Out          io.Writer
-	Log          *slog.Logger
-	Timeout      time.Duration // the whole run; default 5 minutes
+	// RequestTimeout is each phone's wait for one answer (default 3 s,
+	// as the lab's other phones).
+	RequestTimeout time.Duration
+	Out            io.Writer
+	Log            *slog.Logger
+	Timeout        time.Duration // the whole run; default 5 minutes
 	// DaemonProfile, when set, is where the daemon's CPU profile of the
 	// storm goes (a provbox built with -tags provbox_pprof, see
 	// cmd/provbox/pprof_lab.go); PhoneProfiles, a directory for each
@@ -68,6 +71,9 @@ func (o *StormOptions) defaults() error {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Minute
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 3 * time.Second
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -136,7 +142,7 @@ func (s *storm) startServer(ctx context.Context) error {
 	if err := s.srv.AddAddr(s.sn.ip(1) + "/20"); err != nil {
 		return err
 	}
-	cfg, err := writeStormConfig(s.dir, s.sn, s.o.Bootstrap)
+	cfg, err := writeStormConfig(s.dir, s.sn, s.o.Bootstrap, s.o.Phones)
 	if err != nil {
 		return err
 	}
@@ -265,7 +271,7 @@ func (s *storm) startNamespace(ctx context.Context, k int, ds []stormDevice) (*p
 		return nil, err
 	}
 	args := append([]string{}, s.o.Emulator[1:]...)
-	args = append(args, "-uplink", stormUplink)
+	args = append(args, "-uplink", stormUplink, "-timeout", s.o.RequestTimeout.String())
 	if s.o.PhoneProfiles != "" {
 		args = append(args, "-cpuprofile", filepath.Join(s.o.PhoneProfiles, fmt.Sprintf("storm-phones-%d.pprof", k)))
 	}

@@ -11,9 +11,16 @@ import (
 
 // writeStormConfig writes the storm daemon's TOML into dir: the shipped
 // defaults everywhere (every check on, the shipped ban thresholds and
-// connection and transfer bounds, log level info), so the storm measures
-// provbox as installed; only the LAN is the lab's.
-func writeStormConfig(dir string, sn stormNet, bootstrap string) (string, error) {
+// connection bounds, log level info), so the storm measures provbox as
+// installed; only the LAN is the lab's, and, for a TFTP storm of more
+// phones than [tftp] max_transfers' default 512, the transfer slots are
+// raised to the office's size, as its admin would have to: every phone
+// asks at once and a refused one waits for its next boot.
+func writeStormConfig(dir string, sn stormNet, bootstrap string, phones int) (string, error) {
+	slots := ""
+	if bootstrap == "tftp" && phones+128 > 512 {
+		slots = fmt.Sprintf("max_transfers = %d\n", phones+128)
+	}
 	toml := fmt.Sprintf(`# provbox lab boot storm config, generated for one run
 state_dir = %q
 
@@ -35,7 +42,7 @@ dns = [%q]
 [tftp]
 enabled = true
 listen = ":69"
-
+%s
 [http]
 listen = ":80"
 
@@ -54,7 +61,7 @@ listen = %q
 [log]
 level = "info"
 `, filepath.Join(dir, "state"), sn.ip(1), bootstrap, sn.cidr(), sn.ip(stormPoolFirst), sn.ip(stormPoolLast),
-		sn.ip(1), sn.ip(1), filepath.Join(dir, "admin.sock"), metricsAddr)
+		sn.ip(1), sn.ip(1), slots, filepath.Join(dir, "admin.sock"), metricsAddr)
 	path := filepath.Join(dir, "provbox.toml")
 	return path, os.WriteFile(path, []byte(toml), 0o600)
 }
