@@ -175,17 +175,19 @@ func (s *storm) play(ctx context.Context) (*StormResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	phones, drops, err := s.collect(procs)
+	phones, drops, cpu, err := s.collect(procs)
 	if err != nil {
 		return nil, err
 	}
-	res := &StormResult{Phones: s.o.Phones, Namespaces: len(procs), Goal: s.o.Goal, Bootstrap: s.o.Bootstrap, TapDrops: drops}
+	res := &StormResult{Phones: s.o.Phones, Namespaces: len(procs), Goal: s.o.Goal, Bootstrap: s.o.Bootstrap,
+		TapDrops: drops, PhonesCPU: cpu}
 	if cpu1, err := processCPU(s.d.cmd.Process.Pid); err == nil {
 		res.DaemonCPU = cpu1 - cpu0
 	}
 	for _, p := range procs {
-		res.PhonesCPU += p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
+		res.PhonesSetupCPU += p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
 	}
+	res.PhonesSetupCPU -= res.PhonesCPU
 	if err := s.judge(ctx, res, phones); err != nil {
 		return nil, err
 	}
@@ -317,10 +319,11 @@ func (s *storm) powerOn(ctx context.Context, procs []*phoneProc) (time.Time, cha
 }
 
 // collect reads every emulator's report and waits for it to exit.
-func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, int, error) {
+func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, int, time.Duration, error) {
 	var mu sync.Mutex
 	var all []phone.StormPhone
 	drops := 0
+	cpu := time.Duration(0)
 	var errs []error
 	var wg sync.WaitGroup
 	for _, p := range procs {
@@ -336,8 +339,9 @@ func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, int, error) {
 			}
 			all = append(all, rep.Phones...)
 			drops += rep.TapDrops
+			cpu += rep.CPU
 		})
 	}
 	wg.Wait()
-	return all, drops, errors.Join(errs...)
+	return all, drops, cpu, errors.Join(errs...)
 }

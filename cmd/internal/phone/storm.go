@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -40,6 +41,8 @@ type StormReport struct {
 	Phones []StormPhone `json:"phones"`
 	// TapDrops is DHCP replies the namespace's tap lost (full buffer).
 	TapDrops int `json:"tap_drops"`
+	// CPU is what this process used from power-on to its last phone.
+	CPU time.Duration `json:"cpu_ns"`
 }
 
 // StormMain runs the phones of one storm namespace: each -phone IFACE=
@@ -99,18 +102,28 @@ func StormMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	cpu0 := processCPU()
 	rep := StormReport{Phones: make([]StormPhone, len(phones))}
 	var wg sync.WaitGroup
 	for i := range phones {
 		wg.Go(func() { rep.Phones[i] = phones[i].run(ctx, hub, t0, *timeout) })
 	}
 	wg.Wait()
-	rep.TapDrops = hub.drops()
+	rep.TapDrops, rep.CPU = hub.drops(), processCPU()-cpu0
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 		fmt.Fprintln(stderr, "storm:", err)
 		return 1
 	}
 	return 0
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // readGo waits for the lab's "go UNIXNANO" line.
