@@ -70,6 +70,9 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, bool) {
 	case u.Scheme == "tftp":
 		body, err = c.tftpGet(u)
 		f.Status = "ok"
+	case u.Scheme == "http" && c.Bind != nil:
+		f.UA = c.UA
+		body, f.Status, err = c.Bind.httpGet(ctx, u, c.UA, c.timeout())
 	case u.Scheme == "http" || u.Scheme == "https":
 		f.UA = c.UA
 		body, f.Status, err = c.httpGet(ctx, rawURL)
@@ -104,9 +107,6 @@ func (c *Client) httpGet(ctx context.Context, rawURL string) ([]byte, string, er
 		// Phones do not follow redirects to other hosts; neither do we.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Transport:     &http.Transport{DisableKeepAlives: true},
-	}
-	if c.Bind != nil {
-		hc.Transport = &http.Transport{DisableKeepAlives: true, DialContext: c.Bind.dialer().DialContext}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
