@@ -100,6 +100,11 @@ func parse(args []string, stderr io.Writer) (o lab.Options, so *lab.StormOptions
 	if err != nil {
 		return o, nil, false, fmt.Errorf("--break: %w", err)
 	}
+	if *sf.phones != 0 {
+		if err := sf.check(sab); err != nil {
+			return o, nil, false, err
+		}
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return o, nil, false, err
@@ -109,11 +114,11 @@ func parse(args []string, stderr io.Writer) (o lab.Options, so *lab.StormOptions
 		return o, nil, false, err
 	}
 	if *sf.phones != 0 {
-		so, err := sf.options(pb, self, *vendors, *bootstrap, sab, *timeout)
-		if err == nil && *verbose {
+		so := sf.options(pb, self, *vendors, *bootstrap, *timeout)
+		if *verbose {
 			so.Log = slog.New(slog.NewTextHandler(stderr, nil))
 		}
-		return o, so, *jsonFlag, err
+		return o, so, *jsonFlag, nil
 	}
 	o = lab.Options{Provbox: pb, Emulator: []string{self, emulateFlag}, Bootstrap: *bootstrap,
 		Sabotage: sab, Timeout: *timeout}

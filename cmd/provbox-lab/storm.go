@@ -31,24 +31,29 @@ func stormFlags(fs *flag.FlagSet) stormFlagSet {
 	}
 }
 
-func (f stormFlagSet) options(provbox, self, vendors, bootstrap string, sab lab.Sabotage, timeout time.Duration) (*lab.StormOptions, error) {
+// check names a bad storm flag before anything is built.
+func (f stormFlagSet) check(sab lab.Sabotage) error {
 	switch {
 	case *f.phones < 0:
-		return nil, fmt.Errorf("--phones %d: want a positive count", *f.phones)
+		return fmt.Errorf("--phones %d: want a positive count", *f.phones)
 	case *f.perNS < 1:
-		return nil, fmt.Errorf("--per-namespace %d: want at least 1", *f.perNS)
+		return fmt.Errorf("--per-namespace %d: want at least 1", *f.perNS)
 	case *f.goal <= 0:
-		return nil, fmt.Errorf("--goal %s: want a positive duration", *f.goal)
+		return fmt.Errorf("--goal %s: want a positive duration", *f.goal)
 	case sab != lab.NoSabotage:
-		return nil, errors.New("--break and --phones: the storm runs with every safeguard on")
+		return errors.New("--break and --phones: the storm runs with every safeguard on")
 	}
+	return nil
+}
+
+func (f stormFlagSet) options(provbox, self, vendors, bootstrap string, timeout time.Duration) *lab.StormOptions {
 	so := &lab.StormOptions{Provbox: provbox, Emulator: []string{self, emulateStormFlag}, Phones: *f.phones,
 		PerNamespace: *f.perNS, Bootstrap: bootstrap, Goal: *f.goal, Timeout: timeout,
 		DaemonProfile: *f.daemonProf, PhoneProfiles: *f.phoneProf}
 	if vendors != "" {
 		so.Vendors = strings.Split(vendors, ",")
 	}
-	return so, nil
+	return so
 }
 
 // runStorm runs a boot storm and returns the exit code: 0 every phone was
