@@ -91,3 +91,23 @@ func processCPU(pid int) (time.Duration, error) {
 	}
 	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
+
+// serverARP is the server namespace's IPv4 neighbour table: address →
+// MAC, complete entries only.
+func serverARP(h *Host) (map[string]string, error) {
+	out := map[string]string{}
+	err := h.Do(func() error {
+		b, err := os.ReadFile("/proc/thread-self/net/arp")
+		if err != nil {
+			return err
+		}
+		for _, l := range strings.Split(string(b), "\n")[1:] {
+			// IP address, HW type, Flags, HW address, Mask, Device
+			if f := strings.Fields(l); len(f) >= 4 && f[2] != "0x0" {
+				out[f[0]] = strings.ToLower(f[3])
+			}
+		}
+		return nil
+	})
+	return out, err
+}

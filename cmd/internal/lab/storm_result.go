@@ -39,6 +39,11 @@ type StormResult struct {
 	Failures []string `json:"failures,omitempty"`
 	// BannedPhones are phones whose address the daemon banned.
 	BannedPhones int `json:"banned_phones"`
+	// NeighbourOK counts the provisioned phones the server's neighbour
+	// table maps from their leased address to their own MAC; one mapped to
+	// another MAC fails as "neighbour" (the lab's phones would not be
+	// honest ones).
+	NeighbourOK int `json:"neighbour_ok"`
 	// Refusals and Strikes are the daemon's counters after the storm
 	// (provbox_refusals_total by proto/reason, provbox_strikes_total by
 	// reason).
@@ -118,6 +123,10 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 	for i := range s.devices {
 		devs[s.devices[i].mac] = &s.devices[i]
 	}
+	arp, err := serverARP(s.srv)
+	if err != nil {
+		return err
+	}
 	reported := map[string]bool{}
 	var done, dhcp, boot []time.Duration
 	for _, p := range phones {
@@ -129,6 +138,12 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 		}
 		if !judgeStormPhone(res, p, devs[p.MAC], byMAC[p.MAC]) {
 			continue
+		}
+		if mac, ok := arp[p.IP]; ok && mac != p.MAC {
+			res.fail("neighbour", fmt.Sprintf("%s %s: the server's neighbour table maps %s to %s", p.Vendor, p.MAC, p.IP, mac))
+			continue
+		} else if ok {
+			res.NeighbourOK++
 		}
 		res.Provisioned++
 		res.Wall = max(res.Wall, p.Done)
@@ -251,6 +266,7 @@ func (r *StormResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "  CPU in the storm     daemon %s, phone emulators %s (+%s set-up)\n", sec(r.DaemonCPU), sec(r.PhonesCPU), sec(r.PhonesSetupCPU))
 	fmt.Fprintf(w, "  failed, by step      %s\n", counts(r.FailedBy))
 	fmt.Fprintf(w, "  phones banned        %d\n", r.BannedPhones)
+	fmt.Fprintf(w, "  server ARP           %d provisioned phones at their own MAC\n", r.NeighbourOK)
 	fmt.Fprintf(w, "  daemon refusals      %s\n", countsF(r.Refusals))
 	fmt.Fprintf(w, "  daemon strikes       %s\n", countsF(r.Strikes))
 	fmt.Fprintf(w, "  daemon DHCP packets  %s\n", countsF(r.DHCPPackets))

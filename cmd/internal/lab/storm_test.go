@@ -39,6 +39,9 @@ func TestStorm(t *testing.T) {
 				t.Fatalf("%d/%d provisioned, failed %v, %d banned:\n%s", res.Provisioned, res.Phones, res.FailedBy,
 					res.BannedPhones, strings.Join(res.Failures, "\n"))
 			}
+			if res.NeighbourOK < res.Phones/2 {
+				t.Errorf("the server's neighbour table showed %d of %d phones at their own MAC", res.NeighbourOK, res.Phones)
+			}
 			if res.Namespaces != 4 {
 				t.Errorf("%d namespaces, want 4", res.Namespaces)
 			}
