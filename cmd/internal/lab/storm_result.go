@@ -258,7 +258,11 @@ func (r *StormResult) Print(w io.Writer) {
 	if r.Wall > r.Goal {
 		verdict = "MISSED"
 	}
-	fmt.Fprintf(w, "  wall, all phones     %s (goal %s: %s)\n", sec(r.Wall), sec(r.Goal), verdict)
+	label := "wall, all phones    "
+	if !r.AllProvisioned() {
+		label, verdict = "wall, last provisioned", "MISSED: not all provisioned"
+	}
+	fmt.Fprintf(w, "  %s %s (goal %s: %s)\n", label, sec(r.Wall), sec(r.Goal), verdict)
 	fmt.Fprintf(w, "  per phone, config    %s\n", pct(r.Done))
 	fmt.Fprintf(w, "  per phone, DHCP ACK  %s\n", pct(r.DHCP))
 	fmt.Fprintf(w, "  per phone, bootstrap %s\n", pct(r.BootDone))
