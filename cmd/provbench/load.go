@@ -40,6 +40,15 @@ type result struct {
 	P50     time.Duration `json:"p50"`
 	P99     time.Duration `json:"p99"`
 	Bytes   int64         `json:"bytes"`
+	CPU     time.Duration `json:"cpu"` // the server's, measured by the parent
+}
+
+// cpuPerK is the server's CPU time per 1,000 answers.
+func (r result) cpuPerK() time.Duration {
+	if r.OK == 0 {
+		return 0
+	}
+	return r.CPU * 1000 / time.Duration(r.OK)
 }
 
 func (r result) rate() float64 {

@@ -52,7 +52,7 @@ func startDnsmasq(t *topo, root, dir string) (*exec.Cmd, error) {
 	cmd := t.inServer("dnsmasq", "--keep-in-foreground", "--no-daemon", "--user=root", "--port=0",
 		"--conf-file=/dev/null", "--listen-address="+peerIP, "--bind-interfaces", "--enable-tftp",
 		"--tftp-root="+root, "--tftp-max=1000", "--tftp-mtu=1500", "--pid-file="+filepath.Join(dir, "dnsmasq.pid"),
-		"--log-facility=-")
+		"--log-facility=-", "--quiet-tftp")
 	cmd.Stderr = os.Stderr
 	return cmd, cmd.Start()
 }

@@ -33,28 +33,31 @@ func describe(m string, o options, size int) string {
 func printReport(w io.Writer, o options, size int, rows []row, dhcp *dhcpResult) {
 	fmt.Fprintf(w, "\n%d rounds of %v per server and measure, alternating; %d phones, each its own address and MAC; %d CPUs (server and load generator share them)\n\n",
 		o.rounds, o.duration, o.phones, runtime.NumCPU())
-	fmt.Fprintln(w, "| measure | provbox | peer | ratio |")
-	fmt.Fprintln(w, "|---|---|---|---|")
+	fmt.Fprintln(w, "| measure | provbox | peer | rate ratio | server CPU per answer, provbox/peer |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, r := range rows {
 		unit := "req/s"
 		if strings.HasPrefix(r.measure, "tftp") {
 			unit = "transfers/s"
 		}
-		var ratios []float64
+		var ratios, costs []float64
 		for i := range r.prov {
 			if pr := r.peer[i].rate(); pr > 0 {
 				ratios = append(ratios, r.prov[i].rate()/pr)
 			}
+			if pc := r.peer[i].cpuPerK(); pc > 0 {
+				costs = append(costs, float64(r.prov[i].cpuPerK())/float64(pc))
+			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× |\n", describe(r.measure, o, size), side(r.prov, unit),
-			peerName[r.measure], side(r.peer, unit), span(ratios, "%.2f"))
+		fmt.Fprintf(w, "| %s | %s | %s: %s | %s× | %s× |\n", describe(r.measure, o, size), side(r.prov, unit),
+			peerName[r.measure], side(r.peer, unit), span(ratios, "%.2f"), span(costs, "%.2f"))
 	}
 	if dhcp != nil {
 		pc, kc := dhcp.clean["provbox"], dhcp.clean["kea"]
 		pp, kp := dhcp.peak["provbox"], dhcp.peak["kea"]
-		fmt.Fprintf(w, "| DHCP DORA/s, perfdhcp as relay, leases durable before ACK (cmd/dhcpbench, steps %s/s × %d s): best with <0.1%% failed | %.0f | Kea memfile: %.0f | %s× |\n",
+		fmt.Fprintf(w, "| DHCP DORA/s, perfdhcp as relay, leases durable before ACK (cmd/dhcpbench, steps %s/s × %d s): best with <0.1%% failed | %.0f | Kea memfile: %.0f | %s× | |\n",
 			o.dhcpRates, o.dhcpPeriod, pc, kc, ratio(pc, kc))
-		fmt.Fprintf(w, "| same, peak | %.0f | Kea memfile: %.0f | %s× |\n", pp, kp, ratio(pp, kp))
+		fmt.Fprintf(w, "| same, peak | %.0f | Kea memfile: %.0f | %s× | |\n", pp, kp, ratio(pp, kp))
 		fmt.Fprintf(w, "\ncmd/dhcpbench steps:\n%s\n", dhcp.steps)
 	}
 }
@@ -62,14 +65,15 @@ func printReport(w io.Writer, o options, size int, rows []row, dhcp *dhcpResult)
 // side is one server's rates over the rounds, its p99 range, and its
 // errors if any.
 func side(rs []result, unit string) string {
-	var rates, p99 []float64
+	var rates, p99, cpu []float64
 	errs := 0
 	for _, r := range rs {
 		rates = append(rates, r.rate())
 		p99 = append(p99, float64(r.P99)/float64(time.Millisecond))
+		cpu = append(cpu, float64(r.cpuPerK())/float64(time.Millisecond))
 		errs += r.Errors
 	}
-	s := fmt.Sprintf("%s %s, p99 %s ms", span(rates, "%.0f"), unit, span(p99, "%.1f"))
+	s := fmt.Sprintf("%s %s, p99 %s ms, CPU %s ms per 1000", span(rates, "%.0f"), unit, span(p99, "%.1f"), span(cpu, "%.0f"))
 	if errs > 0 {
 		s += fmt.Sprintf(", %d errors", errs)
 	}

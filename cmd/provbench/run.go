@@ -198,8 +198,8 @@ func (b *bench) measureAll(ctx context.Context) ([]row, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s against %s: %w", m, t, err)
 				}
-				fmt.Fprintf(os.Stderr, "%-15s %-8s round %d: %8.0f/s p99 %v errors %d %s\n", m, t, i+1, res.rate(),
-					res.P99.Round(10*time.Microsecond), res.Errors, res.FirstEr)
+				fmt.Fprintf(os.Stderr, "%-15s %-8s round %d: %8.0f/s p99 %v cpu/1000 %v errors %d %s\n", m, t, i+1, res.rate(),
+					res.P99.Round(10*time.Microsecond), res.cpuPerK().Round(time.Millisecond), res.Errors, res.FirstEr)
 				if t == tProvbox {
 					r.prov = append(r.prov, res)
 				} else {
@@ -213,13 +213,25 @@ func (b *bench) measureAll(ctx context.Context) ([]row, error) {
 }
 
 func (b *bench) load(measure, target string) (result, error) {
+	server := b.provbox
+	if target == tPeer {
+		server = b.peers[0] // nginx
+		if measure == mTFTPSmall || measure == mTFTPBig {
+			server = b.peers[1] // dnsmasq
+		}
+	}
+	cpu0 := cpuOf(server.Process.Pid)
 	out, err := b.topo.inClient(exe(), "load", "-measure", measure, "-target", target, "-files", b.filesArg,
 		"-phones", strconv.Itoa(b.o.phones), "-duration", b.o.duration.String()).Output()
 	if err != nil {
 		return result{}, exitText(err)
 	}
 	var r result
-	return r, json.Unmarshal(out, &r)
+	if err := json.Unmarshal(out, &r); err != nil {
+		return r, err
+	}
+	r.CPU = cpuOf(server.Process.Pid) - cpu0
+	return r, nil
 }
 
 // exe is this program, for the children.

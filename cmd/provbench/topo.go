@@ -20,7 +20,9 @@ const (
 )
 
 // phoneIP is the i-th phone's address: 10.65.1.1 and up (i < 250).
-func phoneIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 65, 1 + byte(i/250), 1 + byte(i%250)}) }
+func phoneIP(i int) netip.Addr {
+	return netip.AddrFrom4([4]byte{10, 65, 1 + byte(i/250), 1 + byte(i%250)})
+}
 
 // topo is the two namespaces; remove deletes them, and with them every
 // link inside.
