@@ -23,7 +23,7 @@
 // per-round ratios. Everything is removed on exit.
 //
 //	provbench [-phones 50] [-rounds 3] [-duration 3s] [-measures ...] [-dhcp-rates 2000,4000,6000,8000]
-//	          [-dhcp-period 5] [-no-dhcp] [-cpuprofile file]
+//	          [-dhcp-period 5] [-no-dhcp] [-tftp-single-port] [-cpuprofile file]
 //
 // Linux, root. Run from the repository's root (DHCP builds ./cmd/dhcpbench).
 package main
@@ -62,6 +62,7 @@ type options struct {
 	dhcpRates  string
 	dhcpPeriod int
 	cpuprofile string // provbox's CPU profile over the whole run
+	singlePort bool   // TFTP: every transfer from port 69, provbox and dnsmasq
 }
 
 func parseFlags(args []string) (options, error) {
@@ -74,6 +75,7 @@ func parseFlags(args []string) (options, error) {
 	noDHCP := fs.Bool("no-dhcp", false, "skip the DHCP measure")
 	fs.StringVar(&o.dhcpRates, "dhcp-rates", "2000,4000,6000,8000", "offered DORA/s steps for cmd/dhcpbench")
 	fs.IntVar(&o.dhcpPeriod, "dhcp-period", 5, "seconds per DHCP step")
+	fs.BoolVar(&o.singlePort, "tftp-single-port", false, "serve TFTP transfers from the listening port (provbox single_port, dnsmasq --tftp-single-port)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write provbox's CPU profile (the whole run) to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err

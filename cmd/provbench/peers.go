@@ -48,11 +48,15 @@ http { access_log off; keepalive_requests 1000000;
 // startDnsmasq runs dnsmasq as a TFTP server only (no DNS, no DHCP) on
 // peerIP:69, with the limit on concurrent transfers raised above the
 // load's and the same block size cap as provbox.
-func startDnsmasq(t *topo, root, dir string) (*exec.Cmd, error) {
-	cmd := t.inServer("dnsmasq", "--keep-in-foreground", "--no-daemon", "--user=root", "--port=0",
+func startDnsmasq(t *topo, root, dir string, singlePort bool) (*exec.Cmd, error) {
+	args := []string{ "--keep-in-foreground", "--no-daemon", "--user=root", "--port=0",
 		"--conf-file=/dev/null", "--listen-address="+peerIP, "--bind-interfaces", "--enable-tftp",
 		"--tftp-root="+root, "--tftp-max=1000", "--tftp-mtu=1500", "--pid-file="+filepath.Join(dir, "dnsmasq.pid"),
-		"--log-facility=-", "--quiet-tftp")
+		"--log-facility=-", "--quiet-tftp"}
+	if singlePort {
+		args = append(args, "--tftp-single-port")
+	}
+	cmd := t.inServer("dnsmasq", args...)
 	cmd.Stderr = os.Stderr
 	return cmd, cmd.Start()
 }

@@ -93,6 +93,9 @@ func (b *bench) startProvbox() error {
 		return err
 	}
 	args := []string{"serve", "-dir", state, "-phones", strconv.Itoa(b.o.phones)}
+	if b.o.singlePort {
+		args = append(args, "-tftp-single-port")
+	}
 	if b.o.cpuprofile != "" {
 		p, err := filepath.Abs(b.o.cpuprofile)
 		if err != nil {
@@ -145,7 +148,7 @@ func (b *bench) startPeers() error {
 		return fmt.Errorf("nginx: %w", err)
 	}
 	b.peers = append(b.peers, ng)
-	dm, err := startDnsmasq(b.topo, root, b.dir)
+	dm, err := startDnsmasq(b.topo, root, b.dir, b.o.singlePort)
 	if err != nil {
 		return fmt.Errorf("dnsmasq: %w", err)
 	}

@@ -41,6 +41,7 @@ func serve(args []string) error {
 	dir := fs.String("dir", "", "state directory")
 	phones := fs.Int("phones", 50, "devices to seed")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole life here")
+	singlePort := fs.Bool("tftp-single-port", false, "TFTP transfers from the listening port")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func serve(args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	return serveAll(ctx, svc, log)
+	return serveAll(ctx, svc, log, *singlePort)
 }
 
 func startCore(ctx context.Context, dir string, log *slog.Logger) (*provisioning.Service, func(), error) {
@@ -126,16 +127,16 @@ func seed(ctx context.Context, svc *provisioning.Service, phones int) error {
 
 // serveAll runs the HTTP server, the TFTP server of the configs and the
 // TFTP server of the large file until ctx ends.
-func serveAll(ctx context.Context, svc *provisioning.Service, log *slog.Logger) error {
+func serveAll(ctx context.Context, svc *provisioning.Service, log *slog.Logger, singlePort bool) error {
 	hs, err := httpd.New(httpd.Config{Addr: fmt.Sprintf("%s:%d", serverIP, httpPort)}, svc, log)
 	if err != nil {
 		return err
 	}
-	ts, err := tftp.New(tftp.Config{Addr: fmt.Sprintf("%s:%d", serverIP, tftpPort)}, svc, log)
+	ts, err := tftp.New(tftp.Config{Addr: fmt.Sprintf("%s:%d", serverIP, tftpPort), SinglePort: singlePort}, svc, log)
 	if err != nil {
 		return err
 	}
-	big, err := tftp.New(tftp.Config{Addr: fmt.Sprintf("%s:%d", serverIP, bigTFTPPort)}, bigFile{body: make([]byte, bigSize)}, log)
+	big, err := tftp.New(tftp.Config{Addr: fmt.Sprintf("%s:%d", serverIP, bigTFTPPort), SinglePort: singlePort}, bigFile{body: make([]byte, bigSize)}, log)
 	if err != nil {
 		return err
 	}
