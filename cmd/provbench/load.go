@@ -18,12 +18,13 @@ import (
 // The measures, each run against provbox and against its peer.
 const (
 	mHTTPKeep  = "http-keepalive"
+	mHTTPPaced = "http-paced"
 	mHTTPClose = "http-close"
 	mTFTPSmall = "tftp-small"
 	mTFTPBig   = "tftp-big"
 )
 
-var allMeasures = []string{mHTTPKeep, mHTTPClose, mTFTPSmall, mTFTPBig}
+var allMeasures = []string{mHTTPKeep, mHTTPPaced, mHTTPClose, mTFTPSmall, mTFTPBig}
 
 // target is who a load runs against.
 const (
@@ -113,6 +114,7 @@ func loadMain(args []string) error {
 	target := fs.String("target", tProvbox, "provbox or peer")
 	files := fs.String("files", "", "phoneFiles (JSON) from -discover")
 	dur := fs.Duration("duration", 3*time.Second, "how long to load")
+	rate := fs.Int("rate", 2000, "requests per second in all, for "+mHTTPPaced)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -138,7 +140,14 @@ func loadMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(os.Stdout).Encode(drive(w, *dur))
+	var every time.Duration // between one phone's requests; 0: back to back
+	if *measure == mHTTPPaced {
+		if *rate < 1 {
+			return fmt.Errorf("-rate %d: want a positive rate", *rate)
+		}
+		every = time.Second * time.Duration(*phones) / time.Duration(*rate)
+	}
+	return json.NewEncoder(os.Stdout).Encode(drive(w, *dur, every))
 }
 
 // worker does one request or transfer and returns its size.
@@ -155,7 +164,7 @@ func workers(measure, target string, pf phoneFiles, phones int) ([]worker, error
 			want = []byte(phonePassword(i))
 		}
 		switch measure {
-		case mHTTPKeep, mHTTPClose:
+		case mHTTPKeep, mHTTPPaced, mHTTPClose:
 			path := "/" + smallName
 			if prov {
 				path = pf.Paths[i]
@@ -187,8 +196,14 @@ func workers(measure, target string, pf phoneFiles, phones int) ([]worker, error
 	return ws, nil
 }
 
-// drive runs every worker in a loop for d and sums up.
-func drive(ws []worker, d time.Duration) result {
+// drive runs every worker in a loop for d and sums up. With every > 0
+// each worker starts a request every that often (staggered), an open
+// loop: a request's latency counts from when it was due, so a server
+// that falls behind is charged for the wait too (no coordinated
+// omission); otherwise each worker sends its next request as soon as
+// the last is answered (closed loop: the rate is the server's limit,
+// and the latency mostly queueing behind the other workers).
+func drive(ws []worker, d, every time.Duration) result {
 	var (
 		mu   sync.Mutex
 		r    result
@@ -197,14 +212,22 @@ func drive(ws []worker, d time.Duration) result {
 	)
 	start := time.Now()
 	end := start.Add(d)
-	for _, w := range ws {
+	for i, w := range ws {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
 			var ok, bad, bytes int
 			var first string
+			due := start.Add(every * time.Duration(i) / time.Duration(len(ws)))
 			for t0 := time.Now(); t0.Before(end); {
+				if every > 0 {
+					time.Sleep(time.Until(due))
+					t0, due = due, due.Add(every)
+					if !t0.Before(end) {
+						break
+					}
+				}
 				n, err := w()
 				t1 := time.Now()
 				if err != nil {

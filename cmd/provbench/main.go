@@ -5,7 +5,8 @@
 //   - full-config fetch at the secret URL with every check on (User-Agent,
 //     MAC in the User-Agent, lease, neighbour entry), against nginx
 //     serving a static file of the same size: keep-alive connections, and
-//     one connection per request;
+//     a fixed offered rate (open loop: the latency of a server that is
+//     not saturated); and one connection per request;
 //   - TFTP, the same full config and a 200 KiB file at blksize 1468,
 //     against dnsmasq's TFTP server;
 //   - DHCP DORA/s against Kea, by running cmd/dhcpbench.
@@ -22,7 +23,7 @@
 // table gives each side's range over the rounds and the range of the
 // per-round ratios. Everything is removed on exit.
 //
-//	provbench [-phones 50] [-rounds 3] [-duration 3s] [-measures ...] [-dhcp-rates 2000,4000,6000,8000]
+//	provbench [-phones 50] [-rounds 3] [-duration 3s] [-measures ...] [-paced-rate 2000] [-dhcp-rates 2000,4000,6000,8000]
 //	          [-dhcp-period 5] [-no-dhcp] [-tftp-single-port] [-cpuprofile file]
 //
 // Linux, root. Run from the repository's root (DHCP builds ./cmd/dhcpbench).
@@ -63,6 +64,7 @@ type options struct {
 	dhcpPeriod int
 	cpuprofile string // provbox's CPU profile over the whole run
 	singlePort bool   // TFTP: every transfer from port 69, provbox and dnsmasq
+	pacedRate  int    // the offered rate of the paced HTTP measure
 }
 
 func parseFlags(args []string) (options, error) {
@@ -75,6 +77,7 @@ func parseFlags(args []string) (options, error) {
 	noDHCP := fs.Bool("no-dhcp", false, "skip the DHCP measure")
 	fs.StringVar(&o.dhcpRates, "dhcp-rates", "2000,4000,6000,8000", "offered DORA/s steps for cmd/dhcpbench")
 	fs.IntVar(&o.dhcpPeriod, "dhcp-period", 5, "seconds per DHCP step")
+	fs.IntVar(&o.pacedRate, "paced-rate", 2000, "requests per second in all offered by the paced HTTP measure")
 	fs.BoolVar(&o.singlePort, "tftp-single-port", false, "serve TFTP transfers from the listening port (provbox single_port, dnsmasq --tftp-single-port)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write provbox's CPU profile (the whole run) to this file")
 	if err := fs.Parse(args); err != nil {
@@ -92,8 +95,8 @@ func parseFlags(args []string) (options, error) {
 	switch {
 	case o.phones < 1 || o.phones > 1000:
 		return o, fmt.Errorf("-phones %d: want 1..1000", o.phones)
-	case o.rounds < 1 || o.duration <= 0 || o.dhcpPeriod < 1:
-		return o, fmt.Errorf("-rounds, -duration and -dhcp-period must be positive")
+	case o.rounds < 1 || o.duration <= 0 || o.dhcpPeriod < 1 || o.pacedRate < 1:
+		return o, fmt.Errorf("-rounds, -duration, -dhcp-period and -paced-rate must be positive")
 	}
 	return o, nil
 }

@@ -11,13 +11,15 @@ import (
 
 // peerName is each measure's peer, and what it serves.
 var peerName = map[string]string{
-	mHTTPKeep: "nginx", mHTTPClose: "nginx", mTFTPSmall: "dnsmasq", mTFTPBig: "dnsmasq",
+	mHTTPKeep: "nginx", mHTTPPaced: "nginx", mHTTPClose: "nginx", mTFTPSmall: "dnsmasq", mTFTPBig: "dnsmasq",
 }
 
 func describe(m string, o options, size int) string {
 	switch m {
 	case mHTTPKeep:
 		return fmt.Sprintf("full config at the secret URL, every check on (%d B), %d keep-alive connections", size, o.phones)
+	case mHTTPPaced:
+		return fmt.Sprintf("same, paced: %d req/s in all offered (open loop; p99 counted from when each request was due)", o.pacedRate)
 	case mHTTPClose:
 		return fmt.Sprintf("same, one TCP connection per request, %d clients", o.phones)
 	case mTFTPSmall:

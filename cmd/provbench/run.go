@@ -225,7 +225,7 @@ func (b *bench) load(measure, target string) (result, error) {
 	}
 	cpu0 := cpuOf(server.Process.Pid)
 	out, err := b.topo.inClient(exe(), "load", "-measure", measure, "-target", target, "-files", b.filesArg,
-		"-phones", strconv.Itoa(b.o.phones), "-duration", b.o.duration.String()).Output()
+		"-phones", strconv.Itoa(b.o.phones), "-duration", b.o.duration.String(), "-rate", strconv.Itoa(b.o.pacedRate)).Output()
 	if err != nil {
 		return result{}, exitText(err)
 	}
