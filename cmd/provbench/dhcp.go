@@ -67,7 +67,7 @@ func parseDHCP(out string) (*dhcpResult, error) {
 			r.peak[f[0]], r.clean[f[0]] = peak, clean
 			continue
 		}
-		if len(f) != 5 || f[0] != "server" {
+		if len(f) != 5 { // the summary's other rows: its header and rule
 			steps = append(steps, line)
 		}
 	}

@@ -83,7 +83,8 @@ perfdhcp as relay, 5 s per step, 50000 client MACs; latency = avg DISCOVER-OFFER
 	if r.peak["provbox"] != 7050 || r.clean["provbox"] != 5000 || r.peak["kea"] != 6457 || r.clean["kea"] != 4000 {
 		t.Errorf("got peak %v clean %v", r.peak, r.clean)
 	}
-	if !strings.Contains(r.steps, "| 2000 | 2000 | 0.01% |") || strings.Contains(r.steps, "| provbox |") {
+	if !strings.Contains(r.steps, "| 2000 | 2000 | 0.01% |") || strings.Contains(r.steps, "| provbox |") ||
+		strings.Contains(r.steps, "| --- | --- | --- | --- | --- |\n") || strings.HasSuffix(r.steps, "| --- | --- | --- | --- | --- |") {
 		t.Errorf("steps:\n%s", r.steps)
 	}
 	if _, err := parseDHCP("dhcpbench: needs root"); err == nil {

@@ -57,8 +57,8 @@ func printReport(w io.Writer, o options, size int, rows []row, dhcp *dhcpResult)
 	if dhcp != nil {
 		pc, kc := dhcp.clean["provbox"], dhcp.clean["kea"]
 		pp, kp := dhcp.peak["provbox"], dhcp.peak["kea"]
-		fmt.Fprintf(w, "| DHCP DORA/s, perfdhcp as relay, leases durable before ACK (cmd/dhcpbench, steps %s/s × %d s): best with <0.1%% failed | %.0f | Kea memfile: %.0f | %s× | |\n",
-			o.dhcpRates, o.dhcpPeriod, pc, kc, ratio(pc, kc))
+		fmt.Fprintf(w, "| DHCP DORA/s, perfdhcp as relay, leases durable before ACK (cmd/dhcpbench, steps %s/s × %d s): best with <0.1%% failed | %s | Kea memfile: %s | %s× | |\n",
+			o.dhcpRates, o.dhcpPeriod, clean(pc), clean(kc), ratio(pc, kc))
 		fmt.Fprintf(w, "| same, peak | %.0f | Kea memfile: %.0f | %s× | |\n", pp, kp, ratio(pp, kp))
 		fmt.Fprintf(w, "\ncmd/dhcpbench steps:\n%s\n", dhcp.steps)
 	}
@@ -92,6 +92,14 @@ func span(vs []float64, format string) string {
 		return lo
 	}
 	return lo + "–" + hi
+}
+
+// clean is a best clean rate, or says there was none.
+func clean(r float64) string {
+	if r == 0 {
+		return "no step clean"
+	}
+	return fmt.Sprintf("%.0f", r)
 }
 
 func ratio(a, b float64) string {
