@@ -63,7 +63,7 @@ type options struct {
 	dhcpRates  string
 	dhcpPeriod int
 	cpuprofile string // provbox's CPU profile over the whole run
-	singlePort bool   // TFTP: every transfer from port 69, provbox and dnsmasq
+	singlePort bool   // provbox's TFTP: every transfer from its listening port
 	pacedRate  int    // the offered rate of the paced HTTP measure
 }
 
@@ -78,7 +78,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.dhcpRates, "dhcp-rates", "2000,4000,6000,8000", "offered DORA/s steps for cmd/dhcpbench")
 	fs.IntVar(&o.dhcpPeriod, "dhcp-period", 5, "seconds per DHCP step")
 	fs.IntVar(&o.pacedRate, "paced-rate", 2000, "requests per second in all offered by the paced HTTP measure")
-	fs.BoolVar(&o.singlePort, "tftp-single-port", false, "serve TFTP transfers from the listening port (provbox single_port, dnsmasq --tftp-single-port)")
+	fs.BoolVar(&o.singlePort, "tftp-single-port", false, "provbox serves TFTP transfers from its listening port ([tftp] single_port; dnsmasq stays in its default mode: its --tftp-single-port answered nothing here)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write provbox's CPU profile (the whole run) to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err

@@ -48,14 +48,11 @@ http { access_log off; keepalive_requests 1000000;
 // startDnsmasq runs dnsmasq as a TFTP server only (no DNS, no DHCP) on
 // peerIP:69, with the limit on concurrent transfers raised above the
 // load's and the same block size cap as provbox.
-func startDnsmasq(t *topo, root, dir string, singlePort bool) (*exec.Cmd, error) {
+func startDnsmasq(t *topo, root, dir string) (*exec.Cmd, error) {
 	args := []string{"--keep-in-foreground", "--no-daemon", "--user=root", "--port=0",
 		"--conf-file=/dev/null", "--listen-address=" + peerIP, "--bind-interfaces", "--enable-tftp",
 		"--tftp-root=" + root, "--tftp-max=1000", "--tftp-mtu=1500", "--pid-file=" + filepath.Join(dir, "dnsmasq.pid"),
 		"--log-facility=-", "--quiet-tftp"}
-	if singlePort {
-		args = append(args, "--tftp-single-port")
-	}
 	cmd := t.inServer("dnsmasq", args...)
 	// Its log line per transfer ("sent ..."), which --quiet-tftp keeps in
 	// 2.90, goes nowhere: a start failure shows as the measure's errors.

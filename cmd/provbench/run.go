@@ -148,7 +148,7 @@ func (b *bench) startPeers() error {
 		return fmt.Errorf("nginx: %w", err)
 	}
 	b.peers = append(b.peers, ng)
-	dm, err := startDnsmasq(b.topo, root, b.dir, b.o.singlePort)
+	dm, err := startDnsmasq(b.topo, root, b.dir)
 	if err != nil {
 		return fmt.Errorf("dnsmasq: %w", err)
 	}
