@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	pintftp "github.com/pin/tftp/v3"
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
 )
@@ -19,8 +20,15 @@ import (
 // plain datagrams and answers through WriteTo. pktConn is such a
 // PacketConn that supplies what pin/tftp would have read:
 //   - the packet info, read here; each client's answers leave from the
-//     address its request was sent to (IP_PKTINFO on send, as pin/tftp
-//     does), kept per client address and port until unused for keep;
+//     address its read request was sent to (IP_PKTINFO on send, as
+//     pin/tftp does). That address is kept per client address and port
+//     from its RRQ on, refreshed by its datagrams, and dropped endGrace
+//     after the hook reports the transfer's end (then only its last
+//     ERROR may still go out), or once unused for keep; at most
+//     maxRemembered are kept, so a flood of forged requests costs
+//     bounded memory (beyond it answers leave from the kernel's choice).
+//     A write request is refused at once and not remembered: its ERROR
+//     leaves from the kernel's choice;
 //   - the blksize cap: the arrival interface's MTU less the headers, from
 //     a cache refreshed every mtuTTL, set on the server (setBlock) while
 //     pin/tftp's loop waits in ReadFrom, so before it handles the
@@ -36,16 +44,25 @@ type pktConn struct {
 	keep     time.Duration
 	now      func() time.Time
 
-	mu    sync.Mutex
-	dst   map[netip.AddrPort]local // client → where it sent to
-	swept time.Time
+	mu     sync.Mutex
+	dst    map[netip.AddrPort]local // client → where it sent to
+	swept  time.Time
+	endedN int // entries marked ended and not yet dropped
 }
 
 // local is the address a client's datagrams arrived at.
 type local struct {
-	ip   net.IP
-	seen time.Time
+	ip    net.IP
+	seen  time.Time // its last datagram, or its transfer's end
+	ended bool      // the hook reported the transfer's end
 }
+
+// Bounds of the clients remembered: a transfer's end is followed by at
+// most its ERROR, sent at once; and forged requests are cheap.
+const (
+	endGrace      = time.Second
+	maxRemembered = 1 << 16
+)
 
 // maxBlock is RFC 2348's largest blksize, and what pin/tftp accepts.
 const maxBlock = 65464
@@ -96,8 +113,9 @@ func (c *pktConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	if !ok || dst == nil {
 		return n, src, nil
 	}
-	c.remember(ua, dst)
-	if n >= 2 && b[0] == 0 && (b[1] == 1 || b[1] == 2) { // RRQ, WRQ: a transfer starts
+	request := n >= 2 && b[0] == 0 && (b[1] == 1 || b[1] == 2) // RRQ, WRQ: a transfer starts
+	c.remember(ua, dst, request && b[1] == 1)
+	if request {
 		c.setBlock(c.blockCap(ifindex, dst.To4() != nil))
 	}
 	return n, src, nil
@@ -118,25 +136,66 @@ func (c *pktConn) blockCap(ifindex int, v4 bool) int {
 	return max(lim, 513)
 }
 
+// transferEnded passes a transfer's end to c; c may be nil.
+func (c *pktConn) transferEnded(st pintftp.TransferStats) {
+	if c != nil && st.RemoteAddr != nil {
+		c.ended(st.RemoteAddr, st.Tid)
+	}
+}
+
 func key(a *net.UDPAddr) netip.AddrPort {
 	ap := a.AddrPort()
 	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 }
 
-// remember notes dst for the client, and drops clients unseen for keep,
-// at most once per keep.
-func (c *pktConn) remember(a *net.UDPAddr, dst net.IP) {
+// remember notes dst for the client: from a read request on, and for
+// every datagram of a client already known (a datagram of an unknown
+// client that is no request starts nothing: pin/tftp answers none).
+func (c *pktConn) remember(a *net.UDPAddr, dst net.IP, rrq bool) {
+	now := c.now()
+	k := key(a)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sweep(now)
+	if _, known := c.dst[k]; !known && (!rrq || len(c.dst) >= maxRemembered) {
+		return
+	}
+	c.dst[k] = local{ip: dst, seen: now}
+}
+
+// ended is the hook's report that the transfer with the client at ip
+// and port is over.
+func (c *pktConn) ended(ip net.IP, port int) {
+	a, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return
+	}
+	k := netip.AddrPortFrom(a.Unmap(), uint16(port))
 	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.dst[key(a)] = local{ip: dst, seen: now}
-	if now.Sub(c.swept) < c.keep {
+	if l, ok := c.dst[k]; ok && !l.ended {
+		l.ended, l.seen = true, now
+		c.dst[k] = l
+		c.endedN++
+	}
+}
+
+// sweep drops ended transfers' entries after endGrace and any unused for
+// keep; it walks the table at most once per endGrace when transfers
+// ended, else once per keep. The caller holds c.mu.
+func (c *pktConn) sweep(now time.Time) {
+	since := now.Sub(c.swept)
+	if since < endGrace || (c.endedN == 0 && since < c.keep && len(c.dst) < maxRemembered) {
 		return
 	}
-	c.swept = now
+	c.swept, c.endedN = now, 0
 	for k, l := range c.dst {
-		if now.Sub(l.seen) > c.keep {
+		switch age := now.Sub(l.seen); {
+		case l.ended && age > endGrace, age > c.keep:
 			delete(c.dst, k)
+		case l.ended:
+			c.endedN++ // not yet: the next sweep
 		}
 	}
 }

@@ -125,25 +125,51 @@ func TestBlockCap(t *testing.T) {
 	}
 }
 
-// TestPktConnForgets: a client unseen for keep is forgotten; one seen
-// since is kept.
+// TestPktConnForgets: a client is remembered from its read request on,
+// refreshed by its datagrams, dropped endGrace after its transfer ended
+// or once unseen for keep; a datagram of an unknown client that is no
+// read request is not remembered; the table is bounded.
 func TestPktConnForgets(t *testing.T) {
 	now := time.Now()
-	c := &pktConn{keep: time.Minute, now: func() time.Time { return now }, dst: map[netipAddrPort]local{}}
-	old := &net.UDPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 1000}
-	live := &net.UDPAddr{IP: net.IPv4(10, 0, 0, 2), Port: 1000}
-	c.remember(old, net.IPv4(10, 0, 0, 254))
-	c.remember(live, net.IPv4(10, 0, 0, 254))
-	now = now.Add(50 * time.Second)
-	c.remember(live, net.IPv4(10, 0, 0, 254))
-	now = now.Add(20 * time.Second) // old unseen 70 s, live 20 s
-	c.remember(live, net.IPv4(10, 0, 0, 254))
-	if _, ok := c.dst[key(old)]; ok {
-		t.Error("a client unseen for longer than keep is still held")
+	c := &pktConn{keep: time.Minute, now: func() time.Time { return now }, dst: map[netip.AddrPort]local{}}
+	local := net.IPv4(10, 0, 0, 254)
+	at := func(i int) *net.UDPAddr { return &net.UDPAddr{IP: net.IPv4(10, 0, 1, byte(i)), Port: 1000 + i} }
+	held := func(i int) bool { _, ok := c.dst[key(at(i))]; return ok }
+
+	c.remember(at(1), local, true)  // a transfer that ends
+	c.remember(at(2), local, true)  // one that goes silent
+	c.remember(at(3), local, true)  // one that stays alive
+	c.remember(at(4), local, false) // an ACK nobody asked for
+	if !held(1) || !held(2) || !held(3) || held(4) {
+		t.Fatalf("after the requests: %v", c.dst)
 	}
-	if _, ok := c.dst[key(live)]; !ok {
-		t.Error("a live client was forgotten")
+	c.ended(at(1).IP, at(1).Port)
+	now = now.Add(endGrace / 2)
+	c.remember(at(3), local, false)
+	if !held(1) {
+		t.Error("an ended transfer was dropped before endGrace: its ERROR may still go out")
+	}
+	now = now.Add(endGrace)
+	c.remember(at(3), local, false)
+	if held(1) {
+		t.Error("an ended transfer is still held after endGrace")
+	}
+	if !held(2) || !held(3) {
+		t.Error("a live transfer was dropped")
+	}
+	for range 4 { // 2 unseen past keep, 3 seen every 20 s
+		now = now.Add(20 * time.Second)
+		c.remember(at(3), local, false)
+	}
+	if held(2) || !held(3) {
+		t.Errorf("after keep: silent held %v, alive held %v", held(2), held(3))
+	}
+
+	// A flood of read requests from forged sources stops at the bound.
+	for i := range maxRemembered + 100 {
+		c.remember(&net.UDPAddr{IP: net.IPv4(10, 1, byte(i>>8), byte(i)), Port: 2000 + i>>16}, local, true)
+	}
+	if len(c.dst) > maxRemembered {
+		t.Errorf("%d clients held, bound %d", len(c.dst), maxRemembered)
 	}
 }
-
-type netipAddrPort = netip.AddrPort

@@ -69,12 +69,12 @@ func enablePacketInfo(conn net.PacketConn) {
 }
 
 // singlePortConn hands pin/tftp a pktConn over conn (see pktConn), so
-// it skips its per-datagram interface lookup; conn itself if conn is not
-// a UDP socket or packet info cannot be had.
-func (s *Server) singlePortConn(srv *pintftp.Server, conn net.PacketConn) net.PacketConn {
+// it skips its per-datagram interface lookup; conn itself (and no
+// pktConn) if conn is not a UDP socket or packet info cannot be had.
+func (s *Server) singlePortConn(srv *pintftp.Server, conn net.PacketConn) (net.PacketConn, *pktConn) {
 	uc, ok := conn.(*net.UDPConn)
 	if !ok {
-		return conn
+		return conn, nil
 	}
 	capBlock := maxBlock
 	if s.cfg.MaxBlockSize != 0 {
@@ -85,12 +85,12 @@ func (s *Server) singlePortConn(srv *pintftp.Server, conn net.PacketConn) net.Pa
 	keep := s.cfg.TransferTimeout + s.cfg.Timeout*time.Duration(s.cfg.Retries+1)
 	pc := newPktConn(uc, srv.SetBlockSize, capBlock, keep)
 	if pc == nil {
-		return conn
+		return conn, nil
 	}
 	// The cap comes from pktConn per request: pin/tftp must not clamp
 	// to the 512 it assumes without packet info.
 	srv.SetBlockSizeNegotiation(false)
-	return pc
+	return pc, pc
 }
 
 // Serve answers read requests on conn until ctx is cancelled, then stops
@@ -107,11 +107,12 @@ func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
 	if s.cfg.MaxBlockSize != 0 {
 		srv.SetBlockSize(s.cfg.MaxBlockSize)
 	}
-	srv.SetHook(hook{s.log, s.obs})
+	h := hook{log: s.log, obs: s.obs}
 	if s.cfg.SinglePort {
 		srv.EnableSinglePort()
-		conn = s.singlePortConn(srv, conn)
+		conn, h.conn = s.singlePortConn(srv, conn)
 	}
+	srv.SetHook(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(conn) }()
 	select {
