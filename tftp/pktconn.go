@@ -109,21 +109,27 @@ func (c *pktConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	if err != nil {
 		return n, src, err
 	}
-	ua, ok := src.(*net.UDPAddr)
-	if !ok || dst == nil {
-		return n, src, nil
-	}
 	request := n >= 2 && b[0] == 0 && (b[1] == 1 || b[1] == 2) // RRQ, WRQ: a transfer starts
-	c.remember(ua, dst, request && b[1] == 1)
 	if request {
 		c.setBlock(c.blockCap(ifindex, dst.To4() != nil))
+	}
+	if ua, ok := src.(*net.UDPAddr); ok && answerFrom(dst) {
+		c.remember(ua, dst, request && b[1] == 1)
 	}
 	return n, src, nil
 }
 
+// answerFrom reports whether answers may leave from dst, where a
+// request arrived. Not from a broadcast or multicast address: as
+// pin/tftp does, they then leave from the kernel's choice.
+func answerFrom(dst net.IP) bool {
+	return dst != nil && !dst.Equal(net.IPv4bcast) && !dst.IsMulticast() && !dst.IsUnspecified()
+}
+
 // blockCap is the largest blksize for a transfer over ifindex (of IPv4
-// or IPv6): the MTU less the IP and UDP headers, at most cap; pin/tftp takes nothing under
-// 513, so a smaller MTU gets 513 (an MTU under 541 is not Ethernet).
+// or IPv6; 0: unknown): the MTU less the IP and UDP headers, at most
+// cap; pin/tftp takes nothing under 513, so a smaller MTU gets 513 (an
+// MTU under 541 is not Ethernet).
 func (c *pktConn) blockCap(ifindex int, v4 bool) int {
 	lim := c.cap
 	if mtu := c.mtus.get(ifindex, c.now()); mtu > 0 {

@@ -173,3 +173,22 @@ func TestPktConnForgets(t *testing.T) {
 		t.Errorf("%d clients held, bound %d", len(c.dst), maxRemembered)
 	}
 }
+
+// TestAnswerFrom: unicast destinations are answered from; broadcast,
+// multicast and unknown ones are left to the kernel.
+func TestAnswerFrom(t *testing.T) {
+	for _, tc := range []struct {
+		ip   string
+		want bool
+	}{
+		{"10.0.0.1", true}, {"127.0.0.2", true}, {"fe80::1", true}, {"2001:db8::1", true}, {"::ffff:10.0.0.1", true},
+		{"255.255.255.255", false}, {"224.0.0.1", false}, {"ff02::1", false}, {"0.0.0.0", false}, {"::", false},
+	} {
+		if got := answerFrom(net.ParseIP(tc.ip)); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.ip, got, tc.want)
+		}
+	}
+	if answerFrom(nil) {
+		t.Error("no packet info: answered from nil")
+	}
+}
