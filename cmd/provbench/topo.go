@@ -42,6 +42,26 @@ func newTopo(phones int) (*topo, error) {
 		{"-n", t.srvNS, "link", "set", t.srvIf, "up"}, {"-n", t.cliNS, "link", "set", t.cliIf, "up"},
 		{"-n", t.srvNS, "link", "set", "lo", "up"}, {"-n", t.cliNS, "link", "set", "lo", "up"},
 	}
+	if err := t.run(steps); err != nil {
+		t.remove()
+		return nil, err
+	}
+	// One host with many interfaces on one LAN: each answers ARP only
+	// for its own address, or the server would learn one phone's MAC
+	// for another's address and the neighbour check would refuse; and no
+	// reverse-path filter, as the answers to every phone come from the
+	// same server, which the routing table reaches through the first
+	// phone's interface. Set before the interfaces are made, so each
+	// takes them from "default" (a new namespace inherits the host's).
+	for _, kv := range []string{"net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+		"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+		"net.ipv4.conf.default.arp_ignore=1", "net.ipv4.conf.default.arp_announce=2"} {
+		if out, err := t.inClient("sysctl", "-qw", kv).CombinedOutput(); err != nil {
+			t.remove()
+			return nil, fmt.Errorf("sysctl %s: %v: %s", kv, err, out)
+		}
+	}
+	steps = nil
 	for i := range phones {
 		name := fmt.Sprintf("pm%d", i)
 		t.phones = append(t.phones, name)
@@ -53,16 +73,6 @@ func newTopo(phones int) (*topo, error) {
 	if err := t.run(steps); err != nil {
 		t.remove()
 		return nil, err
-	}
-	// One host with many interfaces on one LAN: each answers ARP only
-	// for its own address, or the server would learn one phone's MAC
-	// for another's address and the neighbour check would refuse.
-	for _, kv := range []string{"net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
-		"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"} {
-		if out, err := t.inClient("sysctl", "-qw", kv).CombinedOutput(); err != nil {
-			t.remove()
-			return nil, fmt.Errorf("sysctl %s: %v: %s", kv, err, out)
-		}
 	}
 	return t, nil
 }
