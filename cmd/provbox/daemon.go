@@ -42,6 +42,7 @@ type daemon struct {
 	ports           boundPorts     // as bound, for reloads
 	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
 	metrics         *metricsWiring // nil when metrics.listen is off
+	ha              *haDHCP        // nil without [store] ha
 }
 
 // hooks are what `provbox serve` adds around the servers: systemd
@@ -81,6 +82,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 		return d, fmt.Errorf("starting the provisioning core: %w", err)
 	}
 	d.admin = admin.New(d.svc, versionString(), log)
+	d.admin.SetNode(nodeReport{d})
 	if err := d.bindWeb(); err != nil {
 		return d, err
 	}
@@ -121,7 +123,12 @@ func (d *daemon) bindServers() error {
 			return err
 		}
 	}
-	if d.cfg.DHCP.Enabled {
+	if d.cfg.DHCP.Enabled && d.cfg.Store.HA {
+		if d.ha, err = bindHA(d, d.installDHCP); err != nil {
+			return err
+		}
+		d.dhcp = d.ha
+	} else if d.cfg.DHCP.Enabled {
 		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log, d.metrics.dhcpOptions()...); err != nil {
 			return err
 		}
@@ -276,6 +283,9 @@ func (d *daemon) close() {
 	}
 	if d.dhcp != nil {
 		d.dhcp.close()
+	}
+	if d.ha != nil && d.ha != d.dhcp {
+		d.ha.close()
 	}
 	d.metrics.close()
 	if d.svc != nil {

@@ -183,3 +183,7 @@ func (h *HA) Ping(ctx context.Context) (time.Duration, error) {
 	err := h.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 	return time.Since(start), err
 }
+
+// Ping checks the database answers (a read connection: a long write
+// holding SQLite's one writer does not make it look down).
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
