@@ -41,8 +41,8 @@ type haDHCP struct {
 	// answers (or, on a standby, the one built at start).
 	install func(*dhcp.Server)
 
-	active  atomic.Bool
-	token   atomic.Int64 // of the current or last term, 0 before the first
+	term    atomic.Pointer[haTerm] // serving, while its context lasts
+	token   atomic.Int64           // of the current or last term, 0 before the first
 	dbError atomic.Bool  // the last election round trip failed
 }
 
@@ -70,9 +70,11 @@ func bindHA(d *daemon, install func(*dhcp.Server)) (*haDHCP, error) {
 
 func (h *haDHCP) close() { h.ha.Close() }
 
-// role is "active" or "standby".
+// role is "active" or "standby": active from the moment the term's
+// server serves until the term ends (its sockets close at once; packets
+// in flight may still drain, but no reply leaves).
 func (h *haDHCP) role() string {
-	if h.active.Load() {
+	if t := h.term.Load(); t != nil && t.ctx.Err() == nil {
 		return "active"
 	}
 	return "standby"

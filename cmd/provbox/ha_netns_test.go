@@ -262,3 +262,72 @@ func isClosed(c chan struct{}) bool {
 		return false
 	}
 }
+
+// TestHANodeThatLosesTheDatabaseStopsAnsweringDHCP: a failover node
+// answers nothing once it cannot reach the database: the server frozen
+// (a partition: connections stay open, nothing answers), the node stops
+// answering DHCP before its leadership could lapse and says so in its
+// status; the database back, it is elected again and serves; the
+// database stopped, it stops answering again.
+func TestHANodeThatLosesTheDatabaseStopsAnsweringDHCP(t *testing.T) {
+	l := newHALab(t)
+	n1 := l.start(t, "n1")
+	n1.waitRole(t, "active", 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
+	defer cancel()
+	load := l.perfdhcp(ctx, 100, 20000, 80, "00:0c:02:00:00:00")
+	if err := load.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { load.Process.Kill(); load.Wait() }()
+	waitACKs := func(since time.Time, within time.Duration) {
+		t.Helper()
+		for l.sniff.acks(n1.ip, since) < 20 {
+			if time.Since(since) > within {
+				t.Fatalf("n1 ACKed %d since %v\n%s", l.sniff.acks(n1.ip, since), since, n1.proc.stderr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	// silent checks n1 sends no reply from lost+haTTL for 3 s.
+	silent := func(lost time.Time, what string) {
+		t.Helper()
+		time.Sleep(time.Until(lost.Add(haTTL + 3*time.Second)))
+		if n := l.sniff.from(n1.ip, lost.Add(haTTL)); n != 0 {
+			t.Errorf("%s: n1 sent %d replies more than %s later", what, n, haTTL)
+		}
+		if n := l.sniff.acks(n1.ip, lost.Add(time.Second)); n != 0 {
+			t.Errorf("%s: n1 ACKed %d requests it could not record", what, n)
+		}
+	}
+	waitACKs(time.Now(), 10*time.Second)
+
+	if err := l.pg.Freeze(); err != nil {
+		t.Fatal(err)
+	}
+	frozen := time.Now()
+	silent(frozen, "database frozen")
+	if st := n1.status(t); st.Role != "standby" || st.Database.OK {
+		t.Errorf("n1's status with the database frozen: %+v", st)
+	}
+	if err := l.pg.Thaw(); err != nil {
+		t.Fatal(err)
+	}
+	thawed := time.Now()
+	waitACKs(thawed, 15*time.Second)
+	t.Logf("serving again %.2f s after the database came back",
+		firstACK(l.sniff, n1.ip, thawed).Sub(thawed).Seconds())
+
+	l.pg.Stop()
+	silent(time.Now(), "database stopped")
+}
+
+// firstACK is when server sent its first ACK since t.
+func firstACK(s *replySniffer, server netip.Addr, since time.Time) time.Time {
+	for _, r := range s.seen() {
+		if r.from == server && r.typ == dhcpv4.MessageTypeAck && !r.at.Before(since) {
+			return r.at
+		}
+	}
+	return time.Time{}
+}

@@ -9,6 +9,7 @@ import (
 // haTerm is one term of DHCP leadership: the server serving it and the
 // timer that stops it when the leadership can no longer be confirmed.
 type haTerm struct {
+	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
 	mu     sync.Mutex
@@ -22,7 +23,7 @@ type haTerm struct {
 func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm {
 	// Cancelled by the timer, which each renewal moves (extend).
 	tctx, cancel := context.WithCancel(ctx)
-	t := &haTerm{cancel: cancel, done: make(chan struct{})}
+	t := &haTerm{ctx: tctx, cancel: cancel, done: make(chan struct{})}
 	t.timer = time.AfterFunc(time.Until(until), cancel)
 	rctx, rcancel := context.WithDeadline(tctx, until)
 	err := h.svc.Resync(rctx)
@@ -40,7 +41,7 @@ func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm 
 	}
 	ds := r.(*dhcpServer)
 	h.install(ds.srv)
-	h.active.Store(true)
+	h.term.Store(t)
 	h.log.Info("DHCP leadership taken: serving", "token", tok, "leases", len(h.svc.Leases()))
 	go func() {
 		defer close(t.done)
@@ -48,7 +49,6 @@ func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm 
 			h.log.Error("DHCP server stopped", "err", err)
 		}
 		ds.close()
-		h.active.Store(false)
 		h.log.Warn("DHCP leadership lapsed or ended: not serving", "token", tok)
 	}()
 	return t

@@ -37,8 +37,13 @@ type fence struct {
 // Without a call, lease writes are not fenced (a single node).
 func (s *Store) Fence(node string, token int64) { s.fences.Store(&fence{node, token}) }
 
-const fenceSQL = `SELECT token FROM ha_leader
-	WHERE id = 1 AND node = $1 AND token = $2 AND expires > now() FOR SHARE`
+// fenceSQL also bounds how long the transaction may then wait for this
+// node: the share lock must not outlive a node cut off mid-write (the
+// server would hold it until it noticed the dead connection, and the
+// takeover would wait as long), so the server ends the session after
+// 2 s idle inside the transaction.
+const fenceSQL = `SELECT token, set_config('idle_in_transaction_session_timeout', '2000', true)
+	FROM ha_leader WHERE id = 1 AND node = $1 AND token = $2 AND expires > now() FOR SHARE`
 
 // checkFence runs fenceSQL in tx when lease writes are fenced.
 func (s *Store) checkFence(ctx context.Context, tx *sql.Tx) error {
@@ -47,7 +52,8 @@ func (s *Store) checkFence(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	var tok int64
-	err := tx.QueryRowContext(ctx, fenceSQL, f.node, f.token).Scan(&tok)
+	var idle string
+	err := tx.QueryRowContext(ctx, fenceSQL, f.node, f.token).Scan(&tok, &idle)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w (node %q, token %d)", ErrFenced, f.node, f.token)
 	}

@@ -219,3 +219,36 @@ func TestHANeedsPostgres(t *testing.T) {
 		t.Fatal("OpenHA on SQLite succeeded")
 	}
 }
+
+// TestHATakeoverNotBlockedByCutOffWriter: a leader cut off in the middle
+// of a lease write (its transaction open, holding the share lock) does
+// not hold the takeover up for longer than the idle limit fenceSQL sets.
+func TestHATakeoverNotBlockedByCutOffWriter(t *testing.T) {
+	sa, _, a, b := haPair(t, 300*time.Millisecond)
+	ctx := context.Background()
+	sa.Fence("a", claim(t, a, 0))
+	tx, err := sa.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := sa.checkFence(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for {
+		tok, err := b.Claim(cctx, 0)
+		if err != nil {
+			t.Fatalf("takeover blocked by the cut-off writer: %v after %s", err, time.Since(start))
+		}
+		if tok != 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("takeover took %s", d)
+	}
+}
