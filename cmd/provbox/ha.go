@@ -43,7 +43,7 @@ type haDHCP struct {
 
 	term    atomic.Pointer[haTerm] // serving, while its context lasts
 	token   atomic.Int64           // of the current or last term, 0 before the first
-	dbError atomic.Bool  // the last election round trip failed
+	dbError atomic.Bool            // the last election round trip failed
 }
 
 // bindHA checks the DHCP sockets can be bound (so a missing interface
