@@ -42,7 +42,6 @@ type haDHCP struct {
 	install func(*dhcp.Server)
 
 	term    atomic.Pointer[haTerm] // serving, while its context lasts
-	token   atomic.Int64           // of the current or last term, 0 before the first
 	dbError atomic.Bool            // the last election round trip failed
 }
 
@@ -101,7 +100,6 @@ func (h *haDHCP) serve(ctx context.Context) error {
 				t = t.end() // a new term: never carry a server over
 				tok = got
 				h.st.Fence(h.ha.Node(), tok)
-				h.token.Store(tok)
 			}
 			if t.running() {
 				t.extend(sent.Add(haTTL - haMargin))
