@@ -232,6 +232,11 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	if st := n2.status(t); st.Role != "active" || st.Leader != "n2" || len(st.Peers) != 1 || st.Peers[0].Name != "n1" {
 		t.Errorf("n2's status after the takeover: %+v", st)
 	}
+	if out := mustCLI(t, n2.cfg, "status"); !strings.Contains(out, "dhcp role:") || !strings.Contains(out, "peer n1:") {
+		t.Errorf("n2's status does not show its role and peer:\n%s", out)
+	} else {
+		t.Logf("n2's status:\n%s", out)
+	}
 	stored := l.storedLeases(t)
 	owner := map[netip.Addr]string{}
 	acks := map[netip.Addr]int{}

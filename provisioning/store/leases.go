@@ -78,6 +78,9 @@ func (s *Store) PutLeases(ctx context.Context, ls []provisioning.Lease) error {
 		if err := s.checkFence(ctx, tx); err != nil {
 			return err
 		}
+		if s.dialect == dialectPostgres {
+			return pgPutLeases(ctx, tx, ls)
+		}
 		st := tx.StmtContext(ctx, s.putLease)
 		for _, l := range ls {
 			if _, err := st.ExecContext(ctx, l.IP.String(), macText(l.MAC), nanos(l.Expires),
