@@ -78,7 +78,7 @@ func leadForBench(ctx context.Context, st *store.Store) error {
 		ha.Close()
 		return fmt.Errorf("taking the leadership: token %d, %v", tok, err)
 	}
-	st.Fence("bench", tok)
+	st.Fence(ha.ID(), tok)
 	go func() {
 		defer ha.Close()
 		tick := time.NewTicker(time.Second)

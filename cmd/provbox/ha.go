@@ -43,6 +43,7 @@ type haDHCP struct {
 
 	term    atomic.Pointer[haTerm] // serving, while its context lasts
 	dbError atomic.Bool            // the last election round trip failed
+	beat    chan struct{}          // a role change: record a heartbeat now
 }
 
 // bindHA checks the DHCP sockets can be bound (so a missing interface
@@ -60,11 +61,11 @@ func bindHA(d *daemon, install func(*dhcp.Server)) (*haDHCP, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.st.Fence(node, 0)
+	d.st.Fence(ha.ID(), 0)
 	install(ds.srv)
 	d.log.Info("DHCP failover: standby until elected", "node", node)
 	return &haDHCP{cfg: d.cfg, svc: d.svc, st: d.st, ha: ha, log: d.log.With("component", "ha", "node", node),
-		opts: d.metrics.dhcpOptions(), install: install}, nil
+		opts: d.metrics.dhcpOptions(), install: install, beat: make(chan struct{}, 1)}, nil
 }
 
 func (h *haDHCP) close() { h.ha.Close() }
@@ -99,7 +100,7 @@ func (h *haDHCP) serve(ctx context.Context) error {
 			if got != tok {
 				t = t.end() // a new term: never carry a server over
 				tok = got
-				h.st.Fence(h.ha.Node(), tok)
+				h.st.Fence(h.ha.ID(), tok)
 			}
 			if t.running() {
 				t.extend(sent.Add(haTTL - haMargin))
@@ -154,6 +155,15 @@ func (h *haDHCP) heartbeats(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-h.beat:
 		}
+	}
+}
+
+// roleChanged has the heartbeat record the new role at once.
+func (h *haDHCP) roleChanged() {
+	select {
+	case h.beat <- struct{}{}:
+	default:
 	}
 }

@@ -37,7 +37,11 @@ func nodeFields(n *admin.NodeInfo) [][2]string {
 	}
 	for _, p := range n.Peers {
 		age := time.Duration(p.AgeSeconds * float64(time.Second)).Round(100 * time.Millisecond)
-		out = append(out, [2]string{"peer " + p.Name, fmt.Sprintf("%s, last heartbeat %s (%s ago)", p.Role, fmtTime(p.LastHeartbeat), age)})
+		state := p.Role
+		if !p.Alive {
+			state = "SILENT (last reported " + p.Role + ")"
+		}
+		out = append(out, [2]string{"peer " + p.Name, fmt.Sprintf("%s, last heartbeat %s (%s ago)", state, fmtTime(p.LastHeartbeat), age)})
 	}
 	return out
 }

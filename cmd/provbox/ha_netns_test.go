@@ -178,7 +178,7 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	n1.waitRole(t, "active", 10*time.Second)
 	n2 := l.start(t, "n2")
 	st := n2.waitRole(t, "standby", 5*time.Second)
-	if st.Leader != "n1" || !st.Database.OK {
+	if st.Leader != "n1" || !st.Database.OK || len(st.Peers) != 1 || !st.Peers[0].Alive || st.Peers[0].Role != "active" {
 		t.Fatalf("n2's status before the kill: %+v", st)
 	}
 	for _, n := range []*haNode{n1, n2} { // HTTP on both, whatever the DHCP role
@@ -229,10 +229,10 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	<-exited
 	time.Sleep(500 * time.Millisecond) // replies in flight land
 
-	if st := n2.status(t); st.Role != "active" || st.Leader != "n2" || len(st.Peers) != 1 || st.Peers[0].Name != "n1" {
+	if st := n2.status(t); st.Role != "active" || st.Leader != "n2" || len(st.Peers) != 1 || st.Peers[0].Name != "n1" || st.Peers[0].Alive {
 		t.Errorf("n2's status after the takeover: %+v", st)
 	}
-	if out := mustCLI(t, n2.cfg, "status"); !strings.Contains(out, "dhcp role:") || !strings.Contains(out, "peer n1:") {
+	if out := mustCLI(t, n2.cfg, "status"); !strings.Contains(out, "dhcp role:") || !strings.Contains(out, "peer n1:") || !strings.Contains(out, "SILENT") {
 		t.Errorf("n2's status does not show its role and peer:\n%s", out)
 	} else {
 		t.Logf("n2's status:\n%s", out)

@@ -20,6 +20,10 @@ func (d *daemon) installDHCP(srv *dhcp.Server) {
 // nodeStatusTimeout bounds the database round trips of one status.
 const nodeStatusTimeout = 2 * time.Second
 
+// haSilent is how old a peer's heartbeat may be (three missed beats)
+// before status calls the peer silent.
+const haSilent = 3 * haBeat
+
 // nodeReport is the daemon's node status for `provbox status`, /v1/status
 // and the dashboard's overview.
 type nodeReport struct{ d *daemon }
@@ -54,7 +58,8 @@ func (n nodeReport) NodeStatus(ctx context.Context) ops.NodeStatus {
 	setHealth(&out.Database, err)
 	for _, b := range beats {
 		if b.Node != out.Name {
-			out.Peers = append(out.Peers, ops.PeerStatus{Name: b.Node, Role: b.Role, LastHeartbeat: b.Heartbeat, Age: b.Age})
+			out.Peers = append(out.Peers, ops.PeerStatus{Name: b.Node, Role: b.Role, LastHeartbeat: b.Heartbeat, Age: b.Age,
+				Alive: b.Age < haSilent})
 		}
 	}
 	return out

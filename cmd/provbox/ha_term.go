@@ -42,6 +42,7 @@ func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm 
 	ds := r.(*dhcpServer)
 	h.install(ds.srv)
 	h.term.Store(t)
+	h.roleChanged()
 	h.log.Info("DHCP leadership taken: serving", "token", tok, "leases", len(h.svc.Leases()))
 	go func() {
 		defer close(t.done)
@@ -49,6 +50,7 @@ func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm 
 			h.log.Error("DHCP server stopped", "err", err)
 		}
 		ds.close()
+		h.roleChanged()
 		h.log.Warn("DHCP leadership lapsed or ended: not serving", "token", tok)
 	}()
 	return t

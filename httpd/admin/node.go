@@ -32,6 +32,7 @@ type PeerInfo struct {
 	Role          string    `json:"role"`
 	LastHeartbeat time.Time `json:"last_heartbeat"`
 	AgeSeconds    float64   `json:"age_seconds"`
+	Alive         bool      `json:"alive"`
 }
 
 // SetNode installs the source of the node status (cmd/provbox).
@@ -43,7 +44,7 @@ func nodeInfo(n ops.NodeStatus) *NodeInfo {
 		Database: DatabaseInfo{OK: n.Database.OK, Error: n.Database.Error,
 			LatencyMS: float64(n.Database.Latency.Microseconds()) / 1000, SyncCommit: n.Database.SyncCommit}}
 	for _, p := range n.Peers {
-		out.Peers = append(out.Peers, PeerInfo{Name: p.Name, Role: p.Role, LastHeartbeat: p.LastHeartbeat, AgeSeconds: p.Age.Seconds()})
+		out.Peers = append(out.Peers, PeerInfo{Name: p.Name, Role: p.Role, LastHeartbeat: p.LastHeartbeat, AgeSeconds: p.Age.Seconds(), Alive: p.Alive})
 	}
 	return out
 }

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -29,7 +32,7 @@ type fence struct {
 }
 
 // Fence makes every later lease write check, inside its own transaction,
-// that node still holds an unexpired leadership under token (0: hold
+// that node (an HA's ID) still holds an unexpired leadership under token (0: hold
 // none, so every lease write is refused). The check takes a share lock
 // on the leader row, so a takeover waits for lease writes in flight to
 // commit: the new leader, which reads the leases after taking over, sees
@@ -65,7 +68,13 @@ func (s *Store) checkFence(ctx context.Context, tx *sql.Tx) error {
 type HA struct {
 	db   *sql.DB
 	node string
-	ttl  time.Duration
+	// id is what the leader row and the fence hold: the node's name and
+	// a random suffix for this process, so two processes are never taken
+	// for one (two boxes both named after a cloned host name), and a
+	// process that finds its own id under a token it never learned (the
+	// answer to a claim lost with its connection) knows it is its own.
+	id  string
+	ttl time.Duration
 }
 
 // OpenHA returns node's handle on the leader row; a leadership it claims
@@ -83,22 +92,34 @@ func (s *Store) OpenHA(node string, ttl time.Duration) (*HA, error) {
 	}
 	db.SetMaxOpenConns(2)
 	db.SetMaxIdleConns(2)
-	return &HA{db: db, node: node, ttl: ttl}, nil
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &HA{db: db, node: node, id: node + idSep + hex.EncodeToString(r[:]), ttl: ttl}, nil
 }
+
+// idSep separates the node's name from the process's suffix in an id.
+const idSep = "#"
 
 // Node is this node's name.
 func (h *HA) Node() string { return h.node }
+
+// ID is this process's identity in the leader row: what Fence takes.
+func (h *HA) ID() string { return h.id }
 
 // Close closes the pool.
 func (h *HA) Close() error { return h.db.Close() }
 
 // claimSQL renews the leadership of $1 under token $2, or takes it over
-// when it has expired (whoever held it), with a new token.
+// with a new token when it has expired (whoever held it) or when $1 holds
+// it under another token (its own claim whose answer it never got).
 const claimSQL = `UPDATE ha_leader SET
 	token = CASE WHEN node = $1 AND token = $2 AND expires > now() THEN token ELSE token + 1 END,
 	node = $1,
 	expires = now() + $3::double precision * interval '1 millisecond'
-	WHERE id = 1 AND ((node = $1 AND token = $2 AND expires > now()) OR expires <= now())
+	WHERE id = 1 AND (node = $1 OR expires <= now())
 	RETURNING token`
 
 // Claim renews this node's leadership held under token (0: none held), or
@@ -109,7 +130,7 @@ const claimSQL = `UPDATE ha_leader SET
 // after the call began, so the caller may count ttl from then.
 func (h *HA) Claim(ctx context.Context, token int64) (int64, error) {
 	var got int64
-	err := h.db.QueryRowContext(ctx, claimSQL, h.node, token, h.ttl.Milliseconds()).Scan(&got)
+	err := h.db.QueryRowContext(ctx, claimSQL, h.id, token, h.ttl.Milliseconds()).Scan(&got)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -123,7 +144,7 @@ func (h *HA) Claim(ctx context.Context, token int64) (int64, error) {
 // standby takes over at its next attempt instead of after the lease time.
 func (h *HA) Resign(ctx context.Context, token int64) error {
 	_, err := h.db.ExecContext(ctx, `UPDATE ha_leader SET expires = now()
-		WHERE id = 1 AND node = $1 AND token = $2 AND expires > now()`, h.node, token)
+		WHERE id = 1 AND node = $1 AND token = $2 AND expires > now()`, h.id, token)
 	return err
 }
 
@@ -178,6 +199,7 @@ func (h *HA) Leader(ctx context.Context) (Leader, error) {
 	err := h.db.QueryRowContext(ctx, `SELECT node, token,
 		CASE WHEN expires = '-infinity' THEN 0 ELSE EXTRACT(EPOCH FROM expires - now())::double precision END
 		FROM ha_leader WHERE id = 1`).Scan(&l.Node, &l.Token, &rem)
+	l.Node, _, _ = strings.Cut(l.Node, idSep)
 	l.Remaining = time.Duration(rem * float64(time.Second))
 	return l, err
 }

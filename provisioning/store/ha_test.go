@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -117,12 +118,12 @@ func TestHAFencedLeaseWrites(t *testing.T) {
 	lease := func(n int) []provisioning.Lease {
 		return []provisioning.Lease{{IP: ipN(n), MAC: macN(n), Expires: time.Now().Add(time.Hour)}}
 	}
-	sa.Fence("a", 0)
+	sa.Fence(a.ID(), 0)
 	if err := sa.PutLeases(ctx, lease(1)); !errors.Is(err, ErrFenced) {
 		t.Fatalf("lease write without leadership: %v, want ErrFenced", err)
 	}
 	ta := claim(t, a, 0)
-	sa.Fence("a", ta)
+	sa.Fence(a.ID(), ta)
 	if err := sa.PutLeases(ctx, lease(2)); err != nil {
 		t.Fatalf("leader's lease write: %v", err)
 	}
@@ -133,7 +134,7 @@ func TestHAFencedLeaseWrites(t *testing.T) {
 	if err := sa.DeleteLeases(ctx, []netip.Addr{ipN(2)}); !errors.Is(err, ErrFenced) {
 		t.Fatalf("deposed leader's lease delete: %v, want ErrFenced", err)
 	}
-	sb.Fence("b", tb)
+	sb.Fence(b.ID(), tb)
 	if err := sb.PutLeases(ctx, lease(4)); err != nil {
 		t.Fatalf("new leader's lease write: %v", err)
 	}
@@ -153,7 +154,7 @@ func TestHATakeoverWaitsForLeaseWriteInFlight(t *testing.T) {
 	sa, _, a, b := haPair(t, 300*time.Millisecond)
 	ctx := context.Background()
 	ta := claim(t, a, 0)
-	sa.Fence("a", ta)
+	sa.Fence(a.ID(), ta)
 	tx, err := sa.w.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +227,7 @@ func TestHANeedsPostgres(t *testing.T) {
 func TestHATakeoverNotBlockedByCutOffWriter(t *testing.T) {
 	sa, _, a, b := haPair(t, 300*time.Millisecond)
 	ctx := context.Background()
-	sa.Fence("a", claim(t, a, 0))
+	sa.Fence(a.ID(), claim(t, a, 0))
 	tx, err := sa.w.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -250,5 +251,31 @@ func TestHATakeoverNotBlockedByCutOffWriter(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("takeover took %s", d)
+	}
+}
+
+// TestHAClaimAnswerLost: a claim that succeeded but whose answer was lost
+// (the connection cut after the commit) leaves this process's id under a
+// token it never learned; its next claim takes that over at once with a
+// new token, rather than waiting for it to expire, and no other node can.
+func TestHAClaimAnswerLost(t *testing.T) {
+	_, _, a, b := haPair(t, time.Hour)
+	lost := claim(t, a, 0) // as if the answer never came
+	got := claim(t, a, 0)
+	if got <= lost {
+		t.Fatalf("claim after a lost answer: token %d, want more than %d", got, lost)
+	}
+	if again := claim(t, a, got); again != got {
+		t.Fatalf("renewal: token %d, want %d", again, got)
+	}
+	if tb := claim(t, b, 0); tb != 0 {
+		t.Fatalf("b took over (token %d)", tb)
+	}
+	l, err := b.Leader(context.Background())
+	if err != nil || l.Node != "a" {
+		t.Fatalf("leader %+v, %v; want node a", l, err)
+	}
+	if a.ID() == b.ID() || !strings.HasPrefix(a.ID(), "a#") {
+		t.Fatalf("ids %q, %q", a.ID(), b.ID())
 	}
 }

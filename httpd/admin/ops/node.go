@@ -33,9 +33,10 @@ type DatabaseHealth struct {
 // PeerStatus is another node's last heartbeat, aged on the database's
 // clock.
 type PeerStatus struct {
-	Name, Role    string
+	Name, Role    string // Role as the peer last reported it
 	LastHeartbeat time.Time
 	Age           time.Duration
+	Alive         bool // its heartbeat is recent (a few missed beats at most)
 }
 
 // NodeService reports the node status; cmd/provbox installs it with
