@@ -82,10 +82,10 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 		return d, fmt.Errorf("starting the provisioning core: %w", err)
 	}
 	d.admin = admin.New(d.svc, versionString(), log)
-	d.admin.SetNode(nodeReport{d})
 	if err := d.bindWeb(); err != nil {
 		return d, err
 	}
+	d.installNode()
 	if err := d.bindMetrics(reg); err != nil {
 		return d, err
 	}

@@ -17,6 +17,14 @@ func (d *daemon) installDHCP(srv *dhcp.Server) {
 	}
 }
 
+// installNode gives the admin API and the web dashboard the node status.
+func (d *daemon) installNode() {
+	d.admin.SetNode(nodeReport{d})
+	if d.web != nil {
+		d.web.SetNode(nodeReport{d})
+	}
+}
+
 // nodeStatusTimeout bounds the database round trips of one status.
 const nodeStatusTimeout = 2 * time.Second
 
