@@ -18,11 +18,16 @@ type target func(t *topo, dir string) (cmd *exec.Cmd, ready <-chan bool, err err
 var servers = map[string]target{"provbox": startProvbox, "kea": startKea, "dnsmasq": startDnsmasq}
 
 func startProvbox(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
+	return startProvboxArgs(t, dir)
+}
+
+// startProvboxArgs runs the serve child with extra flags (targets_pg.go).
+func startProvboxArgs(t *topo, dir string, extra ...string) (*exec.Cmd, <-chan bool, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, nil, err
 	}
-	cmd := t.inServer(exe, "serve", "-dir", dir, "-iface", t.srvIf)
+	cmd := t.inServer(exe, append([]string{"serve", "-dir", dir, "-iface", t.srvIf}, extra...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -41,6 +41,7 @@ type daemon struct {
 	ports           boundPorts     // as bound, for reloads
 	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
 	metrics         *metricsWiring // nil when metrics.listen is off
+	ha              *haDHCP        // nil without [store] ha
 }
 
 // hooks are what `provbox serve` adds around the servers: systemd
@@ -83,6 +84,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if err := d.bindWeb(); err != nil {
 		return d, err
 	}
+	d.installNode()
 	if err := d.bindMetrics(reg); err != nil {
 		return d, err
 	}
@@ -123,7 +125,12 @@ func (d *daemon) bindServers() error {
 			return err
 		}
 	}
-	if d.cfg.DHCP.Enabled {
+	if d.cfg.DHCP.Enabled && d.cfg.Store.HA {
+		if d.ha, err = bindHA(d, d.installDHCP); err != nil {
+			return err
+		}
+		d.dhcp = d.ha
+	} else if d.cfg.DHCP.Enabled {
 		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log, d.metrics.dhcpOptions()...); err != nil {
 			return err
 		}
@@ -277,6 +284,9 @@ func (d *daemon) close() {
 	}
 	if d.dhcp != nil {
 		d.dhcp.close()
+	}
+	if d.ha != nil && d.ha != d.dhcp {
+		d.ha.close()
 	}
 	d.metrics.close()
 	if d.svc != nil {
