@@ -92,10 +92,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 		return d, err
 	}
 	if ds, ok := d.dhcp.(*dhcpServer); ok {
-		d.admin.SetDHCP(dhcpAdmin{ds.srv})
-		if d.web != nil {
-			d.web.SetDHCP(dhcpAdmin{ds.srv}) // the dashboard's rogue servers
-		}
+		d.installDHCP(ds.srv)
 	}
 	d.metrics.observe(d)
 	// With port 0 in the file, secret URLs and DHCP options need the

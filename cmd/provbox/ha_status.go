@@ -12,6 +12,9 @@ import (
 // metrics at srv, the DHCP server of the current failover term.
 func (d *daemon) installDHCP(srv *dhcp.Server) {
 	d.admin.SetDHCP(dhcpAdmin{srv})
+	if d.web != nil {
+		d.web.SetDHCP(dhcpAdmin{srv}) // the dashboard's rogue servers
+	}
 	if d.metrics != nil {
 		d.metrics.dhcp.Store(srv)
 	}
