@@ -9,7 +9,8 @@ import (
 )
 
 // installDHCP points the admin surfaces (explain dhcp, rogues) and the
-// metrics at srv, the DHCP server of the current failover term.
+// metrics at srv: the one DHCP server, or that of the current failover
+// term.
 func (d *daemon) installDHCP(srv *dhcp.Server) {
 	d.admin.SetDHCP(dhcpAdmin{srv})
 	if d.web != nil {
