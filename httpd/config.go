@@ -70,6 +70,10 @@ const (
 	DefaultStrangerIdle      = 5 * time.Second
 )
 
+// WithDefaults is the configuration the server runs with: zero fields
+// take their defaults.
+func (c Config) WithDefaults() Config { return c.withDefaults() }
+
 func (c Config) withDefaults() Config {
 	setting.OrPositive(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
 	setting.OrPositive(&c.ReadTimeout, DefaultReadTimeout)

@@ -81,6 +81,10 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// WithDefaults is the configuration the server runs with: zero fields
+// take their defaults.
+func (c Config) WithDefaults() Config { return c.withDefaults() }
+
 func (c Config) withDefaults() Config {
 	setting.Or(&c.Timeout, DefaultTimeout)
 	setting.Or(&c.Retries, DefaultRetries)
