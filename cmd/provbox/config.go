@@ -19,6 +19,7 @@ import (
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/ban"
+	"github.com/provbox/provbox/provisioning/setting"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -34,7 +35,7 @@ type fileConfig struct {
 	Server       serverConfig       `toml:"server"`
 	DHCP         dhcpConfig         `toml:"dhcp"`
 	TFTP         tftpConfig         `toml:"tftp"`
-	HTTP         httpConfig         `toml:"http"`
+	HTTP         httpd.Config       `toml:"http"`
 	Provisioning provisioningConfig `toml:"provisioning"`
 	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
@@ -82,38 +83,11 @@ type optionConfig struct {
 	Force   bool   `toml:"force"`
 }
 
+// tftpConfig is [tftp]: the TFTP server's own settings (tftp.Config,
+// with their defaults and rules), and whether it runs.
 type tftpConfig struct {
-	Enabled    bool          `toml:"enabled"`
-	Listen     hostPort      `toml:"listen"`
-	Timeout    time.Duration `toml:"timeout"`
-	Retries    int           `toml:"retries"`
-	MaxBlksize int           `toml:"max_blksize"`
-	SinglePort bool          `toml:"single_port"`
-	// Transfer slots (see tftp.Config); 0 in a per-source, per-prefix or
-	// reserved bound, or in first_ack_timeout, turns that safeguard off.
-	MaxTransfers       int           `toml:"max_transfers"`
-	MaxPerSource       int           `toml:"max_per_source"`
-	MaxPerPrefix       int           `toml:"max_per_prefix"`
-	ReservedForDevices int           `toml:"reserved_for_devices"`
-	FirstACKTimeout    time.Duration `toml:"first_ack_timeout"`
-}
-
-type httpConfig struct {
-	Listen       hostPort      `toml:"listen"`
-	TLSListen    hostPort      `toml:"tls_listen"`
-	TLSCert      string        `toml:"tls_cert"`
-	TLSKey       string        `toml:"tls_key"`
-	ReadTimeout  time.Duration `toml:"read_timeout"`
-	WriteTimeout time.Duration `toml:"write_timeout"`
-	IdleTimeout  time.Duration `toml:"idle_timeout"`
-	// Connection bounds (see httpd.Config); 0 in a per-source,
-	// per-prefix or reserved bound, or in unknown_idle_timeout, turns
-	// that safeguard off.
-	MaxConns           int           `toml:"max_conns"`
-	MaxConnsPerSource  int           `toml:"max_conns_per_source"`
-	MaxConnsPerPrefix  int           `toml:"max_conns_per_prefix"`
-	ReservedForDevices int           `toml:"reserved_for_devices"`
-	UnknownIdleTimeout time.Duration `toml:"unknown_idle_timeout"`
+	Enabled bool `toml:"enabled"`
+	tftp.Config
 }
 
 type provisioningConfig struct {
@@ -135,16 +109,16 @@ type provisioningConfig struct {
 }
 
 type adminConfig struct {
-	Socket          string   `toml:"socket"`
-	WebListen       hostPort `toml:"web_listen"`
-	WebPasswordFile string   `toml:"web_password_file"`
-	WebTLSCert      string   `toml:"web_tls_cert"`
-	WebTLSKey       string   `toml:"web_tls_key"`
+	Socket          string           `toml:"socket"`
+	WebListen       setting.HostPort `toml:"web_listen"`
+	WebPasswordFile string           `toml:"web_password_file"`
+	WebTLSCert      string           `toml:"web_tls_cert"`
+	WebTLSKey       string           `toml:"web_tls_key"`
 }
 
 // metricsConfig is the Prometheus exposition's listener ("" = off).
 type metricsConfig struct {
-	Listen hostPort `toml:"listen"`
+	Listen setting.HostPort `toml:"listen"`
 }
 
 type logConfig struct {
@@ -158,14 +132,8 @@ func defaultConfig() fileConfig {
 		StateDir: "/var/lib/provbox",
 		DHCP: dhcpConfig{Bootstrap: "http", Config: dhcp.Config{LeaseTime: dhcp.DefaultLeaseTime, Authoritative: true,
 			RogueProbeInterval: dhcp.DefaultRogueProbeInterval}},
-		TFTP: tftpConfig{Listen: ":69", Timeout: tftp.DefaultTimeout, Retries: tftp.DefaultRetries,
-			MaxBlksize: tftp.DefaultMaxBlockSize, MaxTransfers: tftp.DefaultMaxTransfers,
-			MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
-			ReservedForDevices: tftp.DefaultMaxTransfers / 4, FirstACKTimeout: tftp.DefaultFirstACKTimeout},
-		HTTP: httpConfig{Listen: ":80", ReadTimeout: httpd.DefaultReadTimeout, WriteTimeout: httpd.DefaultWriteTimeout,
-			IdleTimeout: httpd.DefaultIdleTimeout, MaxConns: httpd.DefaultMaxConns, MaxConnsPerSource: httpd.DefaultMaxConnsPerSource,
-			MaxConnsPerPrefix: httpd.DefaultMaxConnsPerPrefix, ReservedForDevices: httpd.DefaultMaxConns / 4,
-			UnknownIdleTimeout: httpd.DefaultStrangerIdle},
+		TFTP: tftpConfig{Config: tftp.Defaults()},
+		HTTP: httpd.Defaults(),
 		Provisioning: provisioningConfig{UnlockWindow: provisioning.DefaultUnlockWindow,
 			RotationGrace: provisioning.DefaultRotationGrace, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
 		Bans: ban.Config{MaxRetry: ban.DefaultMaxRetry, FindTime: ban.DefaultFindTime, BanTime: ban.DefaultBanTime,

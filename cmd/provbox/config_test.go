@@ -126,7 +126,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"missing templates dir", validBase + "[provisioning]\ntemplates_dir = \"nope\"\n", `cfg.toml:19: provisioning.templates_dir: "nope" is not a readable directory`},
 		{"bad tftp blksize", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_blksize = 100\n[http]"), `cfg.toml:14: tftp.max_blksize: must be 513-65464`},
 		{"tftp reserved over max", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_transfers = 10\nreserved_for_devices = 11\n[http]"), `cfg.toml:15: tftp.reserved_for_devices: 11 exceeds tftp.max_transfers 10`},
-		{"tftp negative per source", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_per_source = -1\n[http]"), `cfg.toml:14: tftp.max_per_source: must be 0 (no bound) or more`},
+		{"tftp negative per source", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_per_source = -1\n[http]"), `cfg.toml:14:18: tftp.max_per_source: must be 0 (off) or more, got -1`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -265,9 +265,12 @@ func TestServerSettings(t *testing.T) {
 	if core.Bans.ScanMACs != 7 || core.Bans.Own[0].String() != "10.20.0.2" {
 		t.Errorf("ban config: %+v", core.Bans)
 	}
-	cfg.Bans.ScanMACs = 0
-	if off := cfg.coreConfig(boundPorts{}).Bans.ScanMACs; off >= 0 {
-		t.Errorf("scan_macs = 0 reaches the engine as %d; want a negative value (off)", off)
+	off, _, err := loadConfig(writeConfig(t, strings.Replace(text, "scan_macs = 7", "scan_macs = 0", 1)), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := off.coreConfig(boundPorts{}).Bans.ScanMACs; !n.IsOff() {
+		t.Errorf("scan_macs = 0 reaches the engine as %d; want off", n)
 	}
 	if h := httpdSettings(cfg); h.Addr != "127.0.0.1:0" || h.ReadTimeout != 30*time.Second {
 		t.Errorf("http settings: %+v", h)

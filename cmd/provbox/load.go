@@ -87,9 +87,9 @@ type boundPorts struct{ http, tftp int }
 
 // configuredPorts are the ports as the file states them.
 func (c *fileConfig) configuredPorts() boundPorts {
-	p := boundPorts{http: c.HTTP.Listen.port()}
+	p := boundPorts{http: c.HTTP.Addr.Port()}
 	if c.TFTP.Enabled {
-		p.tftp = c.TFTP.Listen.port()
+		p.tftp = c.TFTP.Addr.Port()
 	}
 	return p
 }
@@ -106,9 +106,6 @@ func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
 		own = append(own, c.Server.Advertise)
 	}
 	bans := c.Bans
-	if bans.ScanMACs == 0 {
-		bans.ScanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
-	}
 	bans.Own, bans.OnLink = own, onLinkV6()
 	return provisioning.Config{
 		BaseURL:       c.baseURL(ports.http),

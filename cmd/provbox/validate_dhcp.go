@@ -32,7 +32,7 @@ func (k *checker) dhcpEnabled() {
 	if d.Bootstrap == "tftp" && !k.c.TFTP.Enabled {
 		k.failf("dhcp.bootstrap", "\"tftp\" needs tftp.enabled = true")
 	}
-	if d.Bootstrap == "http" && k.c.HTTP.Listen == "" {
+	if d.Bootstrap == "http" && k.c.HTTP.Addr == "" {
 		k.failf("dhcp.bootstrap", "\"http\" needs http.listen (phones bootstrap over plain HTTP)")
 	}
 }
