@@ -96,8 +96,8 @@ func (c *fileConfig) listeners() []listener {
 	if c.HTTP.TLSAddr != "" {
 		ls = append(ls, listener{"http.tls_listen", "tcp", c.HTTP.TLSAddr})
 	}
-	if c.Admin.WebListen != "" {
-		ls = append(ls, listener{"admin.web_listen", "tcp", c.Admin.WebListen})
+	if c.Admin.Addr != "" {
+		ls = append(ls, listener{"admin.web_listen", "tcp", c.Admin.Addr})
 	}
 	return ls
 }

@@ -11,12 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/httpd"
+	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/ban"
 	"github.com/provbox/provbox/provisioning/setting"
@@ -90,30 +90,24 @@ type tftpConfig struct {
 	tftp.Config
 }
 
+// provisioningConfig is [provisioning]: the core's own settings
+// (provisioning.Config's tagged fields, with their defaults and rules),
+// plus what the binary does with the section.
 type provisioningConfig struct {
-	DisableAutoProvisionSecurity bool          `toml:"disable_auto_provision_security"`
-	UnlockWindow                 time.Duration `toml:"unlock_window"`
-	RotationGrace                time.Duration `toml:"rotation_grace"`
-	TemplatesDir                 string        `toml:"templates_dir"`
-	CheckUserAgent               bool          `toml:"check_user_agent"`
-	CheckUAMAC                   bool          `toml:"check_ua_mac"`
-	CheckNeighbor                bool          `toml:"check_neighbor"`
+	provisioning.Config
+	TemplatesDir string `toml:"templates_dir"`
 	// CheckLease is nil when unset: on exactly when DHCP is enabled.
 	CheckLease *bool `toml:"check_lease"`
-	// UnverifiedNetworks are served though no network-binding check
-	// vouched for the requester (see binding.go).
-	UnverifiedNetworks []netip.Prefix `toml:"unverified_networks"`
 	// InsecureFailOpen brings back the behaviour before fail closed, for
 	// the lab's fail_closed sabotage only (see binding.go).
 	InsecureFailOpen bool `toml:"insecure_fail_open"`
 }
 
+// adminConfig is [admin]: the admin socket, and the web UI's own
+// settings (web.Config's tagged fields, with their rules).
 type adminConfig struct {
-	Socket          string           `toml:"socket"`
-	WebListen       setting.HostPort `toml:"web_listen"`
-	WebPasswordFile string           `toml:"web_password_file"`
-	WebTLSCert      string           `toml:"web_tls_cert"`
-	WebTLSKey       string           `toml:"web_tls_key"`
+	Socket string `toml:"socket"`
+	web.Config
 }
 
 // metricsConfig is the Prometheus exposition's listener ("" = off).
@@ -125,22 +119,19 @@ type logConfig struct {
 	Level string `toml:"level"`
 }
 
-// defaultConfig is what an empty file means. The file is decoded on top
-// of it, so a key that is absent keeps its default.
+// defaultConfig is what an empty file means: each package's Defaults.
+// The file is decoded on top of it, so a key that is absent keeps its
+// default.
 func defaultConfig() fileConfig {
 	return fileConfig{
-		StateDir: "/var/lib/provbox",
-		DHCP: dhcpConfig{Bootstrap: "http", Config: dhcp.Config{LeaseTime: dhcp.DefaultLeaseTime, Authoritative: true,
-			RogueProbeInterval: dhcp.DefaultRogueProbeInterval}},
-		TFTP: tftpConfig{Config: tftp.Defaults()},
-		HTTP: httpd.Defaults(),
-		Provisioning: provisioningConfig{UnlockWindow: provisioning.DefaultUnlockWindow,
-			RotationGrace: provisioning.DefaultRotationGrace, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
-		Bans: ban.Config{MaxRetry: ban.DefaultMaxRetry, FindTime: ban.DefaultFindTime, BanTime: ban.DefaultBanTime,
-			MaxBanTime: ban.DefaultMaxBanTime, Factor: ban.DefaultFactor, ScanMACs: ban.DefaultScanMACs,
-			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
-		Admin: adminConfig{Socket: "/run/provbox/admin.sock"},
-		Log:   logConfig{Level: "info"},
+		StateDir:     "/var/lib/provbox",
+		DHCP:         dhcpConfig{Bootstrap: "http", Config: dhcp.Defaults()},
+		TFTP:         tftpConfig{Config: tftp.Defaults()},
+		HTTP:         httpd.Defaults(),
+		Provisioning: provisioningConfig{Config: provisioning.Defaults()},
+		Bans:         ban.Defaults(),
+		Admin:        adminConfig{Socket: "/run/provbox/admin.sock"},
+		Log:          logConfig{Level: "info"},
 	}
 }
 

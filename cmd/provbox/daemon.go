@@ -130,15 +130,11 @@ func (d *daemon) bindServers() error {
 // bindWeb binds the admin web UI when admin.web_listen is set; it
 // refuses to start without a usable admin.web_password_file.
 func (d *daemon) bindWeb() error {
-	a := d.cfg.Admin
-	if a.WebListen == "" {
+	cfg := webSettings(d.cfg)
+	if cfg.Addr == "" {
 		return nil
 	}
 	var err error
-	cfg := web.Config{Addr: string(a.WebListen), PasswordFile: d.cfg.resolve(a.WebPasswordFile)}
-	if a.WebTLSCert != "" {
-		cfg.TLSCert, cfg.TLSKey = d.cfg.resolve(a.WebTLSCert), d.cfg.resolve(a.WebTLSKey)
-	}
 	cfg.DHCP.Enabled = d.cfg.DHCP.Enabled
 	for _, sn := range d.cfg.DHCP.Subnets { // for the dashboard's pool use
 		cfg.DHCP.Pools = append(cfg.DHCP.Pools, web.Pool{Subnet: sn.CIDR, First: sn.Range.First, Last: sn.Range.Last})
@@ -161,6 +157,14 @@ func httpdSettings(c *fileConfig) httpd.Config {
 	h := c.HTTP
 	h.CertFile, h.KeyFile = c.resolve(h.CertFile), c.resolve(h.KeyFile)
 	return h
+}
+
+// webSettings is the web UI's part of [admin] as the UI takes it: the
+// password, certificate and key paths are relative to the config file.
+func webSettings(c *fileConfig) web.Config {
+	w := c.Admin.Config
+	w.PasswordFile, w.TLSCert, w.TLSKey = c.resolve(w.PasswordFile), c.resolve(w.TLSCert), c.resolve(w.TLSKey)
+	return w
 }
 
 func tftpSettings(c *fileConfig) tftp.Config { return c.TFTP.Config }

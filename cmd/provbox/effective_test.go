@@ -75,6 +75,7 @@ func effectiveSettings(cfg *fileConfig) map[string]any {
 	core := cfg.coreConfig(cfg.configuredPorts())
 	bans := core.Bans.WithDefaults()
 	bans.OnLink = nil
+	web := webSettings(cfg)
 	return map[string]any{
 		"state_dir": cfg.stateDirPath(),
 		"store":     cfg.Store,
@@ -86,9 +87,8 @@ func effectiveSettings(cfg *fileConfig) map[string]any {
 			"bans": bans, "unverified": core.Unverified, "reserved": core.Reserved, "unguarded_udp": core.UnguardedUDP,
 			"fail_open": cfg.Provisioning.InsecureFailOpen},
 		"templates_dir": cfg.resolve(cfg.Provisioning.TemplatesDir),
-		"admin": map[string]any{"socket": cfg.resolve(cfg.Admin.Socket), "web_listen": cfg.Admin.WebListen,
-			"web_password_file": cfg.resolve(cfg.Admin.WebPasswordFile), "web_tls_cert": cfg.resolve(cfg.Admin.WebTLSCert),
-			"web_tls_key": cfg.resolve(cfg.Admin.WebTLSKey)},
+		"admin": map[string]any{"socket": cfg.resolve(cfg.Admin.Socket), "web_listen": web.Addr,
+			"web_password_file": web.PasswordFile, "web_tls_cert": web.TLSCert, "web_tls_key": web.TLSKey},
 		"metrics": cfg.Metrics.Listen,
 		"log":     cfg.Log.Level,
 	}

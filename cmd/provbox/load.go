@@ -94,33 +94,23 @@ func (c *fileConfig) configuredPorts() boundPorts {
 	return p
 }
 
-// coreConfig is the part of the file the provisioning core acts on.
+// coreConfig is the core's configuration: [provisioning], and what the
+// core takes from the other sections and from the host.
 func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
-	p := c.Provisioning
-	checkLease := c.DHCP.Enabled
-	if p.CheckLease != nil {
-		checkLease = *p.CheckLease
+	cc := c.Provisioning.Config
+	cc.Checks.Lease = c.DHCP.Enabled
+	if c.Provisioning.CheckLease != nil {
+		cc.Checks.Lease = *c.Provisioning.CheckLease
 	}
 	var own []netip.Addr
 	if c.Server.Advertise.IsValid() {
 		own = append(own, c.Server.Advertise)
 	}
-	bans := c.Bans
-	bans.Own, bans.OnLink = own, onLinkV6()
-	return provisioning.Config{
-		BaseURL:       c.baseURL(ports.http),
-		UnlockWindow:  p.UnlockWindow,
-		RotationGrace: p.RotationGrace,
-		FlatMode:      p.DisableAutoProvisionSecurity,
-		Boot:          c.bootConfig(ports),
-		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
-			Neighbour: p.CheckNeighbor},
-		Bans:         bans,
-		Neighbours:   c.neighbours(),
-		Unverified:   c.unverified(),
-		Reserved:     c.reserved(),
-		UnguardedUDP: c.unguardedUDP,
-	}
+	cc.Bans = c.Bans
+	cc.Bans.Own, cc.Bans.OnLink = own, onLinkV6()
+	cc.BaseURL, cc.Boot = c.baseURL(ports.http), c.bootConfig(ports)
+	cc.Neighbours, cc.Unverified, cc.Reserved, cc.UnguardedUDP = c.neighbours(), c.unverified(), c.reserved(), c.unguardedUDP
+	return cc
 }
 
 // reserved maps each [[dhcp.reservation]] address to its MAC.

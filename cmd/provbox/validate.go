@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,9 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning/setting"
 )
 
@@ -87,12 +84,6 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
-func (k *checker) positive(path string, d time.Duration) {
-	if d <= 0 {
-		k.failf(path, "must be a positive duration like \"30s\" or \"12h\", got %s", d)
-	}
-}
-
 func (k *checker) server() {
 	s := k.c.Server
 	httpOn := k.c.HTTP.Addr != "" || k.c.HTTP.TLSAddr != ""
@@ -151,7 +142,7 @@ func (k *checker) listenersDistinct() {
 		key  string
 		addr setting.HostPort
 	}
-	ls := []l{{"http.listen", k.c.HTTP.Addr}, {"http.tls_listen", k.c.HTTP.TLSAddr}, {"admin.web_listen", k.c.Admin.WebListen},
+	ls := []l{{"http.listen", k.c.HTTP.Addr}, {"http.tls_listen", k.c.HTTP.TLSAddr}, {"admin.web_listen", k.c.Admin.Addr},
 		{"metrics.listen", k.c.Metrics.Listen}}
 	for i, a := range ls {
 		for _, b := range ls[:i] {
@@ -166,12 +157,12 @@ func (k *checker) listenersDistinct() {
 	}
 }
 
+// provisioning checks [provisioning]: the core's rules are
+// provisioning.Config's; the templates directory and the lease check
+// against [dhcp] are the file's.
 func (k *checker) provisioning() {
 	p := k.c.Provisioning
-	k.positive("provisioning.unlock_window", p.UnlockWindow)
-	if p.RotationGrace < 0 {
-		k.failf("provisioning.rotation_grace", "must be \"0s\" (no grace: an old URL dies at the rekey) or a positive duration like \"168h\", got %s", p.RotationGrace)
-	}
+	k.section(p.Validate())
 	if p.TemplatesDir != "" {
 		if fi, err := os.Stat(k.c.resolve(p.TemplatesDir)); err != nil || !fi.IsDir() {
 			k.failf("provisioning.templates_dir", "%q is not a readable directory", p.TemplatesDir)
@@ -180,9 +171,10 @@ func (k *checker) provisioning() {
 	if p.CheckLease != nil && *p.CheckLease && !k.c.DHCP.Enabled {
 		k.failf("provisioning.check_lease", "true needs dhcp.enabled = true: without provbox's DHCP there are no leases to check")
 	}
-	k.unverifiedNetworks()
 }
 
+// admin checks [admin]: the socket is the binary's; the web UI's keys
+// follow web.Config's rules (on its paths resolved).
 func (k *checker) admin() {
 	a := k.c.Admin
 	if a.Socket == "" {
@@ -190,34 +182,7 @@ func (k *checker) admin() {
 	} else if p := k.c.resolve(a.Socket); len(p) > 107 {
 		k.failf("admin.socket", "path %q is %d bytes, over the 107 a unix socket allows", p, len(p))
 	}
-	if a.WebListen == "" {
-		return
-	}
-	if a.WebPasswordFile == "" {
-		k.failf("admin.web_password_file", "required when admin.web_listen is set: the web UI is never open")
-		return
-	}
-	// The same checks the daemon runs before it serves the UI (exists,
-	// owner-only mode, one non-empty line).
-	if _, err := web.ReadPasswordFile(k.c.resolve(a.WebPasswordFile)); err != nil {
-		k.failf("admin.web_password_file", "%v", err)
-	}
-	k.webTLS()
-}
-
-// webTLS checks the web UI's certificate and key like http.tls_cert's:
-// both or neither, and they must load.
-func (k *checker) webTLS() {
-	a := k.c.Admin
-	switch {
-	case a.WebTLSCert == "" && a.WebTLSKey == "":
-	case a.WebTLSCert == "" || a.WebTLSKey == "":
-		k.failf("admin.web_tls_cert", "admin.web_tls_cert and admin.web_tls_key are both required for HTTPS on the web UI")
-	default:
-		if _, err := tls.LoadX509KeyPair(k.c.resolve(a.WebTLSCert), k.c.resolve(a.WebTLSKey)); err != nil {
-			k.failf("admin.web_tls_cert", "loading certificate and key: %v", err)
-		}
-	}
+	k.section(webSettings(k.c).Validate())
 }
 
 var logLevels = []string{"debug", "info", "warn", "error"}

@@ -39,6 +39,14 @@ const (
 	DefaultScanMACs   = 5
 )
 
+// Defaults is what provbox.toml without a [bans] key means: every
+// default written out, and loopback never banned.
+func Defaults() Config {
+	return Config{MaxRetry: DefaultMaxRetry, FindTime: DefaultFindTime, BanTime: DefaultBanTime, MaxBanTime: DefaultMaxBanTime,
+		Factor: DefaultFactor, ScanMACs: DefaultScanMACs,
+		Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+}
+
 // maxMACs bounds the distinct MACs remembered per source.
 const maxMACs = 256
 
