@@ -156,17 +156,30 @@ func decodeConfig(path string) (*fileConfig, error) {
 	}
 	cfg.name = path
 	cfg.keys = indexKeys(string(data))
-	md, err := toml.Decode(string(data), &cfg)
+	md, err := decodeAll(path, string(data), cfg.keys, &cfg)
+	// Unknown keys and unit-less durations are reported with the values
+	// that did not decode, so an admin fixes them all in one pass.
+	unknown := unknownKeys(path, cfg.keys, unknownToSchema(md, cfg), cfg)
+	unitless := unitlessDurations(path, cfg.keys, md, cfg)
 	if err != nil {
-		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
+		return nil, &configError{errors.Join(err, unknown, unitless)}
 	}
-	// The file decoded: its other mistakes are reported with these, so an
-	// admin fixes them all in one pass.
-	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded(), cfg),
-		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
+	if err := errors.Join(unknown, unitless); err != nil {
 		return &cfg, &configError{err}
 	}
 	return &cfg, nil
+}
+
+// unknownToSchema lists the file's keys the schema has no field for, in
+// file order.
+func unknownToSchema(md toml.MetaData, schema any) []toml.Key {
+	var out []toml.Key
+	for _, k := range md.Keys() {
+		if fieldType(reflect.TypeOf(schema), k) == nil {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // describeDecodeError turns toml's errors into "FILE:LINE:COL: key K: why".
@@ -255,7 +268,7 @@ func isTable(undecoded []toml.Key, k toml.Key) bool {
 // isTableArray reports whether the schema reads key as [[key]] tables.
 func isTableArray(key string) bool {
 	t := fieldType(reflect.TypeOf(fileConfig{}), toml.Key(strings.Split(key, ".")))
-	return t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct
+	return t != nil && t.Kind() == reflect.Slice && !isLeaf(t)
 }
 
 func parentUnknown(undecoded []toml.Key, k toml.Key) bool {

@@ -63,8 +63,16 @@ func fieldType(t reflect.Type, key toml.Key) reflect.Type {
 }
 
 // fieldByTag finds the field toml decodes part into, embedded structs
-// included.
+// included; like toml, it prefers an exact match to one that differs only
+// in case. The field's Index leads from t to it.
 func fieldByTag(t reflect.Type, part string) (reflect.StructField, bool) {
+	if f, ok := fieldMatching(t, func(name string) bool { return name == part }); ok {
+		return f, true
+	}
+	return fieldMatching(t, func(name string) bool { return strings.EqualFold(name, part) })
+}
+
+func fieldMatching(t reflect.Type, match func(name string) bool) (reflect.StructField, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if !f.IsExported() {
@@ -72,12 +80,16 @@ func fieldByTag(t reflect.Type, part string) (reflect.StructField, bool) {
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			if g, ok := fieldByTag(f.Type, part); ok {
+			if g, ok := fieldMatching(f.Type, match); ok {
+				g.Index = append([]int{i}, g.Index...)
 				return g, true
 			}
 			continue
 		}
-		if name == part || (name == "" && strings.EqualFold(f.Name, part)) {
+		if name == "" {
+			name = f.Name
+		}
+		if name != "-" && match(name) {
 			return f, true
 		}
 	}
