@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -182,18 +181,11 @@ func unknownToSchema(md toml.MetaData, schema any) []toml.Key {
 	return out
 }
 
-// describeDecodeError turns toml's errors into "FILE:LINE:COL: key K: why".
+// describeDecodeError turns a syntax error of toml's parser into
+// "FILE:LINE:COL: key K: why".
 func describeDecodeError(path string, keys *keyIndex, err error) error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
-		// Type mismatches come as "toml: line N (last key "K"): why".
-		if m := tomlLineErr.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			if isTableArray(m[2]) && strings.Contains(m[3], "destination has type slice") {
-				return fmt.Errorf("%s:%s: %s: write each entry as a [[%s]] table (double brackets)", path, m[1], m[2], m[2])
-			}
-			return fmt.Errorf("%s:%s: %s: %s", path, m[1], keys.pathAt(m[2], line), plainDecodeMessage(m[3]))
-		}
 		return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 	}
 	line, col := pe.Position.Line, pe.Position.Col
