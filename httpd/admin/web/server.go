@@ -95,7 +95,7 @@ func (c Config) withDefaults() Config {
 // Server is the admin web UI.
 type Server struct {
 	cfg      Config
-	svc      Service
+	svc      Core
 	ops      *ops.Ops // the admin operations over svc
 	log      *slog.Logger
 	passHash atomic.Pointer[[sha256.Size]byte] // of the password: compared without leaking its length
@@ -111,7 +111,7 @@ type Server struct {
 // New reads the password file and prepares the pages. It refuses to
 // build a server without a usable password file, naming the file and
 // the problem.
-func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
+func New(cfg Config, svc Core, log *slog.Logger) (*Server, error) {
 	if svc == nil {
 		return nil, errors.New("web: nil service")
 	}
