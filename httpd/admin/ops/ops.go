@@ -58,7 +58,7 @@ type Ops struct {
 	svc     Core
 	bans    BanCore     // nil when svc has no ban engine
 	noGrace NoGraceCore // nil when svc cannot rekey without grace
-	dhcp    dhcpHolder     // the DHCP server's operations, once installed
+	dhcp    dhcpHolder  // the DHCP server's operations, once installed
 }
 
 // New returns the operations over svc; the optional parts are found by
