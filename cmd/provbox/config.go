@@ -58,28 +58,13 @@ type serverConfig struct {
 }
 
 // dhcpConfig is [dhcp]: the DHCP server's own settings (dhcp.Config,
-// with their rules), plus what the core does with DHCP.
+// with their rules), where DHCP points phones (the core's
+// provisioning.BootConfig: bootstrap and the classes), and whether it
+// runs.
 type dhcpConfig struct {
-	Enabled   bool          `toml:"enabled"`
-	Bootstrap string        `toml:"bootstrap"`
-	Classes   []classConfig `toml:"class"`
+	Enabled bool `toml:"enabled"`
+	provisioning.BootConfig
 	dhcp.Config
-}
-
-type classConfig struct {
-	Vendor           string         `toml:"vendor"`
-	Option60Prefix   []string       `toml:"option60_prefix"`
-	Option60Contains []string       `toml:"option60_contains"`
-	OUI              []oui          `toml:"oui"`
-	Options          []optionConfig `toml:"option"`
-}
-
-type optionConfig struct {
-	Code    int    `toml:"code"`
-	Form    string `toml:"form"`
-	SubCode int    `toml:"sub_code"`
-	Value   string `toml:"value"`
-	Force   bool   `toml:"force"`
 }
 
 // tftpConfig is [tftp]: the TFTP server's own settings (tftp.Config,
@@ -124,7 +109,7 @@ type logConfig struct {
 func defaultConfig() fileConfig {
 	return fileConfig{
 		StateDir:     "/var/lib/provbox",
-		DHCP:         dhcpConfig{Bootstrap: "http", Config: dhcp.Defaults()},
+		DHCP:         dhcpConfig{BootConfig: provisioning.BootConfig{Proto: provisioning.ProtoHTTP}, Config: dhcp.Defaults()},
 		TFTP:         tftpConfig{Config: tftp.Defaults()},
 		HTTP:         httpd.Defaults(),
 		Provisioning: provisioningConfig{Config: provisioning.Defaults()},

@@ -259,7 +259,7 @@ func TestServerSettings(t *testing.T) {
 	core := cfg.coreConfig(boundPorts{http: 8080, tftp: 6969})
 	b := core.Boot
 	if b.Proto != "http" || b.Host != "10.20.0.2" || b.HTTPPort != 8080 || b.TFTPPort != 6969 || len(b.Classes) != 1 ||
-		b.Classes[0].Rule.OUIs[0] != [3]byte{0x80, 0x5e, 0xc0} || b.Classes[0].Rule.Options[0].Value != "x.cfg" || !b.Classes[0].Rule.Options[0].Force {
+		b.Classes[0].OUIs[0] != [3]byte{0x80, 0x5e, 0xc0} || b.Classes[0].Options[0].Value != "x.cfg" || !b.Classes[0].Options[0].Force {
 		t.Errorf("boot config: %+v", b)
 	}
 	if core.Bans.ScanMACs != 7 || core.Bans.Own[0].String() != "10.20.0.2" {

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // TestEffectiveSettings loads the shipped configs (and testdata's
@@ -68,6 +71,34 @@ func exampleEnabled(t *testing.T) string {
 	return configFile(t, "provbox.toml", text)
 }
 
+// bootShape is the boot configuration in the goldens' shape (a class's
+// rule was a field of its own before the class became one TOML type).
+func bootShape(b provisioning.BootConfig) any {
+	type rule struct {
+		ClassPrefixes, ClassContains []string
+		OUIs                         [][3]byte
+		Options                      []profile.BootOption
+	}
+	type class struct {
+		Vendor string
+		Rule   rule
+	}
+	out := struct {
+		Proto              provisioning.Proto
+		Host               string
+		HTTPPort, TFTPPort int
+		Classes            []class
+	}{Proto: b.Proto, Host: b.Host, HTTPPort: b.HTTPPort, TFTPPort: b.TFTPPort}
+	for _, c := range b.Classes {
+		r := rule{ClassPrefixes: c.ClassPrefixes, ClassContains: c.ClassContains, Options: c.Options}
+		for _, o := range c.OUIs {
+			r.OUIs = append(r.OUIs, o)
+		}
+		out.Classes = append(out.Classes, class{c.Vendor, r})
+	}
+	return out
+}
+
 // effectiveSettings is what the daemon hands each server and the core,
 // as each runs it (the packages' defaults applied). What the host adds
 // (on-link networks, the neighbour table) is left out.
@@ -83,7 +114,7 @@ func effectiveSettings(cfg *fileConfig) map[string]any {
 		"http":      httpdSettings(cfg).WithDefaults(),
 		"dhcp":      map[string]any{"enabled": cfg.DHCP.Enabled, "server": dhcpSettings(cfg)},
 		"core": map[string]any{"base_url": core.BaseURL, "unlock_window": core.UnlockWindow.String(),
-			"rotation_grace": core.RotationGrace.String(), "flat": core.FlatMode, "boot": core.Boot, "checks": core.Checks,
+			"rotation_grace": core.RotationGrace.String(), "flat": core.FlatMode, "boot": bootShape(core.Boot), "checks": core.Checks,
 			"bans": bans, "unverified": core.Unverified, "reserved": core.Reserved, "unguarded_udp": core.UnguardedUDP,
 			"fail_open": cfg.Provisioning.InsecureFailOpen},
 		"templates_dir": cfg.resolve(cfg.Provisioning.TemplatesDir),

@@ -140,22 +140,13 @@ func (c *fileConfig) baseURL(httpPort int) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(httpPort))
 }
 
-// bootConfig is where DHCP points phones, and the [[dhcp.class]] rules.
+// bootConfig is where DHCP points phones ([dhcp] bootstrap and the
+// classes) at this box's advertised address and bound ports.
 func (c *fileConfig) bootConfig(ports boundPorts) provisioning.BootConfig {
-	b := provisioning.BootConfig{Proto: provisioning.Proto(c.DHCP.Bootstrap), HTTPPort: ports.http, TFTPPort: ports.tftp}
+	b := c.DHCP.BootConfig
+	b.HTTPPort, b.TFTPPort = ports.http, ports.tftp
 	if c.Server.Advertise.IsValid() {
 		b.Host = c.Server.Advertise.String()
-	}
-	for _, cl := range c.DHCP.Classes {
-		rule := profile.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
-		for _, o := range cl.OUI {
-			rule.OUIs = append(rule.OUIs, [3]byte(o))
-		}
-		for _, o := range cl.Options {
-			rule.Options = append(rule.Options, profile.BootOption{Code: uint8(o.Code), Form: profile.OptionForm(o.Form),
-				SubCode: uint8(o.SubCode), Value: o.Value, Force: o.Force})
-		}
-		b.Classes = append(b.Classes, provisioning.BootClass{Vendor: cl.Vendor, Rule: rule})
 	}
 	return b
 }

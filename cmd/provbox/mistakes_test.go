@@ -116,6 +116,8 @@ var adminMistakes = []struct {
 		"office.toml:16: tftp.retries: want a number (no quotes), not a string"},
 	{"web UI without password file", `socket = "admin.sock"`, "socket = \"admin.sock\"\nweb_listen = \"127.0.0.1:0\"",
 		"office.toml:22: admin.web_password_file: required when admin.web_listen is set: the web UI is never open"},
+	{"option code over 255", `[tftp]`, "[[dhcp.class]]\nvendor = \"yealink\"\n[[dhcp.class.option]]\ncode = 300\nform = \"url\"\n[tftp]",
+		"office.toml:15:8: dhcp.class[0].option[0].code: 300 is out of range: want a whole number from 0 to 255"},
 	{"three mistakes in one pass", `level = "info"`, "level = \"loud\"\ncolour = true",
 		"office.toml:26: unknown key \"log.colour\"\noffice.toml:25: log.level: \"loud\": want one of debug, info, warn, error"},
 }

@@ -91,7 +91,7 @@ func restartKeys(running, next *fileConfig) []string {
 	differ("http", running.HTTP, next.HTTP)
 	differ("tftp", running.TFTP, next.TFTP)
 	rd, nd := running.DHCP, next.DHCP
-	rd.Bootstrap, nd.Bootstrap, rd.Classes, nd.Classes = "", "", nil, nil
+	rd.BootConfig, nd.BootConfig = provisioning.BootConfig{}, provisioning.BootConfig{}
 	for _, f := range []struct {
 		key  string
 		a, b any
