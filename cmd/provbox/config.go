@@ -16,9 +16,9 @@ import (
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin/web"
+	"github.com/provbox/provbox/httpd/metrics"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/ban"
-	"github.com/provbox/provbox/provisioning/setting"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -38,7 +38,7 @@ type fileConfig struct {
 	Provisioning provisioningConfig `toml:"provisioning"`
 	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
-	Metrics      metricsConfig      `toml:"metrics"`
+	Metrics      metrics.Config     `toml:"metrics"`
 	Log          logConfig          `toml:"log"`
 
 	// path is the file the config was read from; relative paths in it
@@ -92,11 +92,6 @@ type provisioningConfig struct {
 type adminConfig struct {
 	Socket string `toml:"socket"`
 	web.Config
-}
-
-// metricsConfig is the Prometheus exposition's listener ("" = off).
-type metricsConfig struct {
-	Listen setting.HostPort `toml:"listen"`
 }
 
 type logConfig struct {
