@@ -1,6 +1,9 @@
-// Package setting is the shape of a configuration mistake, shared by the
-// packages that own a configuration section, so the file layer
-// (cmd/provbox) can put the key's line in front of it.
+// Package setting is what the packages that own a section of
+// provbox.toml share: the shape of a configuration mistake (so the file
+// layer, cmd/provbox, can put the key's line in front of it), the helpers
+// that apply defaults, and the value types that parse themselves from the
+// file (types.go: listen addresses, and bounds and timeouts that 0 in the
+// file switches off).
 package setting
 
 import "fmt"
