@@ -209,22 +209,8 @@ func TestExampleConfigs(t *testing.T) {
 // TestExampleConfigEnabled: the shipped example keeps DHCP and TFTP off;
 // switched on as its comments say, it must still validate.
 func TestExampleConfigEnabled(t *testing.T) {
-	b, err := os.ReadFile("../../configs/provbox.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
-	for _, sec := range []string{"[dhcp]", "[tftp]"} {
-		i := strings.Index(text, sec)
-		j := strings.Index(text[i:], "enabled = false")
-		if i < 0 || j < 0 {
-			t.Fatalf("%s has no enabled = false", sec)
-		}
-		text = text[:i+j] + "enabled = true" + text[i+j+len("enabled = false"):]
-	}
-	text = strings.Replace(text, "# check_lease = true", "check_lease = true", 1)
 	state := t.TempDir()
-	cfg, _, err := loadConfig(writeConfig(t, text), func(k string) string {
+	cfg, _, err := loadConfig(exampleEnabled(t), func(k string) string {
 		if k == envStateDir {
 			return state
 		}

@@ -65,6 +65,9 @@ func exampleEnabled(t *testing.T) string {
 	for _, sec := range []string{"[dhcp]", "[tftp]"} {
 		i := strings.Index(text, sec)
 		j := strings.Index(text[i:], "enabled = false")
+		if i < 0 || j < 0 {
+			t.Fatalf("%s has no enabled = false", sec)
+		}
 		text = text[:i+j] + "enabled = true" + text[i+j+len("enabled = false"):]
 	}
 	text = strings.Replace(text, "# check_lease = true", "check_lease = true", 1)
