@@ -80,6 +80,8 @@ var adminMistakes = []struct {
 		"office.toml:10: dhcp.subnet[0].range: 10.30.0.100-10.30.0.250 is not inside 10.20.0.0/24 (network and broadcast addresses excluded)"},
 	{"router outside the subnet", `router = "10.20.0.1"`, `router = "10.30.0.1"`,
 		"office.toml:11: dhcp.subnet[0].router: 10.30.0.1 is not a host address inside 10.20.0.0/24"},
+	{"router as a list", `router = "10.20.0.1"`, `router = ["10.20.0.254"]`,
+		"office.toml:11:10: dhcp.subnet[0].router: want one address, e.g. \"10.20.0.1\""},
 	{"router misspelt", `router = "10.20.0.1"`, `routr = "10.20.0.1"`,
 		"office.toml:11: unknown key \"dhcp.subnet[0].routr\" (did you mean \"router\"?)"},
 	{"subnet as one table", `[[dhcp.subnet]]`, `[dhcp.subnet]`,
