@@ -19,6 +19,7 @@ import (
 	"github.com/provbox/provbox/httpd/metrics"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/ban"
+	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -30,7 +31,7 @@ const defaultConfigPath = "/etc/provbox/provbox.toml"
 // configs/provbox.toml; defaultConfig holds the defaults.
 type fileConfig struct {
 	StateDir     string             `toml:"state_dir"`
-	Store        storeConfig        `toml:"store"`
+	Store        store.Config       `toml:"store"`
 	Server       serverConfig       `toml:"server"`
 	DHCP         dhcpConfig         `toml:"dhcp"`
 	TFTP         tftpConfig         `toml:"tftp"`
