@@ -10,7 +10,6 @@ import (
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
-	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/profile"
@@ -90,6 +89,9 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	}
 	if ds, ok := d.dhcp.(*dhcpServer); ok {
 		d.admin.SetDHCP(dhcpAdmin{ds.srv})
+		if d.web != nil {
+			d.web.SetDHCP(dhcpAdmin{ds.srv}) // the dashboard's rogue servers
+		}
 	}
 	d.metrics.observe(d)
 	// With port 0 in the file, secret URLs and DHCP options need the
@@ -139,7 +141,6 @@ func (d *daemon) bindWeb() error {
 	for _, sn := range d.cfg.DHCP.Subnets { // for the dashboard's pool use
 		cfg.DHCP.Pools = append(cfg.DHCP.Pools, web.Pool{Subnet: sn.CIDR, First: sn.Range.First, Last: sn.Range.Last})
 	}
-	cfg.Pending = webPending(ops.New(d.svc))
 	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
 		return fmt.Errorf("admin.web_listen: %w", err)
 	}

@@ -62,7 +62,8 @@ type Config struct {
 	DHCP DHCPInfo `toml:"-"`
 
 	// Pending lists the unknown phones asking to be provisioned, for the
-	// pending page and the dashboard; nil: the core tracks none.
+	// pending page and the dashboard; nil: the core's own list (none
+	// when the core keeps no such list).
 	Pending func() ([]PendingPhone, error) `toml:"-"`
 
 	// Now is the clock of the login limiter and of "time left" on
