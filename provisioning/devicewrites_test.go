@@ -161,27 +161,6 @@ func TestFirstFetchLocksShareTransactions(t *testing.T) {
 	t.Logf("%d first locks in transactions of %v; stats %+v", n, txns, s.DeviceWriteStats())
 }
 
-// TestFirstFetchLockOutlivesRequester: a requester whose context is gone
-// (a phone's timeout fired while the lock was queued) no longer aborts
-// the lock: the core finishes what it decided, the device is locked
-// durably with its one lock event, and the config is answered.
-func TestFirstFetchLockOutlivesRequester(t *testing.T) {
-	f := newFixture(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	r := f.s.Fetch(ctx, FetchRequest{Proto: ProtoHTTP, Path: f.secret("805ec0112233.cfg"), RemoteIP: phoneIP, UserAgent: phoneUA})
-	if !r.Found {
-		t.Fatal("the full config was not answered")
-	}
-	d, _ := f.s.Device(phoneMAC)
-	if d.LockedAt.IsZero() || d.Open(f.clk.Now()) {
-		t.Fatalf("device %+v not locked", d)
-	}
-	if n := lockEvents(t, f.s)[phoneMAC]; n != 1 {
-		t.Fatalf("%d lock events, want 1", n)
-	}
-}
-
 // TestFirstFetchLockFailureRefuses: a lock that cannot be stored refuses
 // the full config (fail closed, as before batching) and leaves the device
 // open, in memory too.

@@ -207,3 +207,38 @@ func BenchmarkConcurrentFirstLocks(b *testing.B) {
 		})
 	}
 }
+
+// TestFirstFetchLockOutlivesRequester: a phone whose request context ended
+// while its lock waited (its timeout fired) no longer loses the lock to
+// "context canceled": the core completes what it decided, on a real
+// database, and the device is locked with its one lock event.
+func TestFirstFetchLockOutlivesRequester(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.OpenTestLocation(ctx, store.NewTestLocation(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := stormCore(t, s)
+	defer func() { svc.Close(); s.Close() }()
+	r := importPhones(t, svc, 0, 1)[0]
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if got := svc.Fetch(gone, r); !got.Found {
+		t.Error("the full config was refused")
+	}
+	svc.Close() // flushes the audit trail
+	ds, err := s.Devices(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ds[0]; d.LockedAt.IsZero() || !d.OpenUntil.IsZero() {
+		t.Fatalf("device %s: locked_at %v open_until %v, want locked", d.MAC, d.LockedAt, d.OpenUntil)
+	}
+	es, err := s.Events(ctx, provisioning.EventFilter{Outcome: "locked", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 {
+		t.Fatalf("%d lock events, want 1", len(es))
+	}
+}
