@@ -242,3 +242,55 @@ func TestFirstFetchLockOutlivesRequester(t *testing.T) {
 		t.Fatalf("%d lock events, want 1", len(es))
 	}
 }
+
+// TestAdminEditsRaceFirstLocks: an admin edits devices while their phones
+// fetch their first full configs and see their bootstrap (last-seen
+// writes): neither side undoes the other, in the database or in memory.
+// Every device ends up locked, seen, and with the admin's model.
+func TestAdminEditsRaceFirstLocks(t *testing.T) {
+	const n = 48
+	ctx := context.Background()
+	s, err := store.OpenTestLocation(ctx, store.NewTestLocation(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := stormCore(t, s)
+	defer func() { svc.Close(); s.Close() }()
+	rs := importPhones(t, svc, 0, n)
+	model := "edited"
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		m, _ := stormPhone(i)
+		wg.Go(func() {
+			boot := r
+			boot.Path = "/" + strings.ReplaceAll(m.String(), ":", "") + ".cfg"
+			svc.Fetch(ctx, boot) // last seen
+			if got := svc.Fetch(ctx, r); !got.Found {
+				t.Errorf("%s: first full config refused", m)
+			}
+		})
+		wg.Go(func() {
+			if _, err := svc.EditDevice(ctx, m, provisioning.DeviceChange{Model: &model}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	svc.Close() // writes the last-seen times still queued
+	ds, err := s.Devices(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := map[provisioning.MAC]provisioning.Device{}
+	for _, d := range svc.Devices() {
+		mem[d.MAC] = d
+	}
+	for _, d := range ds {
+		for where, d := range map[string]provisioning.Device{"stored": d, "in memory": mem[d.MAC]} {
+			if d.Model != model || d.LockedAt.IsZero() || !d.OpenUntil.IsZero() || d.LastSeen.IsZero() {
+				t.Errorf("%s device %s: model %q locked_at %v open_until %v last_seen %v; want edited, locked, seen",
+					where, d.MAC, d.Model, d.LockedAt, d.OpenUntil, d.LastSeen)
+			}
+		}
+	}
+}
