@@ -147,7 +147,10 @@ func TestFirstFetchLocksShareTransactions(t *testing.T) {
 		if d.LockedAt.IsZero() || !d.OpenUntil.IsZero() {
 			t.Errorf("device %s not locked in memory: %+v", d.MAC, d)
 		}
-		if stored := st.devices[d.MAC]; stored.LockedAt.IsZero() || !stored.OpenUntil.IsZero() {
+		st.memStore.mu.Lock()
+		stored := st.devices[d.MAC]
+		st.memStore.mu.Unlock()
+		if stored.LockedAt.IsZero() || !stored.OpenUntil.IsZero() {
 			t.Errorf("device %s not locked in the store", d.MAC)
 		}
 		if locks[d.MAC] != 1 {
