@@ -120,6 +120,7 @@ type Service struct {
 
 	obs       observerSlot // counts decisions (metrics); no-op by default
 	leaseW    *leaseWriter
+	devW      *deviceWriter // first-fetch locks and last-seen times (devicewrites.go)
 	events    *eventWriter
 	bans      banEngine
 	closeOnce sync.Once
@@ -153,6 +154,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *
 	}
 	s.bans = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases, &s.obs)
+	s.devW = newDeviceWriter(st, &s.wmu, s.applyDeviceWrites, s.lastSeenFailed)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
 	s.quit, s.swept = make(chan struct{}), make(chan struct{})
 	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()
@@ -236,6 +238,7 @@ func (s *Service) Close() error {
 		close(s.quit)
 		<-s.swept
 		s.stopSync()
+		s.devW.close()
 		s.leaseW.close()
 		s.events.close()
 	})
