@@ -122,8 +122,23 @@ func (w *leaseWriter) commit(ctx context.Context, op leaseOp) error {
 	}
 }
 
+// commitDelay is how long the writer keeps a batch open for more leases
+// once one has arrived, when leases are arriving close together (what
+// PostgreSQL's commit_delay does): a transaction's fixed cost, above all
+// the fsync, is most of a lease's CPU, and at a thousand leases a second
+// without it almost every batch holds one lease. busyGap is what "close
+// together" means: the writer was idle for less than that before the
+// batch's first lease. A lone lease (one phone booting) is never delayed.
+const (
+	commitDelay = 2 * time.Millisecond
+	busyGap     = 10 * time.Millisecond
+)
+
 func (w *leaseWriter) run() {
 	defer close(w.done)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	var idleSince time.Time // when the last batch was written
 	for {
 		var batch []leaseOp
 		select {
@@ -132,17 +147,40 @@ func (w *leaseWriter) run() {
 		case <-w.quit:
 			return
 		}
-	fill:
+		busy := !idleSince.IsZero() && time.Since(idleSince) < busyGap
+		batch = w.fill(batch, busy, linger)
+		w.write(batch)
+		idleSince = time.Now()
+	}
+}
+
+// fill adds what is queued to batch, and when busy what arrives within
+// commitDelay, up to leaseBatchMax.
+func (w *leaseWriter) fill(batch []leaseOp, busy bool, linger *time.Timer) []leaseOp {
+	if !busy {
 		for len(batch) < leaseBatchMax {
 			select {
 			case op := <-w.ops:
 				batch = append(batch, op)
 			default:
-				break fill
+				return batch
 			}
 		}
-		w.write(batch)
+		return batch
 	}
+	linger.Reset(commitDelay)
+	defer linger.Stop()
+	for len(batch) < leaseBatchMax {
+		select {
+		case op := <-w.ops:
+			batch = append(batch, op)
+		case <-linger.C:
+			return batch
+		case <-w.quit:
+			return batch
+		}
+	}
+	return batch
 }
 
 func (w *leaseWriter) write(batch []leaseOp) {

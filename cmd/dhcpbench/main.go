@@ -1,12 +1,14 @@
 // Command dhcpbench measures DHCPv4 servers with Kea's perfdhcp: provbox's
 // own server (the dhcp package on the SQLite store, every lease durable
-// before its ACK), dnsmasq and kea-dhcp4 (memfile leases), one after the
-// other in the same network-namespace topology, stepping the offered rate.
-// It prints, per server and rate, the achieved DORA/s, the share of
-// exchanges that failed, the latency, and the ratios against Kea.
+// before its ACK), dnsmasq and kea-dhcp4 (memfile leases; "kea" single-
+// threaded, "kea-mt" with 2 packet threads), one after the other in the
+// same network-namespace topology, stepping the offered rate. It prints,
+// per server and rate, the achieved DORA/s, the share of exchanges that
+// failed, the latency, the server's CPU time per completed exchange, and
+// the ratios against Kea.
 //
 //	dhcpbench [-rates 1000,2500,5000,7500,10000,12500] [-period 10] [-clients 50000]
-//	          [-targets provbox,kea,dnsmasq]
+//	          [-targets provbox,kea,kea-mt,dnsmasq] [-cpuprofile DIR]
 //
 // It needs root, iproute2 and perfdhcp (Debian: kea-admin), plus
 // kea-dhcp4-server and dnsmasq for those targets. The topology: namespace
@@ -56,6 +58,7 @@ type options struct {
 	period  int
 	clients int
 	targets []string
+	profile string // directory for provbox CPU profiles, one per step
 }
 
 func parseFlags(args []string) (options, error) {
@@ -64,10 +67,11 @@ func parseFlags(args []string) (options, error) {
 	period := fs.Int("period", 10, "seconds per step")
 	clients := fs.Int("clients", 50000, "distinct client MACs (perfdhcp -R)")
 	targets := fs.String("targets", "provbox,kea,dnsmasq", "servers to measure")
+	profile := fs.String("cpuprofile", "", "directory for provbox's CPU profiles (provbox-RATE.pprof per step)")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
-	o := options{period: *period, clients: *clients, targets: strings.Split(*targets, ",")}
+	o := options{period: *period, clients: *clients, targets: strings.Split(*targets, ","), profile: *profile}
 	for _, r := range strings.Split(*rates, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(r))
 		if err != nil || n <= 0 {
@@ -77,7 +81,7 @@ func parseFlags(args []string) (options, error) {
 	}
 	for _, t := range o.targets {
 		if _, ok := servers[t]; !ok {
-			return options{}, fmt.Errorf("-targets: unknown server %q (provbox, kea, dnsmasq)", t)
+			return options{}, fmt.Errorf("-targets: unknown server %q (provbox, kea, kea-mt, dnsmasq)", t)
 		}
 	}
 	return o, nil

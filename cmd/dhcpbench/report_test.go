@@ -22,3 +22,21 @@ func TestParsePerfdhcp(t *testing.T) {
 		t.Error("garbage parsed without error")
 	}
 }
+
+func TestParseStatCPU(t *testing.T) {
+	// A command name with spaces and a ')' must not shift the fields.
+	line := "4242 (kea dhcp4) x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 3 0 100 0 0"
+	got, err := parseStatCPU(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 3.25 {
+		t.Errorf("cpu = %v s, want 3.25 (250+75 ticks)", got)
+	}
+	if _, err := parseStatCPU("4242 (short) S 1 2"); err == nil {
+		t.Error("truncated line parsed without error")
+	}
+	if _, err := cpuSeconds(os.Getpid()); err != nil {
+		t.Errorf("own process: %v", err)
+	}
+}
