@@ -11,24 +11,47 @@ import (
 )
 
 // leaseTable is the core's in-memory copy of the DHCP leases, for the
-// fingerprint's "requester holds the lease of that MAC" check.
+// fingerprint's "requester holds the lease of that MAC" check. Its values
+// are compact (the address is the key, the expiry Unix nanoseconds): with
+// a lease per phone the table is a large part of the core's memory.
 type leaseTable struct {
-	byIP map[netip.Addr]Lease
+	byIP map[netip.Addr]leaseRec
 }
 
-func newLeaseTable() leaseTable { return leaseTable{byIP: map[netip.Addr]Lease{}} }
+type leaseRec struct {
+	mac                   MAC
+	expires               int64 // Unix nanoseconds; 0: the zero time
+	hostname, vendorClass string
+}
 
-func (t leaseTable) put(l Lease) { t.byIP[l.IP] = l }
+func newLeaseTable() leaseTable { return leaseTable{byIP: map[netip.Addr]leaseRec{}} }
+
+func (t leaseTable) put(l Lease) {
+	r := leaseRec{mac: l.MAC, hostname: l.Hostname, vendorClass: l.VendorClass}
+	if !l.Expires.IsZero() {
+		r.expires = l.Expires.UnixNano()
+	}
+	t.byIP[l.IP] = r
+}
 
 func (t leaseTable) del(ip netip.Addr) { delete(t.byIP, ip) }
 
+// lease rebuilds the Lease of ip from its record.
+func (r leaseRec) lease(ip netip.Addr) Lease {
+	l := Lease{IP: ip, MAC: r.mac, Hostname: r.hostname, VendorClass: r.vendorClass}
+	if r.expires != 0 {
+		l.Expires = time.Unix(0, r.expires)
+	}
+	return l
+}
+
 // holder returns the MAC holding ip at now.
 func (t leaseTable) holder(ip netip.Addr, now time.Time) (MAC, bool) {
-	l, ok := t.byIP[ip]
-	if !ok || !now.Before(l.Expires) {
+	r, ok := t.byIP[ip]
+	if !ok || r.expires == 0 || now.UnixNano() >= r.expires {
 		return MAC{}, false
 	}
-	return l.MAC, true
+	return r.mac, true
 }
 
 // CommitLease makes l durable, then records it for the lease check. It
@@ -55,8 +78,8 @@ func (s *Service) Leases() []Lease {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]Lease, 0, len(s.leases.byIP))
-	for _, l := range s.leases.byIP {
-		out = append(out, l)
+	for ip, r := range s.leases.byIP {
+		out = append(out, r.lease(ip))
 	}
 	slices.SortFunc(out, func(a, b Lease) int { return a.IP.Compare(b.IP) })
 	return out

@@ -17,6 +17,9 @@
 // replies unicast to it on port 67). Both are removed on exit.
 //
 // "dhcpbench serve -dir D -iface I" is the provbox server child.
+//
+// "dhcpbench rss [-devices 10000] [-leases 10000] [-provbox BIN]" measures
+// the daemon's resident memory on a state database of that size (rss.go).
 package main
 
 import (
@@ -42,9 +45,12 @@ func mustAddr(s string) netip.Addr     { return netip.MustParseAddr(s) }
 
 func main() {
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "serve" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "serve":
 		err = serve(os.Args[2:])
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "rss":
+		err = rss(os.Args[2:])
+	default:
 		err = run(os.Args[1:])
 	}
 	if err != nil {

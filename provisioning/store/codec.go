@@ -152,3 +152,17 @@ func rowsAffected(res sql.Result) error {
 	}
 	return nil
 }
+
+// interner shares one copy of each distinct string read in one query: a
+// fleet's devices name a handful of accounts, vendors and models, and its
+// leases a handful of vendor classes and host names, so at 10,000 devices
+// one copy per row was most of the strings the core keeps in memory.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
+}

@@ -39,11 +39,13 @@ func readDevices(ctx context.Context, q querier) ([]provisioning.Device, error) 
 	}
 	defer rows.Close()
 	var out []provisioning.Device
+	in := interner{}
 	for rows.Next() {
 		d, err := scanDevice(rows)
 		if err != nil {
 			return nil, err
 		}
+		d.Account, d.Vendor, d.Model = in.get(d.Account), in.get(d.Vendor), in.get(d.Model)
 		out = append(out, d)
 	}
 	return out, rows.Err()
