@@ -21,7 +21,7 @@ func BenchmarkPutLeases(b *testing.B) {
 			ls := make([]provisioning.Lease, batch)
 			n := 0
 			b.ResetTimer()
-			cpu0 := processCPU(b)
+			cpu0 := ProcessCPU(b)
 			for b.Loop() {
 				for j := range ls {
 					ls[j] = provisioning.Lease{IP: ipN(n % 65536), MAC: macN(n), Expires: t0, Hostname: "SIP-T54W"}
@@ -32,7 +32,7 @@ func BenchmarkPutLeases(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "leases/s")
-			reportCPUPer(b, cpu0, n, "lease")
+			ReportCPUPer(b, cpu0, n, "lease")
 		})
 	}
 }

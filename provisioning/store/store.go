@@ -136,13 +136,13 @@ func checkPragmas(ctx context.Context, db *sql.DB) error {
 
 func (s *Store) prepare(ctx context.Context) error {
 	var err error
-	if s.putLease, err = s.w.PrepareContext(ctx, putLeaseSQL); err != nil {
+	if s.putLease, err = s.w.PrepareContext(ctx, s.positional(putLeaseSQL)); err != nil {
 		return err
 	}
-	if s.delLease, err = s.w.PrepareContext(ctx, deleteLeaseSQL); err != nil {
+	if s.delLease, err = s.w.PrepareContext(ctx, s.positional(deleteLeaseSQL)); err != nil {
 		return err
 	}
-	s.addEvent, err = s.w.PrepareContext(ctx, addEventSQL)
+	s.addEvent, err = s.w.PrepareContext(ctx, s.positional(addEventSQL))
 	return err
 }
 
