@@ -61,6 +61,7 @@ func BenchmarkDecide(b *testing.B) {
 		withServerID("127.0.0.1"), withRequested("127.1.0.0")).ToBytes()
 	at := bytes.Index(rq, []byte{50, 4, 127, 1, 0, 0}) + 2 // option 50's value
 	var n uint32
+	wire := make([]byte, 0, 576)
 	b.ReportAllocs()
 	for b.Loop() {
 		n++
@@ -74,7 +75,7 @@ func BenchmarkDecide(b *testing.B) {
 		if d.reply == nil {
 			b.Fatalf("no OFFER: %s", d.reason)
 		}
-		offer := d.reply.ToBytes()
+		offer := appendPacket(nil, d.reply)
 		copy(rq[28:], benchMAC(n))
 		binary.BigEndian.PutUint32(rq[4:], n)
 		copy(rq[at:at+4], offer[16:20]) // yiaddr
@@ -84,7 +85,7 @@ func BenchmarkDecide(b *testing.B) {
 		if d = s.decide(req, in, time.Now()); d.reply == nil || len(d.commit) != 1 {
 			b.Fatalf("no ACK: %s", d.reason)
 		}
-		_ = d.reply.ToBytes()
+		_ = appendPacket(wire[:0], d.reply)
 	}
 }
 

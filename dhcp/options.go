@@ -24,7 +24,7 @@ func (s *Server) baseReply(req *dhcpv4.DHCPv4, t dhcpv4.MessageType, in ingress)
 		ClientHWAddr:  req.ClientHWAddr,
 		// Sized for a full ACK (about a dozen options): growing the
 		// map as options are added was a tenth of the packet path's CPU.
-		Options: make(dhcpv4.Options, 16),
+		Options: make(dhcpv4.Options, 12),
 	}
 	r.UpdateOption(dhcpv4.OptMessageType(t))
 	if in.serverID.IsValid() {

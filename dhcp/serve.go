@@ -154,7 +154,7 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if to.IP.Equal(net.IPv4bcast) && ifIndex != 0 {
 		out = &ipv4.ControlMessage{IfIndex: ifIndex} // leave by the ingress interface
 	}
-	if _, err := pc.WriteTo(d.reply.ToBytes(), out, to); err != nil {
+	if err := send(pc, d.reply, out, to); err != nil {
 		s.log.Warn("reply not sent", "mac", req.ClientHWAddr.String(), "remote", to.String(), "err", err)
 		return
 	}
