@@ -118,12 +118,13 @@ type leaseWriter struct {
 	ops   chan leaseOp
 	quit  chan struct{}
 	done  chan struct{}
+	delay time.Duration // commitDelay; tests change it
 }
 
 const leaseBatchMax = 512
 
 func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWriter {
-	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
+	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{}), delay: commitDelay}
 	go w.run()
 	return w
 }
@@ -191,7 +192,7 @@ func (w *leaseWriter) fill(batch []leaseOp, busy bool, linger *time.Timer) []lea
 		}
 		return batch
 	}
-	linger.Reset(commitDelay)
+	linger.Reset(w.delay)
 	defer linger.Stop()
 	for len(batch) < leaseBatchMax {
 		select {
