@@ -84,6 +84,11 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 			}
 			return fmt.Errorf("dhcp socket %s: %w", c.LocalAddr(), err)
 		}
+		if inline(peekMessageType((*buf)[:n])) {
+			s.handle(pc, (*buf)[:n], cm, peer)
+			bufPool.Put(buf)
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		default:
