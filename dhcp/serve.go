@@ -45,8 +45,10 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 }
 
 // Serve answers DHCP on conns (UDP sockets; Serve closes them) until ctx is
-// cancelled, then waits for packets in flight and returns nil. Each packet
-// is handled in its own goroutine, so concurrent ACKs share group commits.
+// cancelled, then waits for packets in flight and returns nil. A packet
+// that may wait (a REQUEST's durable lease, an ARP probe) is handled in
+// its own goroutine, so concurrent ACKs share group commits; DISCOVER and
+// INFORM are answered on the reading goroutine (peek.go).
 func (s *Server) Serve(ctx context.Context, conns ...net.PacketConn) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
