@@ -3,6 +3,7 @@ package httpd
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -25,5 +26,26 @@ func BenchmarkGetKeepAlive(b *testing.B) {
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+	}
+}
+
+// BenchmarkServeHTTP is the handler alone on a phone's GET (the core a
+// map lookup, no network): what the server adds around the core's
+// decision.
+func BenchmarkServeHTTP(b *testing.B) {
+	s, err := New(Config{}, coreWithFile(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/y000000000028.cfg", nil)
+	r.RemoteAddr = "10.0.0.5:5060"
+	r.Header.Set("User-Agent", yealinkUA)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -64,13 +65,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(sw, "method not allowed", http.StatusMethodNotAllowed)
 	}
 	s.obs.Request(outcomeOf(sw.status), time.Since(start))
+	if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+		return // the arguments below cost more than the check
+	}
 	s.log.Debug("request", "ip", ip, "method", r.Method, "file", provisioning.RedactPath(r.URL.EscapedPath(), true),
 		"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start))
 }
 
 // serveFile hands the request to the core and writes its answer.
 // http.ServeContent provides HEAD, Range and conditional GET
-// (If-Modified-Since against ModTime, If-None-Match against the ETag).
+// (If-Modified-Since against ModTime, If-None-Match against the ETag);
+// writePlain gives the same answer to a request that asks for none.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr) {
 	resp := s.core.Fetch(r.Context(), provisioning.FetchRequest{
 		Proto:     proto(r),
@@ -91,7 +96,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr
 	h.Set("ETag", etag(resp.Body))
 	// Configs may hold credentials: no shared caches, always revalidate.
 	h.Set("Cache-Control", "private, no-cache")
-	http.ServeContent(w, r, "", resp.ModTime, bytes.NewReader(resp.Body))
+	if !writePlain(w, r, resp.ModTime, resp.Body) {
+		http.ServeContent(w, r, "", resp.ModTime, bytes.NewReader(resp.Body))
+	}
 }
 
 func proto(r *http.Request) provisioning.Proto {

@@ -1,14 +1,12 @@
 package packaging
 
 import (
-	"context"
+	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // containerName names the test's nspawn machine.
@@ -26,10 +24,8 @@ func TestUnitInContainer(t *testing.T) {
 		"systemd-nspawn": "systemd-container", "nsenter": "util-linux", "dpkg-deb": "dpkg"} {
 		needTool(t, tool, pkg)
 	}
-	suite, mirror := hostMirror(t)
 	deb := packages(t, testVersion).deb
-	root := filepath.Join(t.TempDir(), "root")
-	bootstrap(t, root, suite, mirror, debDepends(t, deb))
+	root := cleanMachine(t)
 	if err := os.WriteFile(filepath.Join(root, "var/tmp/provbox.deb"), []byte(readFile(t, deb)), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -43,29 +39,28 @@ func TestUnitInContainer(t *testing.T) {
 }
 
 // hostMirror is this Debian host's release and the apt mirror it is
-// configured with (CI reaches no other); it skips elsewhere.
-func hostMirror(t *testing.T) (suite, mirror string) {
-	t.Helper()
+// configured with (CI reaches no other), or why there is none.
+func hostMirror() (suite, mirror, skip string) {
 	rel := map[string]string{}
-	for _, l := range strings.Split(readFile(t, "/etc/os-release"), "\n") {
+	osRelease, _ := os.ReadFile("/etc/os-release")
+	for _, l := range strings.Split(string(osRelease), "\n") {
 		if k, v, ok := strings.Cut(l, "="); ok {
 			rel[k] = strings.Trim(v, `"`)
 		}
 	}
 	suite = rel["VERSION_CODENAME"]
 	if rel["ID"] != "debian" || suite == "" {
-		t.Skipf("not a Debian release host (%s %s): no rootfs to bootstrap", rel["ID"], suite)
+		return "", "", fmt.Sprintf("not a Debian release host (%s %s): no rootfs to bootstrap", rel["ID"], suite)
 	}
 	files, _ := filepath.Glob("/etc/apt/sources.list.d/*")
 	for _, f := range append([]string{"/etc/apt/sources.list"}, files...) {
 		if b, err := os.ReadFile(f); err == nil {
 			if uri := findMirror(string(b), suite, strings.HasSuffix(f, ".sources")); uri != "" {
-				return suite, uri
+				return suite, uri, ""
 			}
 		}
 	}
-	t.Skipf("no apt source for %s main in /etc/apt/sources.list*", suite)
-	return "", ""
+	return "", "", fmt.Sprintf("no apt source for %s main in /etc/apt/sources.list*", suite)
 }
 
 // findMirror returns the first URI serving "deb" for suite, main, in
@@ -118,32 +113,4 @@ func debDepends(t *testing.T, deb string) []string {
 		}
 	}
 	return names
-}
-
-// bootstrap builds a minimal rootfs with systemd and the .deb's
-// dependencies: nothing else the unit could silently rely on.
-func bootstrap(t *testing.T, root, suite, mirror string, depends []string) {
-	t.Helper()
-	// A loaded machine takes several minutes; a killed debootstrap leaves
-	// its /proc mount behind, which TempDir's cleanup cannot remove.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	t.Cleanup(func() {
-		for _, m := range []string{"proc", "sys"} {
-			exec.Command("umount", "-l", filepath.Join(root, m)).Run()
-		}
-	})
-	include := strings.Join(append([]string{"systemd", "dbus"}, depends...), ",")
-	cmd := exec.CommandContext(ctx, "debootstrap", "--variant=minbase", "--include="+include,
-		suite, root, mirror)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("debootstrap %s %s: %v\n%s", suite, mirror, err, tail(out, 3000))
-	}
-}
-
-func tail(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[len(b)-n:]
-	}
-	return b
 }

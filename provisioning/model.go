@@ -116,6 +116,7 @@ type EventFilter struct {
 	IP       netip.Addr // the requester (an IPv6 requester: its address exactly)
 	Outcome  string     // exactly, e.g. refused
 	Reason   string     // a prefix, e.g. "unknown-mac" matches "unknown-mac 80:5e:…"
+	Actor    string     // a prefix of Event.Actor, e.g. "web:" or "cli:alice"
 	Until    time.Time  // before this time
 	BeforeID int64      // older than this event: the next page after the last ID seen
 	Offset   int        // skip this many (paging by number)

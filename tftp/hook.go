@@ -12,11 +12,13 @@ import (
 // hook logs every transfer's end. File names are redacted; no body or
 // secret is ever at hand here.
 type hook struct {
-	log *slog.Logger
-	obs Observer
+	log  *slog.Logger
+	obs  Observer
+	conn *pktConn // single-port mode: told of each transfer's end; else nil
 }
 
 func (h hook) OnSuccess(st pintftp.TransferStats) {
+	h.conn.transferEnded(st)
 	h.obs.Transfer("ok", st.Duration)
 	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false),
 		"mode", st.Mode, "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
@@ -30,6 +32,7 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 		h.log.Debug("bad packet", "err", err)
 		return
 	}
+	h.conn.transferEnded(st)
 	h.obs.Transfer(outcomeOf(err), st.Duration)
 	log := h.log.With("ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false))
 	var r *refusal

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	pintftp "github.com/pin/tftp/v3"
 	"golang.org/x/net/ipv4"
@@ -67,6 +68,31 @@ func enablePacketInfo(conn net.PacketConn) {
 	_ = ipv6.NewPacketConn(uc).SetControlMessage(ipv6.FlagDst|ipv6.FlagInterface, true)
 }
 
+// singlePortConn hands pin/tftp a pktConn over conn (see pktConn), so
+// it skips its per-datagram interface lookup; conn itself (and no
+// pktConn) if conn is not a UDP socket or packet info cannot be had.
+func (s *Server) singlePortConn(srv *pintftp.Server, conn net.PacketConn) (net.PacketConn, *pktConn) {
+	uc, ok := conn.(*net.UDPConn)
+	if !ok {
+		return conn, nil
+	}
+	capBlock := maxBlock
+	if s.cfg.MaxBlockSize != 0 {
+		capBlock = s.cfg.MaxBlockSize
+	}
+	// A client's last datagram is at most this old while its transfer
+	// may still send: the transfer deadline plus pin/tftp's retries.
+	keep := s.cfg.TransferTimeout + s.cfg.Timeout*time.Duration(s.cfg.Retries+1)
+	pc := newPktConn(uc, srv.SetBlockSize, capBlock, keep)
+	if pc == nil {
+		return conn, nil
+	}
+	// The cap comes from pktConn per request: pin/tftp must not clamp
+	// to the 512 it assumes without packet info.
+	srv.SetBlockSizeNegotiation(false)
+	return pc, pc
+}
+
 // Serve answers read requests on conn until ctx is cancelled, then stops
 // through pin/tftp's Shutdown, which waits for running transfers; those
 // are aborted at their next block because their contexts derive from ctx.
@@ -81,10 +107,12 @@ func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
 	if s.cfg.MaxBlockSize != 0 {
 		srv.SetBlockSize(s.cfg.MaxBlockSize)
 	}
-	srv.SetHook(hook{s.log, s.obs})
+	h := hook{log: s.log, obs: s.obs}
 	if s.cfg.SinglePort {
 		srv.EnableSinglePort()
+		conn, h.conn = s.singlePortConn(srv, conn)
 	}
+	srv.SetHook(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(conn) }()
 	select {

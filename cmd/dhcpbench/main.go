@@ -10,6 +10,9 @@
 //	dhcpbench [-rates 1000,2500,5000,7500,10000,12500] [-period 10] [-clients 50000]
 //	          [-targets provbox,kea,kea-mt,dnsmasq] [-cpuprofile DIR]
 //
+// -targets also takes provbox-pg and provbox-ha: the same server on the
+// PostgreSQL back-end, without and with failover fencing (targets_pg.go).
+//
 // It needs root, iproute2 and perfdhcp (Debian: kea-admin), plus
 // kea-dhcp4-server and dnsmasq for those targets. The topology: namespace
 // <stem>s holds the server on a veth with 10.64.0.1/16; namespace <stem>c
@@ -87,7 +90,7 @@ func parseFlags(args []string) (options, error) {
 	}
 	for _, t := range o.targets {
 		if _, ok := servers[t]; !ok {
-			return options{}, fmt.Errorf("-targets: unknown server %q (provbox, kea, kea-mt, dnsmasq)", t)
+			return options{}, fmt.Errorf("-targets: unknown server %q (provbox, provbox-pg, provbox-ha, kea, kea-mt, dnsmasq)", t)
 		}
 	}
 	return o, nil

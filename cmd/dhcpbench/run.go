@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -56,8 +57,8 @@ func step(ctx context.Context, t *topo, name string, rate int, o options, i int)
 	}
 	defer os.RemoveAll(dir)
 	var extra []string
-	if o.profile != "" && name == "provbox" {
-		extra = []string{"-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("provbox-%d.pprof", rate))}
+	if o.profile != "" && strings.HasPrefix(name, "provbox") {
+		extra = []string{"-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("%s-%d.pprof", name, rate))}
 	}
 	cmd, ready, err := servers[name](t, dir, extra...)
 	if err != nil {

@@ -15,17 +15,18 @@ import (
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/profile"
-	"github.com/provbox/provbox/provisioning/store"
 )
 
-// serve runs provbox's DHCP server the way the daemon does (SQLite store,
-// core, dhcp package) on one interface, until SIGTERM.
+// serve runs provbox's DHCP server the way the daemon does (SQLite store
+// or, with -backend, PostgreSQL; core, dhcp package) on one interface,
+// until SIGTERM.
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dir := fs.String("dir", "", "state directory")
 	iface := fs.String("iface", "", "interface to serve")
 	debug := fs.Bool("debug", false, "log every packet")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	backend := fs.String("backend", "sqlite", "state: sqlite, postgres or postgres-ha (a throw-away cluster; targets_pg.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -38,11 +39,11 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	st, err := store.Open(ctx, *dir)
+	st, closeStore, err := benchStore(ctx, *backend, *dir)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeStore()
 	reg, err := profile.New("")
 	if err != nil {
 		return err

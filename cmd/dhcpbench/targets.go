@@ -18,6 +18,11 @@ type target func(t *topo, dir string, extra ...string) (cmd *exec.Cmd, ready <-c
 var servers = map[string]target{"provbox": startProvbox, "kea": startKeaThreads(0), "kea-mt": startKeaThreads(2), "dnsmasq": startDnsmasq}
 
 func startProvbox(t *topo, dir string, extra ...string) (*exec.Cmd, <-chan bool, error) {
+	return startProvboxArgs(t, dir, extra...)
+}
+
+// startProvboxArgs runs the serve child with extra flags (targets_pg.go).
+func startProvboxArgs(t *topo, dir string, extra ...string) (*exec.Cmd, <-chan bool, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, nil, err

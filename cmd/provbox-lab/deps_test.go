@@ -10,8 +10,9 @@ import (
 // TestDemoInstallsOnlyWhatItNeeds: `make demo`'s install step
 // (.ci/deps demo) installs exactly the packages in
 // testdata/demo-packages.txt, the lab's own needs (it runs only `ip`),
-// and the test tools are not among them. Run as a dry run: nothing is
-// installed, so it means the same on a clean machine.
+// and the test tools are not among them. A dry run, so it runs anywhere;
+// packaging's TestDemoInstallOnCleanMachine runs the same step for real on
+// a freshly bootstrapped Debian and checks what it installed.
 func TestDemoInstallsOnlyWhatItNeeds(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {

@@ -21,6 +21,10 @@ import (
 // emulateFlag as the first argument makes this process one emulated host.
 const emulateFlag = "--emulate"
 
+// emulateStormFlag as the first argument makes this process the phones of
+// one storm namespace (phone.StormMain).
+const emulateStormFlag = "--emulate-storm"
+
 // errFlagsReported is a flag error the flag package already printed.
 var errFlagsReported = errors.New("bad flags")
 
@@ -30,7 +34,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && (args[0] == emulateFlag || args[0] == "-emulate") {
 		return phone.Main(ctx, args[1:], stdout, stderr)
 	}
-	o, asJSON, err := parse(args, stderr)
+	if len(args) > 0 && args[0] == emulateStormFlag {
+		return phone.StormMain(ctx, args[1:], os.Stdin, stdout, stderr)
+	}
+	o, so, asJSON, err := parse(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -40,6 +47,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "provbox-lab:", err)
 		return 2
+	}
+	if so != nil {
+		return runStorm(ctx, *so, asJSON, stdout, stderr)
 	}
 	if !asJSON {
 		o.Out = stdout
@@ -63,9 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// parse reads the lab's flags into lab.Options; the emulator is this
-// binary with emulateFlag.
-func parse(args []string, stderr io.Writer) (o lab.Options, asJSON bool, err error) {
+// parse reads the lab's flags into lab.Options, or with --phones into
+// lab.StormOptions (so non-nil); the emulator is this binary with
+// emulateFlag (emulateStormFlag).
+func parse(args []string, stderr io.Writer) (o lab.Options, so *lab.StormOptions, asJSON bool, err error) {
 	fs := flag.NewFlagSet("provbox-lab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	provbox := fs.String("provbox", "", "the provbox binary to run as the lab's daemon (default: provbox next to this binary, else on $PATH)")
@@ -75,26 +86,39 @@ func parse(args []string, stderr io.Writer) (o lab.Options, asJSON bool, err err
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
 	verbose := fs.Bool("v", false, "log what the lab does")
 	jsonFlag := fs.Bool("json", false, "print the result as JSON instead of the tables")
+	sf := stormFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return o, false, err
+			return o, nil, false, err
 		}
-		return o, false, errFlagsReported // the flag package printed it
+		return o, nil, false, errFlagsReported // the flag package printed it
 	}
 	if fs.NArg() > 0 {
-		return o, false, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return o, nil, false, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	sab, err := lab.ParseSabotage(*breakFlag)
 	if err != nil {
-		return o, false, fmt.Errorf("--break: %w", err)
+		return o, nil, false, fmt.Errorf("--break: %w", err)
+	}
+	if *sf.phones != 0 {
+		if err := sf.check(sab); err != nil {
+			return o, nil, false, err
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return o, false, err
+		return o, nil, false, err
 	}
 	pb, err := findProvbox(*provbox, self)
 	if err != nil {
-		return o, false, err
+		return o, nil, false, err
+	}
+	if *sf.phones != 0 {
+		so := sf.options(pb, self, *vendors, *bootstrap, *timeout)
+		if *verbose {
+			so.Log = slog.New(slog.NewTextHandler(stderr, nil))
+		}
+		return o, so, *jsonFlag, nil
 	}
 	o = lab.Options{Provbox: pb, Emulator: []string{self, emulateFlag}, Bootstrap: *bootstrap,
 		Sabotage: sab, Timeout: *timeout}
@@ -104,7 +128,7 @@ func parse(args []string, stderr io.Writer) (o lab.Options, asJSON bool, err err
 	if *verbose {
 		o.Log = slog.New(slog.NewTextHandler(stderr, nil))
 	}
-	return o, *jsonFlag, nil
+	return o, nil, *jsonFlag, nil
 }
 
 // findProvbox is the daemon binary: the one given, else provbox beside

@@ -22,6 +22,12 @@ func TestRunBadArguments(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--provbox", filepath.Join(t.TempDir(), "missing")}, "--provbox"},
 		{[]string{"--emulate", "-role", "phone", "-vendor", "yealink", "-iface", "no-such-if0"}, "no-such-if0"},
+		{[]string{"--phones", "-5"}, "--phones -5"},
+		{[]string{"--phones", "10", "--per-namespace", "0"}, "--per-namespace"},
+		{[]string{"--phones", "10", "--goal", "-1s"}, "--goal"},
+		{[]string{"--phones", "10", "--break", "lock"}, "--break and --phones"},
+		{[]string{"--emulate-storm", "-phone", "ph0=nokia"}, "nokia"},
+		{[]string{"--emulate-storm", "-phone", "no-such-if0=yealink"}, "no-such-if0"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), tc.args, &stdout, &stderr); code != 2 {

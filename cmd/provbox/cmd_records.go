@@ -146,9 +146,9 @@ func cmdStatus(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		return c.show(st, func() error {
-			return c.fields([][2]string{{"version", st.Version}, {"accounts", strconv.Itoa(st.Accounts)},
+			return c.fields(append([][2]string{{"version", st.Version}, {"accounts", strconv.Itoa(st.Accounts)},
 				{"devices", strconv.Itoa(st.Devices)}, {"leases", strconv.Itoa(st.Leases)}, {"bans", strconv.Itoa(st.Bans)},
-				{"rogue dhcp servers", strconv.Itoa(st.Rogues)}})
+				{"rogue dhcp servers", strconv.Itoa(st.Rogues)}}, nodeFields(st.Node)...))
 		})
 	})
 }

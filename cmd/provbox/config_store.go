@@ -14,6 +14,8 @@ type storeConfig struct {
 	Backend string `toml:"backend"`  // "sqlite" (default) or "postgres"
 	DSN     string `toml:"dsn"`      // postgres: a DSN without a password
 	DSNFile string `toml:"dsn_file"` // postgres: a file (mode 0600) holding the DSN
+	HA      bool   `toml:"ha"`       // postgres: DHCP failover with the other nodes (ha.go)
+	Node    string `toml:"node"`     // ha: this node's name (default: the host name)
 }
 
 func (s storeConfig) postgres() bool { return s.Backend == "postgres" }
@@ -28,12 +30,16 @@ func (k *checker) store() {
 		if s.DSN != "" || s.DSNFile != "" {
 			k.failf("store.backend", "dsn and dsn_file need backend = \"postgres\"")
 		}
+		if s.HA || s.Node != "" {
+			k.failf("store.ha", "DHCP failover needs backend = \"postgres\": the nodes share their leases and elect the DHCP server through it, and an SQLite file belongs to one box")
+		}
 		return
 	case "postgres":
 	default:
 		k.failf("store.backend", "%q: want \"sqlite\" or \"postgres\"", s.Backend)
 		return
 	}
+	k.storeHA()
 	switch {
 	case (s.DSN == "") == (s.DSNFile == ""):
 		k.failf("store.backend", "postgres needs exactly one of dsn and dsn_file")

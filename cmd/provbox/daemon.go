@@ -13,7 +13,6 @@ import (
 
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/httpd/admin"
-	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/profile"
@@ -43,6 +42,7 @@ type daemon struct {
 	ports           boundPorts     // as bound, for reloads
 	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
 	metrics         *metricsWiring // nil when metrics.listen is off
+	ha              *haDHCP        // nil without [store] ha
 }
 
 // hooks are what `provbox serve` adds around the servers: systemd
@@ -85,6 +85,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if err := d.bindWeb(); err != nil {
 		return d, err
 	}
+	d.installNode()
 	if err := d.bindMetrics(reg); err != nil {
 		return d, err
 	}
@@ -92,7 +93,7 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 		return d, err
 	}
 	if ds, ok := d.dhcp.(*dhcpServer); ok {
-		d.admin.SetDHCP(dhcpAdmin{ds.srv})
+		d.installDHCP(ds.srv)
 	}
 	d.metrics.observe(d)
 	// With port 0 in the file, secret URLs and DHCP options need the
@@ -127,7 +128,12 @@ func (d *daemon) bindServers() error {
 			return err
 		}
 	}
-	if d.cfg.DHCP.Enabled {
+	if d.cfg.DHCP.Enabled && d.cfg.Store.HA {
+		if d.ha, err = bindHA(d, d.installDHCP); err != nil {
+			return err
+		}
+		d.dhcp = d.ha
+	} else if d.cfg.DHCP.Enabled {
 		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log, d.metrics.dhcpOptions()...); err != nil {
 			return err
 		}
@@ -151,7 +157,6 @@ func (d *daemon) bindWeb() error {
 	for _, sn := range d.cfg.DHCP.Subnets { // for the dashboard's pool use
 		cfg.DHCP.Pools = append(cfg.DHCP.Pools, web.Pool{Subnet: sn.CIDR, First: sn.Range.First, Last: sn.Range.Last})
 	}
-	cfg.Pending = webPending(ops.New(d.svc))
 	if d.web, err = web.New(cfg, d.svc, d.log); err != nil {
 		return fmt.Errorf("admin.web_listen: %w", err)
 	}
@@ -282,6 +287,9 @@ func (d *daemon) close() {
 	}
 	if d.dhcp != nil {
 		d.dhcp.close()
+	}
+	if d.ha != nil && d.ha != d.dhcp {
+		d.ha.close()
 	}
 	d.metrics.close()
 	if d.svc != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"sync/atomic"
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/httpd/metrics"
@@ -18,7 +19,7 @@ type metricsWiring struct {
 	ln   net.Listener
 	addr net.Addr
 	// The servers the gauges read, set once bound, before serving.
-	dhcp *dhcp.Server
+	dhcp atomic.Pointer[dhcp.Server] // replaced at each failover term (ha.go)
 	tftp *tftp.Server
 }
 
@@ -61,7 +62,7 @@ func (w *metricsWiring) observe(d *daemon) {
 		w.tftp = d.tftp
 	}
 	if ds, ok := d.dhcp.(*dhcpServer); ok {
-		w.dhcp = ds.srv
+		w.dhcp.Store(ds.srv)
 	}
 }
 
@@ -74,10 +75,11 @@ func (w *metricsWiring) dhcpOptions() []dhcp.Option {
 }
 
 func (w *metricsWiring) pools() []metrics.Pool {
-	if w.dhcp == nil {
+	srv := w.dhcp.Load()
+	if srv == nil {
 		return nil
 	}
-	st := w.dhcp.Stats()
+	st := srv.Stats()
 	out := make([]metrics.Pool, len(st))
 	for i, s := range st {
 		out[i] = metrics.Pool{Subnet: s.Subnet.Masked().String(), Size: s.Size, Bound: s.Bound, Offered: s.Offered}
@@ -86,10 +88,11 @@ func (w *metricsWiring) pools() []metrics.Pool {
 }
 
 func (w *metricsWiring) rogues() int {
-	if w.dhcp == nil {
+	srv := w.dhcp.Load()
+	if srv == nil {
 		return 0
 	}
-	return w.dhcp.RogueCount()
+	return srv.RogueCount()
 }
 
 func (w *metricsWiring) tftpInFlight() int {

@@ -21,10 +21,13 @@ const maxBody = 1 << 20
 const requestTimeout = 3 * time.Second
 
 // httpClient returns a client whose connections leave from src, with
-// keep-alive as phones and scripts use it, and no redirects followed.
+// keep-alive as phones and scripts use it, and no redirects followed. It
+// holds at most conns connections (MaxConnsPerHost): otherwise net/http
+// dials a spare one whenever none is idle at that instant, and beyond
+// the server's per-source limit the spare is refused (EOF, reset).
 func httpClient(src string, conns int) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: requestTimeout}
-	tr := &http.Transport{DialContext: d.DialContext, MaxIdleConns: conns, MaxIdleConnsPerHost: conns,
+	tr := &http.Transport{DialContext: d.DialContext, MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
 		DisableCompression: true, IdleConnTimeout: time.Minute}
 	return &http.Client{Transport: tr, Timeout: requestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

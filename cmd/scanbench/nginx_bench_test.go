@@ -37,6 +37,7 @@ func BenchmarkFetchVsNginx(b *testing.B) {
 		b.Fatal(err)
 	}
 	peer := startNginx(b, bin, len(body))
+	p.http.CloseIdleConnections() // they count against the per-source limit too
 	p.http = httpClient(phoneIP, fetchConns)
 	peerClient := httpClient(phoneIP, fetchConns)
 	provbox := func(ctx context.Context) error { _, err := p.fetch(ctx); return err }

@@ -15,6 +15,8 @@ type Status struct {
 	Bans     int    `json:"bans"`
 	// Rogues counts the foreign DHCP servers seen on the phones' segments.
 	Rogues int `json:"rogue_dhcp_servers"`
+	// Node is the DHCP role, database health and peers (node.go).
+	Node *NodeInfo `json:"node,omitempty"`
 }
 
 // AccountInput creates an account.

@@ -22,7 +22,7 @@
 //	POST   /v1/devices/{mac}/rekey     [RekeyInput] -> DeviceInfo
 //	GET    /v1/leases                  []Lease
 //	GET    /v1/events?mac=&since=&limit=  []Event (newest first); also
-//	       ip=, outcome=, reason= (a prefix), until=, offset=, before= (an ID)
+//	       ip=, outcome=, reason= and actor= (prefixes), until=, offset=, before= (an ID)
 //	GET    /v1/events.csv?(the same)   text/csv, at most ops.MaxEvents lines
 //	PATCH  /v1/accounts/{name}         AccountEditInput -> Account
 //	DELETE /v1/accounts/{name}?force=  AccountRemoved (refused while used, unless force)

@@ -84,11 +84,11 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 }
 
 // eventQuery reads the audit trail's query parameters: mac, since,
-// until (RFC 3339), ip, outcome, reason (a prefix), limit, offset and
-// before (an event ID).
+// until (RFC 3339), ip, outcome, reason and actor (prefixes), limit,
+// offset and before (an event ID).
 func eventQuery(q url.Values) ops.EventQuery {
 	return ops.EventQuery{MAC: q.Get("mac"), Since: q.Get("since"), Limit: q.Get("limit"),
-		EventSearch: ops.EventSearch{IP: q.Get("ip"), Outcome: q.Get("outcome"), Reason: q.Get("reason"),
+		EventSearch: ops.EventSearch{IP: q.Get("ip"), Outcome: q.Get("outcome"), Reason: q.Get("reason"), Actor: q.Get("actor"),
 			Until: q.Get("until"), Before: q.Get("before"), Offset: q.Get("offset")}}
 }
 

@@ -81,6 +81,9 @@ func (h *Handler) Summary(ctx context.Context) Status {
 	if rs, err := h.ops.RogueServers(); err == nil {
 		st.Rogues = len(rs)
 	}
+	if n, ok := h.ops.Node(ctx); ok {
+		st.Node = nodeInfo(n)
+	}
 	return st
 }
 

@@ -46,3 +46,15 @@ func BenchmarkFullUncached(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseUA is the User-Agent check of every HTTP request: a
+// Yealink's own User-Agent (MAC included) against its profile.
+func BenchmarkParseUA(b *testing.B) {
+	p, _ := newTestRegistry(b).Profile("yealink")
+	const ua = "Yealink SIP-T46S 66.86.0.15 80:5e:c0:12:34:56"
+	for b.Loop() {
+		if u, ok := p.ParseUA(ua); !ok || !u.HasMAC {
+			b.Fatal("not recognised")
+		}
+	}
+}

@@ -77,12 +77,10 @@ func (p *Profile) MatchFile(name string) Match {
 // maxUA bounds the User-Agents worth parsing.
 const maxUA = 512
 
-// ParseUA reports whether ua is this vendor's User-Agent, and what it
-// says. Where the UA carries a MAC, UA.HasMAC is set.
-func (p *Profile) ParseUA(ua string) (UA, bool) {
-	if len(ua) > maxUA {
-		return UA{}, false
-	}
+// parseUA reads ua with this vendor's patterns (ParseUA, uacache.go,
+// is the cached entry point): whether it is this vendor's User-Agent,
+// and what it says.
+func (p *Profile) parseUA(ua string) (UA, bool) {
 	for _, up := range p.uas {
 		sub := up.re.FindStringSubmatch(ua)
 		if sub == nil {

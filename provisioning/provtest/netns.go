@@ -28,6 +28,7 @@ func InNetns(t *testing.T, setup ...[]string) bool {
 				t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
 			}
 		}
+		awaitLocalRoutes(t)
 		return true
 	}
 	if os.Geteuid() != 0 {
@@ -43,4 +44,54 @@ func InNetns(t *testing.T, setup ...[]string) bool {
 	}
 	t.Logf("in its own network namespace:\n%s", out)
 	return false
+}
+
+// awaitLocalRoutes waits (up to 5 s) until every IPv6 address in the
+// namespace has its local route: the kernel adds it from a work queue
+// after `ip addr add` returns, even with nodad, so on a loaded machine a
+// datagram sent to a fresh address right away is dropped (no route).
+func awaitLocalRoutes(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		missing := missingLocalRoutes(t)
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("IPv6 address %s has no local route after 5 s", missing)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// missingLocalRoutes is one IPv6 address of the namespace without a
+// route in the local table, or "".
+func missingLocalRoutes(t *testing.T) string {
+	t.Helper()
+	addrs, err := exec.Command("ip", "-6", "-o", "addr", "show").Output()
+	if err != nil {
+		t.Fatalf("ip -6 addr show: %v", err)
+	}
+	routes, err := exec.Command("ip", "-6", "route", "show", "table", "local").Output()
+	if err != nil {
+		t.Fatalf("ip -6 route show table local: %v", err)
+	}
+	local := map[string]bool{}
+	for _, l := range strings.Split(string(routes), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "local" {
+			local[f[1]] = true
+		}
+	}
+	for _, l := range strings.Split(string(addrs), "\n") {
+		f := strings.Fields(l)
+		for i := 0; i+1 < len(f); i++ {
+			if f[i] == "inet6" {
+				if a, _, _ := strings.Cut(f[i+1], "/"); !local[a] {
+					return a
+				}
+			}
+		}
+	}
+	return ""
 }

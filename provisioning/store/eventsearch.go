@@ -26,6 +26,9 @@ func searchConds(f provisioning.EventFilter, where []string, args []any) ([]stri
 	if f.Reason != "" {
 		add("reason LIKE $%d ESCAPE '\\'", likePrefix(f.Reason))
 	}
+	if f.Actor != "" {
+		add("actor LIKE $%d ESCAPE '\\'", likePrefix(f.Actor))
+	}
 	if !f.Until.IsZero() && f.Until.Before(maxTime) {
 		if f.Until.Before(minTime) {
 			add("time < $%d", minTime.UnixNano())

@@ -77,6 +77,12 @@ func (s *Store) PutLeases(ctx context.Context, ls []provisioning.Lease) error {
 		return nil
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkFence(ctx, tx); err != nil {
+			return err
+		}
+		if s.dialect == dialectPostgres {
+			return pgPutLeases(ctx, tx, ls)
+		}
 		st := tx.StmtContext(ctx, s.putLease)
 		for _, l := range ls {
 			if _, err := st.ExecContext(ctx, l.IP.String(), macText(l.MAC), nanos(l.Expires),
@@ -104,6 +110,9 @@ func (s *Store) DeleteLeases(ctx context.Context, ips []netip.Addr) error {
 		return nil
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkFence(ctx, tx); err != nil {
+			return err
+		}
 		st := tx.StmtContext(ctx, s.delLease)
 		for _, ip := range ips {
 			if _, err := st.ExecContext(ctx, ip.String()); err != nil {

@@ -52,6 +52,7 @@ type Store struct {
 	syncCommit string // PostgreSQL's synchronous_commit
 	dsn        string // PostgreSQL: for the LISTEN connection; never logged
 	watchErrs  atomic.Int64
+	fences     atomic.Pointer[fence] // lease writes' leadership proof (ha.go); nil: none
 
 	w *sql.DB // SQLite: one connection, every write goes through it; PostgreSQL: a pool
 	r *sql.DB // read pool

@@ -27,6 +27,8 @@ type Fetch struct {
 	// Body is kept for attackers, so the lab can look for credentials in
 	// everything they received.
 	Body []byte `json:"body,omitempty"`
+	// At is when the answer was complete (the storm's step timings).
+	At time.Time `json:"-"`
 }
 
 // Answered reports whether the server answered at all (any HTTP status or
@@ -39,7 +41,10 @@ type Client struct {
 	TFTPSlash  bool   // send TFTP names with a leading "/"
 	Timeout    time.Duration
 	KeepBodies bool
-	Log        []Fetch
+	// Bind, when set, sends every request from one interface and address
+	// (a storm phone among many on one namespace, bind.go).
+	Bind *Bind
+	Log  []Fetch
 }
 
 func (c *Client) timeout() time.Duration {
@@ -59,9 +64,15 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, bool) {
 	switch {
 	case perr != nil:
 		err = perr
+	case u.Scheme == "tftp" && c.Bind != nil:
+		body, err = c.Bind.tftpGet(u, c.TFTPSlash, c.timeout())
+		f.Status = "ok"
 	case u.Scheme == "tftp":
 		body, err = c.tftpGet(u)
 		f.Status = "ok"
+	case u.Scheme == "http" && c.Bind != nil:
+		f.UA = c.UA
+		body, f.Status, err = c.Bind.httpGet(ctx, u, c.UA, c.timeout())
 	case u.Scheme == "http" || u.Scheme == "https":
 		f.UA = c.UA
 		body, f.Status, err = c.httpGet(ctx, rawURL)
@@ -79,6 +90,7 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, bool) {
 	if c.KeepBodies {
 		f.Body = body
 	}
+	f.At = time.Now()
 	c.Log = append(c.Log, f)
 	return body, f.OK
 }

@@ -46,10 +46,14 @@ type Phone struct {
 	MAC     net.HardwareAddr
 	Timeout time.Duration // per DHCP exchange and per request
 	Log     *slog.Logger
+	// Lease, when set, replaces the phone's own DORA and address setup
+	// (a storm phone: storm_dhcp.go); it may set Bind for the requests.
+	Lease func(ctx context.Context) (*Lease, error)
+	Bind  *Bind
 }
 
 func (ph *Phone) client() *Client {
-	return &Client{UA: ph.Profile.UA(ph.MAC), TFTPSlash: ph.Profile.TFTPSlash, Timeout: ph.Timeout}
+	return &Client{UA: ph.Profile.UA(ph.MAC), TFTPSlash: ph.Profile.TFTPSlash, Timeout: ph.Timeout, Bind: ph.Bind}
 }
 
 func (ph *Phone) log() *slog.Logger {
@@ -77,6 +81,9 @@ func (ph *Phone) Run(ctx context.Context, reboot bool) (*Journey, error) {
 
 // boot gets an address and the bootstrap location.
 func (ph *Phone) boot(ctx context.Context) (*Lease, error) {
+	if ph.Lease != nil {
+		return ph.Lease(ctx)
+	}
 	p := ph.Profile
 	var class []byte
 	if p.Class != nil {

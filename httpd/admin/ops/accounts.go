@@ -49,7 +49,7 @@ func (o *Ops) counted(a provisioning.Account) Account {
 func (o *Ops) AddAccount(ctx context.Context, a provisioning.Account) (Account, error) {
 	a, err := o.svc.AddAccount(ctx, a)
 	o.audit(ctx, err, "account-added", provisioning.MAC{}, "account "+a.Name)
-	return Account{Account: a}, err
+	return Account{Account: a}, accountField(a.Name, err)
 }
 
 // RekeyAccount gives the account name a new hash; noGrace ends the old

@@ -65,25 +65,13 @@ func (o *Ops) UpdateAccount(ctx context.Context, name string, in AccountEdit) (A
 		t := provisioning.Transport(*in.SIPTransport)
 		c.SIPTransport = &t
 	}
+	before, _ := o.svc.Account(name)
 	a, err := e.UpdateAccount(ctx, name, c)
-	o.audit(ctx, err, "account-changed", provisioning.MAC{}, "account "+name+": "+in.changed())
+	o.audit(ctx, err, "account-changed", provisioning.MAC{}, "account "+name+": "+accountChanges(before, a))
 	if err != nil {
-		return Account{}, err
+		return Account{}, accountField(name, err)
 	}
 	return o.counted(a), nil
-}
-
-// changed names the fields an edit sets, for the audit line.
-func (in AccountEdit) changed() string {
-	var f []string
-	for name, set := range map[string]bool{"sip_server": in.SIPServer != nil, "sip_port": in.SIPPort != nil,
-		"sip_transport": in.SIPTransport != nil, "ntp_server": in.NTPServer != nil, "timezone": in.TimeZone != nil,
-		"language": in.Language != nil} {
-		if set {
-			f = append(f, name)
-		}
-	}
-	return sortedJoin(f)
 }
 
 // RemoveAccount deletes account name; while devices use it, only with
@@ -130,23 +118,13 @@ func (o *Ops) EditDevice(ctx context.Context, mac string, in DeviceEdit) (provis
 		}
 		c.IP = &ip
 	}
+	before, _ := o.svc.Device(m)
 	d, err := e.EditDevice(ctx, m, c)
-	o.audit(ctx, err, "device-changed", m, in.changed())
+	o.audit(ctx, err, "device-changed", m, deviceChanges(before, d))
 	if err != nil {
 		return provisioning.DeviceView{}, err
 	}
 	return o.svc.View(d), nil
-}
-
-func (in DeviceEdit) changed() string {
-	var f []string
-	for name, set := range map[string]bool{"account": in.Account != nil, "model": in.Model != nil,
-		"ip": in.IP != nil, "lines": in.Lines != nil} {
-		if set {
-			f = append(f, name)
-		}
-	}
-	return sortedJoin(f)
 }
 
 // ReplaceDevice moves device oldMAC to newMAC (a replaced phone): same

@@ -16,6 +16,7 @@ type EventSearch struct {
 	IP      string // the requester
 	Outcome string // exactly: refused, config, redirect, device-added, ...
 	Reason  string // a prefix: unknown-mac, locked, ...
+	Actor   string // a prefix of who made an admin change: web:, cli:alice, ...
 	Until   string // RFC 3339: only events before it
 	Before  string // an event ID: only older events (the next page)
 	Offset  string // skip this many
@@ -32,10 +33,10 @@ func (q EventSearch) filter(f provisioning.EventFilter) (provisioning.EventFilte
 			return f, err
 		}
 	}
-	f.Outcome, f.Reason = q.Outcome, q.Reason
+	f.Outcome, f.Reason, f.Actor = q.Outcome, q.Reason, q.Actor
 	if q.Until != "" {
-		if f.Until, err = time.Parse(time.RFC3339Nano, q.Until); err != nil {
-			return f, Badf("until %q: want an RFC 3339 time", q.Until)
+		if f.Until, err = parseTime("until", q.Until); err != nil {
+			return f, err
 		}
 	}
 	if q.Before != "" {

@@ -59,6 +59,7 @@ type Ops struct {
 	bans    BanService     // nil when svc has no ban engine
 	noGrace NoGraceService // nil when svc cannot rekey without grace
 	dhcp    dhcpHolder     // the DHCP server's operations, once installed
+	node    nodeHolder     // the node's role and database health (node.go)
 }
 
 // New returns the operations over svc; the optional parts are found by

@@ -27,12 +27,16 @@ type Overview struct {
 	ActiveBans     int
 	Leases         []provisioning.Lease
 	Recent         []provisioning.Event // newest first
+	Node           *NodeStatus          // role, peers, database; nil when not installed
 }
 
 // Overview sums up the core at now; recent is how many of the latest
 // events to include.
 func (o *Ops) Overview(ctx context.Context, now time.Time, recent int) (Overview, error) {
 	v := Overview{Since: now.Add(-24 * time.Hour), Leases: o.Leases()}
+	if n, ok := o.Node(ctx); ok {
+		v.Node = &n
+	}
 	for _, d := range o.svc.Devices() {
 		v.Devices++
 		switch {

@@ -56,8 +56,8 @@ func (q EventQuery) filter() (provisioning.EventFilter, error) {
 		}
 	}
 	if q.Since != "" {
-		if f.Since, err = time.Parse(time.RFC3339Nano, q.Since); err != nil {
-			return f, Badf("since %q: want an RFC 3339 time", q.Since)
+		if f.Since, err = parseTime("since", q.Since); err != nil {
+			return f, err
 		}
 	}
 	if q.Limit != "" {
@@ -99,4 +99,19 @@ func ParseBool(what, s string) (bool, error) {
 		return true, nil
 	}
 	return false, Badf("%s %q: want true or false", what, s)
+}
+
+// parseTime reads a time as an admin types it: RFC 3339, or in UTC a
+// date with hours and minutes ("2026-11-27T08:00", a space for the T
+// too) or a date alone (its midnight).
+func parseTime(what, s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, Badf("%s %q: want an RFC 3339 time, or 2006-01-02 or 2006-01-02T15:04 in UTC", what, s)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +27,7 @@ type accountsPage struct {
 	base
 	Accounts   []accountRow
 	Form       accountForm
+	Errs       map[string]string // a field's error, by form field name
 	Transports []provisioning.Transport
 }
 
@@ -36,30 +36,18 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, code int, f accountForm, err error) {
-	p := accountsPage{base: s.base("Accounts", "accounts"), Form: f,
+	p := accountsPage{base: s.base("Accounts", "accounts"), Form: f, Errs: map[string]string{},
 		Transports: []provisioning.Transport{provisioning.UDP, provisioning.TCP, provisioning.TLS}}
 	p.Flash = s.flash(r.URL.Query())
-	if err != nil {
-		p.Error = err.Error()
-	}
+	p.Error = fieldErrors(err, p.Errs)
 	for _, a := range s.ops.Accounts() {
-		p.Accounts = append(p.Accounts, accountRow{Name: a.Name, SIPServer: a.SIPServer, SIPPort: a.SIPPort,
-			SIPTransport: string(a.SIPTransport), NTPServer: a.NTPServer, TimeZone: a.TimeZone,
-			Language: a.Language, Devices: a.Devices, Created: a.Created})
+		p.Accounts = append(p.Accounts, rowOfAccount(a))
 	}
 	s.render(w, r, code, "accounts", p)
 }
 
 func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
-	v := r.PostForm
-	f := accountForm{}
-	for _, fld := range []struct {
-		dst  *string
-		name string
-	}{{&f.Name, "name"}, {&f.SIPServer, "sip_server"}, {&f.SIPPort, "sip_port"}, {&f.SIPTransport, "sip_transport"},
-		{&f.NTPServer, "ntp_server"}, {&f.TimeZone, "timezone"}, {&f.Language, "language"}} {
-		*fld.dst = strings.TrimSpace(v.Get(fld.name))
-	}
+	f := readAccountForm(r.PostForm)
 	a, err := f.account()
 	if err == nil {
 		var added ops.Account
@@ -74,16 +62,25 @@ func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/accounts", url.Values{"done": {"account"}, "name": {a.Name}})
 }
 
-// account is the core's Account for f; the core validates the fields.
+// readAccountForm reads the add or edit form (the edit form has no name).
+func readAccountForm(v url.Values) accountForm {
+	f := accountForm{}
+	for _, fld := range []struct {
+		dst  *string
+		name string
+	}{{&f.Name, "name"}, {&f.SIPServer, "sip_server"}, {&f.SIPPort, "sip_port"}, {&f.SIPTransport, "sip_transport"},
+		{&f.NTPServer, "ntp_server"}, {&f.TimeZone, "timezone"}, {&f.Language, "language"}} {
+		*fld.dst = strings.TrimSpace(v.Get(fld.name))
+	}
+	return f
+}
+
+// account is the core's Account for f; the operations layer reads the
+// port, the core validates the rest.
 func (f accountForm) account() (provisioning.Account, error) {
 	a := provisioning.Account{Name: f.Name, SIPServer: f.SIPServer, SIPTransport: provisioning.Transport(f.SIPTransport),
 		NTPServer: f.NTPServer, TimeZone: f.TimeZone, Language: f.Language}
-	if f.SIPPort != "" {
-		n, err := strconv.Atoi(f.SIPPort)
-		if err != nil {
-			return a, ops.Badf("SIP port %q is not a number", f.SIPPort)
-		}
-		a.SIPPort = n
-	}
-	return a, nil
+	var err error
+	a.SIPPort, err = ops.ParsePort(f.SIPPort)
+	return a, err
 }

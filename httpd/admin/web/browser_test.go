@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,9 +160,10 @@ func jsString(s string) string {
 }
 
 // TestBrowser drives the UI in headless Chromium as an admin does: log
-// in, look at the dashboard, search, add a device, bulk-lock, import,
-// log out; every step asserts on the page, and every page is
-// photographed at 1366 and 390 px.
+// in, look at the dashboard, search, adopt a phone whose real bootstrap
+// request made it pending, edit its line, bulk-lock, filter the events
+// and follow a Why? link, log out; every step asserts on the page, and
+// every page is photographed at 1366 and 390 px.
 func TestBrowser(t *testing.T) {
 	e := newEnv(t)
 	b := newBrowser(t, e.base)
@@ -222,16 +224,27 @@ func TestBrowser(t *testing.T) {
 	}
 	b.shoot("devices")
 
-	// Add a device through the form (the edit form comes with the edit
-	// operations).
-	b.open("/devices/new")
+	// A phone unknown to provbox boots: its real bootstrap request over
+	// a socket is refused and makes it pending; the dashboard shows it,
+	// and Adopt opens the add form pre-filled from the sighting.
+	if code := e.bootstrap(t, "/805ec0aabbcc.cfg", yealinkUA); code == http.StatusOK {
+		t.Fatalf("an unknown phone was served (%d)", code)
+	}
+	b.open("/")
+	if n := b.text("#pending .n"); n != "1" {
+		t.Errorf("pending phones on the dashboard: %q", n)
+	}
+	b.click("a.adopt", `location.pathname === "/devices/new"`)
+	if b.text("h1") != "Adopt phone" || eval[string](b, `document.querySelector("input[name=mac]").value`) != "80:5e:c0:aa:bb:cc" ||
+		eval[string](b, `document.querySelector("input[name=model]").value`) != "T54W" ||
+		eval[string](b, `document.querySelector("select[name=vendor]").value`) != "yealink" {
+		t.Errorf("the adopt form is not pre-filled from the sighting: %q", b.text("main"))
+	}
 	b.do("fill the form",
-		chromedp.SetValue(chromedp.CSS(`input[name=mac]`), "80-5E-C0-AA-BB-CC"),
-		chromedp.SetValue(chromedp.CSS(`select[name=vendor]`), "yealink"),
 		chromedp.SetValue(chromedp.CSS(`input[name=ext]`), "2001"),
 		chromedp.SetValue(chromedp.CSS(`input[name=password]`), "pw-browser-secret"),
 		chromedp.SetValue(chromedp.CSS(`input[name=name]`), "Lobby <script>"))
-	b.shoot("adddevice")
+	b.shoot("adopt")
 	b.click("#add-device", `location.pathname === "/devices/80:5e:c0:aa:bb:cc"`)
 	// The window's end in the page's UTC <time> and as the browser shows it.
 	utc := eval[string](b, `document.querySelector("#state time").getAttribute("datetime")`)
@@ -240,13 +253,34 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(b.text("#state"), "open until "+at.In(ny).Format("2006-01-02 15:04:05")) {
 		t.Errorf("state %q: want the window end %s in New York time", b.text("#state"), utc)
 	}
-	if !strings.Contains(b.text(".flash"), "Device 80:5e:c0:aa:bb:cc added") || !strings.Contains(b.text("#state"), "open until") {
-		t.Errorf("device page after adding: flash %q state %q", b.text(".flash"), b.text("#state"))
+	if !strings.Contains(b.text(".flash"), "Phone 80:5e:c0:aa:bb:cc adopted") || !strings.Contains(b.text("#state"), "open until") {
+		t.Errorf("device page after adopting: flash %q state %q", b.text(".flash"), b.text("#state"))
 	}
 	if d, err := e.svc.Device(mustMAC(t, "80:5e:c0:aa:bb:cc")); err != nil || d.Lines[0].DisplayName != "Lobby <script>" {
 		t.Errorf("the core's device: %+v %v", d, err)
 	}
+	if ev := e.lastEvent(t, "adopted"); ev.MAC.String() != "80:5e:c0:aa:bb:cc" || !strings.HasPrefix(ev.Actor, "web:admin@") {
+		t.Errorf("the adoption's audit line: %+v", ev)
+	}
+	if p := eval[string](b, `document.querySelector("#preview").innerText`); !strings.Contains(p, provisioning.Masked) || !strings.Contains(p, "2001") {
+		t.Errorf("the config preview: %q", p)
+	}
 	b.shoot("device")
+
+	// Edit the line: a new display name, the password left blank (kept).
+	b.click("#edit-device", `location.pathname === "/devices/80:5e:c0:aa:bb:cc/edit"`)
+	if v := eval[string](b, `document.querySelector("#lines tbody tr input[name=name]").value`); v != "Lobby <script>" {
+		t.Errorf("the edit form's first line: %q", v)
+	}
+	b.do("edit the line", chromedp.SetValue(chromedp.CSS(`#lines tbody tr input[name=name]`), "Lobby desk"))
+	b.shoot("editdevice")
+	b.click("#save-device", `location.pathname === "/devices/80:5e:c0:aa:bb:cc"`)
+	if f := b.text(".flash"); f != "Device 80:5e:c0:aa:bb:cc saved." || !strings.Contains(b.text("table.cards"), "Lobby desk") {
+		t.Errorf("after the edit: flash %q lines %q", f, b.text("table.cards"))
+	}
+	if d, _ := e.svc.Device(mustMAC(t, "80:5e:c0:aa:bb:cc")); len(d.Lines) != 1 || d.Lines[0].DisplayName != "Lobby desk" || d.Lines[0].Password != "pw-browser-secret" {
+		t.Errorf("the core's device after the edit: %+v", d)
+	}
 
 	// Bulk-lock two selected devices.
 	b.open("/devices?q=00:15:65:00:00:0")
@@ -266,7 +300,24 @@ func TestBrowser(t *testing.T) {
 	}
 	b.shoot("bulk-locked")
 
-	for _, p := range []string{"/devices/import", "/pending", "/accounts", "/leases", "/bans", "/events"} {
+	// The events page, filtered to refusals; Why? explains the phone's
+	// refused bootstrap again, each check with ✔ or ✘.
+	b.open("/events")
+	b.do("filter", chromedp.SetValue(chromedp.CSS("#f-outcome"), "refused"))
+	b.click("#filter", `location.search.includes("outcome=refused")`)
+	if rows := eval[int](b, `document.querySelectorAll("table.events tbody tr").length`); rows != 1 ||
+		!strings.Contains(b.text("table.events"), "unknown-mac 80:5e:c0:aa:bb:cc") {
+		t.Errorf("refusals: %d rows\n%s", rows, b.text("main"))
+	}
+	b.shoot("events")
+	b.click("a.whylink", `location.pathname.endsWith("/why")`)
+	if !strings.HasPrefix(b.text("h1"), "Why? Event ") || eval[int](b, `document.querySelectorAll(".verdict").length`) < 3 ||
+		eval[int](b, `document.querySelectorAll(".verdict.ok").length`) == 0 || !strings.Contains(b.text("#verdict"), "would get") {
+		t.Errorf("the Why? page: %q", b.text("main"))
+	}
+	b.shoot("why")
+
+	for _, p := range []string{"/devices/import", "/pending", "/accounts", "/accounts/office", "/leases", "/bans"} {
 		b.open(p)
 		b.shoot(strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "-"))
 	}

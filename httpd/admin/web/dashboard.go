@@ -52,6 +52,8 @@ type dashboardPage struct {
 	HasPending   bool           // the core tracks pending phones
 	Pending      []PendingPhone // the most recently seen first, at most 5
 	PendingCount int
+	RogueWatch   bool       // DHCP is served, so foreign servers are watched for
+	Rogues       []rogueRow // foreign DHCP servers seen, not in known_servers
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +69,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	p.HasPending, p.PendingCount = tracked, len(ps)
 	p.Pending = ps[:min(len(ps), 5)]
+	if p.Rogues, p.RogueWatch, err = s.rogues(); err != nil {
+		p.Error = "The rogue DHCP servers could not be read: " + err.Error()
+	}
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }
 

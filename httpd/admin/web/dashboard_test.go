@@ -31,7 +31,7 @@ func TestDashboard(t *testing.T) {
 	wantCode(t, "GET /", r, http.StatusOK)
 	for _, want := range []string{`<span class="n" id="n-devices">2</span>`, `<span class="n" id="n-open">1</span>`,
 		`<span class="n" id="n-locked">1</span>`, `2 of 100 (2%)`, `10.20.0.100–10.20.0.199`, "1 more leases outside the pools",
-		"Pending phones: not tracked by this core.", `<td class="outcome locked">locked</td>`} {
+		`<span class="n">0</span>pending phones`, `id="rogue-off"`, `<td class="outcome locked" data-label="Outcome">locked</td>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}

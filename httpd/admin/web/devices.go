@@ -38,6 +38,10 @@ type devicePage struct {
 	base
 	D      deviceDetail
 	Events []provisioning.Event
+	// Preview is what the phone would get now, passwords masked
+	// (ops.Preview); PreviewErr why there is none.
+	Preview    *provisioning.Preview
+	PreviewErr string
 }
 
 func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +63,11 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 		p.Error = "The audit trail could not be read: " + err.Error()
 	}
 	p.D.Explain = explain(dr, s.cfg.Now(), s.lockEvents(r, dr))
+	if pv, err := s.ops.Preview(v.MAC.String()); err != nil {
+		p.PreviewErr = err.Error()
+	} else {
+		p.Preview = &pv
+	}
 	s.render(w, r, http.StatusOK, "device", p)
 }
 
@@ -66,6 +75,7 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 type confirmPage struct {
 	base
 	MAC, Action, Question, Button string
+	Post, Back                    string // where the form posts; where Cancel goes
 }
 
 // confirm returns the page that asks before action ("rekey" or
@@ -78,6 +88,7 @@ func (s *Server) confirm(action string) http.HandlerFunc {
 			return
 		}
 		p := confirmPage{base: s.base("Confirm", "devices"), MAC: v.MAC.String(), Action: action}
+		p.Post, p.Back = "/devices/"+p.MAC+"/"+action, "/devices/"+p.MAC
 		if action == "rekey" {
 			p.Question, p.Button = "Give "+p.MAC+" a new secret URL? For rotation_grace, the current one only redirects "+
 				"the phone (after every check) to the new one; after that, or with no grace, it stops working and a phone "+

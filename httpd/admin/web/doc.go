@@ -27,8 +27,9 @@
 //   - Content-Security-Policy default-src 'self', X-Frame-Options DENY,
 //     nosniff, and Cache-Control no-store on every page (several show
 //     secret URLs).
-//   - SIP passwords are typed into the add-device form and passed to the
-//     core; no page type carries one, so no page can render it.
+//   - SIP passwords are typed into the add-device and edit forms and
+//     passed to the core; no page type carries one, so no page can
+//     render it (the config preview is rendered with them masked).
 //
 // The listener speaks plain HTTP unless given a certificate and key
 // (HTTPS only then): bind it to 127.0.0.1 (and reach it through an SSH

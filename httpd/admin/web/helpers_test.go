@@ -34,12 +34,21 @@ type env struct {
 	pwFile string // the password file the server read
 	// never are strings no response may contain (line passwords).
 	never []string
+	// phoneBase is the phone-facing HTTP server (bootstrap), once started.
+	phoneBase string
 }
 
 func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
 
 // newEnvWith is newEnv with cfg's changes (nil: none) before New.
 func newEnvWith(t *testing.T, change func(*web.Config)) *env {
+	t.Helper()
+	return newEnvOver(t, nil, change)
+}
+
+// newEnvOver is newEnvWith with the UI over wrap(core) (nil: the core
+// itself), to hide optional parts of the core.
+func newEnvOver(t *testing.T, wrap func(web.Service) web.Service, change func(*web.Config)) *env {
 	t.Helper()
 	svc := provtest.Service(t, "", provisioning.Config{BaseURL: "http://10.20.0.2"})
 	e := &env{svc: svc, clock: provtest.NewClock(time.Now()), log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
@@ -48,7 +57,11 @@ func newEnvWith(t *testing.T, change func(*web.Config)) *env {
 	if change != nil {
 		change(&cfg)
 	}
-	srv, err := web.New(cfg, svc, log)
+	var ui web.Service = svc
+	if wrap != nil {
+		ui = wrap(svc)
+	}
+	srv, err := web.New(cfg, ui, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestAddAccountAndDevice(t *testing.T) {
 	e.never = []string{"pw-front-desk", "pw-back-office"}
 	e.addOffice(t)
 	r := e.get(t, "/accounts?done=account&name=office")
-	for _, want := range []string{"Account office added.", "<td>office</td>", "pbx.example:5060", "Europe/Berlin"} {
+	for _, want := range []string{"Account office added.", `<td><a href="/accounts/office">office</a></td>`, "pbx.example:5060", "Europe/Berlin"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("accounts page lacks %q:\n%s", want, r.body)
 		}
@@ -125,12 +125,12 @@ func TestMalformedMAC(t *testing.T) {
 func TestAccountFormErrors(t *testing.T) {
 	e := newEnv(t)
 	r := e.post(t, "/accounts", url.Values{"name": {"office"}, "sip_server": {"pbx.example"}, "sip_port": {"fivethousand"}})
-	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `SIP port &#34;fivethousand&#34; is not a number`) ||
-		!strings.Contains(r.body, `name="sip_server" value="pbx.example"`) {
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `SIP port &#34;fivethousand&#34;: want a number from 1 to 65535`) ||
+		!strings.Contains(r.body, `name="sip_server" value="pbx.example"`) || !strings.Contains(r.body, `id="err-sip_port"`) {
 		t.Errorf("bad port: %d\n%s", r.code, r.body)
 	}
 	r = e.post(t, "/accounts", url.Values{"name": {"front office"}})
-	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "must be non-empty, without spaces") {
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "must be non-empty, without spaces") || !strings.Contains(r.body, `id="err-name"`) {
 		t.Errorf("bad name: %d\n%s", r.code, r.body)
 	}
 	if as := e.svc.Accounts(); len(as) != 0 {
@@ -207,7 +207,7 @@ func TestLockUnlock(t *testing.T) {
 		t.Fatalf("audit trail: %+v, %v", es, err)
 	}
 	r = e.get(t, "/events?mac=80:5e:c0:11:22:33")
-	if strings.Count(r.body, `<td class="outcome unlocked">unlocked</td>`) != 2 || !strings.Contains(r.body, `<td class="outcome locked">locked</td>`) {
+	if strings.Count(r.body, `<td class="outcome unlocked" data-label="Outcome">unlocked</td>`) != 2 || !strings.Contains(r.body, `<td class="outcome locked" data-label="Outcome">locked</td>`) {
 		t.Errorf("events page:\n%s", r.body)
 	}
 	r = e.get(t, "/events?mac=nonsense")

@@ -1,14 +1,17 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/provbox/provbox/httpd/admin/ops"
 )
 
 // PendingPhone is an unknown phone that asked to be provisioned, as the
-// pending page shows it. The daemon fills it from the core's pending
-// list (Config.Pending); nothing is ever served to such a phone.
+// pending page shows it, from the core's pending list (or
+// Config.Pending); nothing is ever served to such a phone.
 type PendingPhone struct {
 	MAC, Vendor, Model  string
 	VendorClass, UA     string // DHCP option 60, the last User-Agent
@@ -29,14 +32,26 @@ type pendingPage struct {
 	Phones  []PendingPhone
 }
 
-// pending answers the pending phones, or false when the daemon wired no
-// source (Config.Pending nil).
+// pendingPhones answers the pending phones: Config.Pending's, else the
+// core's own list; false when the core keeps none.
 func (s *Server) pendingPhones() ([]PendingPhone, bool, error) {
-	if s.cfg.Pending == nil {
+	if s.cfg.Pending != nil {
+		ps, err := s.cfg.Pending()
+		return ps, true, err
+	}
+	ps, err := s.ops.Pending()
+	if errors.Is(err, ops.ErrUnavailable) {
 		return nil, false, nil
 	}
-	ps, err := s.cfg.Pending()
-	return ps, true, err
+	out := make([]PendingPhone, len(ps))
+	for i, p := range ps {
+		out[i] = PendingPhone{MAC: p.MAC.String(), Vendor: p.Vendor, Model: p.Model, VendorClass: p.VendorClass,
+			UA: p.UA, Source: p.Source, FirstSeen: p.FirstSeen, LastSeen: p.LastSeen, Requests: p.Requests}
+		if p.IP.IsValid() {
+			out[i].IP = p.IP.String()
+		}
+	}
+	return out, true, err
 }
 
 func (s *Server) pending(w http.ResponseWriter, r *http.Request) {

@@ -3,16 +3,10 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/provisioning"
 )
-
-// eventsShown is how much of the audit trail the events page shows.
-const eventsShown = 200
 
 type leaseRow struct {
 	IP, MAC, Hostname, VendorClass string
@@ -63,22 +57,4 @@ func (s *Server) lift(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("web: ban lifted", "ip", clientIP(r).String(), "banned", ip.String())
 	seeOther(w, r, "/bans", url.Values{"done": {"lifted"}, "ip": {ip.String()}})
-}
-
-type eventsPage struct {
-	base
-	MAC    string // the filter as entered
-	Events []provisioning.Event
-	Limit  int
-}
-
-func (s *Server) events(w http.ResponseWriter, r *http.Request) {
-	p := eventsPage{base: s.base("Events", "events"), MAC: strings.TrimSpace(r.URL.Query().Get("mac")), Limit: eventsShown}
-	code := http.StatusOK
-	var err error
-	p.Events, err = s.ops.Events(r.Context(), ops.EventQuery{MAC: p.MAC, Limit: strconv.Itoa(eventsShown)})
-	if err != nil {
-		code, p.Error = s.statusOf(r, err), err.Error()
-	}
-	s.render(w, r, code, "events", p)
 }

@@ -21,7 +21,8 @@ var staticFS embed.FS
 
 // pageNames are the templates under templates/, each a "content" block
 // inside layout.html; parts.html holds what several pages share.
-var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error", "login", "bulkconfirm", "import", "dashboard", "pending"}
+var pageNames = []string{"devices", "device", "adddevice", "confirm", "accounts", "leases", "bans", "events", "error", "login", "bulkconfirm", "import", "dashboard", "pending",
+	"editdevice", "replace", "account", "why"}
 
 // base is what the layout needs on every page.
 type base struct {

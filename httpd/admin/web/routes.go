@@ -35,13 +35,25 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /devices/{mac}/lock", s.post(s.lock))
 	mux.HandleFunc("POST /devices/{mac}/rekey", s.post(s.rekey))
 	mux.HandleFunc("POST /devices/{mac}/remove", s.post(s.remove))
+	mux.HandleFunc("GET /devices/{mac}/edit", s.editDevice)
+	mux.HandleFunc("POST /devices/{mac}/edit", s.post(s.saveDevice))
+	mux.HandleFunc("GET /devices/{mac}/replace", s.replaceForm)
+	mux.HandleFunc("POST /devices/{mac}/replace", s.post(s.replace))
 	mux.HandleFunc("GET /pending", s.pending)
 	mux.HandleFunc("GET /accounts", s.listAccounts)
 	mux.HandleFunc("POST /accounts", s.post(s.addAccount))
+	mux.HandleFunc("GET /accounts/{name}", s.showAccount)
+	mux.HandleFunc("POST /accounts/{name}", s.post(s.saveAccount))
+	mux.HandleFunc("GET /accounts/{name}/rekey", s.confirmAccount("rekey"))
+	mux.HandleFunc("GET /accounts/{name}/remove", s.confirmAccount("remove"))
+	mux.HandleFunc("POST /accounts/{name}/rekey", s.post(s.rekeyAccount))
+	mux.HandleFunc("POST /accounts/{name}/remove", s.post(s.removeAccount))
 	mux.HandleFunc("GET /leases", s.leases)
 	mux.HandleFunc("GET /bans", s.bans)
 	mux.HandleFunc("POST /bans/lift", s.post(s.lift))
 	mux.HandleFunc("GET /events", s.events)
+	mux.HandleFunc("GET /events.csv", s.eventsCSV)
+	mux.HandleFunc("GET /events/{id}/why", s.why)
 	return mux
 }
 
@@ -72,13 +84,8 @@ func (s *Server) flash(q url.Values) string {
 		}
 		return ""
 	}
-	if done == "account" {
-		for _, a := range s.svc.Accounts() {
-			if a.Name == q.Get("name") {
-				return "Account " + a.Name + " added."
-			}
-		}
-		return ""
+	if strings.HasPrefix(done, "account") {
+		return s.accountFlash(done, q.Get("name"))
 	}
 	m, err := provisioning.ParseMAC(q.Get("mac"))
 	if err != nil {
@@ -90,9 +97,31 @@ func (s *Server) flash(q url.Values) string {
 		"locked":   "Device %s locked: the bootstrap refuses it now.",
 		"rekeyed":  "Device %s has a new secret URL; the old one no longer works.",
 		"removed":  "Device %s removed; its secret URL no longer works.",
+		"adopted":  "Phone %s adopted; provisioning is open: the phone, still retrying, provisions by itself.",
+		"edited":   "Device %s saved.",
+		"replaced": "Device %s took over the replaced phone's lines and settings; provisioning is open for it.",
 	}[done]
 	if !ok {
 		return ""
 	}
 	return fmt.Sprintf(msg, m)
+}
+
+// accountFlash is the sentence for a change to an account; the name
+// must be an account's (a removed one is not named).
+func (s *Server) accountFlash(done, name string) string {
+	if done == "account-removed" {
+		return "Account removed."
+	}
+	msg, ok := map[string]string{"account": "Account %s added.", "account-edited": "Account %s saved.",
+		"account-rekeyed": "Account %s has a new hash: its devices' secret URLs changed."}[done]
+	if !ok {
+		return ""
+	}
+	for _, a := range s.svc.Accounts() {
+		if a.Name == name {
+			return fmt.Sprintf(msg, a.Name)
+		}
+	}
+	return ""
 }

@@ -58,7 +58,8 @@ type Config struct {
 	DHCP DHCPInfo
 
 	// Pending lists the unknown phones asking to be provisioned, for the
-	// pending page and the dashboard; nil: the core tracks none.
+	// pending page and the dashboard; nil: the core's own list (none
+	// when the core keeps no such list).
 	Pending func() ([]PendingPhone, error)
 
 	// Now is the clock of the login limiter and of "time left" on

@@ -167,6 +167,7 @@ func (c *Cluster) NewDatabase() (string, error) {
 func (c *Cluster) Stop() {
 	if c.cmd != nil && c.cmd.Process != nil {
 		c.cmd.Process.Signal(syscall.SIGINT)
+		c.Thaw() // a frozen server must run to stop
 		select {
 		case <-c.exited:
 		case <-time.After(10 * time.Second):

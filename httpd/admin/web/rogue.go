@@ -1,0 +1,45 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/provbox/provbox/httpd/admin/ops"
+)
+
+// SetDHCP gives the UI the DHCP server's admin operations once the
+// daemon has bound it (nil: none, DHCP off): the dashboard's rogue
+// DHCP servers come from it. The UI does not import the DHCP server; the
+// daemon passes the operations layer's interface.
+func (s *Server) SetDHCP(d ops.DHCPService) { s.ops.SetDHCP(d) }
+
+// rogueRow is a foreign DHCP server as the dashboard lists it.
+type rogueRow struct {
+	ops.RogueServer
+	Provisioning string // what it hands out that points phones somewhere: options 66, 150, 160, 43
+}
+
+// provisioningOptions are the options that steer a phone to a
+// provisioning server: the reason a second DHCP server matters here.
+var provisioningOptions = map[int]bool{66: true, 150: true, 160: true, 43: true}
+
+// rogues lists the foreign DHCP servers seen; false when DHCP is not
+// served (nothing watches).
+func (s *Server) rogues() ([]rogueRow, bool, error) {
+	rs, err := s.ops.RogueServers()
+	if errors.Is(err, ops.ErrUnavailable) {
+		return nil, false, nil
+	}
+	out := make([]rogueRow, len(rs))
+	for i, r := range rs {
+		var opts []string
+		for _, o := range r.Options {
+			if provisioningOptions[o.Code] {
+				opts = append(opts, o.Name+" ("+strconv.Itoa(o.Code)+"): "+o.Value)
+			}
+		}
+		out[i] = rogueRow{RogueServer: r, Provisioning: strings.Join(opts, "; ")}
+	}
+	return out, true, err
+}
