@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -38,5 +39,32 @@ func TestParseStatCPU(t *testing.T) {
 	}
 	if _, err := cpuSeconds(os.Getpid()); err != nil {
 		t.Errorf("own process: %v", err)
+	}
+}
+
+// TestSummaryRowsKeepFiveColumns: cmd/provbench reads the summary rows
+// "| server | peak | clean | peak vs kea | clean vs kea |"; the CPU and
+// Kea-MT tables are added after it and must not change those rows.
+func TestSummaryRowsKeepFiveColumns(t *testing.T) {
+	o := options{rates: []int{1000}, period: 5, clients: 10, targets: []string{"provbox", "kea", "kea-mt"}}
+	res := map[string][]result{
+		"provbox": {{offered: 1000, acks: 5000, dora: 1000, cpu: 1, wall: 5}},
+		"kea":     {{offered: 1000, acks: 4000, dora: 800, failedPct: 20, cpu: 1, wall: 5}},
+		"kea-mt":  {{offered: 1000, acks: 4500, dora: 900, failedPct: 10, cpu: 2, wall: 5}},
+	}
+	var b strings.Builder
+	printTable(&b, o, res)
+	rows := 0
+	for _, line := range strings.Split(b.String(), "\n") {
+		f := strings.Split(strings.Trim(line, "| "), "|")
+		if len(f) == 5 && (strings.TrimSpace(f[0]) == "provbox" || strings.TrimSpace(f[0]) == "kea") {
+			rows++
+		}
+	}
+	if rows != 2 {
+		t.Errorf("found %d five-column summary rows for provbox and kea, want 2:\n%s", rows, b.String())
+	}
+	if !strings.Contains(b.String(), "| 1000 | 20 | 200 | 0.80 |") {
+		t.Errorf("CPU table lacks provbox's row (20%% CPU, 200 µs/lease, 0.80 of Kea's):\n%s", b.String())
 	}
 }
