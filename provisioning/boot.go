@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/provbox/provbox/provisioning/profile"
 )
@@ -87,15 +88,43 @@ func (s *Service) Boot(r BootRequest) BootReply {
 	s.mu.RLock()
 	cfg, reg := s.cfg.Boot, s.reg
 	s.mu.RUnlock()
-	classes := slices.Clone(cfg.Classes)
-	if reg != nil {
-		for _, p := range reg.Profiles() {
-			classes = append(classes, BootClass{Vendor: p.Name, DHCPRule: p.DHCP})
-		}
-	}
-	reply := bootReply(cfg, classes, r)
+	reply := bootReply(cfg, s.bootClasses.get(cfg.Classes, reg), r)
 	s.noteBoot(r, reply.Vendor)
 	return reply
+}
+
+// bootClassCache holds the TOML classes followed by the registry's rules,
+// built once per configuration: Boot runs for every OFFER and ACK, and
+// rebuilding the list each time was half of the DHCP path's allocations.
+type bootClassCache struct {
+	p atomic.Pointer[bootClasses]
+}
+
+type bootClasses struct {
+	cfg []BootClass // the configuration's slice the list was built from
+	reg *profile.Registry
+	all []BootClass // read-only once published
+}
+
+// get returns the list for cfg and reg, building it when either changed
+// (Reload installs a new configuration and registry).
+func (c *bootClassCache) get(cfg []BootClass, reg *profile.Registry) []BootClass {
+	if b := c.p.Load(); b != nil && b.reg == reg && sameSlice(b.cfg, cfg) {
+		return b.all
+	}
+	all := slices.Clone(cfg)
+	if reg != nil {
+		for _, p := range reg.Profiles() {
+			all = append(all, BootClass{Vendor: p.Name, DHCPRule: p.DHCP})
+		}
+	}
+	c.p.Store(&bootClasses{cfg: cfg, reg: reg, all: all})
+	return all
+}
+
+// sameSlice reports whether a and b are the same slice (not just equal).
+func sameSlice(a, b []BootClass) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // bootReply is Boot's pure part.

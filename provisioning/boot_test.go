@@ -109,3 +109,23 @@ func TestBootOverrides(t *testing.T) {
 		t.Errorf("option 60 match should beat an override's OUI match, got %q", got.Vendor)
 	}
 }
+
+// TestBootFollowsReload: Boot's rule list is built once per configuration
+// and registry, and a reload with other classes is seen at once.
+func TestBootFollowsReload(t *testing.T) {
+	s := newTestService(t, newMemStore(), Config{})
+	m := mac(t, "80:5e:c0:00:00:01")
+	if got := s.Boot(BootRequest{MAC: m}).Vendor; got != "yealink" {
+		t.Fatalf("built-in rules: vendor %q, want yealink", got)
+	}
+	override := BootClass{Vendor: "custom", DHCPRule: profile.DHCPRule{OUIs: []profile.OUI{{0x80, 0x5e, 0xc0}},
+		Options: []profile.BootOption{{Code: 66, Form: profile.FormHost}}}}
+	s.Reload(Config{Boot: BootConfig{Classes: []BootClass{override}}}, s.Registry())
+	if got := s.Boot(BootRequest{MAC: m}).Vendor; got != "custom" {
+		t.Errorf("after a reload with a class: vendor %q, want custom", got)
+	}
+	s.Reload(Config{}, s.Registry())
+	if got := s.Boot(BootRequest{MAC: m}).Vendor; got != "yealink" {
+		t.Errorf("after a reload without it: vendor %q, want yealink", got)
+	}
+}

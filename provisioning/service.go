@@ -129,6 +129,8 @@ type Service struct {
 	resyncs   atomic.Int64
 	quit      chan struct{} // stops the ban sweeper
 	swept     chan struct{} // closed when the ban sweeper has stopped
+
+	bootClasses bootClassCache // Boot's rule list (boot.go)
 }
 
 // New loads the store's state into memory and starts the background

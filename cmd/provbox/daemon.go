@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"sync"
 
 	"github.com/provbox/provbox/httpd"
@@ -98,6 +99,11 @@ func openDaemon(ctx context.Context, cfg *fileConfig, reg *profile.Registry, log
 	if d.ports = d.boundPorts(); d.ports != cfg.configuredPorts() {
 		d.svc.Reload(cfg.coreConfig(d.ports), reg)
 	}
+	// Loading the state database (every device, lease and account, read
+	// row by row) leaves garbage of about its own size; hand it back now
+	// rather than keep it resident until the scavenger gets round to it
+	// (issue 17: RSS at 10,000 devices and leases).
+	debug.FreeOSMemory()
 	return d, nil
 }
 
