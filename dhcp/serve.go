@@ -156,6 +156,9 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if !s.commit(req, d) || d.reply == nil {
 		return
 	}
+	if !s.mayReply() {
+		return
+	}
 	to := destination(req, d.reply.MessageType() == dhcpv4.MessageTypeNak, peer)
 	var out *ipv4.ControlMessage
 	if to.IP.Equal(net.IPv4bcast) && ifIndex != 0 {

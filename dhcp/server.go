@@ -47,6 +47,7 @@ type Server struct {
 	handled   func(req *dhcpv4.DHCPv4) // test hook: a packet was dealt with
 	arp       ARPProbe                 // checks an INIT-REBOOT address on the link
 	obs       Observer                 // counts packets (metrics)
+	live      func() bool              // may replies leave now (liveness.go)
 
 	noID     int64     // requests dropped: nothing identifies the client
 	lastNoID time.Time // last log line about them

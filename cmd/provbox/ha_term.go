@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/provbox/provbox/dhcp"
 )
 
 // haTerm is one term of DHCP leadership: the server serving it and the
@@ -14,6 +17,7 @@ type haTerm struct {
 	done   chan struct{}
 	mu     sync.Mutex
 	timer  *time.Timer
+	until  time.Time // the confirmed end of leadership, under mu
 }
 
 // begin reloads the leases from the database (every lease the previous
@@ -23,7 +27,7 @@ type haTerm struct {
 func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm {
 	// Cancelled by the timer, which each renewal moves (extend).
 	tctx, cancel := context.WithCancel(ctx)
-	t := &haTerm{ctx: tctx, cancel: cancel, done: make(chan struct{})}
+	t := &haTerm{ctx: tctx, cancel: cancel, done: make(chan struct{}), until: until}
 	t.timer = time.AfterFunc(time.Until(until), cancel)
 	rctx, rcancel := context.WithDeadline(tctx, until)
 	err := h.svc.Resync(rctx)
@@ -33,7 +37,7 @@ func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm 
 		t.stop()
 		return nil
 	}
-	r, err := bindDHCP(h.cfg, h.svc, h.log, h.opts...)
+	r, err := bindDHCP(h.cfg, h.svc, h.log, append(slices.Clip(h.opts), dhcp.WithLiveness(t.live))...)
 	if err != nil {
 		h.log.Error("DHCP leadership taken but the sockets could not be bound; not serving", "token", tok, "err", err)
 		t.stop()
@@ -62,7 +66,20 @@ func (h *haDHCP) begin(ctx context.Context, tok int64, until time.Time) *haTerm 
 func (t *haTerm) extend(until time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.until = until
 	t.timer.Reset(time.Until(until))
+}
+
+// live reports whether a reply may still leave in this term: checked
+// before each one, as the timer may not have fired yet in a process that
+// just resumed from a pause. Both clocks must agree: the monotonic one
+// stops while a machine is suspended, the wall clock may be stepped.
+func (t *haTerm) live() bool {
+	t.mu.Lock()
+	until := t.until
+	t.mu.Unlock()
+	now := time.Now()
+	return t.ctx.Err() == nil && now.Before(until) && now.Round(0).Before(until.Round(0))
 }
 
 // running reports whether the term's server still serves.
