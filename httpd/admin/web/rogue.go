@@ -30,14 +30,15 @@ var provisioningOptions = map[int]bool{66: true, 150: true, 160: true, 43: true}
 const roguesShown = 20
 
 // rogues lists the most recently seen foreign DHCP servers, at most
-// roguesShown, and how many were seen in all; false when DHCP is not
+// roguesShown, and how many were seen in all (those the DHCP side
+// dropped from its full table too); false when DHCP is not
 // served (nothing watches).
 func (s *Server) rogues() ([]rogueRow, int, bool, error) {
 	rs, err := s.ops.RogueServers()
 	if errors.Is(err, ops.ErrUnavailable) {
 		return nil, 0, false, nil
 	}
-	total := len(rs)
+	total := len(rs) + s.ops.RoguesDropped() // the DHCP side keeps a bounded table
 	rs = slices.Clone(rs)
 	slices.SortStableFunc(rs, func(a, b ops.RogueServer) int { return b.LastSeen.Compare(a.LastSeen) })
 	rs = rs[:min(len(rs), roguesShown)]

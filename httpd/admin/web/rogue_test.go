@@ -38,3 +38,26 @@ func TestDashboardRoguesBounded(t *testing.T) {
 		t.Error("a less recently seen server is listed before newer ones")
 	}
 }
+
+// droppingDHCP also dropped some servers from its full table.
+type droppingDHCP struct {
+	fakeDHCP
+	dropped int
+}
+
+func (d droppingDHCP) RoguesDropped() int { return d.dropped }
+
+// TestDashboardRoguesDropped: the servers the DHCP side dropped from its
+// full table count among the "more".
+func TestDashboardRoguesDropped(t *testing.T) {
+	e := newEnvWith(t, func(c *web.Config) { c.DHCP.Enabled = true })
+	seen := time.Now()
+	e.srv.SetDHCP(droppingDHCP{fakeDHCP{[]ops.RogueServer{{IP: netip.MustParseAddr("10.20.2.1"), MAC: "02:00:00:00:02:01",
+		Interface: "lan0", FirstSeen: seen, LastSeen: seen, Packets: 1}}}, 500})
+	r := e.get(t, "/")
+	for _, want := range []string{`<span class="n" id="n-rogues">501</span>`, `id="rogues-more">500 more`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("dashboard lacks %s", want)
+		}
+	}
+}
