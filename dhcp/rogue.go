@@ -12,6 +12,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"golang.org/x/net/bpf"
@@ -36,12 +37,25 @@ type Rogue struct {
 // rogueWarnEvery bounds the warnings about one server.
 const rogueWarnEvery = time.Hour
 
+// Bounds of the rogue table: anyone on the segment can forge OFFERs with
+// a new server identifier and MAC each, so the table, its option values
+// and the warnings about new servers are capped.
+const (
+	rogueMax         = 256         // servers kept; the least recently seen is dropped beyond
+	rogueValueMax    = 128         // bytes of an option value kept
+	rogueNewWarnGap  = time.Minute // at most one warning about a new server per gap, all servers together
+	rogueValueSuffix = "…"
+)
+
 // rogueTable holds the foreign servers seen, by IP and MAC.
 type rogueTable struct {
-	mu     sync.Mutex
-	seen   map[string]*Rogue
-	warned map[string]time.Time
-	known  int // replies from known_servers, silenced
+	mu      sync.Mutex
+	seen    map[string]*Rogue
+	warned  map[string]time.Time
+	known   int       // replies from known_servers, silenced
+	dropped int       // servers dropped from the full table
+	newWarn time.Time // the last warning about a new server
+	muted   int       // new servers not warned about since
 }
 
 // Rogues lists the foreign DHCP servers seen, by IP.
@@ -58,7 +72,15 @@ func (s *Server) Rogues() []Rogue {
 	return out
 }
 
-// RogueCount is how many foreign DHCP servers were seen (for metrics).
+// RoguesDropped is how many foreign DHCP servers were dropped from the
+// full table (the least recently seen first): forged ones, usually.
+func (s *Server) RoguesDropped() int {
+	s.rogues.mu.Lock()
+	defer s.rogues.mu.Unlock()
+	return s.rogues.dropped
+}
+
+// RogueCount is how many foreign DHCP servers are kept (for metrics).
 func (s *Server) RogueCount() int {
 	s.rogues.mu.Lock()
 	defer s.rogues.mu.Unlock()
@@ -213,6 +235,7 @@ func (s *Server) sawReply(w *RogueWatch, frame []byte) {
 func (s *Server) noteRogue(iface string, ip netip.Addr, mac net.HardwareAddr, opts []OptionInfo) {
 	now := s.now()
 	key := ip.String() + " " + mac.String()
+	opts = truncateValues(opts)
 	t := &s.rogues
 	t.mu.Lock()
 	if t.seen == nil {
@@ -220,21 +243,80 @@ func (s *Server) noteRogue(iface string, ip netip.Addr, mac net.HardwareAddr, op
 	}
 	r := t.seen[key]
 	if r == nil {
+		t.makeRoom()
 		r = &Rogue{IP: ip, MAC: mac, Interface: iface, FirstSeen: now}
 		t.seen[key] = r
 	}
 	r.LastSeen, r.Options = now, opts
 	r.Packets++
-	last, warned := t.warned[key]
-	warn := !warned || now.Sub(last) >= rogueWarnEvery
-	if warn {
-		t.warned[key] = now
-	}
+	muted, warn := t.shouldWarn(key, now)
+	dropped := t.dropped
 	t.mu.Unlock()
 	if warn {
 		s.log.Warn("rogue DHCP server on the phones' segment", "interface", iface, "server", ip.String(),
-			"mac", mac.String(), "options", provisioningOptions(opts))
+			"mac", mac.String(), "options", provisioningOptions(opts), "new_servers_not_logged", muted,
+			"servers_dropped", dropped)
 	}
+}
+
+// makeRoom drops the least recently seen server when the table is full.
+// The caller holds t.mu.
+func (t *rogueTable) makeRoom() {
+	if len(t.seen) < rogueMax {
+		return
+	}
+	var oldest string
+	for k, r := range t.seen {
+		if oldest == "" || r.LastSeen.Before(t.seen[oldest].LastSeen) {
+			oldest = k
+		}
+	}
+	delete(t.seen, oldest)
+	delete(t.warned, oldest)
+	t.dropped++
+}
+
+// shouldWarn decides whether the reply of server key is logged: a known
+// server once per rogueWarnEvery; a new one only if no new server was
+// logged within rogueNewWarnGap, so that a flood of forged servers logs
+// one line a minute. muted is how many new servers went unlogged before
+// this warning. The caller holds t.mu.
+func (t *rogueTable) shouldWarn(key string, now time.Time) (muted int, warn bool) {
+	last, warned := t.warned[key]
+	if warned {
+		if now.Sub(last) < rogueWarnEvery {
+			return 0, false
+		}
+		t.warned[key] = now
+		return 0, true
+	}
+	t.warned[key] = now // muted or not: it counts once
+	if !t.newWarn.IsZero() && now.Sub(t.newWarn) < rogueNewWarnGap {
+		t.muted++
+		return 0, false
+	}
+	muted, t.muted, t.newWarn = t.muted, 0, now
+	return muted, true
+}
+
+// truncateValues caps each option's value and bytes at rogueValueMax
+// bytes (the text on a rune boundary): they come from anyone on the
+// segment.
+func truncateValues(opts []OptionInfo) []OptionInfo {
+	for i, o := range opts {
+		if len(o.Bytes) > rogueValueMax {
+			opts[i].Bytes = slices.Clone(o.Bytes[:rogueValueMax])
+		}
+		if len(o.Value) <= rogueValueMax {
+			continue
+		}
+		v := o.Value[:rogueValueMax]
+		for len(v) > 0 && !utf8.ValidString(v) {
+			v = v[:len(v)-1]
+		}
+		opts[i].Value = v + rogueValueSuffix
+	}
+	return opts
 }
 
 // provisioningOptions are the options that send phones somewhere, as

@@ -28,7 +28,10 @@ func (h hook) OnSuccess(st pintftp.TransferStats) {
 func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 	if st.RemoteAddr == nil {
 		// The listening loop reports packets it could not use (no
-		// transfer was started): scanners and junk, debug only.
+		// transfer was started): scanners and junk, debug only. It does
+		// so right after reading the packet: a read request among them
+		// is forgotten by the connection.
+		h.conn.forgetFailed()
 		h.log.Debug("bad packet", "err", err)
 		return
 	}

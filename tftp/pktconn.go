@@ -3,6 +3,7 @@ package tftp
 import (
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,13 +23,16 @@ import (
 //   - the packet info, read here; each client's answers leave from the
 //     address its read request was sent to (IP_PKTINFO on send, as
 //     pin/tftp does). That address is kept per client address and port
-//     from its RRQ on, refreshed by its datagrams, and dropped endGrace
-//     after the hook reports the transfer's end (then only its last
-//     ERROR may still go out), or once unused for keep; at most
-//     maxRemembered are kept, so a flood of forged requests costs
-//     bounded memory (beyond it answers leave from the kernel's choice).
-//     A write request is refused at once and not remembered: its ERROR
-//     leaves from the kernel's choice;
+//     from its RRQ on (a later RRQ replaces it), its age refreshed by its
+//     datagrams, and dropped endGrace after the hook reports the
+//     transfer's end (then only its last ERROR may still go out), at
+//     once when pin/tftp rejects the request without a transfer (the
+//     hook's report without a client, see forgetFailed), or once unused
+//     for keep. At most max are kept, so a flood of forged requests
+//     costs bounded memory; when full, the ended and then the oldest
+//     entries make room, so a new phone is still answered from the
+//     address it asked. A write request is refused at once and not
+//     remembered: its ERROR leaves from the kernel's choice;
 //   - the blksize cap: the arrival interface's MTU less the headers, from
 //     a cache refreshed every mtuTTL, set on the server (setBlock) while
 //     pin/tftp's loop waits in ReadFrom, so before it handles the
@@ -43,11 +47,15 @@ type pktConn struct {
 	mtus     *mtuCache
 	keep     time.Duration
 	now      func() time.Time
+	max      int // clients remembered at most
 
 	mu     sync.Mutex
 	dst    map[netip.AddrPort]local // client → where it sent to
 	swept  time.Time
 	endedN int // entries marked ended and not yet dropped
+	// lastReq is the client whose read request the last ReadFrom
+	// returned; pin/tftp's loop handles it before reading again.
+	lastReq netip.AddrPort
 }
 
 // local is the address a client's datagrams arrived at.
@@ -71,7 +79,7 @@ const maxBlock = 65464
 // (then pin/tftp is given uc itself, as before).
 func newPktConn(uc *net.UDPConn, setBlock func(int), cap int, keep time.Duration) *pktConn {
 	c := &pktConn{UDPConn: uc, setBlock: setBlock, cap: cap, mtus: newMTUCache(), keep: keep, now: time.Now,
-		dst: map[netip.AddrPort]local{}}
+		max: maxRemembered, dst: map[netip.AddrPort]local{}}
 	if a, ok := uc.LocalAddr().(*net.UDPAddr); ok && a.IP.To4() != nil {
 		c.v4 = ipv4.NewPacketConn(uc)
 		if c.v4.SetControlMessage(ipv4.FlagDst|ipv4.FlagInterface, true) != nil {
@@ -106,6 +114,9 @@ func (c *pktConn) ReadFrom(b []byte) (int, net.Addr, error) {
 			dst, ifindex = cm.Dst, cm.IfIndex
 		}
 	}
+	c.mu.Lock()
+	c.lastReq = netip.AddrPort{}
+	c.mu.Unlock()
 	if err != nil {
 		return n, src, err
 	}
@@ -154,19 +165,71 @@ func key(a *net.UDPAddr) netip.AddrPort {
 	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 }
 
-// remember notes dst for the client: from a read request on, and for
-// every datagram of a client already known (a datagram of an unknown
-// client that is no request starts nothing: pin/tftp answers none).
+// remember notes dst for the client on a read request; another datagram
+// of a known client only refreshes its age (one of an unknown client
+// starts nothing: pin/tftp answers none).
 func (c *pktConn) remember(a *net.UDPAddr, dst net.IP, rrq bool) {
 	now := c.now()
 	k := key(a)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sweep(now)
-	if _, known := c.dst[k]; !known && (!rrq || len(c.dst) >= maxRemembered) {
+	l, known := c.dst[k]
+	if !rrq {
+		if known && !l.ended {
+			l.seen = now
+			c.dst[k] = l
+		}
 		return
 	}
+	if !known && len(c.dst) >= c.max {
+		c.makeRoom(now)
+	}
 	c.dst[k] = local{ip: dst, seen: now}
+	c.lastReq = k
+}
+
+// forgetFailed drops the client of the last read request: pin/tftp
+// reported, right after reading it, that it started no transfer (a
+// malformed request), so no end will be reported for it.
+func (c *pktConn) forgetFailed() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lastReq.IsValid() {
+		delete(c.dst, c.lastReq)
+		c.lastReq = netip.AddrPort{}
+	}
+}
+
+// makeRoom frees entries in the full table: the ended and expired ones,
+// else the oldest sixteenth, so that the walk is paid once per many
+// requests. The caller holds c.mu.
+func (c *pktConn) makeRoom(now time.Time) {
+	c.swept = time.Time{} // a full walk now
+	c.sweep(now)
+	for k, l := range c.dst {
+		if l.ended {
+			delete(c.dst, k)
+		}
+	}
+	c.endedN = 0
+	if len(c.dst) == 0 || len(c.dst) < c.max {
+		return
+	}
+	ages := make([]time.Time, 0, len(c.dst))
+	for _, l := range c.dst {
+		ages = append(ages, l.seen)
+	}
+	slices.SortFunc(ages, time.Time.Compare)
+	cut := ages[min(len(ages)-1, c.max/16)]
+	for k, l := range c.dst {
+		if !l.seen.After(cut) {
+			delete(c.dst, k)
+		}
+	}
 }
 
 // ended is the hook's report that the transfer with the client at ip
@@ -192,7 +255,7 @@ func (c *pktConn) ended(ip net.IP, port int) {
 // ended, else once per keep. The caller holds c.mu.
 func (c *pktConn) sweep(now time.Time) {
 	since := now.Sub(c.swept)
-	if since < endGrace || (c.endedN == 0 && since < c.keep && len(c.dst) < maxRemembered) {
+	if since < endGrace || (c.endedN == 0 && since < c.keep && len(c.dst) < c.max) {
 		return
 	}
 	c.swept, c.endedN = now, 0

@@ -131,7 +131,7 @@ func TestBlockCap(t *testing.T) {
 // read request is not remembered; the table is bounded.
 func TestPktConnForgets(t *testing.T) {
 	now := time.Now()
-	c := &pktConn{keep: time.Minute, now: func() time.Time { return now }, dst: map[netip.AddrPort]local{}}
+	c := &pktConn{keep: time.Minute, now: func() time.Time { return now }, max: maxRemembered, dst: map[netip.AddrPort]local{}}
 	local := net.IPv4(10, 0, 0, 254)
 	at := func(i int) *net.UDPAddr { return &net.UDPAddr{IP: net.IPv4(10, 0, 1, byte(i)), Port: 1000 + i} }
 	held := func(i int) bool { _, ok := c.dst[key(at(i))]; return ok }

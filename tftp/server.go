@@ -21,6 +21,9 @@ type Server struct {
 	log   *slog.Logger
 	limit *limiter
 	obs   Observer // counts transfers (metrics)
+	// pktMax bounds the clients single-port mode remembers (0:
+	// maxRemembered); tests lower it.
+	pktMax int
 }
 
 // New validates cfg and applies defaults.
@@ -86,6 +89,9 @@ func (s *Server) singlePortConn(srv *pintftp.Server, conn net.PacketConn) (net.P
 	pc := newPktConn(uc, srv.SetBlockSize, capBlock, keep)
 	if pc == nil {
 		return conn, nil
+	}
+	if s.pktMax > 0 {
+		pc.max = s.pktMax
 	}
 	// The cap comes from pktConn per request: pin/tftp must not clamp
 	// to the 512 it assumes without packet info.

@@ -132,6 +132,9 @@ func (d *daemon) bindServers() error {
 		}
 		d.dhcp = d.ha
 	} else if d.cfg.DHCP.Enabled {
+		if err := refuseUnfencedDHCP(context.Background(), d.st); err != nil {
+			return err
+		}
 		if d.dhcp, err = bindDHCP(d.cfg, d.svc, d.log, d.metrics.dhcpOptions()...); err != nil {
 			return err
 		}

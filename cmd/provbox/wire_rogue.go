@@ -54,6 +54,8 @@ func (a dhcpAdmin) RogueServers() []ops.RogueServer {
 	return out
 }
 
+func (a dhcpAdmin) RoguesDropped() int { return a.srv.RoguesDropped() }
+
 func adminOptions(os []dhcp.OptionInfo) []ops.DHCPOption {
 	out := make([]ops.DHCPOption, 0, len(os))
 	for _, o := range os {

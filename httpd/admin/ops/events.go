@@ -69,9 +69,8 @@ func (o *Ops) EventsCSV(ctx context.Context, w io.Writer, q EventQuery) error {
 // EventsCSVHeader is the CSV export's header line.
 var EventsCSVHeader = []string{"id", "time", "proto", "ip", "mac", "outcome", "reason", "actor", "file", "ua"}
 
-// WriteEventsCSV writes es as CSV. A cell a spreadsheet would run as a
-// formula (=, +, -, @ first) is prefixed with ' : the User-Agent and
-// file come from whoever asked.
+// WriteEventsCSV writes es as CSV, each cell through SafeCSVCell: the
+// User-Agent and file come from whoever asked.
 func WriteEventsCSV(w io.Writer, es []provisioning.Event) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(EventsCSVHeader); err != nil {
@@ -88,7 +87,7 @@ func WriteEventsCSV(w io.Writer, es []provisioning.Event) error {
 		row := []string{strconv.FormatInt(e.ID, 10), e.Time.UTC().Format(time.RFC3339Nano), e.Proto, ip, mac,
 			e.Outcome, e.Reason, e.Actor, e.File, e.UA}
 		for i := range row {
-			row[i] = safeCell(row[i])
+			row[i] = SafeCSVCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -96,11 +95,4 @@ func WriteEventsCSV(w io.Writer, es []provisioning.Event) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func safeCell(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }

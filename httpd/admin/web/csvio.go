@@ -104,14 +104,11 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes()) //nolint:errcheck // the browser went away
 }
 
-// cells defuses spreadsheet formulas: a cell starting with = + - @ (or
-// a tab or CR) gets a leading apostrophe, as OWASP's CSV injection
-// guidance recommends. Extensions like "-1" are not expected.
+// cells defuses spreadsheet formulas (see ops.SafeCSVCell). Extensions
+// like "-1" are not expected.
 func cells(rec []string) []string {
 	for i, c := range rec {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			rec[i] = "'" + c
-		}
+		rec[i] = ops.SafeCSVCell(c)
 	}
 	return rec
 }

@@ -53,7 +53,9 @@ type dashboardPage struct {
 	Pending      []PendingPhone // the most recently seen first, at most 5
 	PendingCount int
 	RogueWatch   bool       // DHCP is served, so foreign servers are watched for
-	Rogues       []rogueRow // foreign DHCP servers seen, not in known_servers
+	Rogues       []rogueRow // foreign DHCP servers seen, not in known_servers: the most recent
+	RogueCount   int        // all of them
+	RoguesMore   int        // not listed
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -69,9 +71,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	p.HasPending, p.PendingCount = tracked, len(ps)
 	p.Pending = ps[:min(len(ps), 5)]
-	if p.Rogues, p.RogueWatch, err = s.rogues(); err != nil {
+	if p.Rogues, p.RogueCount, p.RogueWatch, err = s.rogues(); err != nil {
 		p.Error = "The rogue DHCP servers could not be read: " + err.Error()
 	}
+	p.RoguesMore = p.RogueCount - len(p.Rogues)
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }
 

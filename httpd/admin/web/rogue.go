@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,13 +25,23 @@ type rogueRow struct {
 // provisioning server: the reason a second DHCP server matters here.
 var provisioningOptions = map[int]bool{66: true, 150: true, 160: true, 43: true}
 
-// rogues lists the foreign DHCP servers seen; false when DHCP is not
+// roguesShown bounds the dashboard's rogue list: forged OFFERs can make
+// the DHCP side report hundreds of servers.
+const roguesShown = 20
+
+// rogues lists the most recently seen foreign DHCP servers, at most
+// roguesShown, and how many were seen in all (those the DHCP side
+// dropped from its full table too); false when DHCP is not
 // served (nothing watches).
-func (s *Server) rogues() ([]rogueRow, bool, error) {
+func (s *Server) rogues() ([]rogueRow, int, bool, error) {
 	rs, err := s.ops.RogueServers()
 	if errors.Is(err, ops.ErrUnavailable) {
-		return nil, false, nil
+		return nil, 0, false, nil
 	}
+	total := len(rs) + s.ops.RoguesDropped() // the DHCP side keeps a bounded table
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b ops.RogueServer) int { return b.LastSeen.Compare(a.LastSeen) })
+	rs = rs[:min(len(rs), roguesShown)]
 	out := make([]rogueRow, len(rs))
 	for i, r := range rs {
 		var opts []string
@@ -41,5 +52,5 @@ func (s *Server) rogues() ([]rogueRow, bool, error) {
 		}
 		out[i] = rogueRow{RogueServer: r, Provisioning: strings.Join(opts, "; ")}
 	}
-	return out, true, err
+	return out, total, true, err
 }
