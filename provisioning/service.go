@@ -109,16 +109,17 @@ type Service struct {
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
 
-	obs       observerSlot // counts decisions (metrics); no-op by default
-	leaseW    *leaseWriter
-	events    *eventWriter
-	bans      banEngine
-	closeOnce sync.Once
-	syncStop  context.CancelFunc // stops following other nodes (sync.go)
-	syncDone  chan struct{}
-	resyncs   atomic.Int64
-	quit      chan struct{} // stops the ban sweeper
-	swept     chan struct{} // closed when the ban sweeper has stopped
+	obs        observerSlot // counts decisions (metrics); no-op by default
+	leaseW     *leaseWriter
+	events     *eventWriter
+	bans       banEngine
+	closeOnce  sync.Once
+	syncStop   context.CancelFunc // stops following other nodes (sync.go)
+	syncDone   chan struct{}
+	resyncs    atomic.Int64
+	banResyncs atomic.Int64
+	quit       chan struct{} // stops the ban sweeper
+	swept      chan struct{} // closed when the ban sweeper has stopped
 }
 
 // New loads the store's state into memory and starts the background
