@@ -37,8 +37,9 @@ func (e *Engine) Reload(ctx context.Context, read func(context.Context) ([]Recor
 		e.syncMu.Unlock()
 		return err
 	}
+	want := e.wanted(stored, now)
 	e.mu.Lock()
-	cs := e.applyLocked(e.wanted(stored, now), now)
+	cs := e.applyLocked(want, now)
 	e.mu.Unlock()
 	e.syncMu.Unlock()
 	e.notify(cs)
