@@ -54,17 +54,17 @@ func (s *Service) startSync() {
 	go func() {
 		defer close(s.syncDone)
 		for {
-			resync := s.Resync
+			resync, again := s.Resync, full
 			select {
 			case <-ctx.Done():
 				return
 			case <-full:
 			case <-bans:
-				resync = s.ResyncBans
+				resync, again = s.ResyncBans, bans
 			}
 			if err := resync(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("resyncing from the shared database", "err", err)
-				time.AfterFunc(resyncRetry, func() { poke(full) })
+				time.AfterFunc(resyncRetry, func() { poke(again) })
 			}
 		}
 	}()

@@ -2,6 +2,7 @@ package ban
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"slices"
 	"time"
@@ -24,18 +25,17 @@ import (
 // Reload replaces the bans held with those read returns (the store's ban
 // table), at now, keeping the strike counters and the keys this engine
 // changed but has not stored. It first retries the writes that failed,
-// so a ban issued while the store was unreachable reaches it. Changes it
-// reports are Remote: the node that made them has audited them.
+// so a ban issued while the store was unreachable reaches it; a retry
+// that fails again is reported, but does not stop the reload (the key
+// stays as memory has it). Changes it reports are Remote: the node that
+// made them has audited them.
 func (e *Engine) Reload(ctx context.Context, read func(context.Context) ([]Record, error), now time.Time) error {
 	e.syncMu.Lock()
-	if err := e.retryFailed(ctx); err != nil {
-		e.syncMu.Unlock()
-		return err
-	}
+	retryErr := e.retryFailed(ctx)
 	stored, err := read(ctx)
 	if err != nil {
 		e.syncMu.Unlock()
-		return err
+		return errors.Join(err, retryErr)
 	}
 	want := e.wanted(stored, now)
 	e.mu.Lock()
@@ -43,7 +43,7 @@ func (e *Engine) Reload(ctx context.Context, read func(context.Context) ([]Recor
 	e.mu.Unlock()
 	e.syncMu.Unlock()
 	e.notify(cs)
-	return nil
+	return retryErr
 }
 
 // retryFailed writes the current state of the keys whose last write
@@ -55,15 +55,17 @@ func (e *Engine) retryFailed(ctx context.Context) error {
 		keys = append(keys, k)
 	}
 	e.mu.RUnlock()
+	var errs []error
 	for _, k := range keys {
 		if err := e.persist(ctx, k); err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		e.mu.Lock()
 		delete(e.failed, k)
 		e.mu.Unlock()
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // wanted picks the stored records to hold, as New does at a start: keyed
