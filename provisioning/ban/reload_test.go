@@ -108,18 +108,24 @@ func TestReloadKeepsUnstoredChanges(t *testing.T) {
 	if _, err := e.Strike(context.Background(), netip.MustParseAddr("10.0.0.2"), Strike{Reason: "x", Weight: 1}, t0); err == nil {
 		t.Fatal("the failed write was not reported")
 	}
+	// Another node's ban is in the store; this node's writes still fail.
+	f.recs[netip.MustParsePrefix("10.0.0.3/32")] = Record{Prefix: netip.MustParsePrefix("10.0.0.3/32"),
+		Reason: "x", Strikes: 1, Count: 1, Since: t0, Until: t0.Add(time.Hour)}
 	read := func(context.Context) ([]Record, error) { return f.all(), nil }
 	if err := e.Reload(context.Background(), read, t0); err == nil {
-		t.Fatal("reload succeeded while the store fails")
+		t.Fatal("reload reported no error while its retried write fails")
 	}
 	if !e.Banned(netip.MustParseAddr("10.0.0.2"), t0) {
-		t.Fatal("a failed reload lifted the ban")
+		t.Fatal("a reload lifted the ban whose write failed")
+	}
+	if !e.Banned(netip.MustParseAddr("10.0.0.3"), t0) {
+		t.Fatal("a failed retry kept the reload from applying the store's bans")
 	}
 	f.setFail(false)
 	if err := e.Reload(context.Background(), read, t0); err != nil {
 		t.Fatal(err)
 	}
-	if !e.Banned(netip.MustParseAddr("10.0.0.2"), t0) || len(f.all()) != 1 {
+	if !e.Banned(netip.MustParseAddr("10.0.0.2"), t0) || len(f.all()) != 2 {
 		t.Fatalf("after the store recovered: banned %v, store %+v", e.Banned(netip.MustParseAddr("10.0.0.2"), t0), f.all())
 	}
 }
@@ -192,4 +198,51 @@ func (f *failingPersister) DeleteBan(ctx context.Context, p netip.Prefix) error 
 		return err
 	}
 	return f.memPersister.DeleteBan(ctx, p)
+}
+
+// TestReloadRacesStrikes: reloads running while strikes issue bans never
+// lift one (a ban is either in the store when the reload reads it, or
+// its write is still to come and the reload leaves it alone).
+func TestReloadRacesStrikes(t *testing.T) {
+	r := newRig(t, Config{MaxRetry: 1, BanTime: time.Hour})
+	read := func(context.Context) ([]Record, error) { return r.st.all(), nil }
+	const strikers, each = 4, 100
+	stop := make(chan struct{})
+	var reloads sync.WaitGroup
+	reloads.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := r.e.Reload(context.Background(), read, t0); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	var wg sync.WaitGroup
+	for s := range strikers {
+		wg.Go(func() {
+			for i := range each {
+				ip := netip.AddrFrom4([4]byte{10, byte(s), byte(i >> 8), byte(i)})
+				if b, err := r.e.Strike(context.Background(), ip, Strike{Reason: "x", Weight: 1}, t0); err != nil || !b {
+					t.Errorf("strike on %s: banned %v, %v", ip, b, err)
+				}
+				if !r.e.Banned(ip, t0) {
+					t.Errorf("%s unbanned right after its ban (a reload lifted it)", ip)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	reloads.Wait()
+	if err := r.e.Reload(context.Background(), read, t0); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.e.Active(t0)); n != strikers*each {
+		t.Fatalf("%d bans active after the reloads, want %d", n, strikers*each)
+	}
 }
