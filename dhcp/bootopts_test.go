@@ -14,21 +14,21 @@ import (
 // by "-3PCC" with option 150 and a forced 160, Grandstream by prefix,
 // Snom via option 43.
 var planClasses = []provisioning.BootClass{
-	{Vendor: "yealink", Rule: profile.DHCPRule{
+	{Vendor: "yealink", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"yealink"},
-		OUIs:          [][3]byte{{0x80, 0x5e, 0xc0}, {0x00, 0x15, 0x65}},
+		OUIs:          []profile.OUI{{0x80, 0x5e, 0xc0}, {0x00, 0x15, 0x65}},
 		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "poly", Rule: profile.DHCPRule{
+	{Vendor: "poly", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"\x00\x00\x36\x3d"},
 		ClassContains: []string{"Polycom"},
-		OUIs:          [][3]byte{{0x00, 0x04, 0xf2}},
+		OUIs:          []profile.OUI{{0x00, 0x04, 0xf2}},
 		Options: []profile.BootOption{
 			{Code: 66, Form: profile.FormURL},
 			{Code: 160, Form: profile.FormURL, Force: true},
 		},
 	}},
-	{Vendor: "cisco-mpp", Rule: profile.DHCPRule{
+	{Vendor: "cisco-mpp", DHCPRule: profile.DHCPRule{
 		ClassContains: []string{"-3PCC\x00", "ATA19"},
 		Options: []profile.BootOption{
 			{Code: 150, Form: profile.FormIPList, Force: true},
@@ -36,12 +36,12 @@ var planClasses = []provisioning.BootClass{
 			{Code: 66, Form: profile.FormHost},
 		},
 	}},
-	{Vendor: "grandstream", Rule: profile.DHCPRule{
+	{Vendor: "grandstream", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"Grandstream"},
-		OUIs:          [][3]byte{{0x00, 0x0b, 0x82}},
+		OUIs:          []profile.OUI{{0x00, 0x0b, 0x82}},
 		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "snom", Rule: profile.DHCPRule{
+	{Vendor: "snom", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"snom"},
 		Options: []profile.BootOption{
 			{Code: 43, Form: profile.FormVendorSub, SubCode: 66},

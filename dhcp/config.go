@@ -63,6 +63,14 @@ const DefaultLeaseTime = 12 * time.Hour
 // probed for other DHCP servers.
 const DefaultRogueProbeInterval = 5 * time.Minute
 
+// Defaults is what provbox.toml without a [dhcp] key means: the default
+// lease, authoritative (a zero Config is not), and other DHCP servers
+// probed for every DefaultRogueProbeInterval (a zero Config does not
+// probe).
+func Defaults() Config {
+	return Config{LeaseTime: DefaultLeaseTime, Authoritative: true, RogueProbeInterval: DefaultRogueProbeInterval}
+}
+
 func (c Config) withDefaults() Config {
 	if c.LeaseTime == 0 {
 		c.LeaseTime = DefaultLeaseTime

@@ -53,7 +53,7 @@ type Routers []netip.Addr
 func (r *Routers) UnmarshalTOML(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("router: want one address, e.g. \"10.20.0.1\"")
+		return fmt.Errorf("want one address, e.g. \"10.20.0.1\"")
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {

@@ -19,12 +19,12 @@ import (
 // testClasses are explicit vendor rules (as [[dhcp.class]] would give) so
 // these tests do not depend on the built-in vendor data.
 var testClasses = []provisioning.BootClass{
-	{Vendor: "yealink", Rule: profile.DHCPRule{
+	{Vendor: "yealink", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"yealink"},
-		OUIs:          [][3]byte{{0x80, 0x5e, 0xc0}},
+		OUIs:          []profile.OUI{{0x80, 0x5e, 0xc0}},
 		Options:       []profile.BootOption{{Code: 66, Form: profile.FormURL}},
 	}},
-	{Vendor: "poly", Rule: profile.DHCPRule{
+	{Vendor: "poly", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"\x00\x00\x36\x3d"},
 		ClassContains: []string{"Polycom"},
 		Options: []profile.BootOption{
@@ -32,7 +32,7 @@ var testClasses = []provisioning.BootClass{
 			{Code: 160, Form: profile.FormURL, Force: true},
 		},
 	}},
-	{Vendor: "cisco", Rule: profile.DHCPRule{
+	{Vendor: "cisco", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"Cisco", "CISCO"},
 		ClassContains: []string{"-3PCC\x00"},
 		Options: []profile.BootOption{
@@ -41,9 +41,9 @@ var testClasses = []provisioning.BootClass{
 			{Code: 160, Form: profile.FormURL, Value: "$PSN.xml", Force: true},
 		},
 	}},
-	{Vendor: "grandstream", Rule: profile.DHCPRule{
+	{Vendor: "grandstream", DHCPRule: profile.DHCPRule{
 		ClassPrefixes: []string{"Grandstream"},
-		OUIs:          [][3]byte{{0x00, 0x0b, 0x82}},
+		OUIs:          []profile.OUI{{0x00, 0x0b, 0x82}},
 		Options:       []profile.BootOption{{Code: 66, Form: profile.FormHost, Force: true}},
 	}},
 }

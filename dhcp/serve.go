@@ -45,8 +45,10 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 }
 
 // Serve answers DHCP on conns (UDP sockets; Serve closes them) until ctx is
-// cancelled, then waits for packets in flight and returns nil. Each packet
-// is handled in its own goroutine, so concurrent ACKs share group commits.
+// cancelled, then waits for packets in flight and returns nil. A packet
+// that may wait (a REQUEST's durable lease, an ARP probe) is handled in
+// its own goroutine, so concurrent ACKs share group commits; DISCOVER and
+// INFORM are answered on the reading goroutine (peek.go).
 func (s *Server) Serve(ctx context.Context, conns ...net.PacketConn) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -83,6 +85,11 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 				return nil
 			}
 			return fmt.Errorf("dhcp socket %s: %w", c.LocalAddr(), err)
+		}
+		if inline(peekMessageType((*buf)[:n])) {
+			s.handle(pc, (*buf)[:n], cm, peer)
+			bufPool.Put(buf)
+			continue
 		}
 		select {
 		case sem <- struct{}{}:
@@ -154,7 +161,7 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 	if to.IP.Equal(net.IPv4bcast) && ifIndex != 0 {
 		out = &ipv4.ControlMessage{IfIndex: ifIndex} // leave by the ingress interface
 	}
-	if _, err := pc.WriteTo(d.reply.ToBytes(), out, to); err != nil {
+	if err := send(pc, d.reply, out, to); err != nil {
 		s.log.Warn("reply not sent", "mac", req.ClientHWAddr.String(), "remote", to.String(), "err", err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning/provtest"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // A host rotating through 20 addresses of one IPv6 /64 holds at most
@@ -22,7 +23,7 @@ func TestConnHogOnePrefix(t *testing.T) {
 	if !provtest.InNetns(t, setup...) {
 		return
 	}
-	s := newServer(t, Config{MaxConnsPerPrefix: 12, IdleTimeout: time.Minute, StrangerIdleTimeout: time.Minute}, connCore())
+	s := newServer(t, Config{MaxConnsPerPrefix: 12, IdleTimeout: time.Minute, StrangerIdleTimeout: setting.Timeout(time.Minute)}, connCore())
 	ln, err := net.Listen("tcp", "[2001:db8::1]:0")
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/provtest"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 var phoneAddr = netip.MustParseAddr("127.0.0.1")
@@ -97,7 +98,7 @@ func hogConns(t *testing.T) int {
 // One source opening 1,100 keep-alive connections and leaving them idle
 // gets MaxConnsPerSource of them; a known phone still fetches its file.
 func TestConnHogOneSource(t *testing.T) {
-	r := start(t, newServer(t, Config{IdleTimeout: time.Minute, StrangerIdleTimeout: time.Minute}, connCore()), false)
+	r := start(t, newServer(t, Config{IdleTimeout: time.Minute, StrangerIdleTimeout: setting.Timeout(time.Minute)}, connCore()), false)
 	held := 0
 	for range hogConns(t) {
 		c := connFrom(t, "127.0.3.1", r.addr)
@@ -121,7 +122,7 @@ func TestConnHogOneSource(t *testing.T) {
 // stranger's idle one too, and the phone is served.
 func TestConnHogManySourcesPhoneStillServed(t *testing.T) {
 	cfg := Config{MaxConns: 20, MaxConnsPerSource: 5, ReservedForDevices: 5,
-		IdleTimeout: time.Minute, StrangerIdleTimeout: time.Minute}
+		IdleTimeout: time.Minute, StrangerIdleTimeout: setting.Timeout(time.Minute)}
 	srv := newServer(t, cfg, connCore())
 	r := start(t, srv, false)
 	var hog []net.Conn
@@ -171,7 +172,7 @@ func TestConnHogManySourcesPhoneStillServed(t *testing.T) {
 // A stranger's idle connection is closed after StrangerIdleTimeout; a
 // known phone's stays open for IdleTimeout.
 func TestStrangerIdleTimeout(t *testing.T) {
-	cfg := Config{IdleTimeout: time.Minute, StrangerIdleTimeout: 300 * time.Millisecond}
+	cfg := Config{IdleTimeout: time.Minute, StrangerIdleTimeout: setting.Timeout(300 * time.Millisecond)}
 	r := start(t, newServer(t, cfg, connCore()), false)
 	stranger := connFrom(t, "127.0.5.1", r.addr)
 	sbr := bufio.NewReader(stranger)
@@ -248,7 +249,7 @@ func TestE2EConnHogPhoneProvisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newServer(t, Config{MaxConns: 12, MaxConnsPerSource: 5, ReservedForDevices: 4,
-		IdleTimeout: time.Minute, StrangerIdleTimeout: time.Minute}, e.svc)
+		IdleTimeout: time.Minute, StrangerIdleTimeout: setting.Timeout(time.Minute)}, e.svc)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()

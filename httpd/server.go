@@ -30,16 +30,17 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 	if core == nil {
 		return nil, errors.New("httpd: nil core")
 	}
+	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), core: core, log: log.With("component", "httpd"), obs: nopObserver{}}
+	s := &Server{cfg: cfg, core: core, log: log.With("component", "httpd"), obs: nopObserver{}}
 	c := s.cfg
-	s.conns = newConnLimiter(connLimits{max: c.MaxConns, perSource: c.MaxConnsPerSource, perPrefix: c.MaxConnsPerPrefix,
-		reserved: c.ReservedForDevices, strangerIdle: c.StrangerIdleTimeout}, core.KnownAddress, s.log)
+	s.conns = newConnLimiter(connLimits{max: c.MaxConns, perSource: int(c.MaxConnsPerSource), perPrefix: int(c.MaxConnsPerPrefix),
+		reserved: int(c.ReservedForDevices), strangerIdle: c.StrangerIdleTimeout.Duration()}, core.KnownAddress, s.log)
 	if cfg.TLSAddr != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
 		if err != nil {
@@ -57,12 +58,12 @@ func (s *Server) Handler() http.Handler { return s }
 // secure is nil if TLSAddr is empty. On error nothing stays open.
 func (s *Server) Listen() (plain, secure net.Listener, err error) {
 	if s.cfg.Addr != "" {
-		if plain, err = net.Listen("tcp", s.cfg.Addr); err != nil {
+		if plain, err = net.Listen("tcp", string(s.cfg.Addr)); err != nil {
 			return nil, nil, fmt.Errorf("httpd: listening on %s: %w", s.cfg.Addr, err)
 		}
 	}
 	if s.cfg.TLSAddr != "" {
-		if secure, err = net.Listen("tcp", s.cfg.TLSAddr); err != nil {
+		if secure, err = net.Listen("tcp", string(s.cfg.TLSAddr)); err != nil {
 			if plain != nil {
 				plain.Close()
 			}

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // selfSigned writes a fresh self-signed certificate for 127.0.0.1 and its
@@ -95,10 +97,10 @@ func TestTLSConfigErrors(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"tls addr without cert", Config{TLSAddr: ":443"}, "CertFile or KeyFile is empty"},
-		{"cert without tls addr", Config{CertFile: certFile, KeyFile: keyFile}, "TLSAddr is empty"},
+		{"tls addr without cert", Config{TLSAddr: ":443"}, "http.tls_cert and http.tls_key are both required"},
+		{"cert without tls addr", Config{CertFile: certFile, KeyFile: keyFile}, "http.tls_listen: required when"},
 		{"missing cert file", Config{TLSAddr: ":443", CertFile: filepath.Join(dir, "nope.crt"), KeyFile: keyFile}, "nope.crt"},
-		{"key is not a key", Config{TLSAddr: ":443", CertFile: certFile, KeyFile: certFile}, "loading TLS certificate"},
+		{"key is not a key", Config{TLSAddr: ":443", CertFile: certFile, KeyFile: certFile}, "loading certificate and key"},
 		{"header timeout above read timeout", Config{ReadHeaderTimeout: time.Minute, ReadTimeout: time.Second}, "ReadHeaderTimeout"},
 	}
 	for _, c := range cases {
@@ -135,7 +137,7 @@ func TestListen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	s = newServer(t, Config{Addr: "127.0.0.1:0", TLSAddr: busy.Addr().String(), CertFile: certFile, KeyFile: keyFile}, coreWithFile())
+	s = newServer(t, Config{Addr: "127.0.0.1:0", TLSAddr: setting.HostPort(busy.Addr().String()), CertFile: certFile, KeyFile: keyFile}, coreWithFile())
 	if p, sec, err := s.Listen(); err == nil || p != nil || sec != nil {
 		t.Fatalf("Listen on a busy port = %v, %v, %v", p, sec, err)
 	}

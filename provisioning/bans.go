@@ -58,7 +58,7 @@ func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
 	}
 	b := &banGlue{s: s}
 	now := s.cfg.Now()
-	e, dropped := ban.New(banPolicy(s.cfg.Bans), ban.Options{Store: banStore{s.st}, Notify: b.notify}, recs, now)
+	e, dropped := ban.New(s.cfg.Bans, ban.Options{Store: banStore{s.st}, Notify: b.notify}, recs, now)
 	b.e = e
 	for _, p := range dropped {
 		if err := s.st.DeleteBan(ctx, p); err != nil && !errors.Is(err, ErrNotFound) {
@@ -91,11 +91,6 @@ func storedBans(ctx context.Context, st Store) ([]ban.Record, error) {
 // issued, and drop those they lifted; strikes stay this node's own.
 func (b *banGlue) reload(ctx context.Context, now time.Time) error {
 	return b.e.Reload(ctx, func(ctx context.Context) ([]ban.Record, error) { return storedBans(ctx, b.s.st) }, now)
-}
-
-func banPolicy(c BanConfig) ban.Config {
-	return ban.Config{MaxRetry: c.MaxRetry, FindTime: c.FindTime, BanTime: c.BanTime, MaxBanTime: c.MaxBanTime,
-		Factor: c.Factor, ScanMACs: c.ScanMACs, Ignore: c.Ignore, Own: c.Own, OnLink: c.OnLink}
 }
 
 // banned enforces a ban, unless forged datagrams may have earned it and
@@ -131,7 +126,7 @@ func (b *banGlue) strike(ip netip.Addr, st Strike, now time.Time) {
 func (b *banGlue) reconfigure(cfg BanConfig) {
 	ctx, cancel := context.WithTimeout(context.Background(), banWriteTimeout)
 	defer cancel()
-	if err := b.e.Reconfigure(ctx, banPolicy(cfg), b.s.now()); err != nil {
+	if err := b.e.Reconfigure(ctx, cfg, b.s.now()); err != nil {
 		b.s.log.Error("removing bans of newly ignored sources from the state database", "err", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/provbox/provbox/provisioning/profile"
 )
@@ -12,23 +13,25 @@ import (
 // BootConfig is the bootstrap part of [dhcp]: where phones are pointed and
 // the per-class overrides of the built-in vendor rules.
 type BootConfig struct {
-	// Proto is the bootstrap protocol, ProtoHTTP (default) or ProtoTFTP.
-	Proto Proto
+	// Proto is the bootstrap protocol, ProtoHTTP (default) or ProtoTFTP:
+	// dhcp.bootstrap in provbox.toml.
+	Proto Proto `toml:"bootstrap"`
 	// Host is the advertised bootstrap host (name or address). Empty means
 	// the DHCP server's own address on the client's network.
-	Host string
+	Host string `toml:"-"`
 	// HTTPPort and TFTPPort are the bootstrap ports; 0 means the default
 	// (80, 69), which is then left out of URLs.
-	HTTPPort, TFTPPort int
+	HTTPPort, TFTPPort int `toml:"-"`
 	// Classes are the [[dhcp.class]] overrides; they are tried before the
 	// built-in rules of the vendor registry.
-	Classes []BootClass
+	Classes []BootClass `toml:"class"`
 }
 
-// BootClass is one vendor rule with the vendor name it identifies.
+// BootClass is one vendor rule with the vendor name it identifies: a
+// [[dhcp.class]] of provbox.toml, which decodes straight into it.
 type BootClass struct {
-	Vendor string
-	Rule   profile.DHCPRule
+	Vendor           string `toml:"vendor"`
+	profile.DHCPRule        // the class's own keys
 }
 
 // BootRequest is what DHCP tells the core about a client.
@@ -85,23 +88,51 @@ func (s *Service) Boot(r BootRequest) BootReply {
 	s.mu.RLock()
 	cfg, reg := s.cfg.Boot, s.reg
 	s.mu.RUnlock()
-	classes := slices.Clone(cfg.Classes)
-	if reg != nil {
-		for _, p := range reg.Profiles() {
-			classes = append(classes, BootClass{Vendor: p.Name, Rule: p.DHCP})
-		}
-	}
-	reply := bootReply(cfg, classes, r)
+	reply := bootReply(cfg, s.bootClasses.get(cfg.Classes, reg), r)
 	s.noteBoot(r, reply.Vendor)
 	return reply
+}
+
+// bootClassCache holds the TOML classes followed by the registry's rules,
+// built once per configuration: Boot runs for every OFFER and ACK, and
+// rebuilding the list each time was half of the DHCP path's allocations.
+type bootClassCache struct {
+	p atomic.Pointer[bootClasses]
+}
+
+type bootClasses struct {
+	cfg []BootClass // the configuration's slice the list was built from
+	reg *profile.Registry
+	all []BootClass // read-only once published
+}
+
+// get returns the list for cfg and reg, building it when either changed
+// (Reload installs a new configuration and registry).
+func (c *bootClassCache) get(cfg []BootClass, reg *profile.Registry) []BootClass {
+	if b := c.p.Load(); b != nil && b.reg == reg && sameSlice(b.cfg, cfg) {
+		return b.all
+	}
+	all := slices.Clone(cfg)
+	if reg != nil {
+		for _, p := range reg.Profiles() {
+			all = append(all, BootClass{Vendor: p.Name, DHCPRule: p.DHCP})
+		}
+	}
+	c.p.Store(&bootClasses{cfg: cfg, reg: reg, all: all})
+	return all
+}
+
+// sameSlice reports whether a and b are the same slice (not just equal).
+func sameSlice(a, b []BootClass) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // bootReply is Boot's pure part.
 func bootReply(cfg BootConfig, classes []BootClass, r BootRequest) BootReply {
 	c, ok := matchClass(classes, r)
 	rule := defaultBootRule(cfg.Proto)
-	if ok && len(c.Rule.Options) > 0 {
-		rule = c.Rule
+	if ok && len(c.Options) > 0 {
+		rule = c.DHCPRule
 	}
 	return BootReply{Vendor: c.Vendor, Location: bootLocation(cfg, r.Server), Options: slices.Clone(rule.Options)}
 }
@@ -111,14 +142,14 @@ func bootReply(cfg BootConfig, classes []BootClass, r BootRequest) BootReply {
 func matchClass(classes []BootClass, r BootRequest) (BootClass, bool) {
 	if len(r.VendorClass) > 0 {
 		for _, c := range classes {
-			if classMatches(c.Rule, r.VendorClass) {
+			if classMatches(c.DHCPRule, r.VendorClass) {
 				return c, true
 			}
 		}
 	}
 	oui := r.MAC.OUI()
 	for _, c := range classes {
-		if slices.Contains(c.Rule.OUIs, oui) {
+		if slices.Contains(c.OUIs, oui) {
 			return c, true
 		}
 	}

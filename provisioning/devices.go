@@ -3,6 +3,7 @@ package provisioning
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -37,21 +38,39 @@ func (s *Service) ImportDevices(ctx context.Context, ds []Device) ([]Device, err
 		}
 		seen[d.MAC] = true
 		out[i] = d
+		runtime.Gosched() // yield to the serving paths (see publishDevices)
 	}
 	if err := s.st.CreateDevices(ctx, out); err != nil {
 		return nil, fmt.Errorf("storing devices: %w", err)
 	}
-	s.mu.Lock()
-	for i := range out {
-		d := out[i]
-		s.putDevice(&d)
-		s.devHash[d.Hash] = d.MAC
-	}
-	s.mu.Unlock()
+	s.publishDevices(out)
 	for _, d := range out {
 		s.log.Info("device added", "mac", d.MAC.String(), "vendor", d.Vendor, "account", d.Account)
 	}
 	return out, nil
+}
+
+// publishChunk bounds how many devices one hold of mu publishes.
+const publishChunk = 64
+
+// publishDevices makes durable devices visible to the serving paths. A
+// large import takes mu in chunks and yields between them: one hold for
+// 1,000 devices stalled every DHCP and HTTP request behind it, and on a
+// busy machine an import that never yields keeps them from a processor
+// until the scheduler preempts it (10 ms). The devices are independent,
+// so seeing some of them a few microseconds before the rest is harmless.
+func (s *Service) publishDevices(ds []Device) {
+	for start := 0; start < len(ds); start += publishChunk {
+		end := min(start+publishChunk, len(ds))
+		s.mu.Lock()
+		for i := start; i < end; i++ {
+			d := ds[i]
+			s.putDevice(&d)
+			s.devHash[d.Hash] = d.MAC
+		}
+		s.mu.Unlock()
+		runtime.Gosched()
+	}
 }
 
 func deviceErr(n, i int, m MAC, err error) error {

@@ -267,38 +267,29 @@ func (s *Service) ReplaceDevice(ctx context.Context, old, mac MAC) (Device, erro
 	if !ok {
 		return Device{}, fmt.Errorf("replacing device %s: %w", old, ErrUnsupported)
 	}
-	h, err := NewHash()
+	r, err := s.beginRehash(old)
 	if err != nil {
 		return Device{}, err
 	}
-	now := s.now().UTC()
-	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	cfg, _ := s.config()
-	cur, ok := s.devices[old]
-	if !ok {
-		return Device{}, notFoundf("device %s", old)
-	}
 	if mac.IsZero() {
 		return Device{}, invalidf("new MAC missing")
 	}
 	if s.devices[mac] != nil {
 		return Device{}, fmt.Errorf("device %s: %w", mac, ErrExists)
 	}
-	d := *cur
-	d.MAC, d.Hash, d.Lines = mac, h, slices.Clone(cur.Lines)
-	d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = now, now.Add(cfg.UnlockWindow), time.Time{}, time.Time{}
-	if err := rep.ReplaceDevice(ctx, old, d); err != nil {
+	d, now := &r.d, r.now
+	d.MAC = mac
+	d.Created, d.OpenUntil, d.LockedAt, d.LastSeen = now, now.Add(r.cfg.UnlockWindow), time.Time{}, time.Time{}
+	if err := rep.ReplaceDevice(ctx, old, *d); err != nil {
 		return Device{}, fmt.Errorf("replacing device %s: %w", old, err)
 	}
 	s.mu.Lock()
-	delete(s.devHash, cur.Hash)
 	s.dropDevice(old)
 	s.old.dropMAC(old)
-	s.putDevice(&d)
-	s.devHash[h] = mac
+	r.publish(s)
 	s.mu.Unlock()
 	s.pending.drop(mac)
 	s.log.Info("device replaced", "mac", mac.String(), "old_mac", old.String())
-	return d, nil
+	return *d, nil
 }

@@ -167,9 +167,9 @@ func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome st
 		return fc.servedDry(d.MAC, p, outcome, body)
 	}
 	if fc.now.Sub(d.LastSeen) >= lastSeenEvery {
-		if _, err := s.updateDevice(context.Background(), d.MAC, func(d *Device, now time.Time) { d.LastSeen = now }); err != nil {
-			s.log.Error("recording last seen", "mac", d.MAC.String(), "err", err)
-		}
+		// Informational (nothing checks it), so the answer does not wait:
+		// the next device batch writes it (devicewrites.go).
+		s.devW.touch(d.MAC, s.now().UTC())
 	}
 	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
 		File: fc.path.redacted(), Outcome: outcome})

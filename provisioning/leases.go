@@ -11,24 +11,47 @@ import (
 )
 
 // leaseTable is the core's in-memory copy of the DHCP leases, for the
-// fingerprint's "requester holds the lease of that MAC" check.
+// fingerprint's "requester holds the lease of that MAC" check. Its values
+// are compact (the address is the key, the expiry Unix nanoseconds): with
+// a lease per phone the table is a large part of the core's memory.
 type leaseTable struct {
-	byIP map[netip.Addr]Lease
+	byIP map[netip.Addr]leaseRec
 }
 
-func newLeaseTable() leaseTable { return leaseTable{byIP: map[netip.Addr]Lease{}} }
+type leaseRec struct {
+	mac                   MAC
+	expires               int64 // Unix nanoseconds; 0: the zero time
+	hostname, vendorClass string
+}
 
-func (t leaseTable) put(l Lease) { t.byIP[l.IP] = l }
+func newLeaseTable() leaseTable { return leaseTable{byIP: map[netip.Addr]leaseRec{}} }
+
+func (t leaseTable) put(l Lease) {
+	r := leaseRec{mac: l.MAC, hostname: l.Hostname, vendorClass: l.VendorClass}
+	if !l.Expires.IsZero() {
+		r.expires = l.Expires.UnixNano()
+	}
+	t.byIP[l.IP] = r
+}
 
 func (t leaseTable) del(ip netip.Addr) { delete(t.byIP, ip) }
 
+// lease rebuilds the Lease of ip from its record.
+func (r leaseRec) lease(ip netip.Addr) Lease {
+	l := Lease{IP: ip, MAC: r.mac, Hostname: r.hostname, VendorClass: r.vendorClass}
+	if r.expires != 0 {
+		l.Expires = time.Unix(0, r.expires)
+	}
+	return l
+}
+
 // holder returns the MAC holding ip at now.
 func (t leaseTable) holder(ip netip.Addr, now time.Time) (MAC, bool) {
-	l, ok := t.byIP[ip]
-	if !ok || !now.Before(l.Expires) {
+	r, ok := t.byIP[ip]
+	if !ok || r.expires == 0 || now.UnixNano() >= r.expires {
 		return MAC{}, false
 	}
-	return l.MAC, true
+	return r.mac, true
 }
 
 // CommitLease makes l durable, then records it for the lease check. It
@@ -55,8 +78,8 @@ func (s *Service) Leases() []Lease {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]Lease, 0, len(s.leases.byIP))
-	for _, l := range s.leases.byIP {
-		out = append(out, l)
+	for ip, r := range s.leases.byIP {
+		out = append(out, r.lease(ip))
 	}
 	slices.SortFunc(out, func(a, b Lease) int { return a.IP.Compare(b.IP) })
 	return out
@@ -95,12 +118,13 @@ type leaseWriter struct {
 	ops   chan leaseOp
 	quit  chan struct{}
 	done  chan struct{}
+	delay time.Duration // commitDelay; tests change it
 }
 
 const leaseBatchMax = 512
 
 func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWriter {
-	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{})}
+	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{}), delay: commitDelay}
 	go w.run()
 	return w
 }
@@ -122,8 +146,23 @@ func (w *leaseWriter) commit(ctx context.Context, op leaseOp) error {
 	}
 }
 
+// commitDelay is how long the writer keeps a batch open for more leases
+// once one has arrived, when leases are arriving close together (what
+// PostgreSQL's commit_delay does): a transaction's fixed cost, above all
+// the fsync, is most of a lease's CPU, and at a thousand leases a second
+// without it almost every batch holds one lease. busyGap is what "close
+// together" means: the writer was idle for less than that before the
+// batch's first lease. A lone lease (one phone booting) is never delayed.
+const (
+	commitDelay = 2 * time.Millisecond
+	busyGap     = 10 * time.Millisecond
+)
+
 func (w *leaseWriter) run() {
 	defer close(w.done)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	var idleSince time.Time // when the last batch was written
 	for {
 		var batch []leaseOp
 		select {
@@ -132,17 +171,40 @@ func (w *leaseWriter) run() {
 		case <-w.quit:
 			return
 		}
-	fill:
+		busy := !idleSince.IsZero() && time.Since(idleSince) < busyGap
+		batch = w.fill(batch, busy, linger)
+		w.write(batch)
+		idleSince = time.Now()
+	}
+}
+
+// fill adds what is queued to batch, and when busy what arrives within
+// commitDelay, up to leaseBatchMax.
+func (w *leaseWriter) fill(batch []leaseOp, busy bool, linger *time.Timer) []leaseOp {
+	if !busy {
 		for len(batch) < leaseBatchMax {
 			select {
 			case op := <-w.ops:
 				batch = append(batch, op)
 			default:
-				break fill
+				return batch
 			}
 		}
-		w.write(batch)
+		return batch
 	}
+	linger.Reset(w.delay)
+	defer linger.Stop()
+	for len(batch) < leaseBatchMax {
+		select {
+		case op := <-w.ops:
+			batch = append(batch, op)
+		case <-linger.C:
+			return batch
+		case <-w.quit:
+			return batch
+		}
+	}
+	return batch
 }
 
 func (w *leaseWriter) write(batch []leaseOp) {

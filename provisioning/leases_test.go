@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -108,5 +109,29 @@ func TestLeaseWriterLastOperationWins(t *testing.T) {
 	w.write([]leaseOp{mk(leaseOp{put: l}), mk(leaseOp{del: ip})})
 	if _, ok := st.leases[ip]; ok {
 		t.Fatal("a release after a lease in the same batch was lost")
+	}
+}
+
+// TestLeaseWriterHoldsBatchOpenWhenBusy drives the writer's batching: when
+// leases arrive close together it keeps a batch open for more (here until
+// it is full: with an hour's delay, waiting for the delay would hang the
+// test), and a lone lease is written at once.
+func TestLeaseWriterHoldsBatchOpenWhenBusy(t *testing.T) {
+	w := &leaseWriter{ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), delay: time.Hour}
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	first := []leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}
+
+	if got := w.fill(slices.Clone(first), false, linger); len(got) != 1 {
+		t.Fatalf("idle: batch of %d, want the lone lease", len(got))
+	}
+	go func() {
+		for i := 1; i < leaseBatchMax; i++ {
+			time.Sleep(10 * time.Microsecond)
+			w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}
+		}
+	}()
+	if got := w.fill(slices.Clone(first), true, linger); len(got) != leaseBatchMax {
+		t.Fatalf("busy: batch of %d, want %d (leases arriving while it was open)", len(got), leaseBatchMax)
 	}
 }

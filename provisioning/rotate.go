@@ -22,38 +22,28 @@ func (s *Service) RekeyDeviceNoGrace(ctx context.Context, m MAC) (Device, error)
 }
 
 func (s *Service) rekeyDevice(ctx context.Context, m MAC, grace bool) (Device, error) {
-	h, err := NewHash()
+	r, err := s.beginRehash(m)
 	if err != nil {
 		return Device{}, err
 	}
-	now := s.now().UTC()
-	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	cfg, _ := s.config()
-	cur, ok := s.devices[m]
-	if !ok {
-		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
-	}
-	d := *cur
-	d.Lines, d.Hash = slices.Clone(cur.Lines), h
+	cfg, now := r.cfg, r.now
 	var retired []OldPath
-	if a := s.accounts[d.Account]; a != nil && grace && cfg.RotationGrace > 0 {
-		retired = append(retired, retire(a.Hash, cur.Hash, m, causeDeviceRekey, now, cfg.RotationGrace))
+	if a := s.accounts[r.d.Account]; a != nil && grace && cfg.RotationGrace > 0 {
+		retired = append(retired, retire(a.Hash, r.cur.Hash, m, causeDeviceRekey, now, cfg.RotationGrace))
 	}
-	if err := s.st.Rekey(ctx, Rekey{Device: &d, Retire: retired, DropPending: !grace, Now: now}); err != nil {
+	if err := s.st.Rekey(ctx, Rekey{Device: &r.d, Retire: retired, DropPending: !grace, Now: now}); err != nil {
 		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
 	}
 	s.mu.Lock()
-	delete(s.devHash, cur.Hash)
-	s.putDevice(&d)
-	s.devHash[h] = m
+	r.publish(s)
 	if !grace {
 		s.old.dropMAC(m)
 	}
 	s.publishOld(retired, now)
 	s.mu.Unlock()
 	s.auditRekey(ctx, now, m, causeDeviceRekey, retired, grace)
-	return d, nil
+	return r.d, nil
 }
 
 // RekeyAccount replaces an account's hash: every secret URL of its devices

@@ -66,7 +66,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) && !fc.dry() {
 		// Lock before answering: a served config always leaves a
 		// durable lock behind, even if the box dies right after.
-		if lerr := s.lockFirstFetch(ctx, fc, d.MAC, p.Name); lerr != nil {
+		if lerr := s.lockFirstFetch(fc, d.MAC, p.Name); lerr != nil {
 			s.log.Error("locking after provisioning", "mac", d.MAC.String(), "err", lerr)
 			return FetchReply{}
 		}

@@ -13,70 +13,79 @@ import (
 	"github.com/provbox/provbox/provisioning/profile"
 )
 
-// Config is the part of provbox.toml the core acts on.
+// Config is what the core acts on. Its tagged fields are the
+// [provisioning] section of provbox.toml, which decodes straight into
+// them (cmd/provbox adds the keys that concern the binary: templates_dir,
+// check_lease, insecure_fail_open); the untagged ones come from other
+// sections or from the host. The file starts from Defaults; Validate
+// holds the section's rules.
 type Config struct {
 	// BaseURL is how phones reach the HTTP server, without a trailing
 	// slash: "http://10.20.0.2" or "https://prov.example:8443". Secret URLs
 	// are BaseURL + "/<account_hash>/<device_hash>/".
-	BaseURL string
+	BaseURL string `toml:"-"`
 	// UnlockWindow is how long initial provisioning stays open after a
 	// device is created or unlocked (default 24h).
-	UnlockWindow time.Duration
+	UnlockWindow time.Duration `toml:"unlock_window"`
 	// RotationGrace is how long a secret path retired by a rekey still
-	// redirects its checked phone to the new one; 0 means no grace.
-	RotationGrace time.Duration
+	// redirects its checked phone to the new one; 0 means no grace (the
+	// file's default is DefaultRotationGrace).
+	RotationGrace time.Duration `toml:"rotation_grace"`
 	// FlatMode is disable_auto_provision_security: full configs at /<file>.
-	FlatMode bool
+	FlatMode bool `toml:"disable_auto_provision_security"`
 	// Boot is where DHCP points phones, and the [[dhcp.class]] overrides.
-	Boot BootConfig
+	Boot BootConfig `toml:"-"`
 	// Checks are the fingerprint checks; the zero value turns them all off,
-	// so callers (the TOML layer) start from DefaultChecks.
-	Checks Checks
-	// Bans configures the ban engine.
-	Bans BanConfig
+	// so callers start from DefaultChecks (the file from Defaults).
+	Checks
+	// Bans configures the ban engine ([bans], its own section).
+	Bans BanConfig `toml:"-"`
 	// UnknownEventsKeep bounds the audit lines kept for unknown MACs
 	// (default 10,000), EventsKeep the audit lines kept in all (default
 	// 1,000,000): the oldest go first.
-	UnknownEventsKeep int
-	EventsKeep        int
+	UnknownEventsKeep int `toml:"-"`
+	EventsKeep        int `toml:"-"`
 	// Now is the clock; nil means time.Now.
-	Now func() time.Time
+	Now func() time.Time `toml:"-"`
 	// Neighbours answers the neighbour check; nil judges nobody (every
 	// requester then needs a lease or an unverified network). cmd/provbox
 	// injects the kernel's table (package provisioning/neigh).
-	Neighbours NeighbourFunc
+	Neighbours NeighbourFunc `toml:"-"`
 	// Unverified are the networks whose requesters are served although no
 	// network-binding check could judge them (routed subnets, DHCP
 	// elsewhere): [provisioning] unverified_networks. A negative verdict
 	// still refuses.
-	Unverified []netip.Prefix
+	Unverified []netip.Prefix `toml:"unverified_networks"`
 	// Reserved are the addresses the DHCP configuration reserves for a
 	// MAC ([[dhcp.reservation]]); with the devices' own reservations they
 	// tell which addresses hold a known device (forgery.go).
-	Reserved map[netip.Addr]MAC
+	Reserved map[netip.Addr]MAC `toml:"-"`
 	// UnguardedUDP turns the forged-source protection off (forgery.go):
 	// UDP refusals then strike an address holding a known device like any
 	// other. Only the lab's sabotage sets it, to prove the lab notices;
 	// cmd/provbox sets it from an environment variable, never the TOML.
-	UnguardedUDP bool
+	UnguardedUDP bool `toml:"-"`
 }
 
 // Checks switches the fingerprint checks.
 type Checks struct {
-	UserAgent bool // the UA must match the device's vendor (HTTP)
-	UAMAC     bool // a MAC in the UA must equal the device's MAC (HTTP)
-	Lease     bool // the requester's IP must hold the device's lease (set when provbox runs DHCP)
+	UserAgent bool `toml:"check_user_agent"` // the UA must match the device's vendor (HTTP)
+	UAMAC     bool `toml:"check_ua_mac"`     // a MAC in the UA must equal the device's MAC (HTTP)
+	// Lease: the requester's IP must hold the device's lease (set when
+	// provbox runs DHCP; in the file, check_lease spans [dhcp]).
+	Lease bool `toml:"-"`
 	// Neighbour: an on-link requester's MAC in the kernel's neighbour
 	// table (ARP for IPv4, NDP for IPv6) must be the device's (both
 	// protocols).
-	Neighbour bool
+	Neighbour bool `toml:"check_neighbor"`
 }
 
 // BanConfig is the [bans] section: the ban engine's own policy, defined
 // once in package ban.
 type BanConfig = ban.Config
 
-// Defaults of the core's settings; provbox.toml starts from them too.
+// Defaults of the core's settings; provbox.toml starts from them too
+// (Defaults).
 const (
 	DefaultUnlockWindow  = 24 * time.Hour
 	DefaultRotationGrace = 7 * 24 * time.Hour
@@ -111,6 +120,7 @@ type Service struct {
 
 	obs        observerSlot // counts decisions (metrics); no-op by default
 	leaseW     *leaseWriter
+	devW       *deviceWriter // first-fetch locks and last-seen times (devicewrites.go)
 	events     *eventWriter
 	bans       banEngine
 	closeOnce  sync.Once
@@ -120,6 +130,8 @@ type Service struct {
 	banResyncs atomic.Int64
 	quit       chan struct{} // stops the ban sweeper
 	swept      chan struct{} // closed when the ban sweeper has stopped
+
+	bootClasses bootClassCache // Boot's rule list (boot.go)
 }
 
 // New loads the store's state into memory and starts the background
@@ -145,6 +157,7 @@ func New(ctx context.Context, cfg Config, st Store, reg *profile.Registry, log *
 	}
 	s.bans = b
 	s.leaseW = newLeaseWriter(st, s.applyLeases, &s.obs)
+	s.devW = newDeviceWriter(st, &s.wmu, s.applyDeviceWrites, s.lastSeenFailed)
 	s.events = newEventWriter(st, s.log, cfg.UnknownEventsKeep, cfg.EventsKeep)
 	s.quit, s.swept = make(chan struct{}), make(chan struct{})
 	go func() { defer close(s.swept); s.sweepBansUntil(s.quit) }()
@@ -228,6 +241,7 @@ func (s *Service) Close() error {
 		close(s.quit)
 		<-s.swept
 		s.stopSync()
+		s.devW.close()
 		s.leaseW.close()
 		s.events.close()
 	})

@@ -33,6 +33,14 @@ type Store interface {
 	// (took). Otherwise it changes nothing and returns the stored LockedAt.
 	// ErrNotFound if absent.
 	LockOpenDevice(ctx context.Context, m MAC, at time.Time) (took bool, lockedAt time.Time, err error)
+	// WriteDevices applies the serving path's device writes (first-fetch
+	// locks, last-seen times) in one transaction: one durable commit for
+	// the batch (devicewrites.go). It touches only the columns those
+	// writes own, so an admin's edit of other columns is never undone.
+	// out[i] is ws[i]'s result; a write's own failure (ErrNotFound) is
+	// its result's Err and the others still commit. A non-nil error means
+	// none was written.
+	WriteDevices(ctx context.Context, ws []DeviceWrite) (out []DeviceWriteResult, err error)
 
 	// Rekey stores one rotation in one transaction: the new hash of
 	// r.Account or r.Device (ErrNotFound if absent), r.Retire, and the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning/provtest"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // hog6Setup puts the server's address, 20 addresses of one /64 and one of
@@ -29,7 +30,7 @@ func TestTFTPHogOnePrefix(t *testing.T) {
 	core := newFakeCore()
 	core.files["common.cfg"] = payload(3000)
 	s := newServer(t, Config{Addr: "[2001:db8::1]:0", MaxTransfers: 100, MaxPerSource: 4, MaxPerPrefix: 12,
-		FirstACKTimeout: -1, Timeout: 5 * time.Second}, core)
+		FirstACKTimeout: setting.OffTimeout, Timeout: 5 * time.Second}, core)
 	conn, err := s.Listen()
 	if err != nil {
 		t.Fatal(err)

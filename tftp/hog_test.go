@@ -9,6 +9,7 @@ import (
 
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/provtest"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // dialFrom is dialRaw bound to a chosen loopback address (all of 127/8
@@ -46,7 +47,7 @@ func TestTFTPHogPhoneStillServed(t *testing.T) {
 	core.files["phone.cfg"] = payload(5000)
 	core.known[localhost] = true // the phone is 127.0.0.1, pinFetch's source
 	cfg := Config{MaxTransfers: 40, MaxPerSource: 4, ReservedForDevices: 10,
-		FirstACKTimeout: 300 * time.Millisecond, Timeout: 5 * time.Second, Retries: 5}
+		FirstACKTimeout: setting.Timeout(300 * time.Millisecond), Timeout: 5 * time.Second, Retries: 5}
 	r := start(t, newServer(t, cfg, core))
 
 	// The hog: 40 addresses × 4 requests, none ever ACKed.
@@ -110,7 +111,7 @@ func TestE2EHogPhoneProvisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := start(t, newServer(t, Config{MaxTransfers: 20, MaxPerSource: 4, ReservedForDevices: 5,
-		FirstACKTimeout: -1, Timeout: 5 * time.Second}, svc))
+		FirstACKTimeout: setting.OffTimeout, Timeout: 5 * time.Second}, svc))
 	var hog []*rawClient
 	held := 0
 	for i := range 10 {

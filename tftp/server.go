@@ -28,23 +28,23 @@ func New(cfg Config, core Core, log *slog.Logger) (*Server, error) {
 	if core == nil {
 		return nil, errors.New("tftp: nil core")
 	}
+	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg = cfg.withDefaults()
 	log = log.With("component", "tftp")
-	lim := limits{max: cfg.MaxTransfers, perSource: cfg.MaxPerSource, perPrefix: cfg.MaxPerPrefix,
-		reserved: cfg.ReservedForDevices, firstACK: cfg.FirstACKTimeout}
+	lim := limits{max: cfg.MaxTransfers, perSource: int(cfg.MaxPerSource), perPrefix: int(cfg.MaxPerPrefix),
+		reserved: int(cfg.ReservedForDevices), firstACK: cfg.FirstACKTimeout.Duration()}
 	return &Server{cfg: cfg, core: core, log: log, limit: newLimiter(lim, log), obs: nopObserver{}}, nil
 }
 
 // Listen binds the configured UDP address, with packet info (destination
 // address and interface) enabled from the first datagram on.
 func (s *Server) Listen() (net.PacketConn, error) {
-	conn, err := net.ListenPacket("udp", s.cfg.Addr)
+	conn, err := net.ListenPacket("udp", string(s.cfg.Addr))
 	if err != nil {
 		return nil, fmt.Errorf("tftp: listening on %s: %w", s.cfg.Addr, err)
 	}

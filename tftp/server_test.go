@@ -182,10 +182,11 @@ func TestConfigErrors(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{Config{MaxBlockSize: 512}, "MaxBlockSize 512"},
-		{Config{MaxBlockSize: 70000}, "MaxBlockSize 70000"},
-		{Config{Timeout: -time.Second}, "Timeout -1s"},
-		{Config{Retries: -1}, "Retries -1"},
+		{Config{MaxBlockSize: 512}, "tftp.max_blksize: must be 513-65464"},
+		{Config{MaxBlockSize: 70000}, "got 70000"},
+		{Config{Timeout: -time.Second}, "tftp.timeout: must be a positive duration like \"30s\" or \"12h\", got -1s"},
+		{Config{Retries: -1}, "tftp.retries: must be at least 1, got -1"},
+		{Config{MaxTransfers: 8, ReservedForDevices: 9}, "tftp.reserved_for_devices: 9 exceeds tftp.max_transfers 8"},
 		{Config{TransferTimeout: -time.Second}, "TransferTimeout"},
 	} {
 		if _, err := New(c.cfg, newFakeCore(), nil); err == nil || !strings.Contains(err.Error(), c.want) {

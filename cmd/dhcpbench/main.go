@@ -1,12 +1,14 @@
 // Command dhcpbench measures DHCPv4 servers with Kea's perfdhcp: provbox's
 // own server (the dhcp package on the SQLite store, every lease durable
-// before its ACK), dnsmasq and kea-dhcp4 (memfile leases), one after the
-// other in the same network-namespace topology, stepping the offered rate.
-// It prints, per server and rate, the achieved DORA/s, the share of
-// exchanges that failed, the latency, and the ratios against Kea.
+// before its ACK), dnsmasq and kea-dhcp4 (memfile leases; "kea" single-
+// threaded, "kea-mt" with 2 packet threads), one after the other in the
+// same network-namespace topology, stepping the offered rate. It prints,
+// per server and rate, the achieved DORA/s, the share of exchanges that
+// failed, the latency, the server's CPU time per completed exchange, and
+// the ratios against Kea.
 //
 //	dhcpbench [-rates 1000,2500,5000,7500,10000,12500] [-period 10] [-clients 50000]
-//	          [-targets provbox,kea,dnsmasq]
+//	          [-targets provbox,kea,kea-mt,dnsmasq] [-cpuprofile DIR]
 //
 // -targets also takes provbox-pg and provbox-ha: the same server on the
 // PostgreSQL back-end, without and with failover fencing (targets_pg.go).
@@ -18,6 +20,9 @@
 // replies unicast to it on port 67). Both are removed on exit.
 //
 // "dhcpbench serve -dir D -iface I" is the provbox server child.
+//
+// "dhcpbench rss [-devices 10000] [-leases 10000] [-provbox BIN]" measures
+// the daemon's resident memory on a state database of that size (rss.go).
 package main
 
 import (
@@ -43,9 +48,12 @@ func mustAddr(s string) netip.Addr     { return netip.MustParseAddr(s) }
 
 func main() {
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "serve" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "serve":
 		err = serve(os.Args[2:])
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "rss":
+		err = rss(os.Args[2:])
+	default:
 		err = run(os.Args[1:])
 	}
 	if err != nil {
@@ -59,6 +67,7 @@ type options struct {
 	period  int
 	clients int
 	targets []string
+	profile string // directory for provbox CPU profiles, one per step
 }
 
 func parseFlags(args []string) (options, error) {
@@ -67,10 +76,11 @@ func parseFlags(args []string) (options, error) {
 	period := fs.Int("period", 10, "seconds per step")
 	clients := fs.Int("clients", 50000, "distinct client MACs (perfdhcp -R)")
 	targets := fs.String("targets", "provbox,kea,dnsmasq", "servers to measure")
+	profile := fs.String("cpuprofile", "", "directory for provbox's CPU profiles (provbox-RATE.pprof per step)")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
-	o := options{period: *period, clients: *clients, targets: strings.Split(*targets, ",")}
+	o := options{period: *period, clients: *clients, targets: strings.Split(*targets, ","), profile: *profile}
 	for _, r := range strings.Split(*rates, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(r))
 		if err != nil || n <= 0 {
@@ -80,7 +90,7 @@ func parseFlags(args []string) (options, error) {
 	}
 	for _, t := range o.targets {
 		if _, ok := servers[t]; !ok {
-			return options{}, fmt.Errorf("-targets: unknown server %q (provbox, provbox-pg, provbox-ha, kea, dnsmasq)", t)
+			return options{}, fmt.Errorf("-targets: unknown server %q (provbox, provbox-pg, provbox-ha, kea, kea-mt, dnsmasq)", t)
 		}
 	}
 	return o, nil

@@ -20,11 +20,29 @@ type result struct {
 	raAvg      float64 // ms, REQUEST to ACK
 	raMax      float64 // ms
 	incomplete bool    // perfdhcp did not report a REQUEST-ACK block
+	cpu        float64 // server CPU seconds (user+system) during the run
+	wall       float64 // seconds the run took
+}
+
+// cpuPct is the server's CPU use during the run, 100 = one core.
+func (r result) cpuPct() float64 {
+	if r.wall <= 0 {
+		return 0
+	}
+	return 100 * r.cpu / r.wall
+}
+
+// usPerLease is the server's CPU microseconds per completed exchange.
+func (r result) usPerLease() float64 {
+	if r.acks == 0 {
+		return 0
+	}
+	return 1e6 * r.cpu / float64(r.acks)
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("%8.0f DORA/s, %6.2f%% failed, avg %.2f+%.2f ms, max ACK %.1f ms",
-		r.dora, r.failedPct, r.doAvg, r.raAvg, r.raMax)
+	return fmt.Sprintf("%8.0f DORA/s, %6.2f%% failed, avg %.2f+%.2f ms, max ACK %.1f ms, server CPU %.0f%% = %.0f µs/lease",
+		r.dora, r.failedPct, r.doAvg, r.raAvg, r.raMax, r.cpuPct(), r.usPerLease())
 }
 
 var (
@@ -94,6 +112,34 @@ func printTable(w io.Writer, o options, res map[string][]result) {
 	}
 	fmt.Fprintln(w)
 	summary(w, o, res)
+	fmt.Fprintln(w)
+	cpuTable(w, o, res)
+}
+
+// cpuTable prints the servers' CPU use per offered rate (user+system of
+// the server process over the perfdhcp run, 100% = one core) and CPU per
+// completed exchange, with the ratio against Kea at the same rate.
+func cpuTable(w io.Writer, o options, res map[string][]result) {
+	fmt.Fprintln(w, "server CPU (user+system from /proc/PID/stat over the run; 100% = one core)")
+	fmt.Fprintln(w)
+	hdr := []string{"offered/s"}
+	for _, t := range o.targets {
+		hdr = append(hdr, t+" CPU %", t+" µs/lease", t+" µs/lease vs kea")
+	}
+	fmt.Fprintln(w, "| "+strings.Join(hdr, " | ")+" |")
+	fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(hdr)))
+	for i, rate := range o.rates {
+		row := []string{strconv.Itoa(rate)}
+		for _, t := range o.targets {
+			r := res[t][i]
+			var kea float64
+			if k, ok := res["kea"]; ok {
+				kea = k[i].usPerLease()
+			}
+			row = append(row, fmt.Sprintf("%.0f", r.cpuPct()), fmt.Sprintf("%.0f", r.usPerLease()), ratio(r.usPerLease(), kea))
+		}
+		fmt.Fprintln(w, "| "+strings.Join(row, " | ")+" |")
+	}
 }
 
 func summary(w io.Writer, o options, res map[string][]result) {
@@ -106,10 +152,18 @@ func summary(w io.Writer, o options, res map[string][]result) {
 			}
 		}
 	}
+	// Five columns: cmd/provbench reads these rows.
 	fmt.Fprintln(w, "| server | peak DORA/s | best DORA/s with <0.1% failed | peak vs kea | clean vs kea |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
 	for _, t := range o.targets {
 		fmt.Fprintf(w, "| %s | %.0f | %.0f | %s | %s |\n", t, peak[t], clean[t], ratio(peak[t], peak["kea"]), ratio(clean[t], clean["kea"]))
+	}
+	if _, ok := peak["kea-mt"]; ok {
+		fmt.Fprintln(w, "\nagainst Kea with 2 threads\n\n| server | peak vs kea-mt | clean vs kea-mt |")
+		fmt.Fprintln(w, "| --- | --- | --- |")
+		for _, t := range o.targets {
+			fmt.Fprintf(w, "| %s | %s | %s |\n", t, ratio(peak[t], peak["kea-mt"]), ratio(clean[t], clean["kea-mt"]))
+		}
 	}
 }
 

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -54,7 +56,11 @@ func step(ctx context.Context, t *topo, name string, rate int, o options, i int)
 		return result{}, err
 	}
 	defer os.RemoveAll(dir)
-	cmd, ready, err := servers[name](t, dir)
+	var extra []string
+	if o.profile != "" && strings.HasPrefix(name, "provbox") {
+		extra = []string{"-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("%s-%d.pprof", name, rate))}
+	}
+	cmd, ready, err := servers[name](t, dir, extra...)
 	if err != nil {
 		return result{}, err
 	}
@@ -74,6 +80,8 @@ func step(ctx context.Context, t *topo, name string, rate int, o options, i int)
 	}
 	// A new MAC range per step, so no step finds leases of the previous one.
 	base := fmt.Sprintf("mac=00:0c:%02x:00:00:00", 0x10+i)
+	cpu0, cerr := cpuSeconds(cmd.Process.Pid)
+	start := time.Now()
 	out, err := t.inClient("perfdhcp", "-4", "-l", clientIP, "-r", strconv.Itoa(rate), "-R", strconv.Itoa(o.clients),
 		"-p", strconv.Itoa(o.period), "-b", base, serverIP).CombinedOutput()
 	if err != nil && ctx.Err() != nil {
@@ -84,6 +92,12 @@ func step(ctx context.Context, t *topo, name string, rate int, o options, i int)
 		return result{}, fmt.Errorf("%v (perfdhcp: %v)\n%s", perr, err, out)
 	}
 	r.offered = rate
+	r.wall = time.Since(start).Seconds()
+	cpu1, cerr1 := cpuSeconds(cmd.Process.Pid)
+	if cerr = errors.Join(cerr, cerr1); cerr != nil {
+		return result{}, fmt.Errorf("reading the server's CPU time: %w", cerr)
+	}
+	r.cpu = cpu1 - cpu0
 	return r, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -24,9 +25,17 @@ func serve(args []string) error {
 	dir := fs.String("dir", "", "state directory")
 	iface := fs.String("iface", "", "interface to serve")
 	debug := fs.Bool("debug", false, "log every packet")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	backend := fs.String("backend", "sqlite", "state: sqlite, postgres or postgres-ha (a throw-away cluster; targets_pg.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -59,6 +68,19 @@ func serve(args []string) error {
 	}
 	fmt.Println("READY")
 	return s.Serve(ctx, []net.PacketConn{c}...)
+}
+
+// startCPUProfile profiles the server until the returned function runs.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func benchConfig(iface string) dhcp.Config {

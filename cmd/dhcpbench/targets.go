@@ -12,13 +12,13 @@ import (
 
 // target starts one DHCP server in the server namespace with fresh state
 // in dir, serving iface; ready reports whether it is bound (nil if
-// readiness is learned by probing).
-type target func(t *topo, dir string) (cmd *exec.Cmd, ready <-chan bool, err error)
+// readiness is learned by probing). extra are provbox's own flags.
+type target func(t *topo, dir string, extra ...string) (cmd *exec.Cmd, ready <-chan bool, err error)
 
-var servers = map[string]target{"provbox": startProvbox, "kea": startKea, "dnsmasq": startDnsmasq}
+var servers = map[string]target{"provbox": startProvbox, "kea": startKeaThreads(0), "kea-mt": startKeaThreads(2), "dnsmasq": startDnsmasq}
 
-func startProvbox(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
-	return startProvboxArgs(t, dir)
+func startProvbox(t *topo, dir string, extra ...string) (*exec.Cmd, <-chan bool, error) {
+	return startProvboxArgs(t, dir, extra...)
 }
 
 // startProvboxArgs runs the serve child with extra flags (targets_pg.go).
@@ -50,13 +50,27 @@ func startProvboxArgs(t *topo, dir string, extra ...string) (*exec.Cmd, <-chan b
 	return cmd, ready, nil
 }
 
-func startKea(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
+// startKeaThreads runs kea-dhcp4 with threads packet-processing threads,
+// 0 meaning single-threaded. The setting is explicit because Kea's default
+// changed (multi-threading is on by default from 2.4).
+func startKeaThreads(threads int) target {
+	return func(t *topo, dir string, _ ...string) (*exec.Cmd, <-chan bool, error) {
+		return startKea(t, dir, threads)
+	}
+}
+
+func startKea(t *topo, dir string, threads int) (*exec.Cmd, <-chan bool, error) {
 	start, end, _ := strings.Cut(poolRange, "-")
+	mt := map[string]any{"enable-multi-threading": false}
+	if threads > 0 {
+		mt = map[string]any{"enable-multi-threading": true, "thread-pool-size": threads, "packet-queue-size": 64}
+	}
 	conf := map[string]any{"Dhcp4": map[string]any{
 		"interfaces-config": map[string]any{"interfaces": []string{t.srvIf}, "dhcp-socket-type": "udp"},
 		"lease-database":    map[string]any{"type": "memfile", "persist": true, "name": filepath.Join(dir, "leases4.csv"), "lfc-interval": 0},
 		"valid-lifetime":    3600,
 		"authoritative":     true,
+		"multi-threading":   mt,
 		"subnet4": []any{map[string]any{"id": 1, "subnet": subnet, "pools": []any{map[string]any{"pool": start + " - " + end}},
 			"option-data": []any{map[string]any{"name": "routers", "data": serverIP}, map[string]any{"name": "domain-name-servers", "data": serverIP}}}},
 		"loggers": []any{map[string]any{"name": "kea-dhcp4", "severity": "ERROR",
@@ -77,7 +91,7 @@ func startKea(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
 // directory) and with --no-ping: its default ICMP check of each address
 // before an OFFER (up to seconds) exceeds perfdhcp's 1 s drop time, so
 // without it dnsmasq completes nothing at all; Kea does not ping either.
-func startDnsmasq(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
+func startDnsmasq(t *topo, dir string, _ ...string) (*exec.Cmd, <-chan bool, error) {
 	start, end, _ := strings.Cut(poolRange, "-")
 	cmd := t.inServer("dnsmasq", "--keep-in-foreground", "--no-daemon", "--user=root", "--no-ping", "--port=0", "--conf-file=/dev/null",
 		"--interface="+t.srvIf, "--bind-interfaces", "--dhcp-authoritative", "--quiet-dhcp",

@@ -24,8 +24,8 @@ func init() {
 
 // provboxBackend is startProvbox with serve's -backend flag.
 func provboxBackend(backend string) target {
-	return func(t *topo, dir string) (*exec.Cmd, <-chan bool, error) {
-		return startProvboxArgs(t, dir, "-backend", backend)
+	return func(t *topo, dir string, extra ...string) (*exec.Cmd, <-chan bool, error) {
+		return startProvboxArgs(t, dir, append([]string{"-backend", backend}, extra...)...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/neigh"
 	"github.com/provbox/provbox/provisioning/profile"
+	"github.com/provbox/provbox/provisioning/setting"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/tftp"
 )
@@ -128,15 +129,15 @@ func seed(ctx context.Context, svc *provisioning.Service, phones int) error {
 // serveAll runs the HTTP server, the TFTP server of the configs and the
 // TFTP server of the large file until ctx ends.
 func serveAll(ctx context.Context, svc *provisioning.Service, log *slog.Logger, singlePort bool) error {
-	hs, err := httpd.New(httpd.Config{Addr: fmt.Sprintf("%s:%d", serverIP, httpPort)}, svc, log)
+	hs, err := httpd.New(httpd.Config{Addr: setting.HostPort(fmt.Sprintf("%s:%d", serverIP, httpPort))}, svc, log)
 	if err != nil {
 		return err
 	}
-	ts, err := tftp.New(tftp.Config{Addr: fmt.Sprintf("%s:%d", serverIP, tftpPort), SinglePort: singlePort}, svc, log)
+	ts, err := tftp.New(tftp.Config{Addr: setting.HostPort(fmt.Sprintf("%s:%d", serverIP, tftpPort)), SinglePort: singlePort}, svc, log)
 	if err != nil {
 		return err
 	}
-	big, err := tftp.New(tftp.Config{Addr: fmt.Sprintf("%s:%d", serverIP, bigTFTPPort), SinglePort: singlePort}, bigFile{body: make([]byte, bigSize)}, log)
+	big, err := tftp.New(tftp.Config{Addr: setting.HostPort(fmt.Sprintf("%s:%d", serverIP, bigTFTPPort)), SinglePort: singlePort}, bigFile{body: make([]byte, bigSize)}, log)
 	if err != nil {
 		return err
 	}

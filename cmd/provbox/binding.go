@@ -61,20 +61,7 @@ func (c *fileConfig) unverified() []netip.Prefix {
 	if c.Provisioning.InsecureFailOpen {
 		return everywhere
 	}
-	return c.Provisioning.UnverifiedNetworks
-}
-
-func (k *checker) unverifiedNetworks() {
-	const key = "provisioning.unverified_networks" // the value names the entry
-	for _, p := range k.c.Provisioning.UnverifiedNetworks {
-		switch {
-		case p != p.Masked():
-			k.failf(key, "%s has host bits set; did you mean %s?", p, p.Masked())
-		case p.Addr().Is4In6():
-			k.failf(key, "%s is IPv4-mapped and never matches: requesters are compared as IPv4 (write %s)",
-				p, netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0)).Masked())
-		}
-	}
+	return c.Provisioning.Unverified
 }
 
 // bindingWarnings are what `provbox check` and every start and reload
@@ -87,7 +74,7 @@ func (c *fileConfig) bindingWarnings() []string {
 		ws = append(ws, "provisioning.insecure_fail_open = true: IPv6 requesters are not checked and any requester no check can judge "+
 			"gets device configs and SIP credentials; this exists for the lab's sabotage test only, remove it")
 	}
-	for _, n := range p.UnverifiedNetworks {
+	for _, n := range p.Unverified {
 		ws = append(ws, fmt.Sprintf("provisioning.unverified_networks: requesters in %s get device configs without a lease or neighbour-table match: "+
 			"anyone there who knows a device's MAC and vendor can fetch its SIP credentials", n))
 	}
@@ -95,7 +82,7 @@ func (c *fileConfig) bindingWarnings() []string {
 	if p.CheckLease != nil {
 		lease = *p.CheckLease
 	}
-	if !lease && !p.CheckNeighbor && !p.InsecureFailOpen {
+	if !lease && !p.Neighbour && !p.InsecureFailOpen {
 		ws = append(ws, "provisioning: no network-binding check is on (no lease check, check_neighbor = false): "+
 			"only requesters in unverified_networks can get a device config")
 	}

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"os"
 	"syscall"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // environmentNotes are what provbox check finds about this machine rather
@@ -80,22 +82,22 @@ func isLocalAddr(a netip.Addr) bool {
 // listener is one socket serve binds.
 type listener struct {
 	key, network string
-	addr         hostPort
+	addr         setting.HostPort
 }
 
 func (c *fileConfig) listeners() []listener {
 	var ls []listener
-	if c.TFTP.Enabled && c.TFTP.Listen != "" {
-		ls = append(ls, listener{"tftp.listen", "udp", c.TFTP.Listen})
+	if c.TFTP.Enabled && c.TFTP.Addr != "" {
+		ls = append(ls, listener{"tftp.listen", "udp", c.TFTP.Addr})
 	}
-	if c.HTTP.Listen != "" {
-		ls = append(ls, listener{"http.listen", "tcp", c.HTTP.Listen})
+	if c.HTTP.Addr != "" {
+		ls = append(ls, listener{"http.listen", "tcp", c.HTTP.Addr})
 	}
-	if c.HTTP.TLSListen != "" {
-		ls = append(ls, listener{"http.tls_listen", "tcp", c.HTTP.TLSListen})
+	if c.HTTP.TLSAddr != "" {
+		ls = append(ls, listener{"http.tls_listen", "tcp", c.HTTP.TLSAddr})
 	}
-	if c.Admin.WebListen != "" {
-		ls = append(ls, listener{"admin.web_listen", "tcp", c.Admin.WebListen})
+	if c.Admin.Addr != "" {
+		ls = append(ls, listener{"admin.web_listen", "tcp", c.Admin.Addr})
 	}
 	return ls
 }

@@ -77,6 +77,12 @@ func TestCLIAdoptEditAudit(t *testing.T) {
 	if !strings.Contains(table, "ACTOR") || !strings.Contains(table, actor) {
 		t.Errorf("events table of the adoption lacks its actor %q:\n%s", actor, table)
 	}
+	if mine := decodeJSON[[]admin.Event](t, mustCLI(t, cfg, "events", "--actor", "cli:"+u.Username, "--json")); len(mine) == 0 {
+		t.Error("events --actor cli:USER found none of this test's changes")
+	}
+	if none := decodeJSON[[]admin.Event](t, mustCLI(t, cfg, "events", "--actor", "web:", "--json")); len(none) != 0 {
+		t.Errorf("events --actor web: found changes no web user made: %+v", none)
+	}
 	csv := mustCLI(t, cfg, "events", "--csv", "--reason", "account ")
 	lines := strings.Split(strings.TrimSpace(csv), "\n")
 	if lines[0] != "id,time,proto,ip,mac,outcome,reason,actor,file,ua" || len(lines) < 4 {

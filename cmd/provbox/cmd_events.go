@@ -8,7 +8,7 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-const eventsUsage = "[--mac MAC] [--ip IP] [--outcome OUTCOME] [--reason PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]"
+const eventsUsage = "[--mac MAC] [--ip IP] [--outcome OUTCOME] [--reason PREFIX] [--actor PREFIX] [--since DURATION] [--until TIME] [--limit N] [--offset N] [--before ID] [--csv]"
 
 func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("events")
@@ -20,6 +20,7 @@ func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&s.IP, "ip", "", "only this requester's events")
 	fs.StringVar(&s.Outcome, "outcome", "", "only this outcome, e.g. refused, config, adopted")
 	fs.StringVar(&s.Reason, "reason", "", "only reasons starting with `PREFIX`, e.g. unknown-mac")
+	fs.StringVar(&s.Actor, "actor", "", "only changes by an actor starting with `PREFIX`, e.g. web: or cli:alice")
 	fs.DurationVar(&since, "since", 0, "only events newer than this, e.g. 1h")
 	fs.StringVar(&until, "until", "", "only events before `TIME` (RFC 3339, e.g. 2026-11-27T06:00:00Z)")
 	fs.IntVar(&s.Limit, "limit", 100, "at most this many events (with --csv: 0 means the export's cap)")

@@ -9,16 +9,17 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/provbox/provbox/dhcp"
 	"github.com/provbox/provbox/httpd"
+	"github.com/provbox/provbox/httpd/admin/web"
+	"github.com/provbox/provbox/httpd/metrics"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/ban"
+	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/tftp"
 )
 
@@ -30,15 +31,15 @@ const defaultConfigPath = "/etc/provbox/provbox.toml"
 // configs/provbox.toml; defaultConfig holds the defaults.
 type fileConfig struct {
 	StateDir     string             `toml:"state_dir"`
-	Store        storeConfig        `toml:"store"`
+	Store        store.Config       `toml:"store"`
 	Server       serverConfig       `toml:"server"`
 	DHCP         dhcpConfig         `toml:"dhcp"`
 	TFTP         tftpConfig         `toml:"tftp"`
-	HTTP         httpConfig         `toml:"http"`
+	HTTP         httpd.Config       `toml:"http"`
 	Provisioning provisioningConfig `toml:"provisioning"`
 	Bans         ban.Config         `toml:"bans"`
 	Admin        adminConfig        `toml:"admin"`
-	Metrics      metricsConfig      `toml:"metrics"`
+	Metrics      metrics.Config     `toml:"metrics"`
 	Log          logConfig          `toml:"log"`
 
 	// path is the file the config was read from; relative paths in it
@@ -58,121 +59,59 @@ type serverConfig struct {
 }
 
 // dhcpConfig is [dhcp]: the DHCP server's own settings (dhcp.Config,
-// with their rules), plus what the core does with DHCP.
+// with their rules), where DHCP points phones (the core's
+// provisioning.BootConfig: bootstrap and the classes), and whether it
+// runs.
 type dhcpConfig struct {
-	Enabled   bool          `toml:"enabled"`
-	Bootstrap string        `toml:"bootstrap"`
-	Classes   []classConfig `toml:"class"`
+	Enabled bool `toml:"enabled"`
+	provisioning.BootConfig
 	dhcp.Config
 }
 
-type classConfig struct {
-	Vendor           string         `toml:"vendor"`
-	Option60Prefix   []string       `toml:"option60_prefix"`
-	Option60Contains []string       `toml:"option60_contains"`
-	OUI              []oui          `toml:"oui"`
-	Options          []optionConfig `toml:"option"`
-}
-
-type optionConfig struct {
-	Code    int    `toml:"code"`
-	Form    string `toml:"form"`
-	SubCode int    `toml:"sub_code"`
-	Value   string `toml:"value"`
-	Force   bool   `toml:"force"`
-}
-
+// tftpConfig is [tftp]: the TFTP server's own settings (tftp.Config,
+// with their defaults and rules), and whether it runs.
 type tftpConfig struct {
-	Enabled    bool          `toml:"enabled"`
-	Listen     hostPort      `toml:"listen"`
-	Timeout    time.Duration `toml:"timeout"`
-	Retries    int           `toml:"retries"`
-	MaxBlksize int           `toml:"max_blksize"`
-	SinglePort bool          `toml:"single_port"`
-	// Transfer slots (see tftp.Config); 0 in a per-source, per-prefix or
-	// reserved bound, or in first_ack_timeout, turns that safeguard off.
-	MaxTransfers       int           `toml:"max_transfers"`
-	MaxPerSource       int           `toml:"max_per_source"`
-	MaxPerPrefix       int           `toml:"max_per_prefix"`
-	ReservedForDevices int           `toml:"reserved_for_devices"`
-	FirstACKTimeout    time.Duration `toml:"first_ack_timeout"`
+	Enabled bool `toml:"enabled"`
+	tftp.Config
 }
 
-type httpConfig struct {
-	Listen       hostPort      `toml:"listen"`
-	TLSListen    hostPort      `toml:"tls_listen"`
-	TLSCert      string        `toml:"tls_cert"`
-	TLSKey       string        `toml:"tls_key"`
-	ReadTimeout  time.Duration `toml:"read_timeout"`
-	WriteTimeout time.Duration `toml:"write_timeout"`
-	IdleTimeout  time.Duration `toml:"idle_timeout"`
-	// Connection bounds (see httpd.Config); 0 in a per-source,
-	// per-prefix or reserved bound, or in unknown_idle_timeout, turns
-	// that safeguard off.
-	MaxConns           int           `toml:"max_conns"`
-	MaxConnsPerSource  int           `toml:"max_conns_per_source"`
-	MaxConnsPerPrefix  int           `toml:"max_conns_per_prefix"`
-	ReservedForDevices int           `toml:"reserved_for_devices"`
-	UnknownIdleTimeout time.Duration `toml:"unknown_idle_timeout"`
-}
-
+// provisioningConfig is [provisioning]: the core's own settings
+// (provisioning.Config's tagged fields, with their defaults and rules),
+// plus what the binary does with the section.
 type provisioningConfig struct {
-	DisableAutoProvisionSecurity bool          `toml:"disable_auto_provision_security"`
-	UnlockWindow                 time.Duration `toml:"unlock_window"`
-	RotationGrace                time.Duration `toml:"rotation_grace"`
-	TemplatesDir                 string        `toml:"templates_dir"`
-	CheckUserAgent               bool          `toml:"check_user_agent"`
-	CheckUAMAC                   bool          `toml:"check_ua_mac"`
-	CheckNeighbor                bool          `toml:"check_neighbor"`
+	provisioning.Config
+	TemplatesDir string `toml:"templates_dir"`
 	// CheckLease is nil when unset: on exactly when DHCP is enabled.
 	CheckLease *bool `toml:"check_lease"`
-	// UnverifiedNetworks are served though no network-binding check
-	// vouched for the requester (see binding.go).
-	UnverifiedNetworks []netip.Prefix `toml:"unverified_networks"`
 	// InsecureFailOpen brings back the behaviour before fail closed, for
 	// the lab's fail_closed sabotage only (see binding.go).
 	InsecureFailOpen bool `toml:"insecure_fail_open"`
 }
 
+// adminConfig is [admin]: the admin socket, and the web UI's own
+// settings (web.Config's tagged fields, with their rules).
 type adminConfig struct {
-	Socket          string   `toml:"socket"`
-	WebListen       hostPort `toml:"web_listen"`
-	WebPasswordFile string   `toml:"web_password_file"`
-	WebTLSCert      string   `toml:"web_tls_cert"`
-	WebTLSKey       string   `toml:"web_tls_key"`
-}
-
-// metricsConfig is the Prometheus exposition's listener ("" = off).
-type metricsConfig struct {
-	Listen hostPort `toml:"listen"`
+	Socket string `toml:"socket"`
+	web.Config
 }
 
 type logConfig struct {
 	Level string `toml:"level"`
 }
 
-// defaultConfig is what an empty file means. The file is decoded on top
-// of it, so a key that is absent keeps its default.
+// defaultConfig is what an empty file means: each package's Defaults.
+// The file is decoded on top of it, so a key that is absent keeps its
+// default.
 func defaultConfig() fileConfig {
 	return fileConfig{
-		StateDir: "/var/lib/provbox",
-		DHCP: dhcpConfig{Bootstrap: "http", Config: dhcp.Config{LeaseTime: dhcp.DefaultLeaseTime, Authoritative: true,
-			RogueProbeInterval: dhcp.DefaultRogueProbeInterval}},
-		TFTP: tftpConfig{Listen: ":69", Timeout: tftp.DefaultTimeout, Retries: tftp.DefaultRetries,
-			MaxBlksize: tftp.DefaultMaxBlockSize, MaxTransfers: tftp.DefaultMaxTransfers,
-			MaxPerSource: tftp.DefaultMaxPerSource, MaxPerPrefix: tftp.DefaultMaxPerPrefix,
-			ReservedForDevices: tftp.DefaultMaxTransfers / 4, FirstACKTimeout: tftp.DefaultFirstACKTimeout},
-		HTTP: httpConfig{Listen: ":80", ReadTimeout: httpd.DefaultReadTimeout, WriteTimeout: httpd.DefaultWriteTimeout,
-			IdleTimeout: httpd.DefaultIdleTimeout, MaxConns: httpd.DefaultMaxConns, MaxConnsPerSource: httpd.DefaultMaxConnsPerSource,
-			MaxConnsPerPrefix: httpd.DefaultMaxConnsPerPrefix, ReservedForDevices: httpd.DefaultMaxConns / 4,
-			UnknownIdleTimeout: httpd.DefaultStrangerIdle},
-		Provisioning: provisioningConfig{UnlockWindow: provisioning.DefaultUnlockWindow,
-			RotationGrace: provisioning.DefaultRotationGrace, CheckUserAgent: true, CheckUAMAC: true, CheckNeighbor: true},
-		Bans: ban.Config{MaxRetry: ban.DefaultMaxRetry, FindTime: ban.DefaultFindTime, BanTime: ban.DefaultBanTime,
-			MaxBanTime: ban.DefaultMaxBanTime, Factor: ban.DefaultFactor, ScanMACs: ban.DefaultScanMACs,
-			Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
-		Admin: adminConfig{Socket: "/run/provbox/admin.sock"},
-		Log:   logConfig{Level: "info"},
+		StateDir:     "/var/lib/provbox",
+		DHCP:         dhcpConfig{BootConfig: provisioning.BootConfig{Proto: provisioning.ProtoHTTP}, Config: dhcp.Defaults()},
+		TFTP:         tftpConfig{Config: tftp.Defaults()},
+		HTTP:         httpd.Defaults(),
+		Provisioning: provisioningConfig{Config: provisioning.Defaults()},
+		Bans:         ban.Defaults(),
+		Admin:        adminConfig{Socket: "/run/provbox/admin.sock"},
+		Log:          logConfig{Level: "info"},
 	}
 }
 
@@ -197,31 +136,37 @@ func decodeConfig(path string) (*fileConfig, error) {
 	}
 	cfg.name = path
 	cfg.keys = indexKeys(string(data))
-	md, err := toml.Decode(string(data), &cfg)
+	md, err := decodeAll(path, string(data), cfg.keys, &cfg)
+	// Unknown keys and unit-less durations are reported with the values
+	// that did not decode, so an admin fixes them all in one pass.
+	unknown := unknownKeys(path, cfg.keys, unknownToSchema(md, cfg), cfg)
+	unitless := unitlessDurations(path, cfg.keys, md, cfg)
 	if err != nil {
-		return nil, &configError{describeDecodeError(path, cfg.keys, err)}
+		return nil, &configError{errors.Join(err, unknown, unitless)}
 	}
-	// The file decoded: its other mistakes are reported with these, so an
-	// admin fixes them all in one pass.
-	if err := errors.Join(unknownKeys(path, cfg.keys, md.Undecoded(), cfg),
-		unitlessDurations(path, cfg.keys, md, cfg)); err != nil {
+	if err := errors.Join(unknown, unitless); err != nil {
 		return &cfg, &configError{err}
 	}
 	return &cfg, nil
 }
 
-// describeDecodeError turns toml's errors into "FILE:LINE:COL: key K: why".
+// unknownToSchema lists the file's keys the schema has no field for, in
+// file order.
+func unknownToSchema(md toml.MetaData, schema any) []toml.Key {
+	var out []toml.Key
+	for _, k := range md.Keys() {
+		if fieldType(reflect.TypeOf(schema), k) == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// describeDecodeError turns a syntax error of toml's parser into
+// "FILE:LINE:COL: key K: why".
 func describeDecodeError(path string, keys *keyIndex, err error) error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
-		// Type mismatches come as "toml: line N (last key "K"): why".
-		if m := tomlLineErr.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			if isTableArray(m[2]) && strings.Contains(m[3], "destination has type slice") {
-				return fmt.Errorf("%s:%s: %s: write each entry as a [[%s]] table (double brackets)", path, m[1], m[2], m[2])
-			}
-			return fmt.Errorf("%s:%s: %s: %s", path, m[1], keys.pathAt(m[2], line), plainDecodeMessage(m[3]))
-		}
 		return fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 	}
 	line, col := pe.Position.Line, pe.Position.Col
@@ -296,7 +241,7 @@ func isTable(undecoded []toml.Key, k toml.Key) bool {
 // isTableArray reports whether the schema reads key as [[key]] tables.
 func isTableArray(key string) bool {
 	t := fieldType(reflect.TypeOf(fileConfig{}), toml.Key(strings.Split(key, ".")))
-	return t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct
+	return t != nil && t.Kind() == reflect.Slice && !isLeaf(t)
 }
 
 func parentUnknown(undecoded []toml.Key, k toml.Key) bool {

@@ -126,7 +126,7 @@ func TestLoadConfigBroken(t *testing.T) {
 		{"missing templates dir", validBase + "[provisioning]\ntemplates_dir = \"nope\"\n", `cfg.toml:19: provisioning.templates_dir: "nope" is not a readable directory`},
 		{"bad tftp blksize", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_blksize = 100\n[http]"), `cfg.toml:14: tftp.max_blksize: must be 513-65464`},
 		{"tftp reserved over max", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_transfers = 10\nreserved_for_devices = 11\n[http]"), `cfg.toml:15: tftp.reserved_for_devices: 11 exceeds tftp.max_transfers 10`},
-		{"tftp negative per source", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_per_source = -1\n[http]"), `cfg.toml:14: tftp.max_per_source: must be 0 (no bound) or more`},
+		{"tftp negative per source", replace("listen = \"127.0.0.1:0\"\n[http]", "listen = \"127.0.0.1:0\"\nmax_per_source = -1\n[http]"), `cfg.toml:14:18: tftp.max_per_source: must be 0 (off) or more, got -1`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,22 +209,8 @@ func TestExampleConfigs(t *testing.T) {
 // TestExampleConfigEnabled: the shipped example keeps DHCP and TFTP off;
 // switched on as its comments say, it must still validate.
 func TestExampleConfigEnabled(t *testing.T) {
-	b, err := os.ReadFile("../../configs/provbox.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
-	for _, sec := range []string{"[dhcp]", "[tftp]"} {
-		i := strings.Index(text, sec)
-		j := strings.Index(text[i:], "enabled = false")
-		if i < 0 || j < 0 {
-			t.Fatalf("%s has no enabled = false", sec)
-		}
-		text = text[:i+j] + "enabled = true" + text[i+j+len("enabled = false"):]
-	}
-	text = strings.Replace(text, "# check_lease = true", "check_lease = true", 1)
 	state := t.TempDir()
-	cfg, _, err := loadConfig(writeConfig(t, text), func(k string) string {
+	cfg, _, err := loadConfig(exampleEnabled(t), func(k string) string {
 		if k == envStateDir {
 			return state
 		}
@@ -259,15 +245,18 @@ func TestServerSettings(t *testing.T) {
 	core := cfg.coreConfig(boundPorts{http: 8080, tftp: 6969})
 	b := core.Boot
 	if b.Proto != "http" || b.Host != "10.20.0.2" || b.HTTPPort != 8080 || b.TFTPPort != 6969 || len(b.Classes) != 1 ||
-		b.Classes[0].Rule.OUIs[0] != [3]byte{0x80, 0x5e, 0xc0} || b.Classes[0].Rule.Options[0].Value != "x.cfg" || !b.Classes[0].Rule.Options[0].Force {
+		b.Classes[0].OUIs[0] != [3]byte{0x80, 0x5e, 0xc0} || b.Classes[0].Options[0].Value != "x.cfg" || !b.Classes[0].Options[0].Force {
 		t.Errorf("boot config: %+v", b)
 	}
 	if core.Bans.ScanMACs != 7 || core.Bans.Own[0].String() != "10.20.0.2" {
 		t.Errorf("ban config: %+v", core.Bans)
 	}
-	cfg.Bans.ScanMACs = 0
-	if off := cfg.coreConfig(boundPorts{}).Bans.ScanMACs; off >= 0 {
-		t.Errorf("scan_macs = 0 reaches the engine as %d; want a negative value (off)", off)
+	off, _, err := loadConfig(writeConfig(t, strings.Replace(text, "scan_macs = 7", "scan_macs = 0", 1)), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := off.coreConfig(boundPorts{}).Bans.ScanMACs; !n.IsOff() {
+		t.Errorf("scan_macs = 0 reaches the engine as %d; want off", n)
 	}
 	if h := httpdSettings(cfg); h.Addr != "127.0.0.1:0" || h.ReadTimeout != 30*time.Second {
 		t.Errorf("http settings: %+v", h)

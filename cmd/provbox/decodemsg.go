@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +25,9 @@ func plainDecodeMessage(msg string) string {
 	if m := badDuration.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf(`%q is not a duration: want a number and a unit, e.g. "24h", "30m" or "90s" (units h, m, s, ms; no days: a week is "168h")`, m[1])
 	}
+	if m := outOfRange.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s is out of range: want a whole number from %s", m[1], intRange(m[2], m[3]))
+	}
 	if m := definedTwice.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("%s is set twice; keep one", m[1])
 	}
@@ -35,10 +39,23 @@ func plainDecodeMessage(msg string) string {
 
 var (
 	badDuration  = regexp.MustCompile(`^invalid duration: "(.*)"$`)
+	outOfRange   = regexp.MustCompile(`^(\S+) is out of range for (u?int)(\d*)$`)
 	definedTwice = regexp.MustCompile(`^Key '(.*)' has already been defined\.$`)
 	incompatible = regexp.MustCompile(`^incompatible types: TOML value has type (.+); destination has type (.+)$`)
 	goParse      = regexp.MustCompile(`^(?:netip\.)?Parse(Prefix|Addr)\("([^"]*)"\): (.*)$`)
 )
+
+// intRange is "MIN to MAX" of a Go integer type (int8, uint16…).
+func intRange(kind, bits string) string {
+	n, err := strconv.Atoi(bits)
+	if err != nil || n == 0 {
+		n = 64
+	}
+	if kind == "uint" {
+		return fmt.Sprintf("0 to %d", uint64(1)<<n-1)
+	}
+	return fmt.Sprintf("%d to %d", -(int64(1) << (n - 1)), int64(1)<<(n-1)-1)
+}
 
 // tomlKind names a TOML value's type as the file shows it.
 func tomlKind(t string) string {

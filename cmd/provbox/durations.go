@@ -4,13 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
-var durationType = reflect.TypeOf(time.Duration(0))
+// durationTypes are the schema's duration types: toml reads a bare
+// number into each as nanoseconds.
+var durationTypes = []reflect.Type{reflect.TypeOf(time.Duration(0)), reflect.TypeOf(setting.Timeout(0))}
 
 // unitlessDurations reports every duration key written as a bare number.
 // toml reads `ban_time = 3600` into a time.Duration as 3600 ns, so a
@@ -24,7 +29,7 @@ func unitlessDurations(path string, keys *keyIndex, md toml.MetaData, schema any
 		name := k.String()
 		n := seen[name]
 		seen[name]++
-		if md.Type(k...) != "Integer" || fieldType(reflect.TypeOf(schema), k) != durationType {
+		if md.Type(k...) != "Integer" || !slices.Contains(durationTypes, fieldType(reflect.TypeOf(schema), k)) {
 			continue
 		}
 		const msg = `a duration needs a unit, e.g. "24h", "30m" or "90s"`
@@ -58,18 +63,33 @@ func fieldType(t reflect.Type, key toml.Key) reflect.Type {
 }
 
 // fieldByTag finds the field toml decodes part into, embedded structs
-// included.
+// included; like toml, it prefers an exact match to one that differs only
+// in case. The field's Index leads from t to it.
 func fieldByTag(t reflect.Type, part string) (reflect.StructField, bool) {
+	if f, ok := fieldMatching(t, func(name string) bool { return name == part }); ok {
+		return f, true
+	}
+	return fieldMatching(t, func(name string) bool { return strings.EqualFold(name, part) })
+}
+
+func fieldMatching(t reflect.Type, match func(name string) bool) (reflect.StructField, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		if !f.IsExported() {
+			continue // toml cannot set it: a key of that name is unknown
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			if g, ok := fieldByTag(f.Type, part); ok {
+			if g, ok := fieldMatching(f.Type, match); ok {
+				g.Index = append([]int{i}, g.Index...)
 				return g, true
 			}
 			continue
 		}
-		if name == part || (name == "" && strings.EqualFold(f.Name, part)) {
+		if name == "" {
+			name = f.Name
+		}
+		if name != "-" && match(name) {
 			return f, true
 		}
 	}

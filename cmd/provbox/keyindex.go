@@ -163,6 +163,29 @@ func (ix *keyIndex) lineOfPath(path string) (int, bool) {
 	return 0, false
 }
 
+// entryAt returns the entry of an indexed key path (dhcp.subnet[1].range).
+func (ix *keyIndex) entryAt(path string) (keyEntry, bool) {
+	for _, e := range ix.entries {
+		if e.path == path {
+			return e, true
+		}
+	}
+	return keyEntry{}, false
+}
+
+// colOf is the column of the quoted val in the entry's value.
+func (e keyEntry) colOf(val string) (int, bool) {
+	if val == "" {
+		return 0, false
+	}
+	v := strings.TrimLeft(e.value, " \t")
+	i := strings.Index(v, `"`+val+`"`)
+	if i < 0 {
+		return 0, false
+	}
+	return e.col + i, true
+}
+
 // lineOfValue finds the key whose value holds val (the bad value quoted in
 // a decode error) and returns its line and the column of val.
 func (ix *keyIndex) lineOfValue(plain, val string) (line, col int, ok bool) {

@@ -87,43 +87,30 @@ type boundPorts struct{ http, tftp int }
 
 // configuredPorts are the ports as the file states them.
 func (c *fileConfig) configuredPorts() boundPorts {
-	p := boundPorts{http: c.HTTP.Listen.port()}
+	p := boundPorts{http: c.HTTP.Addr.Port()}
 	if c.TFTP.Enabled {
-		p.tftp = c.TFTP.Listen.port()
+		p.tftp = c.TFTP.Addr.Port()
 	}
 	return p
 }
 
-// coreConfig is the part of the file the provisioning core acts on.
+// coreConfig is the core's configuration: [provisioning], and what the
+// core takes from the other sections and from the host.
 func (c *fileConfig) coreConfig(ports boundPorts) provisioning.Config {
-	p := c.Provisioning
-	checkLease := c.DHCP.Enabled
-	if p.CheckLease != nil {
-		checkLease = *p.CheckLease
+	cc := c.Provisioning.Config
+	cc.Checks.Lease = c.DHCP.Enabled
+	if c.Provisioning.CheckLease != nil {
+		cc.Checks.Lease = *c.Provisioning.CheckLease
 	}
 	var own []netip.Addr
 	if c.Server.Advertise.IsValid() {
 		own = append(own, c.Server.Advertise)
 	}
-	bans := c.Bans
-	if bans.ScanMACs == 0 {
-		bans.ScanMACs = -1 // the TOML's 0 means off; the engine's 0 means its default
-	}
-	bans.Own, bans.OnLink = own, onLinkV6()
-	return provisioning.Config{
-		BaseURL:       c.baseURL(ports.http),
-		UnlockWindow:  p.UnlockWindow,
-		RotationGrace: p.RotationGrace,
-		FlatMode:      p.DisableAutoProvisionSecurity,
-		Boot:          c.bootConfig(ports),
-		Checks: provisioning.Checks{UserAgent: p.CheckUserAgent, UAMAC: p.CheckUAMAC, Lease: checkLease,
-			Neighbour: p.CheckNeighbor},
-		Bans:         bans,
-		Neighbours:   c.neighbours(),
-		Unverified:   c.unverified(),
-		Reserved:     c.reserved(),
-		UnguardedUDP: c.unguardedUDP,
-	}
+	cc.Bans = c.Bans
+	cc.Bans.Own, cc.Bans.OnLink = own, onLinkV6()
+	cc.BaseURL, cc.Boot = c.baseURL(ports.http), c.bootConfig(ports)
+	cc.Neighbours, cc.Unverified, cc.Reserved, cc.UnguardedUDP = c.neighbours(), c.unverified(), c.reserved(), c.unguardedUDP
+	return cc
 }
 
 // reserved maps each [[dhcp.reservation]] address to its MAC.
@@ -153,22 +140,13 @@ func (c *fileConfig) baseURL(httpPort int) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(httpPort))
 }
 
-// bootConfig is where DHCP points phones, and the [[dhcp.class]] rules.
+// bootConfig is where DHCP points phones ([dhcp] bootstrap and the
+// classes) at this box's advertised address and bound ports.
 func (c *fileConfig) bootConfig(ports boundPorts) provisioning.BootConfig {
-	b := provisioning.BootConfig{Proto: provisioning.Proto(c.DHCP.Bootstrap), HTTPPort: ports.http, TFTPPort: ports.tftp}
+	b := c.DHCP.BootConfig
+	b.HTTPPort, b.TFTPPort = ports.http, ports.tftp
 	if c.Server.Advertise.IsValid() {
 		b.Host = c.Server.Advertise.String()
-	}
-	for _, cl := range c.DHCP.Classes {
-		rule := profile.DHCPRule{ClassPrefixes: cl.Option60Prefix, ClassContains: cl.Option60Contains}
-		for _, o := range cl.OUI {
-			rule.OUIs = append(rule.OUIs, [3]byte(o))
-		}
-		for _, o := range cl.Options {
-			rule.Options = append(rule.Options, profile.BootOption{Code: uint8(o.Code), Form: profile.OptionForm(o.Form),
-				SubCode: uint8(o.SubCode), Value: o.Value, Force: o.Force})
-		}
-		b.Classes = append(b.Classes, provisioning.BootClass{Vendor: cl.Vendor, Rule: rule})
 	}
 	return b
 }

@@ -80,6 +80,8 @@ var adminMistakes = []struct {
 		"office.toml:10: dhcp.subnet[0].range: 10.30.0.100-10.30.0.250 is not inside 10.20.0.0/24 (network and broadcast addresses excluded)"},
 	{"router outside the subnet", `router = "10.20.0.1"`, `router = "10.30.0.1"`,
 		"office.toml:11: dhcp.subnet[0].router: 10.30.0.1 is not a host address inside 10.20.0.0/24"},
+	{"router as a list", `router = "10.20.0.1"`, `router = ["10.20.0.254"]`,
+		"office.toml:11:10: dhcp.subnet[0].router: want one address, e.g. \"10.20.0.1\""},
 	{"router misspelt", `router = "10.20.0.1"`, `routr = "10.20.0.1"`,
 		"office.toml:11: unknown key \"dhcp.subnet[0].routr\" (did you mean \"router\"?)"},
 	{"subnet as one table", `[[dhcp.subnet]]`, `[dhcp.subnet]`,
@@ -105,7 +107,7 @@ var adminMistakes = []struct {
 	{"unverified network with host bits", `[provisioning]`, "[provisioning]\nunverified_networks = [\"10.20.0.5/24\"]",
 		"office.toml:19: provisioning.unverified_networks: 10.20.0.5/24 has host bits set; did you mean 10.20.0.0/24?"},
 	{"unverified networks as a string", `[provisioning]`, "[provisioning]\nunverified_networks = \"10.20.0.0/24\"",
-		"office.toml:19: provisioning.unverified_networks: write each entry as a [[provisioning.unverified_networks]] table (double brackets)"},
+		"office.toml:19: provisioning.unverified_networks: want a list, e.g. [\"a\", \"b\"], not a string"},
 	{"reservation MAC malformed", `[tftp]`, "[[dhcp.reservation]]\nmac = \"00:15:65:zz:bb:cc\"\nip = \"10.20.0.50\"\n[tftp]",
 		"office.toml:13:7: dhcp.reservation[0].mac: malformed MAC \"00:15:65:zz:bb:cc\": want 12 hex digits, optionally as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff"},
 	{"missing quote", `level = "info"`, `level = "info`,
@@ -116,8 +118,43 @@ var adminMistakes = []struct {
 		"office.toml:16: tftp.retries: want a number (no quotes), not a string"},
 	{"web UI without password file", `socket = "admin.sock"`, "socket = \"admin.sock\"\nweb_listen = \"127.0.0.1:0\"",
 		"office.toml:22: admin.web_password_file: required when admin.web_listen is set: the web UI is never open"},
+	{"option code over 255", `[tftp]`, "[[dhcp.class]]\nvendor = \"yealink\"\n[[dhcp.class.option]]\ncode = 300\nform = \"url\"\n[tftp]",
+		"office.toml:15:8: dhcp.class[0].option[0].code: 300 is out of range: want a whole number from 0 to 255"},
 	{"three mistakes in one pass", `level = "info"`, "level = \"loud\"\ncolour = true",
 		"office.toml:26: unknown key \"log.colour\"\noffice.toml:25: log.level: \"loud\": want one of debug, info, warn, error"},
+}
+
+// multiMistakes: several mistakes in one file, each edit made to the
+// base in turn; check reports them all at once (values that do not
+// decode, in file order, then unknown keys, then unit-less durations).
+var multiMistakes = []struct {
+	name  string
+	edits [][2]string
+	want  string
+}{
+	{"type errors in three sections", [][2]string{{`interfaces = ["eth1"]`, `interfaces = "eth1"`},
+		{"[tftp]\nenabled = true", "[tftp]\nenabled = \"yes\""}, {`level = "info"`, `level = 3`}},
+		"office.toml:6: dhcp.interfaces: want a list, e.g. [\"a\", \"b\"], not a string\n" +
+			"office.toml:13: tftp.enabled: want true or false (no quotes), not a string\n" +
+			"office.toml:25: log.level: want a single quoted value, e.g. \"x\", not a number"},
+	{"bad values, a typo and a bare number in one section", [][2]string{
+		{"listen = \"127.0.0.1:0\"\ntimeout = \"5s\"", "listen = \"127.0.0.1\"\ntimeout = 5\nretries = \"5\"\nretires = 5"}},
+		"office.toml:14:10: tftp.listen: listen address \"127.0.0.1\": want HOST:PORT or :PORT\n" +
+			"office.toml:16: tftp.retries: want a number (no quotes), not a string\n" +
+			"office.toml:17: unknown key \"tftp.retires\" (did you mean \"retries\"?)\n" +
+			"office.toml:15: tftp.timeout: a duration needs a unit, e.g. \"24h\", \"30m\" or \"90s\""},
+	{"bad values in two subnets", [][2]string{{`router = "10.20.0.1"`, "router = \"10.20.0.1\"\nlease_time = \"8 hours\"\n" +
+		"[[dhcp.subnet]]\ncidr = \"10.30.0.0/33\"\nrange = [\"10.30.0.10\", \"10.30.0.20\"]\nrouter = \"10.30.0.1\""}},
+		"office.toml:12:14: dhcp.subnet[0].lease_time: \"8 hours\" is not a duration: want a number and a unit, e.g. \"24h\", \"30m\" or \"90s\" (units h, m, s, ms; no days: a week is \"168h\")\n" +
+			"office.toml:14:8: dhcp.subnet[1].cidr: \"10.30.0.0/33\" is not a network (ADDRESS/BITS): prefix length out of range; e.g. \"10.20.0.0/24\"\n" +
+			"office.toml:15: dhcp.subnet[1].range: want a single quoted value, e.g. \"x\", not a list"},
+	{"bad MACs in two reservations and an off bound below zero", [][2]string{{"[tftp]", "[[dhcp.reservation]]\nmac = \"00:15:65:zz:bb:cc\"\nip = \"10.20.0.50\"\n" +
+		"[[dhcp.reservation]]\nmac = \"0015\"\nip = \"10.20.0.51\"\n[tftp]"}, {`timeout = "5s"`, "timeout = \"5s\"\nmax_per_source = -1"}},
+		"office.toml:13:7: dhcp.reservation[0].mac: malformed MAC \"00:15:65:zz:bb:cc\": want 12 hex digits, optionally as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff\n" +
+			"office.toml:16:7: dhcp.reservation[1].mac: malformed MAC \"0015\": want 12 hex digits, optionally as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff\n" +
+			"office.toml:22:18: tftp.max_per_source: must be 0 (off) or more, got -1"},
+	{"a syntax error stops the reading", [][2]string{{`interfaces = ["eth1"]`, `interfaces = "eth1"`}, {`level = "info"`, `level = "info`}},
+		"office.toml:25:14: log.level: a string is not closed: missing \" at the end of the line?"},
 }
 
 // TestAdminMistakes runs provbox check on each mistake and compares the
@@ -126,13 +163,28 @@ func TestAdminMistakes(t *testing.T) {
 	if n := len(adminMistakes); n < 30 {
 		t.Fatalf("%d cases; keep at least 30", n)
 	}
+	cases := make([]struct {
+		name  string
+		edits [][2]string
+		want  string
+	}, 0, len(adminMistakes)+len(multiMistakes))
 	for _, tc := range adminMistakes {
+		cases = append(cases, struct {
+			name  string
+			edits [][2]string
+			want  string
+		}{tc.name, [][2]string{{tc.from, tc.to}}, tc.want})
+	}
+	for _, tc := range append(cases, multiMistakes...) {
 		t.Run(tc.name, func(t *testing.T) {
-			if !strings.Contains(mistakeBase, tc.from) {
-				t.Fatalf("%q is not in the base config", tc.from)
+			text := mistakeBase
+			for _, e := range tc.edits {
+				if !strings.Contains(text, e[0]) {
+					t.Fatalf("%q is not in the base config", e[0])
+				}
+				text = strings.Replace(text, e[0], e[1], 1)
 			}
 			dir := t.TempDir()
-			text := strings.Replace(mistakeBase, tc.from, tc.to, 1)
 			if err := os.WriteFile(dir+"/office.toml", []byte(text), 0o600); err != nil {
 				t.Fatal(err)
 			}

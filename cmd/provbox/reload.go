@@ -83,15 +83,15 @@ func restartKeys(running, next *fileConfig) []string {
 	differ("state_dir", running.stateDirPath(), next.stateDirPath())
 	differ("store", running.Store, next.Store)
 	differ("admin.socket", running.resolve(running.Admin.Socket), next.resolve(next.Admin.Socket))
-	differ("admin.web_listen", running.Admin.WebListen, next.Admin.WebListen)
+	differ("admin.web_listen", running.Admin.Addr, next.Admin.Addr)
 	differ("metrics.listen", running.Metrics.Listen, next.Metrics.Listen)
-	differ("admin.web_password_file", running.Admin.WebPasswordFile, next.Admin.WebPasswordFile)
-	differ("admin.web_tls_cert", running.Admin.WebTLSCert, next.Admin.WebTLSCert)
-	differ("admin.web_tls_key", running.Admin.WebTLSKey, next.Admin.WebTLSKey)
+	differ("admin.web_password_file", running.Admin.PasswordFile, next.Admin.PasswordFile)
+	differ("admin.web_tls_cert", running.Admin.TLSCert, next.Admin.TLSCert)
+	differ("admin.web_tls_key", running.Admin.TLSKey, next.Admin.TLSKey)
 	differ("http", running.HTTP, next.HTTP)
 	differ("tftp", running.TFTP, next.TFTP)
 	rd, nd := running.DHCP, next.DHCP
-	rd.Bootstrap, nd.Bootstrap, rd.Classes, nd.Classes = "", "", nil, nil
+	rd.BootConfig, nd.BootConfig = provisioning.BootConfig{}, provisioning.BootConfig{}
 	for _, f := range []struct {
 		key  string
 		a, b any

@@ -2,6 +2,7 @@ package main
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -66,7 +67,7 @@ func walkKeys(t reflect.Type, prefix string, fn func(path, name string)) {
 			path = prefix + "." + name
 		}
 		fn(path, name)
-		if ft := fieldType(t, toml.Key{name}); ft != nil && ft != durationType {
+		if ft := fieldType(t, toml.Key{name}); ft != nil && !slices.Contains(durationTypes, ft) {
 			walkKeys(ft, path, fn)
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,9 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/provbox/provbox/httpd/admin/web"
 	"github.com/provbox/provbox/provisioning/setting"
 )
 
@@ -87,15 +84,9 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
-func (k *checker) positive(path string, d time.Duration) {
-	if d <= 0 {
-		k.failf(path, "must be a positive duration like \"30s\" or \"12h\", got %s", d)
-	}
-}
-
 func (k *checker) server() {
 	s := k.c.Server
-	httpOn := k.c.HTTP.Listen != "" || k.c.HTTP.TLSListen != ""
+	httpOn := k.c.HTTP.Addr != "" || k.c.HTTP.TLSAddr != ""
 	switch {
 	case !s.Advertise.IsValid() && k.c.DHCP.Enabled:
 		k.failf("server.advertise", "required when dhcp.enabled = true: the address phones use to reach this box")
@@ -128,88 +119,20 @@ func checkBaseURL(s string) error {
 	return nil
 }
 
+// tftp checks [tftp]: the server's own rules are tftp.Config's; the file
+// adds that a server switched on needs an address.
 func (k *checker) tftp() {
-	t := k.c.TFTP
-	if t.Enabled && t.Listen == "" {
+	if k.c.TFTP.Enabled && k.c.TFTP.Addr == "" {
 		k.failf("tftp.listen", "required when tftp.enabled = true")
 	}
-	k.positive("tftp.timeout", t.Timeout)
-	if t.Retries < 1 {
-		k.failf("tftp.retries", "must be at least 1, got %d", t.Retries)
-	}
-	if t.MaxBlksize != 0 && (t.MaxBlksize < 513 || t.MaxBlksize > 65464) {
-		k.failf("tftp.max_blksize", "must be 513-65464 (RFC 2348), or 0 to let clients ask up to the interface MTU; got %d", t.MaxBlksize)
-	}
-	k.tftpSlots()
+	k.section(tftpSettings(k.c).Validate())
 }
 
-func (k *checker) tftpSlots() {
-	t := k.c.TFTP
-	k.bounds(slotKeys{"tftp", "max_transfers", "max_per_source", "max_per_prefix", "first_ack_timeout", "never reclaims"},
-		t.MaxTransfers, t.MaxPerSource, t.MaxPerPrefix, t.ReservedForDevices, t.FirstACKTimeout)
-}
-
-// slotKeys name a server's admission bounds, which TFTP and HTTP share:
-// a total, per-source and per-prefix bounds, a share reserved for
-// devices, and a shorter timeout for strangers ("0s" meaning off, as off
-// says).
-type slotKeys struct{ section, total, perSource, perPrefix, stranger, off string }
-
-func (k *checker) bounds(n slotKeys, total, perSource, perPrefix, reserved int, stranger time.Duration) {
-	key := func(name string) string { return n.section + "." + name }
-	if total < 1 {
-		k.failf(key(n.total), "must be at least 1, got %d", total)
-	}
-	k.nonNegative(key(n.perSource), perSource)
-	k.nonNegative(key(n.perPrefix), perPrefix)
-	k.nonNegative(key("reserved_for_devices"), reserved)
-	if reserved > total {
-		k.failf(key("reserved_for_devices"), "%d exceeds %s %d", reserved, key(n.total), total)
-	}
-	if stranger < 0 {
-		k.failf(key(n.stranger), "must not be negative (\"0s\" %s), got %s", n.off, stranger)
-	}
-}
-
-// nonNegative checks a count where 0 means "no bound".
-func (k *checker) nonNegative(path string, n int) {
-	if n < 0 {
-		k.failf(path, "must be 0 (no bound) or more, got %d", n)
-	}
-}
-
+// http checks [http] by httpd.Config's rules (the certificate paths
+// resolved), and the listeners against each other.
 func (k *checker) http() {
-	h := k.c.HTTP
-	k.positive("http.read_timeout", h.ReadTimeout)
-	k.positive("http.write_timeout", h.WriteTimeout)
-	k.positive("http.idle_timeout", h.IdleTimeout)
-	k.httpConns()
-	if h.TLSListen == "" {
-		if h.TLSCert != "" || h.TLSKey != "" {
-			k.failf("http.tls_listen", "required when http.tls_cert or http.tls_key is set")
-		}
-	} else {
-		k.tlsPair()
-	}
+	k.section(httpdSettings(k.c).Validate())
 	k.listenersDistinct()
-}
-
-func (k *checker) httpConns() {
-	h := k.c.HTTP
-	k.bounds(slotKeys{"http", "max_conns", "max_conns_per_source", "max_conns_per_prefix", "unknown_idle_timeout",
-		"keeps idle_timeout for everyone"}, h.MaxConns, h.MaxConnsPerSource, h.MaxConnsPerPrefix, h.ReservedForDevices,
-		h.UnknownIdleTimeout)
-}
-
-func (k *checker) tlsPair() {
-	h := k.c.HTTP
-	if h.TLSCert == "" || h.TLSKey == "" {
-		k.failf("http.tls_cert", "http.tls_cert and http.tls_key are both required with http.tls_listen")
-		return
-	}
-	if _, err := tls.LoadX509KeyPair(k.c.resolve(h.TLSCert), k.c.resolve(h.TLSKey)); err != nil {
-		k.failf("http.tls_cert", "loading certificate and key: %v", err)
-	}
 }
 
 // listenersDistinct refuses two TCP listeners on one port (one would fail
@@ -217,16 +140,16 @@ func (k *checker) tlsPair() {
 func (k *checker) listenersDistinct() {
 	type l struct {
 		key  string
-		addr hostPort
+		addr setting.HostPort
 	}
-	ls := []l{{"http.listen", k.c.HTTP.Listen}, {"http.tls_listen", k.c.HTTP.TLSListen}, {"admin.web_listen", k.c.Admin.WebListen},
+	ls := []l{{"http.listen", k.c.HTTP.Addr}, {"http.tls_listen", k.c.HTTP.TLSAddr}, {"admin.web_listen", k.c.Admin.Addr},
 		{"metrics.listen", k.c.Metrics.Listen}}
 	for i, a := range ls {
 		for _, b := range ls[:i] {
-			if a.addr == "" || b.addr == "" || a.addr.port() == 0 || a.addr.port() != b.addr.port() {
+			if a.addr == "" || b.addr == "" || a.addr.Port() == 0 || a.addr.Port() != b.addr.Port() {
 				continue
 			}
-			ha, hb := a.addr.host(), b.addr.host()
+			ha, hb := a.addr.Host(), b.addr.Host()
 			if ha == "" || hb == "" || ha == hb {
 				k.failf(a.key, "%q clashes with %s = %q", a.addr, b.key, b.addr)
 			}
@@ -234,12 +157,12 @@ func (k *checker) listenersDistinct() {
 	}
 }
 
+// provisioning checks [provisioning]: the core's rules are
+// provisioning.Config's; the templates directory and the lease check
+// against [dhcp] are the file's.
 func (k *checker) provisioning() {
 	p := k.c.Provisioning
-	k.positive("provisioning.unlock_window", p.UnlockWindow)
-	if p.RotationGrace < 0 {
-		k.failf("provisioning.rotation_grace", "must be \"0s\" (no grace: an old URL dies at the rekey) or a positive duration like \"168h\", got %s", p.RotationGrace)
-	}
+	k.section(p.Validate())
 	if p.TemplatesDir != "" {
 		if fi, err := os.Stat(k.c.resolve(p.TemplatesDir)); err != nil || !fi.IsDir() {
 			k.failf("provisioning.templates_dir", "%q is not a readable directory", p.TemplatesDir)
@@ -248,9 +171,10 @@ func (k *checker) provisioning() {
 	if p.CheckLease != nil && *p.CheckLease && !k.c.DHCP.Enabled {
 		k.failf("provisioning.check_lease", "true needs dhcp.enabled = true: without provbox's DHCP there are no leases to check")
 	}
-	k.unverifiedNetworks()
 }
 
+// admin checks [admin]: the socket is the binary's; the web UI's keys
+// follow web.Config's rules (on its paths resolved).
 func (k *checker) admin() {
 	a := k.c.Admin
 	if a.Socket == "" {
@@ -258,34 +182,7 @@ func (k *checker) admin() {
 	} else if p := k.c.resolve(a.Socket); len(p) > 107 {
 		k.failf("admin.socket", "path %q is %d bytes, over the 107 a unix socket allows", p, len(p))
 	}
-	if a.WebListen == "" {
-		return
-	}
-	if a.WebPasswordFile == "" {
-		k.failf("admin.web_password_file", "required when admin.web_listen is set: the web UI is never open")
-		return
-	}
-	// The same checks the daemon runs before it serves the UI (exists,
-	// owner-only mode, one non-empty line).
-	if _, err := web.ReadPasswordFile(k.c.resolve(a.WebPasswordFile)); err != nil {
-		k.failf("admin.web_password_file", "%v", err)
-	}
-	k.webTLS()
-}
-
-// webTLS checks the web UI's certificate and key like http.tls_cert's:
-// both or neither, and they must load.
-func (k *checker) webTLS() {
-	a := k.c.Admin
-	switch {
-	case a.WebTLSCert == "" && a.WebTLSKey == "":
-	case a.WebTLSCert == "" || a.WebTLSKey == "":
-		k.failf("admin.web_tls_cert", "admin.web_tls_cert and admin.web_tls_key are both required for HTTPS on the web UI")
-	default:
-		if _, err := tls.LoadX509KeyPair(k.c.resolve(a.WebTLSCert), k.c.resolve(a.WebTLSKey)); err != nil {
-			k.failf("admin.web_tls_cert", "loading certificate and key: %v", err)
-		}
-	}
+	k.section(webSettings(k.c).Validate())
 }
 
 var logLevels = []string{"debug", "info", "warn", "error"}

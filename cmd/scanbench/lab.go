@@ -12,6 +12,7 @@ import (
 	"github.com/provbox/provbox/httpd"
 	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/profile"
+	"github.com/provbox/provbox/provisioning/setting"
 	"github.com/provbox/provbox/provisioning/store"
 	"github.com/provbox/provbox/tftp"
 )
@@ -92,13 +93,13 @@ func (l *lab) startCore(ctx context.Context, dir string, log *slog.Logger) error
 
 // serve starts both servers; they stop when close cancels their context.
 func (l *lab) serve(ln net.Listener, pc net.PacketConn, log *slog.Logger) error {
-	hs, err := httpd.New(httpd.Config{Addr: ln.Addr().String()}, l.svc, log)
+	hs, err := httpd.New(httpd.Config{Addr: setting.HostPort(ln.Addr().String())}, l.svc, log)
 	if err != nil {
 		ln.Close()
 		pc.Close()
 		return err
 	}
-	ts, err := tftp.New(tftp.Config{Addr: pc.LocalAddr().String(), Timeout: time.Second}, l.svc, log)
+	ts, err := tftp.New(tftp.Config{Addr: setting.HostPort(pc.LocalAddr().String()), Timeout: time.Second}, l.svc, log)
 	if err != nil {
 		ln.Close()
 		pc.Close()

@@ -13,6 +13,7 @@ import (
 // SearchEvents; zero values don't filter.
 type EventSearch struct {
 	MAC, IP, Outcome, Reason string
+	Actor                    string // a prefix of who made a change, e.g. "web:" or "cli:alice"
 	Since, Until             time.Time
 	Limit, Offset            int
 	Before                   int64 // an event ID: older events only
@@ -20,7 +21,7 @@ type EventSearch struct {
 
 func (s EventSearch) query() url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"mac": s.MAC, "ip": s.IP, "outcome": s.Outcome, "reason": s.Reason} {
+	for k, v := range map[string]string{"mac": s.MAC, "ip": s.IP, "outcome": s.Outcome, "reason": s.Reason, "actor": s.Actor} {
 		if v != "" {
 			q.Set(k, v)
 		}

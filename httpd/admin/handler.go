@@ -9,15 +9,6 @@ import (
 	"github.com/provbox/provbox/httpd/admin/ops"
 )
 
-// Service is what the admin API needs from the provisioning core;
-// *provisioning.Service satisfies it. BanService and NoGraceService are
-// optional parts: without them those routes answer 501.
-type (
-	Service        = ops.Service
-	BanService     = ops.BanService
-	NoGraceService = ops.NoGraceService
-)
-
 // Handler serves the admin API: it decodes the /v1 wire format, runs the
 // operation and encodes its answer.
 type Handler struct {
@@ -31,9 +22,11 @@ type Handler struct {
 // devices fits.
 const maxBody = 32 << 20
 
-// New returns the admin API handler over svc. version is reported by
+// New returns the admin API handler over svc (ops.Core: what the admin
+// surfaces need from the core; the ban and no-grace parts are optional,
+// their routes answer 501 without them). version is reported by
 // /v1/status.
-func New(svc Service, version string, log *slog.Logger) *Handler {
+func New(svc ops.Core, version string, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

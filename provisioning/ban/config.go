@@ -18,9 +18,8 @@ type Config struct {
 	MaxBanTime time.Duration `toml:"max_ban_time"` // the cap of a repeat offender's ban (default 168h)
 	Factor     float64       `toml:"factor"`       // growth per earlier ban (default 2; below 1 means no growth)
 	// ScanMACs is how many distinct MACs within FindTime are tolerated
-	// (default 5, at most 255; negative disables). In provbox.toml 0
-	// disables: cmd/provbox maps it.
-	ScanMACs int            `toml:"scan_macs"`
+	// (default 5, at most 255; off, 0 in provbox.toml, disables).
+	ScanMACs setting.Limit  `toml:"scan_macs"`
 	Ignore   []netip.Prefix `toml:"ignore"`
 	Own      []netip.Addr   `toml:"-"` // the box's own addresses
 	// OnLink are the IPv6 networks the box itself is on. A LAN's /64 holds
@@ -39,6 +38,14 @@ const (
 	DefaultFactor     = 2
 	DefaultScanMACs   = 5
 )
+
+// Defaults is what provbox.toml without a [bans] key means: every
+// default written out, and loopback never banned.
+func Defaults() Config {
+	return Config{MaxRetry: DefaultMaxRetry, FindTime: DefaultFindTime, BanTime: DefaultBanTime, MaxBanTime: DefaultMaxBanTime,
+		Factor: DefaultFactor, ScanMACs: DefaultScanMACs,
+		Ignore: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+}
 
 // maxMACs bounds the distinct MACs remembered per source.
 const maxMACs = 256

@@ -129,7 +129,7 @@ func (s *source) add(st Strike, now time.Time, c *Config) verdict {
 			}
 		}
 		v.macs = len(s.macs)
-		v.scan = v.macs > c.ScanMACs
+		v.scan = v.macs > int(c.ScanMACs)
 	}
 	v.ban = v.strikes >= c.MaxRetry || v.scan
 	return v

@@ -29,9 +29,6 @@ func (c Config) Validate() error {
 	if c.Factor < 1 {
 		fail("bans.factor", "must be at least 1 (1 = repeat bans do not grow), got %g", c.Factor)
 	}
-	if c.ScanMACs < 0 {
-		fail("bans.scan_macs", "must be 0 (off) or more, got %d", c.ScanMACs)
-	}
 	for i, p := range c.Ignore {
 		if p != p.Masked() {
 			fail(fmt.Sprintf("bans.ignore[%d]", i), "%s has host bits set; did you mean %s?", p, p.Masked())

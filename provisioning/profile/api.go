@@ -5,6 +5,12 @@
 // Data.
 package profile
 
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
 // Line is one SIP line as templates see it (1-based Index).
 type Line struct {
 	Index       int
@@ -91,21 +97,43 @@ const (
 	FormVendorSub OptionForm = "vendor-sub"
 )
 
-// BootOption is one option DHCP sends a phone of this vendor.
+// BootOption is one option DHCP sends a phone of this vendor; in
+// provbox.toml, one [[dhcp.class.option]].
 type BootOption struct {
-	Code    uint8
-	Form    OptionForm
-	SubCode uint8  // FormVendorSub: the sub-option that carries the URL
-	Value   string // FormBootFile: the file name
+	Code    uint8      `toml:"code"`
+	Form    OptionForm `toml:"form"`
+	SubCode uint8      `toml:"sub_code"` // FormVendorSub: the sub-option that carries the URL
+	Value   string     `toml:"value"`    // FormBootFile: the file name
 	// Force sends the option even when the phone left it out of its
 	// parameter request list.
-	Force bool
+	Force bool `toml:"force"`
 }
 
-// DHCPRule is how DHCP recognises a phone of this vendor and what it sends.
+// DHCPRule is how DHCP recognises a phone of this vendor and what it
+// sends; in provbox.toml, the keys of a [[dhcp.class]].
 type DHCPRule struct {
-	ClassPrefixes []string // option 60 prefixes, compared as bytes
-	ClassContains []string // option 60 substrings, compared as bytes (binary safe)
-	OUIs          [][3]byte
-	Options       []BootOption
+	ClassPrefixes []string     `toml:"option60_prefix"`   // option 60 prefixes, compared as bytes
+	ClassContains []string     `toml:"option60_contains"` // option 60 substrings, compared as bytes (binary safe)
+	OUIs          []OUI        `toml:"oui"`
+	Options       []BootOption `toml:"option"`
 }
+
+// OUI is a vendor's MAC prefix. It parses itself from provbox.toml as 6
+// hex digits ("805ec0" or "80:5e:c0").
+type OUI [3]byte
+
+func (o *OUI) UnmarshalText(b []byte) error {
+	s := string(b)
+	digits := strings.NewReplacer(":", "", "-", "", ".", "").Replace(s)
+	v, err := hex.DecodeString(digits)
+	if err != nil || len(v) != 3 {
+		return fmt.Errorf("OUI %q: want 6 hex digits, e.g. \"805ec0\"", s)
+	}
+	copy(o[:], v)
+	return nil
+}
+
+func (o OUI) String() string { return hex.EncodeToString(o[:]) }
+
+// MarshalText writes the OUI as UnmarshalText reads it.
+func (o OUI) MarshalText() ([]byte, error) { return []byte(o.String()), nil }

@@ -138,8 +138,8 @@ func uas(res ...string) []uaPattern {
 }
 
 // ouis parses OUIs written as 6 hex digits.
-func ouis(hexes ...string) [][3]byte {
-	out := make([][3]byte, len(hexes))
+func ouis(hexes ...string) []OUI {
+	out := make([]OUI, len(hexes))
 	for i, h := range hexes {
 		if _, err := hex.Decode(out[i][:], []byte(h)); err != nil || len(h) != 6 {
 			panic("vendor: bad OUI " + h)

@@ -1,6 +1,9 @@
-// Package setting is the shape of a configuration mistake, shared by the
-// packages that own a configuration section, so the file layer
-// (cmd/provbox) can put the key's line in front of it.
+// Package setting is what the packages that own a section of
+// provbox.toml share: the shape of a configuration mistake (so the file
+// layer, cmd/provbox, can put the key's line in front of it), the helpers
+// that apply defaults, and the value types that parse themselves from the
+// file (types.go: listen addresses, and bounds and timeouts that 0 in the
+// file switches off).
 package setting
 
 import "fmt"
@@ -36,11 +39,22 @@ func OrPositive[T ~int | ~int64 | ~float64](p *T, v T) {
 
 // Share is a bound's share reserved for some: zero means the default
 // share (a quarter of total), negative means none.
-func Share(p *int, total int) {
+func Share[T ~int](p *T, total int) {
 	switch {
 	case *p == 0:
-		*p = total / 4
+		*p = T(total / 4)
 	case *p < 0:
 		*p = 0
+	}
+}
+
+// OrBound gives a Limit used as a bound the default v when it is zero,
+// and a bound nothing reaches when it is off.
+func OrBound(p *Limit, v int) {
+	switch {
+	case *p == 0:
+		*p = Limit(v)
+	case p.IsOff():
+		*p = Limit(Off.Bound())
 	}
 }

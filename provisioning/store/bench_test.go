@@ -21,6 +21,7 @@ func BenchmarkPutLeases(b *testing.B) {
 			ls := make([]provisioning.Lease, batch)
 			n := 0
 			b.ResetTimer()
+			cpu0 := ProcessCPU(b)
 			for b.Loop() {
 				for j := range ls {
 					ls[j] = provisioning.Lease{IP: ipN(n % 65536), MAC: macN(n), Expires: t0, Hostname: "SIP-T54W"}
@@ -31,6 +32,7 @@ func BenchmarkPutLeases(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "leases/s")
+			ReportCPUPer(b, cpu0, n, "lease")
 		})
 	}
 }

@@ -98,6 +98,12 @@ func TestEventSearch(t *testing.T) {
 	if got := n(provisioning.EventFilter{Reason: "unknown_%"}); len(got) != 0 {
 		t.Errorf("LIKE wildcards must be literal: %d", len(got))
 	}
+	if got := n(provisioning.EventFilter{Actor: "cli:"}); len(got) != 1 || got[0].Outcome != "account-added" {
+		t.Errorf("by actor prefix: %v, want the one admin change", got)
+	}
+	if got := n(provisioning.EventFilter{Actor: "web:"}); len(got) != 0 {
+		t.Errorf("by another actor: %v, want none", got)
+	}
 	if got := n(provisioning.EventFilter{Since: t0.Add(2 * time.Minute), Until: t0.Add(5 * time.Minute)}); len(got) != 3 {
 		t.Errorf("time range: %d, want 3", len(got))
 	}

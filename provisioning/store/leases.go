@@ -27,11 +27,13 @@ func (s *Store) Leases(ctx context.Context) ([]provisioning.Lease, error) {
 	}
 	defer rows.Close()
 	var out []provisioning.Lease
+	in := interner{}
 	for rows.Next() {
 		l, err := scanLease(rows)
 		if err != nil {
 			return nil, fmt.Errorf("reading leases: %w", err)
 		}
+		l.Hostname, l.VendorClass = in.get(l.Hostname), in.get(l.VendorClass)
 		out = append(out, l)
 	}
 	if err := rows.Err(); err != nil {

@@ -21,7 +21,19 @@ func (s *Store) LockOpenDevice(ctx context.Context, m provisioning.MAC, at time.
 	if err := checkTime("locked_at", at); err != nil {
 		return false, time.Time{}, fmt.Errorf("device %s: %w", m, err)
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE devices SET locked_at = $2, open_until = NULL
+	return lockOpen(ctx, s.w, m, at)
+}
+
+// rowWriter is what lockOpen needs: the writer pool or a transaction.
+type rowWriter interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// lockOpen is LockOpenDevice's conditional UPDATE on q; WriteDevices runs
+// it inside its batch's transaction.
+func lockOpen(ctx context.Context, q rowWriter, m provisioning.MAC, at time.Time) (took bool, lockedAt time.Time, err error) {
+	res, err := q.ExecContext(ctx, `UPDATE devices SET locked_at = $2, open_until = NULL
 		WHERE mac = $1 AND open_until IS NOT NULL AND open_until > $2`, macText(m), at.UnixNano())
 	if err == nil {
 		err = rowsAffected(res)
@@ -33,7 +45,7 @@ func (s *Store) LockOpenDevice(ctx context.Context, m provisioning.MAC, at time.
 		return false, time.Time{}, fmt.Errorf("locking device %s: %w", m, err)
 	}
 	var stored sql.NullInt64
-	err = s.w.QueryRowContext(ctx, `SELECT locked_at FROM devices WHERE mac = $1`, macText(m)).Scan(&stored)
+	err = q.QueryRowContext(ctx, `SELECT locked_at FROM devices WHERE mac = $1`, macText(m)).Scan(&stored)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, time.Time{}, fmt.Errorf("device %s: %w", m, provisioning.ErrNotFound)
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// EditService is the editing part of the core; *provisioning.Service
+// EditCore is the editing part of the core; *provisioning.Service
 // satisfies it. Optional: without it the edits fail with ErrUnavailable.
-type EditService interface {
+type EditCore interface {
 	UpdateAccount(ctx context.Context, name string, c provisioning.AccountChange) (provisioning.Account, error)
 	RemoveAccount(ctx context.Context, name string, force bool) ([]provisioning.MAC, error)
 	EditDevice(ctx context.Context, m provisioning.MAC, c provisioning.DeviceChange) (provisioning.Device, error)
@@ -21,12 +21,12 @@ type EditService interface {
 	Preview(m provisioning.MAC) (provisioning.Preview, error)
 }
 
-var _ EditService = (*provisioning.Service)(nil)
+var _ EditCore = (*provisioning.Service)(nil)
 
 var errNoEdit = unavailable("this server cannot edit accounts and devices")
 
-func (o *Ops) editSvc() (EditService, error) {
-	e, ok := o.svc.(EditService)
+func (o *Ops) editSvc() (EditCore, error) {
+	e, ok := o.svc.(EditCore)
 	if !ok {
 		return nil, errNoEdit
 	}

@@ -10,13 +10,13 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// ExplainService runs a fetch decision dry; *provisioning.Service
+// ExplainCore runs a fetch decision dry; *provisioning.Service
 // satisfies it. Optional: without it explain fails with ErrUnavailable.
-type ExplainService interface {
+type ExplainCore interface {
 	Explain(ctx context.Context, r provisioning.FetchRequest) provisioning.Explanation
 }
 
-var _ ExplainService = (*provisioning.Service)(nil)
+var _ ExplainCore = (*provisioning.Service)(nil)
 
 // FetchQuery is a file request to explain, as an admin typed it.
 type FetchQuery struct {
@@ -29,7 +29,7 @@ type FetchQuery struct {
 // ExplainFetch says what the request q describes would get and why,
 // without any side effect.
 func (o *Ops) ExplainFetch(ctx context.Context, q FetchQuery) (provisioning.Explanation, error) {
-	ex, ok := o.svc.(ExplainService)
+	ex, ok := o.svc.(ExplainCore)
 	if !ok {
 		return provisioning.Explanation{}, unavailable("this core cannot explain")
 	}

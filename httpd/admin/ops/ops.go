@@ -8,9 +8,9 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// Service is what the admin surfaces need from the provisioning core;
+// Core is what the admin surfaces need from the provisioning core;
 // *provisioning.Service satisfies it.
-type Service interface {
+type Core interface {
 	AddAccount(ctx context.Context, a provisioning.Account) (provisioning.Account, error)
 	Accounts() []provisioning.Account
 	Account(name string) (provisioning.Account, error)
@@ -30,44 +30,44 @@ type Service interface {
 	Events(ctx context.Context, f provisioning.EventFilter) ([]provisioning.Event, error)
 }
 
-// BanService is the ban part of the core; *provisioning.Service
+// BanCore is the ban part of the core; *provisioning.Service
 // satisfies it. It is optional: without it (a test fake) the ban
 // operations fail with ErrUnavailable.
-type BanService interface {
+type BanCore interface {
 	Bans() []provisioning.Ban
 	Unban(ctx context.Context, ip netip.Addr) error
 	AddBan(ctx context.Context, ip netip.Addr, d time.Duration, reason string) (provisioning.Ban, error)
 }
 
-// NoGraceService rekeys without rotation grace; *provisioning.Service
-// satisfies it. Optional, like BanService: without it a rekey asking for
+// NoGraceCore rekeys without rotation grace; *provisioning.Service
+// satisfies it. Optional, like BanCore: without it a rekey asking for
 // no grace fails with ErrUnavailable.
-type NoGraceService interface {
+type NoGraceCore interface {
 	RekeyDeviceNoGrace(ctx context.Context, m provisioning.MAC) (provisioning.Device, error)
 	RekeyAccountNoGrace(ctx context.Context, name string) (provisioning.Account, error)
 }
 
 var (
-	_ Service        = (*provisioning.Service)(nil)
-	_ BanService     = (*provisioning.Service)(nil)
-	_ NoGraceService = (*provisioning.Service)(nil)
+	_ Core        = (*provisioning.Service)(nil)
+	_ BanCore     = (*provisioning.Service)(nil)
+	_ NoGraceCore = (*provisioning.Service)(nil)
 )
 
 // Ops runs admin operations against the core.
 type Ops struct {
-	svc     Service
-	bans    BanService     // nil when svc has no ban engine
-	noGrace NoGraceService // nil when svc cannot rekey without grace
-	dhcp    dhcpHolder     // the DHCP server's operations, once installed
-	node    nodeHolder     // the node's role and database health (node.go)
+	svc     Core
+	bans    BanCore     // nil when svc has no ban engine
+	noGrace NoGraceCore // nil when svc cannot rekey without grace
+	dhcp    dhcpHolder  // the DHCP server's operations, once installed
+	node    nodeHolder  // the node's role and database health (node.go)
 }
 
 // New returns the operations over svc; the optional parts are found by
 // asking svc.
-func New(svc Service) *Ops {
+func New(svc Core) *Ops {
 	o := &Ops{svc: svc}
-	o.bans, _ = svc.(BanService)
-	o.noGrace, _ = svc.(NoGraceService)
+	o.bans, _ = svc.(BanCore)
+	o.noGrace, _ = svc.(NoGraceCore)
 	return o
 }
 

@@ -6,21 +6,21 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// PendingService is the pending-phone part of the core;
+// PendingCore is the pending-phone part of the core;
 // *provisioning.Service satisfies it. Optional: without it the pending
 // operations fail with ErrUnavailable.
-type PendingService interface {
+type PendingCore interface {
 	PendingPhones() []provisioning.Pending
 	PendingPhone(m provisioning.MAC) (provisioning.Pending, error)
 	DropPending(m provisioning.MAC)
 }
 
-var _ PendingService = (*provisioning.Service)(nil)
+var _ PendingCore = (*provisioning.Service)(nil)
 
 var errNoPending = unavailable("this server keeps no pending phones")
 
-func (o *Ops) pendingSvc() (PendingService, error) {
-	p, ok := o.svc.(PendingService)
+func (o *Ops) pendingSvc() (PendingCore, error) {
+	p, ok := o.svc.(PendingCore)
 	if !ok {
 		return nil, errNoPending
 	}

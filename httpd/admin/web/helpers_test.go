@@ -48,7 +48,7 @@ func newEnvWith(t *testing.T, change func(*web.Config)) *env {
 
 // newEnvOver is newEnvWith with the UI over wrap(core) (nil: the core
 // itself), to hide optional parts of the core.
-func newEnvOver(t *testing.T, wrap func(web.Service) web.Service, change func(*web.Config)) *env {
+func newEnvOver(t *testing.T, wrap func(web.Core) web.Core, change func(*web.Config)) *env {
 	t.Helper()
 	svc := provtest.Service(t, "", provisioning.Config{BaseURL: "http://10.20.0.2"})
 	e := &env{svc: svc, clock: provtest.NewClock(time.Now()), log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
@@ -57,7 +57,7 @@ func newEnvOver(t *testing.T, wrap func(web.Service) web.Service, change func(*w
 	if change != nil {
 		change(&cfg)
 	}
-	var ui web.Service = svc
+	var ui web.Core = svc
 	if wrap != nil {
 		ui = wrap(svc)
 	}

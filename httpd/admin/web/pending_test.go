@@ -36,7 +36,7 @@ func TestPendingAdopt(t *testing.T) {
 	wantCode(t, "adding the adopted phone", e.post(t, "/devices", deviceForm("80:5e:c0:de:ad:01", [3]string{"300", "pw", "Adopted"})), http.StatusSeeOther)
 
 	// A core that keeps no pending list: the page says so.
-	plain := newEnvOver(t, func(s web.Service) web.Service { return struct{ web.Service }{s} }, nil)
+	plain := newEnvOver(t, func(s web.Core) web.Core { return struct{ web.Core }{s} }, nil)
 	if r := plain.get(t, "/pending"); !strings.Contains(r.body, `id="pending-off"`) {
 		t.Errorf("untracked pending page:\n%s", r.body)
 	}

@@ -15,24 +15,27 @@ import (
 
 	"github.com/provbox/provbox/httpd/admin/ops"
 	"github.com/provbox/provbox/httpd/internal/serve"
+	"github.com/provbox/provbox/provisioning/setting"
 )
 
 // Config is the web UI's configuration. Zero values take the defaults
-// documented on each field.
+// documented on each field. Its tagged fields are the web_* keys of
+// [admin] in provbox.toml, which decode straight into them; Validate
+// (config.go) holds their rules.
 type Config struct {
 	// Addr is the listen address, e.g. "127.0.0.1:8080". Required.
-	Addr string
+	Addr setting.HostPort `toml:"web_listen"`
 	// PasswordFile holds the admin password (see ReadPasswordFile).
 	// Required: the UI is never served without one.
-	PasswordFile string
+	PasswordFile string `toml:"web_password_file"`
 
 	// ReadTimeout bounds reading a request (default 30s), WriteTimeout
 	// writing the answer (default 30s), IdleTimeout a kept-alive
 	// connection between requests (default 120s).
-	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration `toml:"-"`
 	// ShutdownGrace is how long requests in flight may run once the
 	// serving context ends (default 10s).
-	ShutdownGrace time.Duration
+	ShutdownGrace time.Duration `toml:"-"`
 
 	// MaxFailures failed logins from one source (twice as many for the
 	// account from all sources, default 5) are free; each further try
@@ -40,31 +43,32 @@ type Config struct {
 	// 30s) after the last failure. A source or account without a failure
 	// for FailureWindow (default 15 minutes) starts afresh. A browser
 	// that logged in before has a budget of its own.
-	MaxFailures   int
-	FailureWindow time.Duration
-	MaxDelay      time.Duration
+	MaxFailures   int           `toml:"-"`
+	FailureWindow time.Duration `toml:"-"`
+	MaxDelay      time.Duration `toml:"-"`
 
 	// SessionIdle ends a login session after this long without a
 	// request (default 30 minutes); every session also ends 12 hours
 	// after login.
-	SessionIdle time.Duration
+	SessionIdle time.Duration `toml:"-"`
 
 	// TLSCert and TLSKey, both set, make the UI speak HTTPS only (PEM
 	// files); the session cookie is then Secure.
-	TLSCert, TLSKey string
+	TLSCert string `toml:"web_tls_cert"`
+	TLSKey  string `toml:"web_tls_key"`
 
 	// DHCP is what the UI shows of the DHCP server: off (the zero
 	// value), or on with its pools.
-	DHCP DHCPInfo
+	DHCP DHCPInfo `toml:"-"`
 
 	// Pending lists the unknown phones asking to be provisioned, for the
 	// pending page and the dashboard; nil: the core's own list (none
 	// when the core keeps no such list).
-	Pending func() ([]PendingPhone, error)
+	Pending func() ([]PendingPhone, error) `toml:"-"`
 
 	// Now is the clock of the login limiter and of "time left" on
 	// pages; nil means time.Now.
-	Now func() time.Time
+	Now func() time.Time `toml:"-"`
 }
 
 func (c Config) withDefaults() Config {
@@ -92,7 +96,7 @@ func (c Config) withDefaults() Config {
 // Server is the admin web UI.
 type Server struct {
 	cfg      Config
-	svc      Service
+	svc      Core
 	ops      *ops.Ops // the admin operations over svc
 	log      *slog.Logger
 	passHash atomic.Pointer[[sha256.Size]byte] // of the password: compared without leaking its length
@@ -108,7 +112,7 @@ type Server struct {
 // New reads the password file and prepares the pages. It refuses to
 // build a server without a usable password file, naming the file and
 // the problem.
-func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
+func New(cfg Config, svc Core, log *slog.Logger) (*Server, error) {
 	if svc == nil {
 		return nil, errors.New("web: nil service")
 	}
@@ -170,7 +174,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Listen binds Addr; with TLSCert and TLSKey it answers HTTPS only.
 func (s *Server) Listen() (net.Listener, error) {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, err := net.Listen("tcp", string(s.cfg.Addr))
 	if err != nil {
 		return nil, fmt.Errorf("web: listening on %s: %w", s.cfg.Addr, err)
 	}

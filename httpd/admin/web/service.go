@@ -6,15 +6,15 @@ import (
 	"github.com/provbox/provbox/provisioning/profile"
 )
 
-// Service is what the web UI needs from the provisioning core: what the
+// Core is what the web UI needs from the provisioning core: what the
 // admin operations use (bans and rekey without grace included), plus the
 // vendor registry for the add-device form. *provisioning.Service
 // satisfies it.
-type Service interface {
-	ops.Service
-	ops.BanService
-	ops.NoGraceService
+type Core interface {
+	ops.Core
+	ops.BanCore
+	ops.NoGraceCore
 	Registry() *profile.Registry
 }
 
-var _ Service = (*provisioning.Service)(nil)
+var _ Core = (*provisioning.Service)(nil)
