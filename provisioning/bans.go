@@ -36,6 +36,7 @@ type banEngine interface {
 	sweep(ctx context.Context, now time.Time) error
 	add(ctx context.Context, ip netip.Addr, d time.Duration, reason string, now time.Time) (Ban, error)
 	remove(ctx context.Context, ip netip.Addr, now time.Time) error
+	reload(ctx context.Context, now time.Time) error
 }
 
 // banWriteTimeout bounds a ban's store write on a path with no context
@@ -51,13 +52,9 @@ type banGlue struct {
 // newBanEngine restores the store's ban table (bans still running, and
 // history for escalation) and deletes the records too old to matter.
 func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
-	stored, err := s.st.Bans(ctx)
+	recs, err := storedBans(ctx, s.st)
 	if err != nil {
-		return nil, fmt.Errorf("loading bans: %w", err)
-	}
-	recs := make([]ban.Record, len(stored))
-	for i, b := range stored {
-		recs[i] = ban.Record(b)
+		return nil, err
 	}
 	b := &banGlue{s: s}
 	now := s.cfg.Now()
@@ -75,6 +72,25 @@ func newBanEngine(ctx context.Context, s *Service) (banEngine, error) {
 		s.log.Info("bans restored", "active", len(active), "history", e.Records()-len(active))
 	}
 	return b, nil
+}
+
+// storedBans reads the store's ban table as the engine's records.
+func storedBans(ctx context.Context, st Store) ([]ban.Record, error) {
+	stored, err := st.Bans(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading bans: %w", err)
+	}
+	recs := make([]ban.Record, len(stored))
+	for i, b := range stored {
+		recs[i] = ban.Record(b)
+	}
+	return recs, nil
+}
+
+// reload makes the engine enforce the bans other nodes sharing the store
+// issued, and drop those they lifted; strikes stay this node's own.
+func (b *banGlue) reload(ctx context.Context, now time.Time) error {
+	return b.e.Reload(ctx, func(ctx context.Context) ([]ban.Record, error) { return storedBans(ctx, b.s.st) }, now)
 }
 
 // banned enforces a ban, unless forged datagrams may have earned it and
@@ -148,8 +164,17 @@ func (b *banGlue) remove(ctx context.Context, ip netip.Addr, now time.Time) erro
 	return nil
 }
 
-// notify puts a ban or unban in the audit trail and the log.
+// notify puts a ban or unban in the audit trail and the log. Another
+// node's ban or unban is only logged: that node audited and counted it.
 func (b *banGlue) notify(c ban.Change) {
+	if c.Remote {
+		msg := "another node's ban ended"
+		if c.Banned {
+			msg = "another node's ban enforced"
+		}
+		b.s.log.Info(msg, "ip", sourceText(c.Record.Prefix), "reason", c.Reason, "until", c.Record.Until.UTC())
+		return
+	}
 	outcome, msg, reason := "unbanned", "source unbanned", c.Reason
 	if c.Banned {
 		r := c.Record

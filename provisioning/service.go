@@ -118,17 +118,18 @@ type Service struct {
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
 
-	obs       observerSlot // counts decisions (metrics); no-op by default
-	leaseW    *leaseWriter
-	devW      *deviceWriter // first-fetch locks and last-seen times (devicewrites.go)
-	events    *eventWriter
-	bans      banEngine
-	closeOnce sync.Once
-	syncStop  context.CancelFunc // stops following other nodes (sync.go)
-	syncDone  chan struct{}
-	resyncs   atomic.Int64
-	quit      chan struct{} // stops the ban sweeper
-	swept     chan struct{} // closed when the ban sweeper has stopped
+	obs        observerSlot // counts decisions (metrics); no-op by default
+	leaseW     *leaseWriter
+	devW       *deviceWriter // first-fetch locks and last-seen times (devicewrites.go)
+	events     *eventWriter
+	bans       banEngine
+	closeOnce  sync.Once
+	syncStop   context.CancelFunc // stops following other nodes (sync.go)
+	syncDone   chan struct{}
+	resyncs    atomic.Int64
+	banResyncs atomic.Int64
+	quit       chan struct{} // stops the ban sweeper
+	swept      chan struct{} // closed when the ban sweeper has stopped
 
 	bootClasses bootClassCache // Boot's rule list (boot.go)
 }

@@ -21,5 +21,7 @@
 // through a Persister and reports bans and unbans through a callback, and
 // takes the time as an argument so tests drive it with a fake clock.
 // Expiry is lazy: a ban ends when the clock passes its Until, with no
-// timer. It imports only the standard library.
+// timer. Engines of several nodes sharing one store follow each other's
+// bans with Reload (reload.go); strikes stay each engine's own. It
+// imports only the standard library.
 package ban

@@ -56,6 +56,10 @@ type Change struct {
 	At     time.Time
 	Record Record
 	Reason string // why: the ban's reason, or expired, admin, ignored, evicted
+	// Remote: another node sharing the store made the change (Reload), or
+	// it is the expiry of a ban another node issued; that node has put it
+	// in the shared audit trail already.
+	Remote bool
 }
 
 // Persister stores ban records. DeleteBan of an absent prefix succeeds.
@@ -94,12 +98,19 @@ type Engine struct {
 	recs      map[netip.Prefix]*record
 	srcs      sourceTable
 	lastSweep time.Time
+	// unstored counts, per key, the store writes still to come for changes
+	// made in memory; failed holds the keys whose last write failed.
+	// Reload leaves those keys as memory has them: the store's copy is
+	// older (see reload.go).
+	unstored map[netip.Prefix]int
+	failed   map[netip.Prefix]bool
 }
 
 // record is a Record plus whether its expiry is still to be announced.
 type record struct {
 	Record
 	active bool
+	remote bool // learnt from another node by Reload: its expiry is Remote
 	// nextCheck (unix nanoseconds) paces Lookup's recheck of a Forgeable
 	// ban: a flood from a banned source costs one check per recheckEvery.
 	nextCheck atomic.Int64
@@ -124,7 +135,8 @@ func New(cfg Config, opt Options, restored []Record, now time.Time) (*Engine, []
 		opt.MaxRecords = DefaultMaxRecords
 	}
 	e := &Engine{opt: opt, cfg: cfg.WithDefaults(), recs: map[netip.Prefix]*record{},
-		srcs: newSourceTable(opt.MaxSources), lastSweep: now}
+		srcs: newSourceTable(opt.MaxSources), lastSweep: now,
+		unstored: map[netip.Prefix]int{}, failed: map[netip.Prefix]bool{}}
 	e.onLink.Store(&e.cfg.OnLink)
 	// Most valuable first, so the cap keeps what eviction would keep.
 	rs := slices.SortedFunc(slices.Values(restored), func(a, b Record) int {
@@ -263,29 +275,56 @@ func (e *Engine) notify(cs []Change) {
 // sync writes the in-memory state of each key to the store: the record
 // if there is one, a deletion if not. Writing the current state (not the
 // change that triggered it) under syncMu keeps the store right whatever
-// order concurrent changes finish in.
+// order concurrent changes finish in. Every key passed was marked by
+// markLocked when memory changed; sync settles the mark.
 func (e *Engine) sync(ctx context.Context, keys ...netip.Prefix) error {
-	if e.opt.Store == nil || len(keys) == 0 {
+	if len(keys) == 0 {
 		return nil
 	}
 	e.syncMu.Lock()
 	defer e.syncMu.Unlock()
 	var errs []error
 	for _, k := range keys {
-		e.mu.RLock()
-		r, ok := e.recs[k]
-		var rec Record
-		if ok {
-			rec = r.Record
+		err := e.persist(ctx, k)
+		e.mu.Lock()
+		if e.unstored[k]--; e.unstored[k] <= 0 {
+			delete(e.unstored, k)
 		}
-		e.mu.RUnlock()
-		if ok {
-			errs = append(errs, e.opt.Store.PutBan(ctx, rec))
+		if err != nil {
+			e.failed[k] = true
 		} else {
-			errs = append(errs, e.opt.Store.DeleteBan(ctx, k))
+			delete(e.failed, k)
 		}
+		e.mu.Unlock()
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// persist writes k's in-memory state to the store; syncMu is held.
+func (e *Engine) persist(ctx context.Context, k netip.Prefix) error {
+	if e.opt.Store == nil {
+		return nil
+	}
+	e.mu.RLock()
+	r, ok := e.recs[k]
+	var rec Record
+	if ok {
+		rec = r.Record
+	}
+	e.mu.RUnlock()
+	if ok {
+		return e.opt.Store.PutBan(ctx, rec)
+	}
+	return e.opt.Store.DeleteBan(ctx, k)
+}
+
+// markLocked notes that memory changed keys the store does not have yet;
+// the caller passes each to sync once.
+func (e *Engine) markLocked(keys ...netip.Prefix) {
+	for _, k := range keys {
+		e.unstored[k]++
+	}
 }
 
 // byAddr orders records for listing.

@@ -33,6 +33,7 @@ func (e *Engine) issueLocked(k netip.Prefix, how Record, d time.Duration, rnd fl
 		Count: count, Since: now, Until: now.Add(d), Forgeable: how.Forgeable}}
 	e.recs[k] = r
 	e.srcs.remove(k)
+	e.markLocked(k)
 	return append(cs, Change{Banned: true, At: now, Record: r.Record, Reason: how.Reason})
 }
 
@@ -44,7 +45,7 @@ func (e *Engine) expireLocked(k netip.Prefix, now time.Time, cs []Change) []Chan
 		return cs
 	}
 	r.active = false
-	return append(cs, Change{At: r.Until, Record: r.Record, Reason: "expired"})
+	return append(cs, Change{At: r.Until, Record: r.Record, Reason: "expired", Remote: r.remote})
 }
 
 // sweepLocked, at most once per sweepEvery unless forced, announces
@@ -61,6 +62,7 @@ func (e *Engine) sweepLocked(now time.Time, force bool) ([]Change, []netip.Prefi
 		cs = e.expireLocked(k, now, cs)
 		if !r.active && now.Sub(r.Until) > e.cfg.forget() {
 			delete(e.recs, k)
+			e.markLocked(k)
 			dirty = append(dirty, k)
 		}
 	}
@@ -120,6 +122,7 @@ func (e *Engine) lift(ctx context.Context, ip netip.Addr, reason string, onlyFor
 	}
 	delete(e.recs, k)
 	e.srcs.remove(k)
+	e.markLocked(k)
 	e.mu.Unlock()
 	e.notify([]Change{{At: now, Record: r.Record, Reason: reason}})
 	return e.sync(ctx, k)
@@ -166,6 +169,7 @@ func (e *Engine) Reconfigure(ctx context.Context, cfg Config, now time.Time) err
 				cs = append(cs, Change{At: now, Record: r.Record, Reason: "ignored"})
 			}
 			delete(e.recs, k)
+			e.markLocked(k)
 			dirty = append(dirty, k)
 		}
 	}

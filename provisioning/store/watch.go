@@ -14,19 +14,20 @@ const ChangeChannel = "provbox_changes"
 const watchRetry = 500 * time.Millisecond
 
 // WatchChanges calls changed after each change another node (or this
-// one) commits to the inventory or the leases, and once after every
+// one) commits to the inventory, the leases or the bans, with the table
+// changed ("bans", "devices", ...), and once with "" after every
 // (re)connection of its listener, since changes made while it was
 // disconnected sent no notification it could receive: the caller then
 // resyncs in full. It returns at once and runs until ctx ends. On SQLite,
 // whose database one process writes, it does nothing.
-func (s *Store) WatchChanges(ctx context.Context, changed func()) {
+func (s *Store) WatchChanges(ctx context.Context, changed func(table string)) {
 	if s.dialect != dialectPostgres {
 		return
 	}
 	go s.watch(ctx, changed)
 }
 
-func (s *Store) watch(ctx context.Context, changed func()) {
+func (s *Store) watch(ctx context.Context, changed func(string)) {
 	for ctx.Err() == nil {
 		if err := s.listen(ctx, changed); err != nil && ctx.Err() == nil {
 			s.watchErrs.Add(1)
@@ -39,7 +40,7 @@ func (s *Store) watch(ctx context.Context, changed func()) {
 }
 
 // listen holds one LISTEN connection until it fails or ctx ends.
-func (s *Store) listen(ctx context.Context, changed func()) error {
+func (s *Store) listen(ctx context.Context, changed func(string)) error {
 	cfg, err := pgx.ParseConfig(s.dsn)
 	if err != nil {
 		return err
@@ -53,12 +54,13 @@ func (s *Store) listen(ctx context.Context, changed func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+ChangeChannel); err != nil {
 		return err
 	}
-	changed() // a full resync covers whatever happened while disconnected
+	changed("") // a full resync covers whatever happened while disconnected
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return err
 		}
-		changed()
+		changed(n.Payload)
 	}
 }
 
