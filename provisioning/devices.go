@@ -186,28 +186,14 @@ func (s *Service) RemoveDevice(ctx context.Context, m MAC) error {
 	return nil
 }
 
-// updateDevice applies change to a copy of device m, stores it, then
-// publishes it. It returns the new device.
+// updateDevice applies change to device m as stored, stores it, then
+// publishes it (modifyDevice). It returns the new device.
 func (s *Service) updateDevice(ctx context.Context, m MAC, change func(d *Device, now time.Time)) (Device, error) {
 	now := s.now().UTC()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	cur, ok := s.devices[m]
-	if !ok {
-		return Device{}, fmt.Errorf("device %s: %w", m, ErrNotFound)
-	}
-	d := *cur
-	d.Lines = slices.Clone(cur.Lines)
-	change(&d, now)
-	if err := s.st.UpdateDevice(ctx, d); err != nil {
-		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
-	}
-	s.mu.Lock()
-	delete(s.devHash, cur.Hash)
-	s.putDevice(&d)
-	s.devHash[d.Hash] = m
-	s.mu.Unlock()
-	return d, nil
+	_, d, err := s.modifyDevice(ctx, m, func(d *Device) error { change(d, now); return nil })
+	return d, err
 }
 
 // LockDevice closes initial provisioning now.

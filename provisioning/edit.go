@@ -165,29 +165,22 @@ type DeviceChange struct {
 func (s *Service) EditDevice(ctx context.Context, m MAC, c DeviceChange) (Device, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	cur, ok := s.devices[m]
-	if !ok {
-		return Device{}, notFoundf("device %s", m)
+	// The change applies to the stored row: its lock, window and last
+	// seen time (which another node may have changed a moment ago) stay.
+	cur, d, err := s.modifyDevice(ctx, m, func(d *Device) error {
+		set(&d.Account, c.Account)
+		set(&d.Model, c.Model)
+		set(&d.IP, c.IP)
+		if c.Lines != nil {
+			d.Lines = keepPasswords(slices.Clone(c.Lines), d.Lines)
+		}
+		return s.checkDevice(d)
+	})
+	if err != nil {
+		return Device{}, err
 	}
-	d := *cur
-	d.Lines = slices.Clone(cur.Lines)
-	set(&d.Account, c.Account)
-	set(&d.Model, c.Model)
-	set(&d.IP, c.IP)
-	if c.Lines != nil {
-		d.Lines = keepPasswords(slices.Clone(c.Lines), cur.Lines)
-	}
-	if err := s.checkDevice(&d); err != nil {
-		return Device{}, fmt.Errorf("device %s: %w", m, err)
-	}
-	if err := s.st.UpdateDevice(ctx, d); err != nil {
-		return Device{}, fmt.Errorf("storing device %s: %w", m, err)
-	}
-	s.mu.Lock()
-	s.putDevice(&d)
-	s.mu.Unlock()
 	if d.Account != cur.Account {
-		s.retireMoved(ctx, cur, &d)
+		s.retireMoved(ctx, &cur, &d)
 	}
 	s.log.Info("device changed", "mac", m.String(), "account", d.Account)
 	return d, nil

@@ -193,21 +193,24 @@ func (s *Store) UpdateDevice(ctx context.Context, d provisioning.Device) error {
 	if err := checkDevice(&d); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE devices SET account = $2, vendor = $3,
-			model = $4, hash = $5, ip = $6, open_until = $7, locked_at = $8, created = $9,
-			last_seen = $10 WHERE mac = $1`, deviceArgs(&d)...)
-		if err == nil {
-			err = rowsAffected(res)
-		}
-		if err == nil {
-			_, err = tx.ExecContext(ctx, `DELETE FROM lines WHERE mac = $1`, macText(d.MAC))
-		}
-		if err == nil {
-			err = insertLines(ctx, tx, &d)
-		}
-		return deviceErr("updating", &d, err)
-	})
+	return s.inTx(ctx, func(tx *sql.Tx) error { return writeDevice(ctx, tx, &d) })
+}
+
+// writeDevice replaces the row and lines of device d.MAC inside tx.
+func writeDevice(ctx context.Context, tx *sql.Tx, d *provisioning.Device) error {
+	res, err := tx.ExecContext(ctx, `UPDATE devices SET account = $2, vendor = $3,
+		model = $4, hash = $5, ip = $6, open_until = $7, locked_at = $8, created = $9,
+		last_seen = $10 WHERE mac = $1`, deviceArgs(d)...)
+	if err == nil {
+		err = rowsAffected(res)
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM lines WHERE mac = $1`, macText(d.MAC))
+	}
+	if err == nil {
+		err = insertLines(ctx, tx, d)
+	}
+	return deviceErr("updating", d, err)
 }
 
 // DeleteDevice removes device m and its lines; ErrNotFound if absent.
