@@ -54,9 +54,11 @@ type lockOp struct {
 // instead of two per phone, and no phone queues on wmu behind another's.
 //
 // Each batch runs under wmu, like every other inventory write: an admin
-// write (which reads the memory view and stores whole rows under wmu)
-// then sees every batch before it and none in the middle, so neither
-// undoes the other.
+// write (which rewrites a device's stored row and publishes it, under
+// wmu) then sees every batch before it and none in the middle, so
+// neither undoes the other in memory. Another node's batches it cannot
+// order that way: there the row held from read to write does it
+// (modifyDevice).
 type deviceWriter struct {
 	st    Store
 	wmu   *sync.Mutex
