@@ -192,3 +192,27 @@ func collect(t *testing.T, conn *net.UDPConn, sent []*dhcpv4.DHCPv4) []*dhcpv4.D
 	}
 	return out
 }
+
+type shedCounter struct {
+	nopObserver
+	n int
+}
+
+func (o *shedCounter) Shed() { o.n++ }
+
+// Every shed packet reaches an observer that counts them, though the log
+// says so once a minute.
+func TestShedObserved(t *testing.T) {
+	o := &shedCounter{}
+	svc := newService(t, t.TempDir(), provisioning.BootConfig{Host: "127.0.0.5"}, time.Now)
+	s, err := New(loopConfig(), svc, nil, WithObserver(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		s.shed()
+	}
+	if o.n != 3 || s.dropped != 3 {
+		t.Fatalf("observer counted %d sheds, server %d, want 3", o.n, s.dropped)
+	}
+}

@@ -109,6 +109,9 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 // shed counts a packet dropped for overload and logs the first of each
 // minute.
 func (s *Server) shed() {
+	if o, ok := s.obs.(ShedObserver); ok {
+		o.Shed()
+	}
 	now := s.now()
 	s.mu.Lock()
 	s.dropped++

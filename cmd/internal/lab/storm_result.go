@@ -56,7 +56,8 @@ type StormResult struct {
 	// reason).
 	Refusals map[string]float64 `json:"refusals,omitempty"`
 	Strikes  map[string]float64 `json:"strikes,omitempty"`
-	// DHCPPackets is provbox_dhcp_packets_total by direction/type.
+	// DHCPPackets is provbox_dhcp_packets_total by direction/type, and
+	// "shed" provbox_dhcp_shed_total.
 	DHCPPackets map[string]float64 `json:"dhcp_packets,omitempty"`
 	// LeaseCommits is the daemon's lease group commits (its histograms'
 	// counts and sums): how many batches, how large and how long on
@@ -191,6 +192,10 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 	}
 	res.Refusals = sumByLabels(text, "provbox_refusals_total", "proto", "reason")
 	res.DHCPPackets = sumByLabels(text, "provbox_dhcp_packets_total", "direction", "type")
+	// Shed for overload: the log's warning comes once a minute.
+	if n := sumByLabels(text, "provbox_dhcp_shed_total")[""]; n > 0 {
+		res.DHCPPackets["shed"] = n
+	}
 	res.Strikes = sumByLabels(text, "provbox_strikes_total", "reason")
 	res.LeaseCommits = scrapeLeaseCommits(text)
 	return nil
