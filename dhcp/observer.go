@@ -14,6 +14,11 @@ type Observer interface {
 	BootOffered(vendor string)
 }
 
+// ShedObserver is an Observer that is also told of each packet dropped
+// unanswered for overload (every in-flight slot stayed taken, admit.go).
+// Optional: the server asks for it, so an Observer need not change.
+type ShedObserver interface{ Shed() }
+
 type nopObserver struct{}
 
 func (nopObserver) Received(string)    {}

@@ -18,9 +18,11 @@ import (
 
 // maxInFlight bounds the packets being handled at once; each may wait for
 // a group commit, so this is also the largest batch the core can form.
-// Beyond it packets are dropped at once: under overload an answer that
-// comes late is worth less than a prompt answer to fewer clients (they
-// retry), and the queue must not grow until every reply is too late.
+// Beyond it the reader waits for a slot, slotWait at most, then drops
+// (admit.go): under overload an answer that comes late is worth less than
+// a prompt answer to fewer clients (they retry), and the queue must not
+// grow until every reply is too late; a burst the socket buffer can hold
+// is answered late by a fraction of a second, not shed.
 const maxInFlight = 512
 
 // Bind opens a DHCP socket on iface: the wildcard address with
@@ -76,6 +78,7 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 	if err := pc.SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
 		return fmt.Errorf("dhcp socket %s: enabling IP_PKTINFO: %w", c.LocalAddr(), err)
 	}
+	slots := &admission{sem: sem, wait: slotWait}
 	for {
 		buf := bufPool.Get().(*[]byte)
 		n, cm, peer, err := pc.ReadFrom(*buf)
@@ -91,9 +94,7 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 			bufPool.Put(buf)
 			continue
 		}
-		select {
-		case sem <- struct{}{}:
-		default:
+		if !slots.acquire(ctx) {
 			bufPool.Put(buf)
 			s.shed()
 			continue
@@ -108,6 +109,9 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 // shed counts a packet dropped for overload and logs the first of each
 // minute.
 func (s *Server) shed() {
+	if o, ok := s.obs.(ShedObserver); ok {
+		o.Shed()
+	}
 	now := s.now()
 	s.mu.Lock()
 	s.dropped++

@@ -132,6 +132,7 @@ func TestScrapeAfterProvisioning(t *testing.T) {
 		{"provbox_dhcp_packets_total", map[string]string{"direction": "received", "type": "DISCOVER"}, 1},
 		{"provbox_dhcp_packets_total", map[string]string{"direction": "sent", "type": "NAK"}, 1},
 		{"provbox_dhcp_naks_total", nil, 1},
+		{"provbox_dhcp_shed_total", nil, 0},
 		{"provbox_dhcp_pool_addresses", map[string]string{"subnet": "192.0.2.0/24"}, 100},
 		{"provbox_dhcp_pool_leases", map[string]string{"subnet": "192.0.2.0/24", "state": "bound"}, 3},
 		{"provbox_http_request_duration_seconds", map[string]string{"outcome": "ok"}, 2},

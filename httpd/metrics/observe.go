@@ -51,6 +51,10 @@ func (m *Metrics) LeaseCommitted(d time.Duration) { m.leaseCommit.Observe(d.Seco
 
 // dhcp.Observer
 
+// Shed implements dhcp.ShedObserver: the log says so once a minute, this
+// counts every one.
+func (m *Metrics) Shed() { m.dhcpShed.Inc() }
+
 func (m *Metrics) Received(msgType string) { m.dhcpPackets.get(pair{"received", msgType}).Inc() }
 
 func (m *Metrics) Replied(msgType string) {

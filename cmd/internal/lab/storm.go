@@ -175,12 +175,12 @@ func (s *storm) play(ctx context.Context) (*StormResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	phones, drops, cpu, err := s.collect(procs)
+	phones, tap, err := s.collect(procs)
 	if err != nil {
 		return nil, err
 	}
 	res := &StormResult{Phones: s.o.Phones, Namespaces: len(procs), Goal: s.o.Goal, Bootstrap: s.o.Bootstrap,
-		TapDrops: drops, PhonesCPU: cpu}
+		TapDrops: tap.TapDrops, PhonesCPU: tap.CPU, Tap: tap.Tap}
 	if cpu1, err := processCPU(s.d.cmd.Process.Pid); err == nil {
 		res.DaemonCPU = cpu1 - cpu0
 	}
@@ -318,12 +318,10 @@ func (s *storm) powerOn(ctx context.Context, procs []*phoneProc) (time.Time, cha
 	return t0, prof, nil
 }
 
-// collect reads every emulator's report and waits for it to exit.
-func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, int, time.Duration, error) {
+// collect reads every emulator's report and waits for it to exit; sum
+// holds the reports' totals (tap drops and counts, CPU), not their phones.
+func (s *storm) collect(procs []*phoneProc) (all []phone.StormPhone, sum phone.StormReport, err error) {
 	var mu sync.Mutex
-	var all []phone.StormPhone
-	drops := 0
-	cpu := time.Duration(0)
 	var errs []error
 	var wg sync.WaitGroup
 	for _, p := range procs {
@@ -338,10 +336,11 @@ func (s *storm) collect(procs []*phoneProc) ([]phone.StormPhone, int, time.Durat
 				return
 			}
 			all = append(all, rep.Phones...)
-			drops += rep.TapDrops
-			cpu += rep.CPU
+			sum.TapDrops += rep.TapDrops
+			sum.CPU += rep.CPU
+			sum.Tap.Add(rep.Tap)
 		})
 	}
 	wg.Wait()
-	return all, drops, cpu, errors.Join(errs...)
+	return all, sum, errors.Join(errs...)
 }

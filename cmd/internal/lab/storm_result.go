@@ -32,6 +32,13 @@ type StormResult struct {
 	DHCP       Percentiles `json:"dhcp"`
 	BootDone   Percentiles `json:"bootstrap"`
 	DHCPResent int         `json:"dhcp_resent"`
+	// DHCPResentRequest is the REQUESTs among DHCPResent; FirstSent and
+	// Offer are when each phone's first DISCOVER left and its OFFER came.
+	DHCPResentRequest int         `json:"dhcp_resent_request"`
+	FirstSent         Percentiles `json:"dhcp_first_sent"`
+	Offer             Percentiles `json:"offer"`
+	// Tap sums what the namespaces' DHCP taps did with the replies.
+	Tap phone.HubCounts `json:"tap"`
 	// FailedBy counts the phones that failed, by the step they stopped
 	// at: dhcp, bootstrap, redirect, config, lock, or emulator (no report).
 	FailedBy map[string]int `json:"failed_by,omitempty"`
@@ -49,8 +56,13 @@ type StormResult struct {
 	// reason).
 	Refusals map[string]float64 `json:"refusals,omitempty"`
 	Strikes  map[string]float64 `json:"strikes,omitempty"`
-	// DHCPPackets is provbox_dhcp_packets_total by direction/type.
+	// DHCPPackets is provbox_dhcp_packets_total by direction/type, and
+	// "shed" provbox_dhcp_shed_total.
 	DHCPPackets map[string]float64 `json:"dhcp_packets,omitempty"`
+	// LeaseCommits is the daemon's lease group commits (its histograms'
+	// counts and sums): how many batches, how large and how long on
+	// average, and how long an ACK waited for its lease to be durable.
+	LeaseCommits leaseCommits `json:"lease_commits"`
 	// Warnings counts the daemon log's WARN and ERROR lines by message.
 	Warnings map[string]float64 `json:"warnings,omitempty"`
 	// ServerUDPDrops is UDP the server's kernel dropped for a full socket
@@ -128,10 +140,17 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 		return err
 	}
 	reported := map[string]bool{}
-	var done, dhcp, boot []time.Duration
+	var done, dhcp, boot, sent, offer []time.Duration
 	for _, p := range phones {
 		reported[p.MAC] = true
 		res.DHCPResent += p.Resent
+		res.DHCPResentRequest += p.ResentRequest
+		if p.DHCPSent > 0 {
+			sent = append(sent, p.DHCPSent)
+		}
+		if p.Offer > 0 {
+			offer = append(offer, p.Offer)
+		}
 		if banned(bans, p.IP) {
 			res.BannedPhones++
 			res.fail("banned", fmt.Sprintf("%s %s at %s", p.Vendor, p.MAC, p.IP))
@@ -155,6 +174,7 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 		}
 	}
 	res.Done, res.DHCP, res.BootDone = percentiles(done), percentiles(dhcp), percentiles(boot)
+	res.FirstSent, res.Offer = percentiles(sent), percentiles(offer)
 	var first []string
 	res.Warnings, first = s.daemonWarnings()
 	for _, l := range first {
@@ -172,8 +192,32 @@ func (s *storm) judge(ctx context.Context, res *StormResult, phones []phone.Stor
 	}
 	res.Refusals = sumByLabels(text, "provbox_refusals_total", "proto", "reason")
 	res.DHCPPackets = sumByLabels(text, "provbox_dhcp_packets_total", "direction", "type")
+	// Shed for overload: the log's warning comes once a minute.
+	if n := sumByLabels(text, "provbox_dhcp_shed_total")[""]; n > 0 {
+		res.DHCPPackets["shed"] = n
+	}
 	res.Strikes = sumByLabels(text, "provbox_strikes_total", "reason")
+	res.LeaseCommits = scrapeLeaseCommits(text)
 	return nil
+}
+
+type leaseCommits struct {
+	Batches  int           `json:"batches"`
+	MeanSize float64       `json:"mean_size"`
+	MeanTime time.Duration `json:"mean_batch_ns"`
+	MeanWait time.Duration `json:"mean_wait_ns"`
+}
+
+func scrapeLeaseCommits(text string) leaseCommits {
+	v := func(name string) float64 { return sumByLabels(text, name)[""] }
+	n := v("provbox_dhcp_lease_batch_size_count")
+	leases := v("provbox_dhcp_lease_commit_seconds_count")
+	if n == 0 || leases == 0 {
+		return leaseCommits{}
+	}
+	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	return leaseCommits{Batches: int(n), MeanSize: v("provbox_dhcp_lease_batch_size_sum") / n,
+		MeanTime: sec(v("provbox_dhcp_lease_batch_seconds_sum") / n), MeanWait: sec(v("provbox_dhcp_lease_commit_seconds_sum") / leases)}
 }
 
 // judgeStormPhone reports whether p was provisioned: its journey
@@ -219,7 +263,7 @@ func banned(bans []banEntry, ip string) bool {
 	return false
 }
 
-var metricLine = regexp.MustCompile(`^([a-z_]+)\{([^}]*)\} (\S+)$`)
+var metricLine = regexp.MustCompile(`^([a-z_]+)(?:\{([^}]*)\})? (\S+)$`)
 
 // sumByLabels sums metric name's samples by the values of labels, joined
 // with "/"; zero sums are left out.
@@ -266,7 +310,11 @@ func (r *StormResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "  per phone, config    %s\n", pct(r.Done))
 	fmt.Fprintf(w, "  per phone, DHCP ACK  %s\n", pct(r.DHCP))
 	fmt.Fprintf(w, "  per phone, bootstrap %s\n", pct(r.BootDone))
-	fmt.Fprintf(w, "  DHCP resent          %d\n", r.DHCPResent)
+	fmt.Fprintf(w, "  per phone, DISCOVER  %s (first sent)\n", pct(r.FirstSent))
+	fmt.Fprintf(w, "  per phone, OFFER     %s\n", pct(r.Offer))
+	fmt.Fprintf(w, "  DHCP resent          %d (DISCOVER %d, REQUEST %d)\n", r.DHCPResent, r.DHCPResent-r.DHCPResentRequest, r.DHCPResentRequest)
+	t := r.Tap
+	fmt.Fprintf(w, "  phones' DHCP taps    replies read %d: delivered %d, stray %d, wrong chaddr %d, queue full %d\n", t.Replies, t.Delivered, t.Stray, t.WrongMAC, t.Full)
 	fmt.Fprintf(w, "  CPU in the storm     daemon %s, phone emulators %s (+%s set-up)\n", sec(r.DaemonCPU), sec(r.PhonesCPU), sec(r.PhonesSetupCPU))
 	fmt.Fprintf(w, "  failed, by step      %s\n", counts(r.FailedBy))
 	fmt.Fprintf(w, "  phones banned        %d\n", r.BannedPhones)
@@ -274,6 +322,9 @@ func (r *StormResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "  daemon refusals      %s\n", countsF(r.Refusals))
 	fmt.Fprintf(w, "  daemon strikes       %s\n", countsF(r.Strikes))
 	fmt.Fprintf(w, "  daemon DHCP packets  %s\n", countsF(r.DHCPPackets))
+	lc := r.LeaseCommits
+	fmt.Fprintf(w, "  daemon lease commits %d batches, mean %.1f leases in %.1f ms; an ACK waited %.1f ms on average\n",
+		lc.Batches, lc.MeanSize, lc.MeanTime.Seconds()*1000, lc.MeanWait.Seconds()*1000)
 	fmt.Fprintf(w, "  daemon warnings      %s\n", countsF(r.Warnings))
 	fmt.Fprintf(w, "  UDP dropped          server socket buffers %d, phones' DHCP taps %d\n", r.ServerUDPDrops, r.TapDrops)
 	for _, f := range r.Failures {

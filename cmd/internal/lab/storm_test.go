@@ -51,6 +51,13 @@ func TestStorm(t *testing.T) {
 			if res.DHCPPackets["sent/ACK"] < 200 {
 				t.Errorf("daemon DHCP counters %v, want an ACK per phone", res.DHCPPackets)
 			}
+			// Every phone's OFFER and ACK reached it through its namespace's tap.
+			if tap := res.Tap; tap.Delivered < 2*int64(res.Phones) || tap.WrongMAC != 0 || tap.Full != 0 {
+				t.Errorf("phones' DHCP taps %+v, want an OFFER and an ACK delivered per phone", tap)
+			}
+			if res.LeaseCommits.Batches == 0 || res.LeaseCommits.MeanSize <= 0 {
+				t.Errorf("daemon lease commits %+v: not scraped", res.LeaseCommits)
+			}
 		})
 	}
 }
@@ -160,5 +167,27 @@ func TestReplyDropFilter(t *testing.T) {
 		if err != nil || uint32(n) != tc.want {
 			t.Errorf("%s: verdict %d (%v), want %d", tc.name, n, err, tc.want)
 		}
+	}
+}
+
+// The daemon's lease histograms (unlabelled series) give the storm's
+// commit figures.
+func TestStormLeaseCommitsUnit(t *testing.T) {
+	text := `# TYPE provbox_dhcp_lease_batch_size histogram
+provbox_dhcp_lease_batch_size_bucket{le="1"} 0
+provbox_dhcp_lease_batch_size_sum 300
+provbox_dhcp_lease_batch_size_count 4
+provbox_dhcp_lease_batch_seconds_sum 0.2
+provbox_dhcp_lease_batch_seconds_count 4
+provbox_dhcp_lease_commit_seconds_sum 30
+provbox_dhcp_lease_commit_seconds_count 300
+`
+	got := scrapeLeaseCommits(text)
+	want := leaseCommits{Batches: 4, MeanSize: 75, MeanTime: 50 * time.Millisecond, MeanWait: 100 * time.Millisecond}
+	if got != want {
+		t.Fatalf("lease commits %+v, want %+v", got, want)
+	}
+	if scrapeLeaseCommits("") != (leaseCommits{}) {
+		t.Fatal("figures from no metrics")
 	}
 }

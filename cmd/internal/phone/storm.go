@@ -32,8 +32,13 @@ type StormPhone struct {
 	Bootstrap time.Duration `json:"bootstrap_ns"` // last bootstrap answer
 	Done      time.Duration `json:"done_ns"`      // full config read
 	Resent    int           `json:"dhcp_resent"`
-	SecretURL string        `json:"secret_url,omitempty"`
-	Lines     []Line        `json:"lines,omitempty"`
+	// ResentRequest is the REQUESTs among Resent; DHCPSent and Offer are
+	// when the first DISCOVER left and the OFFER came (0: never).
+	ResentRequest int           `json:"dhcp_resent_request"`
+	DHCPSent      time.Duration `json:"dhcp_sent_ns"`
+	Offer         time.Duration `json:"offer_ns"`
+	SecretURL     string        `json:"secret_url,omitempty"`
+	Lines         []Line        `json:"lines,omitempty"`
 }
 
 // StormReport is what one storm namespace prints.
@@ -41,6 +46,8 @@ type StormReport struct {
 	Phones []StormPhone `json:"phones"`
 	// TapDrops is DHCP replies the namespace's tap lost (full buffer).
 	TapDrops int `json:"tap_drops"`
+	// Tap is what the DHCP tap did with the replies it read.
+	Tap HubCounts `json:"tap"`
 	// CPU is what this process used from power-on to its last phone.
 	CPU time.Duration `json:"cpu_ns"`
 }
@@ -109,7 +116,7 @@ func StormMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		wg.Go(func() { rep.Phones[i] = phones[i].run(ctx, hub, t0, *timeout) })
 	}
 	wg.Wait()
-	rep.TapDrops, rep.CPU = hub.drops(), processCPU()-cpu0
+	rep.TapDrops, rep.CPU, rep.Tap = hub.drops(), processCPU()-cpu0, hub.counts.snapshot()
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 		fmt.Fprintln(stderr, "storm:", err)
 		return 1
@@ -172,7 +179,13 @@ func (s stormSpec) run(ctx context.Context, hub *dhcpHub, t0 time.Time, timeout 
 		return l, nil
 	}
 	j, err := ph.Run(ctx, false)
-	out.Done, out.Resent = time.Since(t0), try.Resent
+	out.Done, out.Resent, out.ResentRequest = time.Since(t0), try.Resent, try.ResentRequest
+	if !try.Sent.IsZero() {
+		out.DHCPSent = try.Sent.Sub(t0)
+	}
+	if !try.Offer.IsZero() {
+		out.Offer = try.Offer.Sub(t0)
+	}
 	out.IP, out.Proto, out.SecretURL, out.Lines = j.IP, j.Location.Proto(), j.SecretURL, j.Lines
 	for _, f := range j.Bootstrap {
 		out.Bootstrap = max(out.Bootstrap, f.At.Sub(t0))

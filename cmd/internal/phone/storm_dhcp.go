@@ -38,6 +38,7 @@ type dhcpHub struct {
 	// waiting: the phones' open transactions by xid.
 	waiting map[dhcpv4.TransactionID]*dhcpWait
 	done    chan struct{}
+	counts  hubCounters
 }
 
 type dhcpWait struct {
@@ -129,15 +130,23 @@ func (h *dhcpHub) read() {
 		if err != nil || m.OpCode != dhcpv4.OpcodeBootReply {
 			continue
 		}
+		h.counts.replies.Add(1)
 		h.mu.Lock()
 		w := h.waiting[m.TransactionID]
 		h.mu.Unlock()
-		if w == nil || !bytesEqual(m.ClientHWAddr, w.mac) {
-			continue // another phone's, or a late answer
+		switch {
+		case w == nil:
+			h.counts.stray.Add(1) // another namespace's phone, or a late answer
+			continue
+		case !bytesEqual(m.ClientHWAddr, w.mac):
+			h.counts.wrongMAC.Add(1)
+			continue
 		}
 		select {
 		case w.ch <- m:
+			h.counts.delivered.Add(1)
 		default:
+			h.counts.full.Add(1)
 		}
 	}
 }
@@ -185,6 +194,10 @@ func checksum(b []byte, sum uint32) uint16 {
 // dhcpTry counts what one DORA cost a phone.
 type dhcpTry struct {
 	Resent int // DISCOVERs and REQUESTs sent again after dhcpRetransmit
+	// ResentRequest is the REQUESTs among them.
+	ResentRequest int
+	// Sent and Offer are when the first DISCOVER left and the OFFER came.
+	Sent, Offer time.Time
 }
 
 // dora runs DISCOVER/OFFER/REQUEST/ACK for the phone on interface ifc,
@@ -215,6 +228,7 @@ func (h *dhcpHub) dora(ctx context.Context, ifc *net.Interface, class []byte, pr
 	if err != nil {
 		return nil, fmt.Errorf("DORA on %s: no OFFER: %w", ifc.Name, err)
 	}
+	try.Offer = time.Now()
 	req, err := dhcpv4.NewRequestFromOffer(offer, mods...)
 	if err != nil {
 		return nil, err
@@ -240,8 +254,14 @@ func (h *dhcpHub) await(ctx context.Context, ifindex int, m *dhcpv4.DHCPv4, w *d
 		if err := h.send(ifindex, m); err != nil {
 			return nil, err
 		}
-		if sent > 0 {
+		switch {
+		case try.Sent.IsZero():
+			try.Sent = time.Now()
+		case sent > 0:
 			try.Resent++
+			if want == dhcpv4.MessageTypeAck {
+				try.ResentRequest++
+			}
 		}
 		if r, done, err := next(ctx, w, want); done {
 			return r, err
