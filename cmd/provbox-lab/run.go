@@ -55,6 +55,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.Out = stdout
 	}
 	res, err := lab.Run(ctx, o)
+	return report(res, err, asJSON, stdout, stderr)
+}
+
+// report turns a run's result into the exit code: 0 when it is OK, 1 when
+// not or when it could not run; with --json the result is printed.
+func report[R interface{ OK() bool }](res R, err error, asJSON bool, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "provbox-lab:", err)
 		return 1

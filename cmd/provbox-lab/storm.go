@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -63,20 +62,5 @@ func runStorm(ctx context.Context, so lab.StormOptions, asJSON bool, stdout, std
 		so.Out = stdout
 	}
 	res, err := lab.RunStorm(ctx, so)
-	if err != nil {
-		fmt.Fprintln(stderr, "provbox-lab:", err)
-		return 1
-	}
-	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintln(stderr, "provbox-lab:", err)
-			return 1
-		}
-	}
-	if !res.OK() {
-		return 1
-	}
-	return 0
+	return report(res, err, asJSON, stdout, stderr)
 }
