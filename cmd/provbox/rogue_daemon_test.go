@@ -19,28 +19,7 @@ import (
 // one probe interval, `provbox status` counts it, and `provbox explain
 // dhcp` shows what provbox itself would offer a phone there.
 func TestDaemonRogueDHCPAndExplainDHCP(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (network namespaces, raw sockets)")
-	}
-	for _, tool := range []string{"ip", "dnsmasq"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (Debian: iproute2, dnsmasq-base)", tool)
-		}
-	}
-	bin := buildBinary(t)
-	n, err := lab.NewNet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	srv := host(t, n, "srv", nil, "10.96.0.1/24")
-	rogue := host(t, n, "rog", nil, "10.96.0.9/24")
-	runDnsmasq(t, rogue)
-
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "state"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	bin, srv, rogue, dir := rogueSegment(t)
 	cfg := newConfig(t, fmt.Sprintf(`state_dir = %q
 [server]
 advertise = "10.96.0.1"
@@ -114,4 +93,35 @@ func runDnsmasq(t *testing.T, h *lab.Host) {
 		}
 	}
 	t.Fatal("dnsmasq did not start listening on port 67")
+}
+
+// rogueSegment is a LAN segment for a daemon test: the daemon's host
+// (10.96.0.1) beside a real dnsmasq answering DHCP (10.96.0.9), the
+// provbox binary, and a directory with an empty state directory. It
+// skips without root or without the tools (ip, dnsmasq and extra).
+func rogueSegment(t *testing.T, extra ...string) (bin string, srv, rogue *lab.Host, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (network namespaces, raw sockets)")
+	}
+	for _, tool := range append([]string{"ip", "dnsmasq"}, extra...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (Debian: iproute2, dnsmasq-base, %s)", tool, tool)
+		}
+	}
+	bin = buildBinary(t)
+	n, err := lab.NewNet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	srv = host(t, n, "srv", nil, "10.96.0.1/24")
+	rogue = host(t, n, "rog", nil, "10.96.0.9/24")
+	runDnsmasq(t, rogue)
+
+	dir = t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "state"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return bin, srv, rogue, dir
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/provbox/provbox/cmd/internal/lab"
 )
 
 // The daemon's web dashboard shows a real foreign DHCP server (dnsmasq)
@@ -17,28 +15,7 @@ import (
 // gives the UI the DHCP server's rogue list (the UI does not import the
 // DHCP server).
 func TestDaemonWebDashboardShowsRogueDHCP(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (network namespaces, raw sockets)")
-	}
-	for _, tool := range []string{"ip", "dnsmasq", "curl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (Debian: iproute2, dnsmasq-base, curl)", tool)
-		}
-	}
-	bin := buildBinary(t)
-	n, err := lab.NewNet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	srv := host(t, n, "srv", nil, "10.96.0.1/24")
-	rogue := host(t, n, "rog", nil, "10.96.0.9/24")
-	runDnsmasq(t, rogue)
-
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "state"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	bin, srv, rogue, dir := rogueSegment(t, "curl")
 	pw := filepath.Join(dir, "web-password")
 	if err := os.WriteFile(pw, []byte("web-pass\n"), 0o600); err != nil {
 		t.Fatal(err)
