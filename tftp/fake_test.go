@@ -17,6 +17,9 @@ type fakeCore struct {
 	reqs   []provisioning.FetchRequest
 	// waitDeadline makes Fetch return only once its context is done.
 	waitDeadline bool
+	// stack is how many bytes of stack Fetch uses, as the real core's
+	// call chain does (benchmarks).
+	stack int
 }
 
 func newFakeCore() *fakeCore {
@@ -29,6 +32,9 @@ func (f *fakeCore) Fetch(ctx context.Context, r provisioning.FetchRequest) provi
 	body, ok := f.files[r.Path]
 	wait := f.waitDeadline
 	f.mu.Unlock()
+	if f.stack > 0 {
+		useStack(f.stack)
+	}
 	if wait {
 		<-ctx.Done()
 	}
@@ -60,4 +66,16 @@ func (f *fakeCore) set(fn func(f *fakeCore)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fn(f)
+}
+
+// useStack uses about n bytes of stack.
+//
+//go:noinline
+func useStack(n int) byte {
+	var b [1024]byte
+	b[n%len(b)] = byte(n)
+	if n <= len(b) {
+		return b[0]
+	}
+	return useStack(n-len(b)) + b[n%len(b)]
 }

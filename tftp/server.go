@@ -105,8 +105,11 @@ func (s *Server) singlePortConn(srv *pintftp.Server, conn net.PacketConn) (net.P
 // It returns nil after a clean stop and closes conn.
 func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
 	enablePacketInfo(conn) // for sockets not made by Listen (systemd)
-	srv := pintftp.NewServer(func(name string, rf io.ReaderFrom) error {
-		return s.read(ctx, name, rf)
+	wk := newWorkers(idleWorker)
+	defer wk.stop() // after Shutdown: no handler runs any more
+	srv := pintftp.NewServer(func(name string, rf io.ReaderFrom) (err error) {
+		wk.do(func() { err = s.read(ctx, name, rf) })
+		return err
 	}, refuseWrite)
 	srv.SetTimeout(s.cfg.Timeout)
 	srv.SetRetries(s.cfg.Retries)

@@ -1,0 +1,71 @@
+package tftp
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// workers runs the read handler on goroutines that outlive a transfer.
+// pin/tftp starts a fresh goroutine for every request, with the
+// runtime's small initial stack; the handler's call chain (ban lookup,
+// the core's checks, neighbour table, render) then grew that stack
+// several times per transfer, each growth a copy of every frame
+// (runtime.copystack was 7-9% of provbox's CPU over small transfers in
+// provbench). A worker keeps its grown stack for the next transfer, and
+// pin/tftp's goroutine only waits. Workers are started on demand, so
+// there are never more than transfers running at the peak, and one left
+// idle for idleWorker exits; stop ends the idle ones at once.
+type workers struct {
+	jobs chan func()
+	quit chan struct{}
+	once sync.Once
+	idle time.Duration
+	// started counts the workers started, for tests.
+	started atomic.Int64
+}
+
+// idleWorker is how long a worker waits for the next transfer: long
+// enough to carry it across the gaps of a boot storm, short enough that
+// a past peak does not hold goroutines for long.
+const idleWorker = 10 * time.Second
+
+func newWorkers(idle time.Duration) *workers {
+	return &workers{jobs: make(chan func()), quit: make(chan struct{}), idle: idle}
+}
+
+// do runs f on an idle worker, or on a new one if none is idle, and
+// returns when f has.
+func (w *workers) do(f func()) {
+	done := make(chan struct{})
+	job := func() { defer close(done); f() }
+	select {
+	case w.jobs <- job:
+	default:
+		w.started.Add(1)
+		go w.loop(job)
+	}
+	<-done
+}
+
+// loop runs job, then the jobs handed to it, until it has been idle for
+// w.idle or w is stopped.
+func (w *workers) loop(job func()) {
+	t := time.NewTimer(w.idle)
+	defer t.Stop()
+	for {
+		job()
+		t.Reset(w.idle)
+		select {
+		case job = <-w.jobs:
+		case <-t.C:
+			return
+		case <-w.quit:
+			return
+		}
+	}
+}
+
+// stop makes idle workers exit; busy ones exit after their job. do must
+// not be called after stop (it would still work, on fresh goroutines).
+func (w *workers) stop() { w.once.Do(func() { close(w.quit) }) }
