@@ -61,6 +61,7 @@ type pktConn struct {
 // local is the address a client's datagrams arrived at.
 type local struct {
 	ip    net.IP
+	oob   []byte    // the packet info that sends from ip (srcInfo)
 	seen  time.Time // its last datagram, or its transfer's end
 	ended bool      // the hook reported the transfer's end
 }
@@ -96,36 +97,22 @@ func newPktConn(uc *net.UDPConn, setBlock func(int), cap int, keep time.Duration
 
 // ReadFrom reads a datagram and notes where it was sent to.
 func (c *pktConn) ReadFrom(b []byte) (int, net.Addr, error) {
-	var (
-		n       int
-		src     net.Addr
-		dst     net.IP
-		ifindex int
-		err     error
-	)
-	if c.v4 != nil {
-		var cm *ipv4.ControlMessage
-		if n, cm, src, err = c.v4.ReadFrom(b); cm != nil {
-			dst, ifindex = cm.Dst, cm.IfIndex
-		}
-	} else {
-		var cm *ipv6.ControlMessage
-		if n, cm, src, err = c.v6.ReadFrom(b); cm != nil {
-			dst, ifindex = cm.Dst, cm.IfIndex
-		}
-	}
+	n, src, dst, ifindex, err := readPktInfo(c.UDPConn, b)
 	c.mu.Lock()
 	c.lastReq = netip.AddrPort{}
 	c.mu.Unlock()
 	if err != nil {
+		if src == nil {
+			return n, nil, err // no typed nil in the interface
+		}
 		return n, src, err
 	}
 	request := n >= 2 && b[0] == 0 && (b[1] == 1 || b[1] == 2) // RRQ, WRQ: a transfer starts
 	if request {
 		c.setBlock(c.blockCap(ifindex, dst.To4() != nil))
 	}
-	if ua, ok := src.(*net.UDPAddr); ok && answerFrom(dst) {
-		c.remember(ua, dst, request && b[1] == 1)
+	if answerFrom(dst) {
+		c.remember(src, dst, request && b[1] == 1)
 	}
 	return n, src, nil
 }
@@ -185,7 +172,7 @@ func (c *pktConn) remember(a *net.UDPAddr, dst net.IP, rrq bool) {
 	if !known && len(c.dst) >= c.max {
 		c.makeRoom(now)
 	}
-	c.dst[k] = local{ip: dst, seen: now}
+	c.dst[k] = local{ip: dst, oob: srcInfo(dst), seen: now}
 	c.lastReq = k
 }
 
@@ -282,16 +269,7 @@ func (c *pktConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if !known {
 		return c.UDPConn.WriteTo(b, addr)
 	}
-	// IPv4 packet info for an IPv4 client, on an IPv6 socket too (a
-	// dual-stack listener): Linux reads it there for IPv4-mapped
-	// destinations, and x/net marshals no IPv4-mapped IPv6 source.
-	var oob []byte
-	if ip4 := l.ip.To4(); ip4 != nil {
-		oob = (&ipv4.ControlMessage{Src: ip4}).Marshal()
-	} else {
-		oob = (&ipv6.ControlMessage{Src: l.ip}).Marshal()
-	}
-	n, _, err := c.WriteMsgUDP(b, oob, ua)
+	n, _, err := c.WriteMsgUDP(b, l.oob, ua)
 	return n, err
 }
 
