@@ -1,6 +1,7 @@
 package tftp
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 
@@ -20,6 +21,9 @@ type hook struct {
 func (h hook) OnSuccess(st pintftp.TransferStats) {
 	h.conn.transferEnded(st)
 	h.obs.Transfer("ok", st.Duration)
+	if !h.log.Enabled(context.Background(), slog.LevelInfo) {
+		return // spare the arguments: a string, a redaction and boxing per transfer
+	}
 	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false),
 		"mode", st.Mode, "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
 		"datagrams", st.DatagramsSent, "duration", st.Duration)
@@ -37,6 +41,9 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 	}
 	h.conn.transferEnded(st)
 	h.obs.Transfer(outcomeOf(err), st.Duration)
+	if !h.log.Enabled(context.Background(), slog.LevelDebug) && isRefusal(err) {
+		return // logged at debug only, below: spare building the logger
+	}
 	log := h.log.With("ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false))
 	var r *refusal
 	switch {
@@ -48,4 +55,11 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 	default:
 		log.Warn("transfer failed", "err", err, "duration", st.Duration)
 	}
+}
+
+// isRefusal reports whether err is a refusal OnFailure logs at debug
+// level only (every refusal but a timeout or a stop).
+func isRefusal(err error) bool {
+	var r *refusal
+	return errors.As(err, &r) && r != errTimedOut && r != errStopping
 }
