@@ -2,6 +2,7 @@ package tftp
 
 import (
 	"io"
+	"net"
 	"strconv"
 	"syscall"
 	"testing"
@@ -11,7 +12,8 @@ import (
 )
 
 // BenchmarkTransfer measures whole TFTP transfers on loopback: a 2 KB
-// config at blksize 1428 (2 blocks plus OACK), in both modes. Besides
+// config at blksize 1428 (2 blocks plus OACK), and a 200 KiB file (144
+// blocks: the per-datagram costs), in both modes. Besides
 // the time it reports the process's CPU time per transfer (client and
 // server together; steadier than time on a shared machine). Single-port
 // mode used to look up the arrival interface for every datagram
@@ -20,22 +22,26 @@ import (
 // core's (see workers).
 func BenchmarkTransfer(b *testing.B) {
 	for _, single := range []bool{false, true} {
-		for _, stack := range []int{0, 16 << 10} {
+		for _, v := range []struct{ size, stack int }{{2048, 0}, {2048, 16 << 10}, {200 << 10, 0}} {
 			name := "single-port=" + strconv.FormatBool(single)
-			if stack > 0 {
-				name += "/core-stack=" + strconv.Itoa(stack>>10) + "KiB"
+			if v.stack > 0 {
+				name += "/core-stack=" + strconv.Itoa(v.stack>>10) + "KiB"
 			}
-			b.Run(name, func(b *testing.B) { benchTransfer(b, single, stack) })
+			if v.size != 2048 {
+				name += "/size=" + strconv.Itoa(v.size>>10) + "KiB"
+			}
+			b.Run(name, func(b *testing.B) { benchTransfer(b, single, v.size, v.stack) })
 		}
 	}
 }
 
-// benchTransfer runs BenchmarkTransfer in one mode, with a core whose
-// decision uses stack bytes of stack (the real core's chain is deep:
-// the handler's goroutine used to grow its stack for every transfer).
-func benchTransfer(b *testing.B, single bool, stack int) {
+// benchTransfer runs BenchmarkTransfer in one mode for a file of size
+// bytes, with a core whose decision uses stack bytes of stack (the real
+// core's chain is deep: the handler's goroutine used to grow its stack
+// for every transfer).
+func benchTransfer(b *testing.B, single bool, size, stack int) {
 	core := newFakeCore()
-	core.files["001565aabbcc.cfg"] = payload(2048)
+	core.files["001565aabbcc.cfg"] = payload(size)
 	core.stack = stack
 	r := start(b, newServer(b, Config{SinglePort: single}, core))
 	c, err := pintftp.NewClient(r.addr)
@@ -44,7 +50,7 @@ func benchTransfer(b *testing.B, single bool, stack int) {
 	}
 	c.SetBlockSize(1428)
 	c.RequestTSize(true)
-	b.SetBytes(2048)
+	b.SetBytes(int64(size))
 	cpu0 := cpuTime()
 	for b.Loop() {
 		wt, err := c.Receive("001565aabbcc.cfg", "octet")
@@ -65,4 +71,36 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkPktConnReadFrom reads datagrams through single-port mode's
+// pktConn (packet info, the client table), over loopback. x/net's
+// ReadFrom, used before, allocated a control message and made a
+// getsockopt syscall per datagram.
+func BenchmarkPktConnReadFrom(b *testing.B) {
+	uc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer uc.Close()
+	pc := newPktConn(uc, func(int) {}, maxBlock, time.Minute)
+	if pc == nil {
+		b.Skip("no packet info")
+	}
+	c, err := net.DialUDP("udp", nil, uc.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ack := []byte{0, 4, 0, 1}
+	buf := make([]byte, 1472)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Write(ack); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := pc.ReadFrom(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
