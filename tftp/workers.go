@@ -27,8 +27,9 @@ type workers struct {
 
 // idleWorker is how long a worker waits for the next transfer: long
 // enough to carry it across the gaps of a boot storm, short enough that
-// a past peak does not hold goroutines for long.
-const idleWorker = 10 * time.Second
+// a past peak does not hold its goroutines and their stacks (some 32 KiB
+// each, see parkDepth) for long.
+const idleWorker = 2 * time.Second
 
 func newWorkers(idle time.Duration) *workers {
 	return &workers{jobs: make(chan func()), quit: make(chan struct{}), idle: idle}
@@ -53,18 +54,41 @@ func (w *workers) do(f func()) {
 func (w *workers) loop(job func()) {
 	t := time.NewTimer(w.idle)
 	defer t.Stop()
-	for {
+	for job != nil {
 		job()
-		t.Reset(w.idle)
-		select {
-		case job = <-w.jobs:
-		case <-t.C:
-			return
-		case <-w.quit:
-			return
-		}
+		job = w.next(t)
 	}
 }
+
+// parkDepth is the stack a worker holds while it waits. The garbage
+// collector halves the stack of a goroutine that uses less than a
+// quarter of it when scanned, so an idle worker parked at the top of
+// its stack lost its growth at every collection (several per second
+// under load) and regrew it on its next transfer; waiting under this
+// much stack keeps stacks up to four times its size.
+const parkDepth = 8 << 10
+
+// next waits for the next job (nil: idle for w.idle, or stopped) under
+// parkDepth bytes of stack.
+//
+//go:noinline
+func (w *workers) next(t *time.Timer) func() {
+	var pad [parkDepth]byte
+	hold(&pad)
+	t.Reset(w.idle)
+	select {
+	case job := <-w.jobs:
+		return job
+	case <-t.C:
+	case <-w.quit:
+	}
+	return nil
+}
+
+// hold keeps pad, so the compiler keeps next's frame.
+//
+//go:noinline
+func hold(pad *[parkDepth]byte) { pad[0] = 1 }
 
 // stop makes idle workers exit; busy ones exit after their job. do must
 // not be called after stop (it would still work, on fresh goroutines).
