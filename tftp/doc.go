@@ -22,6 +22,10 @@
 // unacknowledged for FirstACKTimeout gives its slot up to the next
 // request that finds none free.
 //
+// Each request is handled on a long-lived worker goroutine (workers.go)
+// rather than on the one pin/tftp starts for it, so the stack the core's
+// checks need is grown once, not per transfer.
+//
 //	srv, err := tftp.New(tftp.Config{Addr: ":69"}, svc, log)
 //	conn, err := srv.Listen()
 //	go srv.Serve(ctx, conn)
