@@ -14,8 +14,8 @@ import (
 // (runtime.copystack was 7-9% of provbox's CPU over small transfers in
 // provbench). A worker keeps its grown stack for the next transfer, and
 // pin/tftp's goroutine only waits. Workers are started on demand, so
-// there are never more than transfers running at the peak, and one left
-// idle for idleWorker exits; stop ends the idle ones at once.
+// there are never more of them than handlers running at the peak; one
+// left idle for idleWorker exits, and stop ends the idle ones at once.
 type workers struct {
 	jobs chan func()
 	quit chan struct{}
