@@ -86,38 +86,43 @@ func (w *eventWriter) run() {
 	defer close(w.done)
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
-	var batch []Event
+	// A batch is written when it holds maxBatchLines lines or at the
+	// tick, whichever comes first; repeats fold into their first line
+	// (eventBatch), so a busy tick costs one row per distinct request.
+	var batch eventBatch
 	writes := 0
 	for {
 		select {
 		case e := <-w.q:
-			batch = append(batch, e)
-			if len(batch) < 256 {
+			batch.add(e)
+			if batch.lines() < maxBatchLines {
 				continue
 			}
 		case ack := <-w.flushReq:
-			batch = w.drain(batch)
-			w.write(batch, &writes)
-			batch = nil
+			w.drain(&batch)
+			w.write(batch.take(), &writes)
 			close(ack)
 			continue
 		case <-tick.C:
 		case <-w.quit:
-			w.write(w.drain(batch), &writes)
+			w.drain(&batch)
+			w.write(batch.take(), &writes)
 			return
 		}
-		w.write(batch, &writes)
-		batch = nil
+		w.write(batch.take(), &writes)
 	}
 }
 
-func (w *eventWriter) drain(batch []Event) []Event {
+// maxBatchLines bounds the lines (rows) of one transaction.
+const maxBatchLines = 256
+
+func (w *eventWriter) drain(batch *eventBatch) {
 	for {
 		select {
 		case e := <-w.q:
-			batch = append(batch, e)
+			batch.add(e)
 		default:
-			return batch
+			return
 		}
 	}
 }

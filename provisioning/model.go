@@ -105,7 +105,16 @@ type Event struct {
 	Outcome string     `json:"outcome"` // e.g. redirect, config, common, refused, locked, unlocked, banned
 	Reason  string     `json:"reason,omitempty"`
 	Actor   string     `json:"actor,omitempty"` // who made an admin change (Actor.String)
+	// Count is how many identical requests this line stands for: the
+	// event writer folds repeats of one request answered the same way
+	// within one batch into one line (events.go). 0 reads as 1. Time is
+	// then the first of them, Last the last (zero when Count <= 1).
+	Count int       `json:"count,omitempty"`
+	Last  time.Time `json:"last,omitzero"`
 }
+
+// Times is the number of occurrences e stands for (at least 1).
+func (e Event) Times() int { return max(e.Count, 1) }
 
 // EventFilter selects audit-trail lines, newest first.
 type EventFilter struct {

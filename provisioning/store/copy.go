@@ -8,7 +8,7 @@ import (
 )
 
 // copyTables lists every state table in an order that satisfies the
-// foreign keys, with its columns (schema version 4).
+// foreign keys, with its columns (schema version 8).
 var copyTables = []struct{ name, cols string }{
 	{"accounts", "name, hash, sip_server, sip_port, sip_transport, ntp_server, timezone, language, created"},
 	{"devices", "mac, account, vendor, model, hash, ip, open_until, locked_at, created, last_seen"},
@@ -16,7 +16,7 @@ var copyTables = []struct{ name, cols string }{
 	{"old_paths", "digest, mac, shown, cause, since, until"},
 	{"leases", "ip, mac, expires, hostname, vendor_class"},
 	{"bans", "prefix, reason, strikes, count, since, until, forgeable"},
-	{"events", "id, time, proto, ip, mac, ua, file, outcome, reason"},
+	{"events", "id, time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time"},
 }
 
 // Counts is the number of rows of each table.
@@ -118,8 +118,11 @@ func (s *Store) copyTable(ctx context.Context, tx *sql.Tx, to dialect, table, co
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		if table == "bans" { // SQLite hands the BOOLEAN back as an integer
-			vals[n-1] = truthy(vals[n-1])
+		switch table { // SQLite hands a BOOLEAN back as an integer
+		case "bans":
+			vals[n-1] = truthy(vals[n-1]) // forgeable
+		case "events":
+			vals[10] = truthy(vals[10]) // unknown
 		}
 		if _, err := ins.ExecContext(ctx, vals...); err != nil {
 			return err

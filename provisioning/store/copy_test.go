@@ -32,8 +32,10 @@ func fillForCopy(t *testing.T, s *Store) {
 			t.Fatal(err)
 		}
 	}
-	es := []provisioning.Event{{Time: t0, Proto: "http", IP: ipN(1), MAC: macN(1), Outcome: "config"},
-		{Time: t0.Add(time.Second), Proto: "tftp", IP: ipN(2), Outcome: "refused", Reason: "bad-hash"}}
+	es := []provisioning.Event{{Time: t0, Proto: "http", IP: ipN(1), MAC: macN(1), Outcome: "config",
+		Count: 3, Last: t0.Add(2 * time.Second)}, // a line of repeats keeps its count
+		{Time: t0.Add(time.Second), Proto: "tftp", IP: ipN(2), Outcome: "refused", Reason: "bad-hash"},
+		{Time: t0.Add(time.Second), Proto: "admin", MAC: macN(1), Outcome: "locked", Actor: "cli:alice"}}
 	if err := s.AddEvents(ctx, es); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func TestCopySQLiteToPostgresAndBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts["devices"] != 2 || counts["lines"] != 4 || counts["events"] != 2 || counts["bans"] != 2 {
+	if counts["devices"] != 2 || counts["lines"] != 4 || counts["events"] != 3 || counts["bans"] != 2 {
 		t.Errorf("counts %v", counts)
 	}
 	want := snapshot(t, lite)

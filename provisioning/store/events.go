@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -13,8 +14,8 @@ import (
 // DefaultEventLimit caps Events when the filter sets no Limit.
 const DefaultEventLimit = 1000
 
-const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
 // AddEvents appends es to the audit trail in one transaction. Every event
 // needs a time; the store assigns the IDs.
@@ -26,6 +27,9 @@ func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
 		if err := checkTime("time", e.Time); err != nil {
 			return fmt.Errorf("event %d of %d: %w", i+1, len(es), err)
 		}
+		if err := checkRepeats(e); err != nil {
+			return fmt.Errorf("event %d of %d: %w", i+1, len(es), err)
+		}
 	}
 	if len(es) == 0 {
 		return nil
@@ -34,7 +38,7 @@ func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
 		st := tx.StmtContext(ctx, s.addEvent)
 		for _, e := range es {
 			if _, err := st.ExecContext(ctx, e.Time.UnixNano(), e.Proto, addrText(e.IP),
-				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown()); err != nil {
+				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e)); err != nil {
 				return err
 			}
 		}
@@ -88,7 +92,7 @@ func eventQuery(f provisioning.EventFilter) (string, []any) {
 		add("time >= $%d", f.Since.UnixNano())
 	}
 	where, args = searchConds(f, where, args)
-	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason, actor FROM events`
+	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason, actor, times, last_time FROM events`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -107,13 +111,16 @@ func eventQuery(f provisioning.EventFilter) (string, []any) {
 
 func scanEvent(rows *sql.Rows) (provisioning.Event, error) {
 	var e provisioning.Event
-	var t sql.NullInt64
+	var t, last sql.NullInt64
 	var ip, mac string
-	err := rows.Scan(&e.ID, &t, &e.Proto, &ip, &mac, &e.UA, &e.File, &e.Outcome, &e.Reason, &e.Actor)
+	err := rows.Scan(&e.ID, &t, &e.Proto, &ip, &mac, &e.UA, &e.File, &e.Outcome, &e.Reason, &e.Actor, &e.Count, &last)
 	if err != nil {
 		return e, err
 	}
-	e.Time = fromNanos(t)
+	e.Time, e.Last = fromNanos(t), fromNanos(last)
+	if e.Count <= 1 {
+		e.Count, e.Last = 0, time.Time{} // a single event, as written
+	}
 	if e.IP, err = parseAddr(ip); err != nil {
 		return e, fmt.Errorf("event %d: %w", e.ID, err)
 	}
@@ -125,7 +132,9 @@ func scanEvent(rows *sql.Rows) (provisioning.Event, error) {
 
 // TrimEvents keeps the newest keepUnknown events whose MAC is zero (what
 // scanners produce in bulk) and the newest keepAll events in all,
-// deleting the older ones.
+// deleting the older ones. It counts lines (rows), not the requests a
+// line of repeats stands for: the bounds are on what the trail stores,
+// and a folded line costs one row however many requests it counts.
 func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error {
 	if keepUnknown < 0 || keepAll < 0 {
 		return fmt.Errorf("trimming events: keep %d/%d is negative", keepUnknown, keepAll)
@@ -158,4 +167,26 @@ func trimEvents(ctx context.Context, tx *sql.Tx, where string, keep int) error {
 	_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE `+where+`
 		AND (time < $1 OR (time = $1 AND id <= $2))`, t, id)
 	return err
+}
+
+// checkRepeats checks a line's repeat count and last time: a line of
+// repeats (Count > 1) ends at or after it starts; a single one has no end.
+func checkRepeats(e provisioning.Event) error {
+	switch {
+	case e.Count < 0:
+		return fmt.Errorf("count %d is negative", e.Count)
+	case e.Count <= 1 && !e.Last.IsZero():
+		return fmt.Errorf("last time set on a single event")
+	case e.Count > 1 && e.Last.Before(e.Time):
+		return fmt.Errorf("last time %s before time %s", e.Last.Format(time.RFC3339Nano), e.Time.Format(time.RFC3339Nano))
+	}
+	return checkTime("last time", e.Last)
+}
+
+// lastNanos is the stored last_time of e: NULL for a single event.
+func lastNanos(e provisioning.Event) any {
+	if e.Count <= 1 {
+		return nil
+	}
+	return e.Last.UnixNano()
 }
