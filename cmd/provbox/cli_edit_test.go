@@ -85,7 +85,7 @@ func TestCLIAdoptEditAudit(t *testing.T) {
 	}
 	csv := mustCLI(t, cfg, "events", "--csv", "--reason", "account ")
 	lines := strings.Split(strings.TrimSpace(csv), "\n")
-	if lines[0] != "id,time,proto,ip,mac,outcome,reason,actor,file,ua" || len(lines) < 4 {
+	if lines[0] != "id,time,proto,ip,mac,outcome,reason,actor,file,ua,count,last" || len(lines) < 4 {
 		t.Fatalf("events --csv:\n%s", csv)
 	}
 	for _, o := range []string{"account-added", "account-changed", "account-removed"} {
@@ -94,4 +94,27 @@ func TestCLIAdoptEditAudit(t *testing.T) {
 		}
 	}
 	failCLI(t, cfg, 2, "--until", "events", "--until", "yesterday")
+
+	// Identical requests close together fold into a line that counts
+	// them (two lines if the writer's tick falls between them).
+	probe := fmt.Sprintf("http://127.0.0.1:%d/favicon.ico", td.d.ports.http)
+	for range 3 {
+		if code, _ := get(t, probe, "probe/1.0"); code != http.StatusNotFound {
+			t.Fatalf("probe: %d, want 404", code)
+		}
+	}
+	rep := decodeJSON[[]admin.Event](t, mustCLI(t, cfg, "events", "--reason", "unknown-file", "--json"))
+	total := 0
+	for _, e := range rep {
+		total += max(e.Count, 1)
+		if e.Count > 1 && e.Last.Before(e.Time) {
+			t.Errorf("line %+v ends before it starts", e)
+		}
+	}
+	if total != 3 || len(rep) > 2 {
+		t.Errorf("3 identical probes: %+v, want lines counting 3 in all", rep)
+	}
+	if table := mustCLI(t, cfg, "events", "--reason", "unknown-file"); !strings.Contains(table, "TIMES") {
+		t.Errorf("events table of the probes lacks their count:\n%s", table)
+	}
 }

@@ -26,7 +26,7 @@ func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	fs.IntVar(&s.Limit, "limit", 100, "at most this many events (with --csv: 0 means the export's cap)")
 	fs.IntVar(&s.Offset, "offset", 0, "skip this many (the next page)")
 	fs.Int64Var(&s.Before, "before", 0, "only events older than event `ID` (the next page)")
-	fs.BoolVar(&csvOut, "csv", false, "print CSV (id,time,proto,ip,mac,outcome,reason,actor,file,ua)")
+	fs.BoolVar(&csvOut, "csv", false, "print CSV (id,time,proto,ip,mac,outcome,reason,actor,file,ua,count,last)")
 	if _, err := c.parse(fs, args, 0, 0, eventsUsage); err != nil {
 		return err
 	}
@@ -58,6 +58,16 @@ func cmdEvents(ctx context.Context, c *cli, args []string) error {
 		}
 		return c.show(es, func() error { return c.eventTable(es) })
 	})
+}
+
+// hasRepeats reports whether a line of es stands for repeated requests.
+func hasRepeats(es []admin.Event) bool {
+	for _, e := range es {
+		if e.Count > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func hasActor(es []admin.Event) bool {

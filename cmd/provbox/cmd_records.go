@@ -119,6 +119,10 @@ func (c *cli) eventTable(es []admin.Event) error {
 	if actors {
 		rows[0] = append(rows[0], "ACTOR")
 	}
+	repeats := hasRepeats(es) // TIMES and LAST only where repeats were folded
+	if repeats {
+		rows[0] = append(rows[0], "TIMES", "LAST")
+	}
 	for _, e := range es {
 		ip, mac := "-", "-"
 		if e.IP.IsValid() {
@@ -130,6 +134,9 @@ func (c *cli) eventTable(es []admin.Event) error {
 		row := []string{fmtTime(e.Time), e.Proto, ip, mac, dash(e.File), e.Outcome, dash(e.Reason)}
 		if actors {
 			row = append(row, dash(e.Actor))
+		}
+		if repeats {
+			row = append(row, strconv.Itoa(max(e.Count, 1)), fmtTime(e.Last))
 		}
 		rows = append(rows, row)
 	}

@@ -159,4 +159,8 @@ type Event struct {
 	Outcome string     `json:"outcome"` // e.g. redirect, config, common, refused, locked, unlocked, banned
 	Reason  string     `json:"reason,omitempty"`
 	Actor   string     `json:"actor,omitempty"` // who made an admin change: "cli:alice (pid 42)", "web:admin@10.0.0.5"
+	// Count is how many identical requests the line stands for (absent:
+	// one); Time is then the first, Last the last of them.
+	Count int       `json:"count,omitempty"`
+	Last  time.Time `json:"last,omitzero"`
 }

@@ -72,7 +72,7 @@ func banInfo(b provisioning.Ban) Ban {
 
 func eventInfo(e provisioning.Event) Event {
 	out := Event{ID: e.ID, Time: e.Time, Proto: fmt.Sprint(e.Proto), IP: e.IP, UA: e.UA, File: e.File,
-		Outcome: e.Outcome, Reason: e.Reason, Actor: e.Actor}
+		Outcome: e.Outcome, Reason: e.Reason, Actor: e.Actor, Count: e.Count, Last: e.Last}
 	if !e.MAC.IsZero() {
 		out.MAC = e.MAC.String()
 	}

@@ -26,6 +26,7 @@ var wantReason = map[string]struct {
 // event is the part of `provbox events --json` the lab reads.
 type event struct {
 	Time    time.Time `json:"time"`
+	Last    time.Time `json:"last"` // the last of folded repeats; zero for one
 	IP      string    `json:"ip"`
 	Outcome string    `json:"outcome"`
 	Reason  string    `json:"reason"`
@@ -49,7 +50,11 @@ func (l *run) setReasons(ar *AttackResult, es []event) {
 	for _, e := range es {
 		// The first word: "unknown-mac c0:74:ad:20:00:01" is unknown-mac.
 		r, _, _ := strings.Cut(e.Reason, " ")
-		if sameIP(e.IP, ar.Attack.IP) && !e.Time.Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
+		latest := e.Time
+		if e.Last.After(latest) { // repeats folded into a line that began earlier
+			latest = e.Last
+		}
+		if sameIP(e.IP, ar.Attack.IP) && !latest.Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
 			ar.Reasons = append(ar.Reasons, r)
 		}
 	}

@@ -67,7 +67,9 @@ func (o *Ops) EventsCSV(ctx context.Context, w io.Writer, q EventQuery) error {
 }
 
 // EventsCSVHeader is the CSV export's header line.
-var EventsCSVHeader = []string{"id", "time", "proto", "ip", "mac", "outcome", "reason", "actor", "file", "ua"}
+// count is the requests a line stands for (1, or more for folded
+// repeats), last the time of the last of them (empty for one).
+var EventsCSVHeader = []string{"id", "time", "proto", "ip", "mac", "outcome", "reason", "actor", "file", "ua", "count", "last"}
 
 // WriteEventsCSV writes es as CSV, each cell through SafeCSVCell: the
 // User-Agent and file come from whoever asked.
@@ -84,8 +86,12 @@ func WriteEventsCSV(w io.Writer, es []provisioning.Event) error {
 		if !e.MAC.IsZero() {
 			mac = e.MAC.String()
 		}
+		last := ""
+		if !e.Last.IsZero() {
+			last = e.Last.UTC().Format(time.RFC3339Nano)
+		}
 		row := []string{strconv.FormatInt(e.ID, 10), e.Time.UTC().Format(time.RFC3339Nano), e.Proto, ip, mac,
-			e.Outcome, e.Reason, e.Actor, e.File, e.UA}
+			e.Outcome, e.Reason, e.Actor, e.File, e.UA, strconv.Itoa(e.Times()), last}
 		for i := range row {
 			row[i] = SafeCSVCell(row[i])
 		}

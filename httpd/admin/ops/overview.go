@@ -65,7 +65,7 @@ func (o *Ops) Overview(ctx context.Context, now time.Time, recent int) (Overview
 	for _, e := range es {
 		switch e.Outcome {
 		case "refused":
-			v.Refusals++
+			v.Refusals += e.Times() // a line of repeats counts each
 		case "banned":
 			v.Bans++
 		}
