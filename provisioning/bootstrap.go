@@ -60,14 +60,20 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 		}
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
-	fc.note("device", true, "%s (%s, account %s)", d.MAC, d.Vendor, d.Account)
-	fc.note("flat mode", true, "%s", map[bool]string{true: "on: full config at /<file>, no lock", false: "off"}[fc.cfg.FlatMode])
+	if fc.dry() {
+		fc.note("device", true, "%s (%s, account %s)", d.MAC, d.Vendor, d.Account)
+	}
+	if fc.dry() {
+		fc.note("flat mode", true, "%s", map[bool]string{true: "on: full config at /<file>, no lock", false: "off"}[fc.cfg.FlatMode])
+	}
 	if !fc.cfg.FlatMode && !d.Open(fc.now) {
 		fc.note("window", false, "locked since %s", d.LockedAt.UTC().Format(time.RFC3339))
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
 	}
 	if !fc.cfg.FlatMode {
-		fc.note("window", true, "open until %s", d.OpenUntil.UTC().Format(time.RFC3339))
+		if fc.dry() {
+			fc.note("window", true, "open until %s", d.OpenUntil.UTC().Format(time.RFC3339))
+		}
 	}
 	if reason := s.check(fc, d, c.p); reason != "" {
 		return s.refuse(fc, d.MAC, reason, 1, d.MAC)

@@ -22,12 +22,16 @@ func (s *Service) check(fc fetchState, d *Device, p *profile.Profile) string {
 			fc.note("user-agent", false, "not a %s User-Agent", p.Name)
 			return reasonUserAgent
 		}
-		fc.note("user-agent", true, "%s", checkDetail(fc.cfg.Checks.UserAgent, ok, "a "+p.Name+" User-Agent"))
+		if fc.dry() {
+			fc.note("user-agent", true, "%s", checkDetail(fc.cfg.Checks.UserAgent, ok, "a "+p.Name+" User-Agent"))
+		}
 		if ok && ua.HasMAC && MAC(ua.MAC) != d.MAC && fc.cfg.Checks.UAMAC {
 			fc.note("ua-mac", false, "the User-Agent names %s", MAC(ua.MAC))
 			return reasonUAMAC
 		}
-		fc.note("ua-mac", true, "%s", checkDetail(fc.cfg.Checks.UAMAC, ok && ua.HasMAC, "the User-Agent names the device"))
+		if fc.dry() {
+			fc.note("ua-mac", true, "%s", checkDetail(fc.cfg.Checks.UAMAC, ok && ua.HasMAC, "the User-Agent names the device"))
+		}
 	}
 	bound := false
 	if fc.cfg.Checks.Neighbour {
@@ -36,7 +40,9 @@ func (s *Service) check(fc fetchState, d *Device, p *profile.Profile) string {
 			fc.note("neighbour", false, "the neighbour table has %s at %s", m, fc.r.RemoteIP)
 			return reasonNeighbour
 		}
-		fc.note("neighbour", true, "%s", checkDetail(true, ok, "the neighbour entry carries the device's MAC"))
+		if fc.dry() {
+			fc.note("neighbour", true, "%s", checkDetail(true, ok, "the neighbour entry carries the device's MAC"))
+		}
 		bound = ok
 	} else {
 		fc.note("neighbour", true, "check off")
@@ -49,7 +55,9 @@ func (s *Service) check(fc fetchState, d *Device, p *profile.Profile) string {
 			fc.note("lease", false, "%s", leaseDetail(holder, ok, fc.r.RemoteIP))
 			return reasonNoLease
 		}
-		fc.note("lease", true, "%s holds the device's lease", fc.r.RemoteIP)
+		if fc.dry() {
+			fc.note("lease", true, "%s holds the device's lease", fc.r.RemoteIP)
+		}
 		bound = true
 	} else {
 		fc.note("lease", true, "check off")
@@ -58,7 +66,9 @@ func (s *Service) check(fc fetchState, d *Device, p *profile.Profile) string {
 		fc.note("binding", false, "no network-binding check vouches for %s and it is outside unverified_networks (fail closed)", fc.r.RemoteIP)
 		return reasonUnverified
 	}
-	fc.note("binding", true, "%s", map[bool]string{true: "bound by lease or neighbour entry", false: "inside unverified_networks"}[bound])
+	if fc.dry() {
+		fc.note("binding", true, "%s", map[bool]string{true: "bound by lease or neighbour entry", false: "inside unverified_networks"}[bound])
+	}
 	return ""
 }
 

@@ -50,7 +50,10 @@ func (s *Service) Explain(ctx context.Context, r FetchRequest) Explanation {
 	return *tr
 }
 
-// note records a check's verdict when the request is a dry run.
+// note records a check's verdict when the request is a dry run. On the
+// path a phone's request takes when served, callers guard it with
+// fc.dry(): boxing and formatting its arguments would cost a served
+// request more than the checks themselves.
 func (fc *fetchState) note(check string, ok bool, format string, args ...any) {
 	if fc.tr == nil {
 		return

@@ -2,6 +2,7 @@ package provisioning
 
 import (
 	"context"
+	"log/slog"
 	"net/netip"
 	"time"
 
@@ -91,7 +92,9 @@ func (s *Service) fetch(ctx context.Context, r FetchRequest, tr *Explanation) Fe
 		return s.refuse(fc, MAC{}, reasonBadPath, 5, MAC{})
 	}
 	fc.path = p
-	fc.note("path", true, "%s", map[bool]string{true: "secret path", false: "bootstrap name"}[p.secret()])
+	if fc.dry() {
+		fc.note("path", true, "%s", map[bool]string{true: "secret path", false: "bootstrap name"}[p.secret()])
+	}
 	if p.secret() {
 		return s.fetchSecret(ctx, fc)
 	}
@@ -171,10 +174,13 @@ func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome st
 		// the next device batch writes it (devicewrites.go).
 		s.devW.touch(d.MAC, s.now().UTC())
 	}
+	file := fc.path.redacted()
 	s.audit(Event{Time: fc.now.UTC(), Proto: string(fc.r.Proto), IP: fc.r.RemoteIP, MAC: d.MAC, UA: fc.r.UserAgent,
-		File: fc.path.redacted(), Outcome: outcome})
+		File: file, Outcome: outcome})
 	s.obs.get().Served(fc.r.Proto, p.Name, outcome)
-	s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
-		"file", fc.path.redacted(), "outcome", outcome, "proto", fc.r.Proto)
+	if s.log.Enabled(context.Background(), slog.LevelInfo) { // the arguments cost more than the check
+		s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
+			"file", file, "outcome", outcome, "proto", fc.r.Proto)
+	}
 	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
 }

@@ -41,13 +41,17 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 	d, ok := s.bySecret(fc.path.Acct, fc.path.Dev)
 	if !ok {
 		if d, old, ok := s.byOldPath(fc); ok {
-			fc.note("hash", true, "a retired path of %s, in rekey grace until %s", d.MAC, old.End(fc.cfg.RotationGrace).UTC().Format(time.RFC3339))
+			if fc.dry() {
+				fc.note("hash", true, "a retired path of %s, in rekey grace until %s", d.MAC, old.End(fc.cfg.RotationGrace).UTC().Format(time.RFC3339))
+			}
 			return s.fetchOld(fc, d, old)
 		}
 		fc.note("hash", false, "no device (nor retired path in grace) has this secret path")
 		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
 	}
-	fc.note("hash", true, "names %s (%s, account %s)", d.MAC, d.Vendor, d.Account)
+	if fc.dry() {
+		fc.note("hash", true, "names %s (%s, account %s)", d.MAC, d.Vendor, d.Account)
+	}
 	p, data, reply, ok := s.ownFile(fc, d, "the device's own file")
 	if !ok {
 		return reply
@@ -62,7 +66,9 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 		}
 		return s.refuse(fc, d.MAC, reasonBadHash, 1, MAC{})
 	}
-	fc.note("window", true, "%s", lockDetail(fc.cfg.FlatMode, d.Open(fc.now)))
+	if fc.dry() {
+		fc.note("window", true, "%s", lockDetail(fc.cfg.FlatMode, d.Open(fc.now)))
+	}
 	if err == nil && !fc.cfg.FlatMode && d.Open(fc.now) && !fc.dry() {
 		// Lock before answering: a served config always leaves a
 		// durable lock behind, even if the box dies right after.
@@ -150,7 +156,9 @@ func (s *Service) ownFile(fc fetchState, d *Device, own string) (*profile.Profil
 		fc.note("file-mac", false, "the file names %s", MAC(m.MAC))
 		return nil, profile.Data{}, s.refuse(fc, d.MAC, reasonFileMAC, 2, m.MAC), false
 	}
-	fc.note("file-mac", true, "%s", own)
+	if fc.dry() {
+		fc.note("file-mac", true, "%s", own)
+	}
 	if reason := s.secretChecks(fc, d, p); reason != "" {
 		return nil, profile.Data{}, s.refuse(fc, d.MAC, reason, 1, d.MAC), false
 	}
