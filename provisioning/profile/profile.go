@@ -48,8 +48,9 @@ const maxName = 128
 // MatchFile classifies a requested file name (no directory, no leading
 // "/"; Cisco MPP's "Cisco/CP-<model>-3PCC/<mac>.cfg" is the one name with
 // directories). The first matching pattern wins; a name carrying the
-// all-zero MAC is never a device's own file.
-func (p *Profile) MatchFile(name string) Match {
+// all-zero MAC is never a device's own file. MatchFile (filecache.go) is
+// the memoised entry point.
+func (p *Profile) matchFile(name string) Match {
 	if len(name) > maxName {
 		return Match{}
 	}
