@@ -88,14 +88,16 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr
 		return
 	}
 	h := w.Header()
-	ct := resp.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
+	ct := octetStream
+	if resp.ContentType != "" {
+		ct = []string{resp.ContentType}
 	}
-	h.Set("Content-Type", ct)
-	h.Set("ETag", etag(resp.Body))
+	// Canonical keys set directly, constant values shared: net/http only
+	// reads them (and copies the header before writing it).
+	h["Content-Type"] = ct
+	h["Etag"] = []string{etag(resp.Body)}
 	// Configs may hold credentials: no shared caches, always revalidate.
-	h.Set("Cache-Control", "private, no-cache")
+	h["Cache-Control"] = privateNoCache
 	if !writePlain(w, r, resp.ModTime, resp.Body) {
 		http.ServeContent(w, r, "", resp.ModTime, bytes.NewReader(resp.Body))
 	}
@@ -116,11 +118,20 @@ func remoteIP(r *http.Request) netip.Addr {
 	return ap.Addr().Unmap()
 }
 
+// Header values the answers share; never written to.
+var (
+	octetStream    = []string{"application/octet-stream"}
+	privateNoCache = []string{"private, no-cache"}
+)
+
 // etag is a strong validator derived from the body, so a config that
 // changes (new line, rekey) gets a new tag even within one second.
 func etag(body []byte) string {
 	sum := sha256.Sum256(body)
-	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	var b [2 + 16]byte // the quotes around 12 bytes in unpadded base64
+	b[0], b[len(b)-1] = '"', '"'
+	base64.RawURLEncoding.Encode(b[1:len(b)-1], sum[:12])
+	return string(b[:])
 }
 
 // statusWriter records what was written, for the access log.

@@ -10,6 +10,9 @@ import (
 // more than send the body: preconditions and ranges.
 var conditional = []string{"Range", "If-Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
 
+// acceptRangesBytes is shared by every answer; never written to.
+var acceptRangesBytes = []string{"bytes"}
+
 // writePlain answers a request without any of those headers, which is
 // what a phone sends, with the response http.ServeContent gives it
 // (same status, headers and body; TestPlainMatchesServeContent): the
@@ -26,7 +29,7 @@ func writePlain(w http.ResponseWriter, r *http.Request, modtime time.Time, body 
 	if !modtime.IsZero() && !modtime.Equal(time.Unix(0, 0)) {
 		h["Last-Modified"] = []string{modtime.UTC().Format(http.TimeFormat)}
 	}
-	h["Accept-Ranges"] = []string{"bytes"}
+	h["Accept-Ranges"] = acceptRangesBytes
 	if h.Get("Content-Encoding") == "" {
 		h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
