@@ -95,6 +95,7 @@ func (w *eventWriter) run() {
 		select {
 		case e := <-w.q:
 			batch.add(e)
+			w.take(&batch)
 			if batch.lines() < maxBatchLines {
 				continue
 			}
@@ -115,6 +116,15 @@ func (w *eventWriter) run() {
 
 // maxBatchLines bounds the lines (rows) of one transaction.
 const maxBatchLines = 256
+
+// take adds the lines already queued, up to a full batch: under load
+// the queue holds many, and a plain receive costs less than the select.
+// The writer is the queue's only reader, so what len counts is there.
+func (w *eventWriter) take(batch *eventBatch) {
+	for n := len(w.q); n > 0 && batch.lines() < maxBatchLines; n-- {
+		batch.add(<-w.q)
+	}
+}
 
 func (w *eventWriter) drain(batch *eventBatch) {
 	for {
