@@ -84,10 +84,10 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
-		body, err := fc.reg.Full(c.p, fc.path.File, data)
+		body, err := fc.reg.FullShared(c.p, fc.path.File, data)
 		return s.rendered(fc, d, c.p, "config", body, err)
 	}
-	body, err := fc.reg.Redirect(c.p, fc.path.File, data)
+	body, err := fc.reg.RedirectShared(c.p, fc.path.File, data)
 	if !s.current(d.MAC, data.ProvisionPath, true, fc.now) {
 		// Locked, rekeyed or removed while the answer was rendered.
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)

@@ -29,7 +29,8 @@ type FetchRequest struct {
 // FetchReply is the core's answer. A refusal and an unknown file look the
 // same: Found is false and nothing else is set.
 type FetchReply struct {
-	Found       bool
+	Found bool
+	// Body may be the render cache's own bytes: read it, never write to it.
 	Body        []byte
 	ContentType string
 	ModTime     time.Time

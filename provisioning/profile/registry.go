@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -239,6 +240,19 @@ func (r *Registry) Full(p *Profile, file string, d Data) ([]byte, error) {
 	return r.render(p, "full.tmpl", file, d)
 }
 
+// RedirectShared and FullShared are Redirect and Full for the serving
+// path, which only sends the body: a cached render comes back without the
+// copy, so the body may be the cache's own and must never be written to.
+// The copy was a third of the bytes a served config allocated.
+func (r *Registry) RedirectShared(p *Profile, file string, d Data) ([]byte, error) {
+	return r.renderShared(p, "redirect.tmpl", file, d)
+}
+
+// FullShared: see RedirectShared.
+func (r *Registry) FullShared(p *Profile, file string, d Data) ([]byte, error) {
+	return r.renderShared(p, "full.tmpl", file, d)
+}
+
 // Common renders the harmless answer for a Common file of p: it carries
 // neither credentials nor any URL.
 func (r *Registry) Common(p *Profile, file string) ([]byte, error) {
@@ -257,6 +271,15 @@ var ErrNotPrimary = errors.New("not a device's own file")
 var ErrWrongMAC = errors.New("file name carries another MAC")
 
 func (r *Registry) render(p *Profile, tmpl, file string, d Data) ([]byte, error) {
+	b, err := r.renderShared(p, tmpl, file, d)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(b), nil // callers may write into it
+}
+
+// renderShared is render without the copy: a cached body is the cache's.
+func (r *Registry) renderShared(p *Profile, tmpl, file string, d Data) ([]byte, error) {
 	year := r.now().Year()
 	k := renderKey{p: p, tmpl: tmpl, file: file, mac: d.MAC}
 	if b, ok := r.renders.get(k, year, d); ok {

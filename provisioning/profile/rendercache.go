@@ -34,7 +34,8 @@ type renderCache struct {
 	m  map[renderKey]*renderEntry
 }
 
-// get is a copy of the kept render for k when it was made from d in year.
+// get is the kept render for k when it was made from d in year: the
+// cache's own bytes, never to be written to (Registry.render copies).
 func (c *renderCache) get(k renderKey, year int, d Data) ([]byte, bool) {
 	c.mu.Lock()
 	e := c.m[k]
@@ -42,7 +43,7 @@ func (c *renderCache) get(k renderKey, year int, d Data) ([]byte, bool) {
 	if e == nil || e.year != year || !sameData(e.d, d) {
 		return nil, false
 	}
-	return slices.Clone(e.body), true // callers may write into it
+	return e.body, true
 }
 
 func (c *renderCache) put(k renderKey, year int, d Data, body []byte) {

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -88,5 +89,36 @@ func TestRenderCache(t *testing.T) {
 	d.Lines[0].Password = "n3w-s3cret-pw" // the caller's slice changes under the cache
 	if b, _ := r.Full(p, file, d); !bytes.Equal(b, changed) {
 		t.Fatalf("render after the caller changed its lines:\n%s", b)
+	}
+}
+
+// The serving path's renders: the same bytes as Full and Redirect, a
+// cached one without a copy (the cache's own bytes), while Full still
+// hands out a copy its caller may write into.
+func TestRenderShared(t *testing.T) {
+	r := newTestRegistry(t)
+	p, _ := r.Profile("yealink")
+	d := SampleData("yealink")
+	file := fmt.Sprintf("%x.cfg", d.MAC[:])
+	for _, c := range []struct {
+		name           string
+		copied, shared func(*Profile, string, Data) ([]byte, error)
+	}{{"full", r.Full, r.FullShared}, {"redirect", r.Redirect, r.RedirectShared}} {
+		first, err1 := c.shared(p, file, d) // fresh: renders and fills the cache
+		again, err2 := c.shared(p, file, d) // cached
+		third, err3 := c.shared(p, file, d)
+		cp, err4 := c.copied(p, file, d)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first, again) || !bytes.Equal(again, cp) {
+			t.Fatalf("%s: shared and copied renders differ", c.name)
+		}
+		if &again[0] != &third[0] {
+			t.Errorf("%s: a cached shared render was copied", c.name)
+		}
+		if &cp[0] == &again[0] {
+			t.Errorf("%s: the copying render handed out the cache's bytes", c.name)
+		}
 	}
 }
