@@ -26,7 +26,7 @@ func matchAll(reg *profile.Registry, file string) []candidate {
 // fetchBootstrap answers /<file>: the device's redirect config (its full
 // config in flat-folder mode) if the device is known, open and passes the
 // checks; a vendor common file harmlessly; anything else is refused.
-func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply {
+func (s *Service) fetchBootstrap(ctx context.Context, fc *fetchState) FetchReply {
 	cands := matchAll(fc.reg, fc.path.File)
 	fc.note("file", len(cands) > 0, "%s", orNone(vendorsOf(cands), "no vendor knows this name"))
 	if len(cands) == 0 {
@@ -99,7 +99,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc fetchState) FetchReply 
 // for d. A miss is quiet only for a requester that also holds d (its
 // lease, reservation or neighbour entry): "cannot judge" would tell
 // anyone which MACs are devices.
-func (s *Service) passes(fc fetchState, d *Device) bool {
+func (s *Service) passes(fc *fetchState, d *Device) bool {
 	p, ok := fc.reg.Profile(d.Vendor)
 	return ok && s.check(fc, d, p) == ""
 }
@@ -159,7 +159,7 @@ func commonProfile(reg *profile.Registry, cands []candidate, ua string) (p *prof
 // file name, else (names without a MAC, like spa504G.cfg) by the MAC in
 // the User-Agent, else by the DHCP lease of the requester. asked is the
 // MAC the name carried, if any.
-func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candidate, asked MAC) {
+func (s *Service) identify(fc *fetchState, cands []candidate) (d *Device, c candidate, asked MAC) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, c := range cands {
@@ -191,7 +191,7 @@ func (s *Service) identify(fc fetchState, cands []candidate) (d *Device, c candi
 
 // implicitMACs are the MACs a request without one in its name points to:
 // the UA's, then the lease holder's. The caller holds s.mu.
-func (s *Service) implicitMACs(fc fetchState, p *profile.Profile) []MAC {
+func (s *Service) implicitMACs(fc *fetchState, p *profile.Profile) []MAC {
 	var ms []MAC
 	if ua, ok := p.ParseUA(fc.r.UserAgent); ok && ua.HasMAC {
 		ms = append(ms, MAC(ua.MAC))
@@ -203,7 +203,7 @@ func (s *Service) implicitMACs(fc fetchState, p *profile.Profile) []MAC {
 }
 
 // common answers a vendor common file; d may be nil.
-func (s *Service) common(fc fetchState, d *Device, p *profile.Profile) FetchReply {
+func (s *Service) common(fc *fetchState, d *Device, p *profile.Profile) FetchReply {
 	body, err := fc.reg.Common(p, fc.path.File)
 	if err == nil && d == nil && fc.dry() {
 		return fc.servedDry(MAC{}, p, "common", body)
@@ -220,7 +220,7 @@ func (s *Service) common(fc fetchState, d *Device, p *profile.Profile) FetchRepl
 
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
-func (s *Service) rendered(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
+func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
 	if err != nil && fc.dry() {
 		fc.note("render", false, "%v", err)
 		fc.decided("error", reasonRender, d.MAC)

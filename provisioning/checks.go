@@ -15,7 +15,7 @@ import (
 // or cannot judge (a routed or loopback requester for the neighbour
 // check) gives none; then only a requester inside unverified_networks is
 // served. A negative verdict refuses wherever the requester is.
-func (s *Service) check(fc fetchState, d *Device, p *profile.Profile) string {
+func (s *Service) check(fc *fetchState, d *Device, p *profile.Profile) string {
 	if fc.r.Proto != ProtoTFTP {
 		ua, ok := p.ParseUA(fc.r.UserAgent)
 		if !ok && fc.cfg.Checks.UserAgent {

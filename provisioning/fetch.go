@@ -74,7 +74,7 @@ func (s *Service) Fetch(ctx context.Context, r FetchRequest) FetchReply {
 // a dry run.
 func (s *Service) fetch(ctx context.Context, r FetchRequest, tr *Explanation) FetchReply {
 	s.mu.RLock()
-	fc := fetchState{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg, tr: tr}
+	fc := &fetchState{r: r, now: s.cfg.Now(), cfg: s.cfg, reg: s.reg, tr: tr}
 	s.mu.RUnlock()
 	if s.bans.banned(r.RemoteIP, fc.now, fc.dry()) {
 		fc.note("ban", false, "%s is banned", r.RemoteIP)
@@ -105,7 +105,7 @@ func (s *Service) fetch(ctx context.Context, r FetchRequest, tr *Explanation) Fe
 // refuse audits and strikes a refusal and returns the one refusal answer.
 // dev is the identified device (zero if none); asked is the MAC the
 // request named, for scan detection.
-func (s *Service) refuse(fc fetchState, dev MAC, reason string, weight int, asked MAC) FetchReply {
+func (s *Service) refuse(fc *fetchState, dev MAC, reason string, weight int, asked MAC) FetchReply {
 	if fc.dry() {
 		fc.decided("refused", reason, dev)
 	} else {
@@ -151,7 +151,7 @@ func macAttr(dev, asked MAC) string {
 
 // miss audits a known phone's request for a file provbox does not have:
 // a plain not-found, not a strike.
-func (s *Service) miss(fc fetchState, m MAC) FetchReply {
+func (s *Service) miss(fc *fetchState, m MAC) FetchReply {
 	if fc.dry() {
 		fc.decided("not-found", "", m)
 		return FetchReply{}
@@ -166,7 +166,7 @@ const lastSeenEvery = time.Minute
 
 // serve audits a success, records when the device was last seen, and
 // returns the answer.
-func (s *Service) serve(fc fetchState, d *Device, p *profile.Profile, outcome string, body []byte) FetchReply {
+func (s *Service) serve(fc *fetchState, d *Device, p *profile.Profile, outcome string, body []byte) FetchReply {
 	if fc.dry() {
 		return fc.servedDry(d.MAC, p, outcome, body)
 	}

@@ -9,7 +9,7 @@ package provisioning
 // stored lock either way. Concurrent locks share one transaction
 // (devicewrites.go), and the requester's context does not cancel the
 // lock: once the core decided to serve, the device ends up locked.
-func (s *Service) lockFirstFetch(fc fetchState, m MAC, vendor string) error {
+func (s *Service) lockFirstFetch(fc *fetchState, m MAC, vendor string) error {
 	now := s.now().UTC()
 	r := s.devW.lock(m, now)
 	if r.Err != nil {

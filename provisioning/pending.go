@@ -170,7 +170,7 @@ func (s *Service) noteBoot(r BootRequest, vendor string) {
 // notePending records a bootstrap request for the unknown MAC asked,
 // when its User-Agent is one of the vendors its file name matched. The
 // request is refused exactly as before.
-func (s *Service) notePending(fc fetchState, cands []candidate, asked MAC) {
+func (s *Service) notePending(fc *fetchState, cands []candidate, asked MAC) {
 	if asked.IsZero() || fc.r.UserAgent == "" {
 		return
 	}

@@ -149,7 +149,7 @@ func (s *Service) loadOldPaths(ctx context.Context) error {
 
 // byOldPath finds the device whose retired path (acct, dev) is still in
 // grace.
-func (s *Service) byOldPath(fc fetchState) (*Device, OldPath, bool) {
+func (s *Service) byOldPath(fc *fetchState) (*Device, OldPath, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	p, ok := s.old.lookup(fc.path.Acct, fc.path.Dev, fc.now, fc.cfg.RotationGrace)

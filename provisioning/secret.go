@@ -37,7 +37,7 @@ func (s *Service) bySecret(acct, dev string) (*Device, bool) {
 // full config after the checks; the first success locks initial
 // provisioning. A phone's own misses under its valid prefix are plain
 // not-founds, not strikes.
-func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
+func (s *Service) fetchSecret(ctx context.Context, fc *fetchState) FetchReply {
 	d, ok := s.bySecret(fc.path.Acct, fc.path.Dev)
 	if !ok {
 		if d, old, ok := s.byOldPath(fc); ok {
@@ -84,7 +84,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc fetchState) FetchReply {
 }
 
 // secretWeight makes guesses at secret paths from non-phones cost more.
-func (s *Service) secretWeight(fc fetchState) int {
+func (s *Service) secretWeight(fc *fetchState) int {
 	if fc.r.Proto == ProtoTFTP {
 		return 1
 	}
@@ -101,7 +101,7 @@ func (s *Service) secretWeight(fc fetchState) int {
 // current secret URL, after the same checks as a full config, so a phone
 // that polls its old URL moves without a reset. Whoever holds a leaked old
 // URL gains no more than the redirect, and only by passing every check.
-func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
+func (s *Service) fetchOld(fc *fetchState, d *Device, old OldPath) FetchReply {
 	p, data, reply, ok := s.ownFile(fc, d, "the device's own file: redirect to its current URL")
 	if !ok {
 		return reply
@@ -117,7 +117,7 @@ func (s *Service) fetchOld(fc fetchState, d *Device, old OldPath) FetchReply {
 // secretChecks are the checks a request for a device's own file under a
 // secret path must pass: the same for the current path (full config) and
 // a retired one (redirect), so a grace never lowers the bar.
-func (s *Service) secretChecks(fc fetchState, d *Device, p *profile.Profile) string {
+func (s *Service) secretChecks(fc *fetchState, d *Device, p *profile.Profile) string {
 	return s.check(fc, d, p)
 }
 
@@ -140,7 +140,7 @@ func lockDetail(flat, open bool) string {
 // must be one of the device's own, and the requester must pass every
 // check of a full config. ok false: reply is the answer (a miss, a common
 // file, a refusal).
-func (s *Service) ownFile(fc fetchState, d *Device, own string) (*profile.Profile, profile.Data, FetchReply, bool) {
+func (s *Service) ownFile(fc *fetchState, d *Device, own string) (*profile.Profile, profile.Data, FetchReply, bool) {
 	p, ok := fc.reg.Profile(d.Vendor)
 	if !ok {
 		s.log.Error("device of unknown vendor", "mac", d.MAC.String(), "vendor", d.Vendor)
