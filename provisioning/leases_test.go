@@ -135,3 +135,29 @@ func TestLeaseWriterHoldsBatchOpenWhenBusy(t *testing.T) {
 		t.Fatalf("busy: batch of %d, want %d (leases arriving while it was open)", len(got), leaseBatchMax)
 	}
 }
+
+// TestLeaseWriterStopsWaitingWhenFilled: a busy writer closes its batch as
+// soon as it holds fillTo leases (adding what is already queued), without
+// waiting out the delay (an hour here: waiting for it would hang the test).
+func TestLeaseWriterStopsWaitingWhenFilled(t *testing.T) {
+	w := &leaseWriter{ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), delay: time.Hour, fillTo: 8}
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	for i := range 11 {
+		w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, 1, byte(i)})}
+	}
+	got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger)
+	if len(got) != 12 {
+		t.Fatalf("busy, filled: batch of %d, want 12 (the first, 7 to fill it, 4 already queued)", len(got))
+	}
+	go func() {
+		for i := range 3 {
+			time.Sleep(time.Millisecond)
+			w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, 2, byte(i)})}
+		}
+	}()
+	w.fillTo = 4
+	if got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger); len(got) != 4 {
+		t.Fatalf("busy, filling: batch of %d, want 4", len(got))
+	}
+}
