@@ -130,7 +130,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
 
 // handle answers one packet: parse, decide, make the lease durable, send.
 func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) {
-	req, err := dhcpv4.FromBytes(b)
+	req, err := decode(b)
 	if err != nil {
 		s.log.Debug("malformed packet dropped", "remote", peer.String(), "err", err)
 		return
