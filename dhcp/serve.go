@@ -157,6 +157,7 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 		in.probed, in.probeBusy = d.probe, s.inUse(req, ifIndex, d.probe, in.serverID, self)
 		d = s.decide(req, in, s.now())
 	}
+	defer putReply(d.reply) // sent or dropped by the time handle returns
 	if !s.commit(req, d) || d.reply == nil {
 		return
 	}
