@@ -2,11 +2,13 @@ package provisioning
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,13 +65,37 @@ func (s *Service) CommitLease(ctx context.Context, l Lease) error {
 	if err := s.leaseW.commit(ctx, leaseOp{put: l}); err != nil {
 		return fmt.Errorf("committing lease %s for %s: %w", l.IP, l.MAC, err)
 	}
+	s.leaseAudit(l)
+	return nil
+}
+
+// CommitLeaseAsync is CommitLease without the wait: done runs once l is
+// durable (err nil) or was not stored, never before, on a goroutine the
+// writer starts per batch, where done may send a reply. The DHCP server
+// answers a REQUEST from done, which spares a goroutine, its wake-ups and
+// a channel per lease. done is always called, with an error if the core
+// is closing.
+func (s *Service) CommitLeaseAsync(l Lease, done func(error)) {
+	start := time.Now()
+	s.leaseW.submit(leaseOp{put: l, then: func(err error) {
+		s.obs.get().LeaseCommitted(time.Since(start))
+		if err != nil {
+			done(fmt.Errorf("committing lease %s for %s: %w", l.IP, l.MAC, err))
+			return
+		}
+		s.leaseAudit(l)
+		done(nil)
+	}})
+}
+
+// leaseAudit records a durable lease of a known device in the audit trail.
+func (s *Service) leaseAudit(l Lease) {
 	s.mu.RLock()
 	_, known := s.devices[l.MAC]
 	s.mu.RUnlock()
 	if known {
 		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: printable(l.VendorClass)})
 	}
-	return nil
 }
 
 // Leases lists the leases the core knows, sorted by address, expired
@@ -99,11 +125,13 @@ func (s *Service) Reservations() map[MAC]netip.Addr {
 	return out
 }
 
-// leaseOp is one lease write: put, or delete when del is valid.
+// leaseOp is one lease write: put, or delete when del is valid. The
+// writer answers on done (commit) or calls then (submit).
 type leaseOp struct {
 	put  Lease
 	del  netip.Addr
 	done chan error
+	then func(error)
 }
 
 // leaseWriter batches lease writes: whatever arrives while one transaction
@@ -119,6 +147,10 @@ type leaseWriter struct {
 	quit  chan struct{}
 	done  chan struct{}
 	delay time.Duration // commitDelay; tests change it
+	// closing keeps submit from queueing an operation that run, having
+	// stopped, would never answer (close drains the queue after it).
+	closing sync.RWMutex
+	closed  bool
 	// fillTo is the batch size at which a busy writer stops waiting
 	// (commitFill); 0: leaseBatchMax.
 	fillTo int
@@ -132,12 +164,30 @@ func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWr
 	return w
 }
 
+var errWriterStopped = errors.New("lease writer stopped")
+
+// submit queues op; the writer calls op.then once the batch holding it is
+// written (or failed), or at once if the writer has stopped.
+func (w *leaseWriter) submit(op leaseOp) {
+	w.closing.RLock()
+	defer w.closing.RUnlock()
+	if w.closed {
+		op.then(errWriterStopped)
+		return
+	}
+	select {
+	case w.ops <- op:
+	case <-w.quit:
+		op.then(errWriterStopped)
+	}
+}
+
 func (w *leaseWriter) commit(ctx context.Context, op leaseOp) error {
 	op.done = make(chan error, 1)
 	select {
 	case w.ops <- op:
 	case <-w.quit:
-		return fmt.Errorf("lease writer stopped")
+		return errWriterStopped
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -262,14 +312,46 @@ func (w *leaseWriter) write(batch []leaseOp) {
 	if err == nil && w.apply != nil {
 		w.apply(batch)
 	}
+	answer(batch, err)
+}
+
+// answer tells batch's callers the outcome: a waiting commit through its
+// channel, submitted operations on one goroutine for the batch, so the
+// writer goes on to the next batch while the replies are sent.
+func answer(batch []leaseOp, err error) {
+	var thens []func(error)
 	for _, op := range batch {
-		op.done <- err
+		if op.done != nil {
+			op.done <- err
+		}
+		if op.then != nil {
+			thens = append(thens, op.then)
+		}
+	}
+	if len(thens) > 0 {
+		go func() {
+			for _, f := range thens {
+				f(err)
+			}
+		}()
 	}
 }
 
+// close stops the writer; operations still queued fail.
 func (w *leaseWriter) close() {
 	close(w.quit)
+	w.closing.Lock() // no submit in progress from here on
+	w.closed = true
+	w.closing.Unlock()
 	<-w.done
+	for {
+		select {
+		case op := <-w.ops:
+			answer([]leaseOp{op}, errWriterStopped)
+		default:
+			return
+		}
+	}
 }
 
 // printable keeps a vendor class readable in the audit trail: Poly's is
