@@ -144,22 +144,26 @@ type leaseWriter struct {
 	apply func([]leaseOp)
 	obs   *observerSlot // told each batch's size and duration
 	ops   chan leaseOp
-	quit  chan struct{}
-	done  chan struct{}
-	delay time.Duration // commitDelay; tests change it
+	// filled wakes a lingering writer once fillTo operations are queued
+	// (nudge): it then sleeps through the batch's window instead of
+	// waking for every lease that arrives.
+	filled chan struct{}
+	quit   chan struct{}
+	done   chan struct{}
+	delay  time.Duration // commitDelay; tests change it
 	// closing keeps submit from queueing an operation that run, having
 	// stopped, would never answer (close drains the queue after it).
 	closing sync.RWMutex
 	closed  bool
 	// fillTo is the batch size at which a busy writer stops waiting
-	// (commitFill); 0: leaseBatchMax.
+	// (commitFill); 0: leaseBatchMax (target).
 	fillTo int
 }
 
 const leaseBatchMax = 512
 
 func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWriter {
-	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), done: make(chan struct{}), delay: commitDelay, fillTo: commitFill}
+	w := &leaseWriter{st: st, apply: apply, obs: obs, ops: make(chan leaseOp, leaseBatchMax), filled: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}), delay: commitDelay, fillTo: commitFill}
 	go w.run()
 	return w
 }
@@ -177,15 +181,35 @@ func (w *leaseWriter) submit(op leaseOp) {
 	}
 	select {
 	case w.ops <- op:
+		w.nudge()
 	case <-w.quit:
 		op.then(errWriterStopped)
 	}
+}
+
+// nudge wakes a lingering writer if the queue holds enough for its batch.
+func (w *leaseWriter) nudge() {
+	if len(w.ops)+1 >= w.target() {
+		select {
+		case w.filled <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// target is the batch size at which a busy writer stops waiting.
+func (w *leaseWriter) target() int {
+	if w.fillTo <= 0 || w.fillTo > leaseBatchMax {
+		return leaseBatchMax
+	}
+	return w.fillTo
 }
 
 func (w *leaseWriter) commit(ctx context.Context, op leaseOp) error {
 	op.done = make(chan error, 1)
 	select {
 	case w.ops <- op:
+		w.nudge()
 	case <-w.quit:
 		return errWriterStopped
 	case <-ctx.Done():
@@ -254,19 +278,15 @@ func (w *leaseWriter) fill(batch []leaseOp, busy bool, linger *time.Timer) []lea
 	return batch
 }
 
-// linger waits for more leases, commitDelay at most, until batch holds
-// fillTo.
+// linger waits, commitDelay at most, until batch and the queue hold the
+// target between them (fill then takes what is queued). It sleeps through
+// the window, woken by the timer or by nudge, not by each lease.
 func (w *leaseWriter) linger(batch []leaseOp, linger *time.Timer) []leaseOp {
-	target := w.fillTo
-	if target <= 0 || target > leaseBatchMax {
-		target = leaseBatchMax
-	}
 	linger.Reset(w.delay)
 	defer linger.Stop()
-	for len(batch) < target {
+	for len(batch)+len(w.ops) < w.target() {
 		select {
-		case op := <-w.ops:
-			batch = append(batch, op)
+		case <-w.filled: // perhaps from an earlier batch: count again
 		case <-linger.C:
 			return batch
 		case <-w.quit:
