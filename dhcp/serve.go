@@ -251,7 +251,9 @@ func (s *Server) record(req *dhcpv4.DHCPv4, d decision) {
 	if d.audit != nil {
 		s.core.RefuseDHCP(d.audit.ip, d.audit.mac, d.reason)
 	}
-	if d.event == "" {
+	// Enabled first: the attributes' strings were 2% of a lease's CPU
+	// when the level drops the line anyway.
+	if d.event == "" || !s.log.Enabled(context.Background(), d.event.level()) {
 		return
 	}
 	attrs := []any{"mac", req.ClientHWAddr.String(), "msg_type", req.MessageType().String(), "xid", req.TransactionID.String()}
