@@ -47,10 +47,12 @@ func Bind(iface string, port int) (*net.UDPConn, error) {
 }
 
 // Serve answers DHCP on conns (UDP sockets; Serve closes them) until ctx is
-// cancelled, then waits for packets in flight and returns nil. A packet
-// that may wait (a REQUEST's durable lease, an ARP probe) is handled in
-// its own goroutine, so concurrent ACKs share group commits; DISCOVER and
-// INFORM are answered on the reading goroutine (peek.go).
+// cancelled, then waits for packets in flight and returns nil. Every
+// packet is parsed and decided on the reading goroutine (which reads
+// several per system call under load, batchread.go); DISCOVER and INFORM
+// are answered there too (peek.go), an ACK from the group commit's
+// callback once its lease is durable (async.go), and a packet that must
+// wait otherwise (an ARP probe) in its own goroutine.
 func (s *Server) Serve(ctx context.Context, conns ...net.PacketConn) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -79,30 +81,34 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 		return fmt.Errorf("dhcp socket %s: enabling IP_PKTINFO: %w", c.LocalAddr(), err)
 	}
 	slots := &admission{sem: sem, wait: slotWait}
+	r := newBatchReader(pc, c)
 	for {
-		buf := bufPool.Get().(*[]byte)
-		n, cm, peer, err := pc.ReadFrom(*buf)
+		n, err := r.read()
 		if err != nil {
-			bufPool.Put(buf)
 			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("dhcp socket %s: %w", c.LocalAddr(), err)
 		}
-		if inline(peekMessageType((*buf)[:n])) {
-			s.handle(pc, (*buf)[:n], cm, peer)
-			bufPool.Put(buf)
-			continue
+		for i := range n {
+			b, cm, peer := r.packet(i)
+			s.dispatch(ctx, pc, b, cm, peer, slots, wg)
 		}
-		if !slots.acquire(ctx) {
-			bufPool.Put(buf)
-			s.shed()
-			continue
-		}
-		p := s.begin(pc, (*buf)[:n], cm, peer)
-		bufPool.Put(buf)
-		s.wait(p, func() { <-sem }, wg)
 	}
+}
+
+// dispatch answers one packet read from pc. b is reused once it returns:
+// begin copies what outlives it.
+func (s *Server) dispatch(ctx context.Context, pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr, slots *admission, wg *sync.WaitGroup) {
+	if inline(peekMessageType(b)) {
+		s.handle(pc, b, cm, peer)
+		return
+	}
+	if !slots.acquire(ctx) {
+		s.shed()
+		return
+	}
+	s.wait(s.begin(pc, b, cm, peer), func() { <-slots.sem }, wg)
 }
 
 // shed counts a packet dropped for overload and logs the first of each
@@ -124,8 +130,6 @@ func (s *Server) shed() {
 		s.log.Warn("overloaded: dropping packets", "reason", "too many requests in flight", "dropped_total", n)
 	}
 }
-
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
 
 // handle answers one packet: parse, decide, make the lease durable, send.
 func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) {
