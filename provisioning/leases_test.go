@@ -151,6 +151,7 @@ func TestLeaseWriterStopsWaitingWhenFilled(t *testing.T) {
 	if len(got) != 12 {
 		t.Fatalf("busy, filled: batch of %d, want 12 (the first, 7 to fill it, 4 already queued)", len(got))
 	}
+	w.fillTo = 4
 	go func() {
 		for i := range 3 {
 			time.Sleep(time.Millisecond)
@@ -158,7 +159,6 @@ func TestLeaseWriterStopsWaitingWhenFilled(t *testing.T) {
 			w.nudge()
 		}
 	}()
-	w.fillTo = 4
 	if got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger); len(got) != 4 {
 		t.Fatalf("busy, filling: batch of %d, want 4", len(got))
 	}
