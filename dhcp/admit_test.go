@@ -55,6 +55,11 @@ type gatedCore struct {
 	waiting int
 }
 
+// CommitLeaseAsync waits at the gate too.
+func (c *gatedCore) CommitLeaseAsync(l provisioning.Lease, done func(error)) {
+	go func() { done(c.CommitLease(context.Background(), l)) }()
+}
+
 func (c *gatedCore) CommitLease(ctx context.Context, l provisioning.Lease) error {
 	c.mu.Lock()
 	c.waiting++

@@ -67,7 +67,7 @@ func BenchmarkDecide(b *testing.B) {
 		n++
 		copy(disc[28:], benchMAC(n))
 		binary.BigEndian.PutUint32(disc[4:], n)
-		req, err := dhcpv4.FromBytes(disc)
+		req, err := decode(disc)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -75,17 +75,19 @@ func BenchmarkDecide(b *testing.B) {
 		if d.reply == nil {
 			b.Fatalf("no OFFER: %s", d.reason)
 		}
-		offer := appendPacket(nil, d.reply)
+		offer := appendPacket(wire[:0], d.reply)
+		putReply(d.reply) // as handle does once a reply is sent
 		copy(rq[28:], benchMAC(n))
 		binary.BigEndian.PutUint32(rq[4:], n)
 		copy(rq[at:at+4], offer[16:20]) // yiaddr
-		if req, err = dhcpv4.FromBytes(rq); err != nil {
+		if req, err = decode(rq); err != nil {
 			b.Fatal(err)
 		}
 		if d = s.decide(req, in, time.Now()); d.reply == nil || len(d.commit) != 1 {
 			b.Fatalf("no ACK: %s", d.reason)
 		}
-		_ = appendPacket(wire[:0], d.reply)
+		wire = appendPacket(wire[:0], d.reply)
+		putReply(d.reply)
 	}
 }
 

@@ -87,10 +87,12 @@
 // never leave their owners, so pool exhaustion cannot lock out a reserved
 // phone; exhaustion is logged once a minute per subnet.
 //
-// Durability: an ACK is sent only after Core.CommitLease returned, i.e.
-// after the lease is in the database and survives kill -9; each packet is
-// handled in its own goroutine so that concurrent commits share one
-// transaction. RELEASE and DECLINE are stored the same way (a released
+// Durability: an ACK is sent only after the core reported its lease
+// durable (Core.CommitLease returned, or the core's CommitLeaseAsync
+// called back), i.e. after the lease is in the database and survives
+// kill -9; concurrent commits share one transaction. An ACK is sent from
+// the group commit's callback, with no goroutine waiting per lease; a
+// packet that must wait otherwise (an ARP probe) gets its own goroutine. RELEASE and DECLINE are stored the same way (a released
 // lease is kept with its expiry set to now, so the client gets the address
 // back; a quarantine is a lease with a zero MAC). OFFERs are not stored.
 // At start the server restores the core's leases; expired ones are free.

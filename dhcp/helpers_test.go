@@ -81,6 +81,12 @@ func (c *testCore) RefuseDHCP(ip netip.Addr, m provisioning.MAC, reason string) 
 	c.Service.RefuseDHCP(ip, m, reason)
 }
 
+// CommitLeaseAsync goes through CommitLease, so a failing or recording
+// core fails or records the server's commits on either path.
+func (c *testCore) CommitLeaseAsync(l provisioning.Lease, done func(error)) {
+	go func() { done(c.CommitLease(context.Background(), l)) }()
+}
+
 func (c *testCore) CommitLease(ctx context.Context, l provisioning.Lease) error {
 	c.mu.Lock()
 	fail := c.fail

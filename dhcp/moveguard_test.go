@@ -71,7 +71,9 @@ func TestLeaseMoveGuard(t *testing.T) {
 				if msg := string(d.reply.Options.Get(dhcpv4.OptionMessage)); msg != moveRefusal {
 					t.Errorf("NAK message %q, want %q", msg, moveRefusal)
 				}
-				if !s.commit(tc.req, d) || len(core.refused) != 1 || core.refused[0] != phone+" 10.0.0.102 "+moveRefusal {
+				ok := s.commit(d)
+				s.record(tc.req, d) // as reply does once the leases are durable
+				if !ok || len(core.refused) != 1 || core.refused[0] != phone+" 10.0.0.102 "+moveRefusal {
 					t.Errorf("audited %q, want one %q line", core.refused, moveRefusal)
 				}
 				if e := s.pools[0].byIP[ip("10.0.0.101")]; e == nil || !e.active(now) || e.mac != hw(phone) {

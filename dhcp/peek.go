@@ -8,7 +8,8 @@ import "github.com/insomniacslk/dhcp/dhcpv4"
 // goroutine of their own only cost a goroutine start and a thread wake-up
 // per packet, a large part of the CPU at moderate rates. Everything else
 // (REQUEST, DECLINE, RELEASE, and anything unrecognised) may wait for a
-// group commit or an ARP answer and gets its own goroutine.
+// group commit or an ARP answer: it takes an admission slot first
+// (admit.go) and is finished off the reading goroutine (async.go).
 func inline(t uint8) bool {
 	return t == uint8(dhcpv4.MessageTypeDiscover) || t == uint8(dhcpv4.MessageTypeInform)
 }

@@ -117,7 +117,7 @@ func TestLeaseWriterLastOperationWins(t *testing.T) {
 // it is full: with an hour's delay, waiting for the delay would hang the
 // test), and a lone lease is written at once.
 func TestLeaseWriterHoldsBatchOpenWhenBusy(t *testing.T) {
-	w := &leaseWriter{ops: make(chan leaseOp, leaseBatchMax), quit: make(chan struct{}), delay: time.Hour}
+	w := &leaseWriter{ops: make(chan leaseOp, leaseBatchMax), filled: make(chan struct{}, 1), quit: make(chan struct{}), delay: time.Hour}
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
 	first := []leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}
@@ -129,9 +129,37 @@ func TestLeaseWriterHoldsBatchOpenWhenBusy(t *testing.T) {
 		for i := 1; i < leaseBatchMax; i++ {
 			time.Sleep(10 * time.Microsecond)
 			w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})}
+			w.nudge()
 		}
 	}()
 	if got := w.fill(slices.Clone(first), true, linger); len(got) != leaseBatchMax {
 		t.Fatalf("busy: batch of %d, want %d (leases arriving while it was open)", len(got), leaseBatchMax)
+	}
+}
+
+// TestLeaseWriterStopsWaitingWhenFilled: a busy writer closes its batch as
+// soon as it holds fillTo leases (adding what is already queued), without
+// waiting out the delay (an hour here: waiting for it would hang the test).
+func TestLeaseWriterStopsWaitingWhenFilled(t *testing.T) {
+	w := &leaseWriter{ops: make(chan leaseOp, leaseBatchMax), filled: make(chan struct{}, 1), quit: make(chan struct{}), delay: time.Hour, fillTo: 8}
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	for i := range 11 {
+		w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, 1, byte(i)})}
+	}
+	got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger)
+	if len(got) != 12 {
+		t.Fatalf("busy, filled: batch of %d, want 12 (the first, 7 to fill it, 4 already queued)", len(got))
+	}
+	w.fillTo = 4
+	go func() {
+		for i := range 3 {
+			time.Sleep(time.Millisecond)
+			w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, 2, byte(i)})}
+			w.nudge()
+		}
+	}()
+	if got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger); len(got) != 4 {
+		t.Fatalf("busy, filling: batch of %d, want 4", len(got))
 	}
 }

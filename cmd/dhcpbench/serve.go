@@ -4,11 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -58,6 +60,9 @@ func serve(args []string) error {
 		return err
 	}
 	defer svc.Close()
+	batches := &batchStats{}
+	svc.SetObserver(batches)
+	defer batches.report(os.Stderr)
 	s, err := dhcp.New(benchConfig(*iface), svc, log)
 	if err != nil {
 		return err
@@ -68,6 +73,21 @@ func serve(args []string) error {
 	}
 	fmt.Println("READY")
 	return s.Serve(ctx, []net.PacketConn{c}...)
+}
+
+// batchStats counts the core's group commits, so a run shows how many
+// leases each durable transaction (one fsync) carried.
+type batchStats struct {
+	provisioning.NopObserver
+	commits, leases atomic.Int64
+}
+
+func (b *batchStats) LeaseBatch(n int, _ time.Duration) { b.commits.Add(1); b.leases.Add(int64(n)) }
+
+func (b *batchStats) report(w io.Writer) {
+	if c := b.commits.Load(); c > 0 {
+		fmt.Fprintf(w, "provbox: %d lease commits, %.1f leases per commit\n", c, float64(b.leases.Load())/float64(c))
+	}
 }
 
 // startCPUProfile profiles the server until the returned function runs.

@@ -14,7 +14,7 @@ import (
 // fsync) per call, batch leases per call. Addresses cycle through 64k, so
 // the steady state is a mix of inserts and replacements.
 func BenchmarkPutLeases(b *testing.B) {
-	for _, batch := range []int{1, 16, 128} {
+	for _, batch := range []int{1, 16, 32, 128} { // 32: the DHCP writer's fill target (commitFill)
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			s := openTest(b)
 			ctx := context.Background()

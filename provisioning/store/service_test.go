@@ -100,3 +100,36 @@ func BenchmarkServiceCommitLease(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "leases/s")
 }
+
+// BenchmarkServiceCommitLeaseAsync is BenchmarkServiceCommitLease on the
+// path the DHCP server takes for an ACK: CommitLeaseAsync with up to 512
+// leases in flight (the server's admission slots), no goroutine per lease.
+func BenchmarkServiceCommitLeaseAsync(b *testing.B) {
+	svc, stop := startService(b, store.NewTestLocation(b))
+	defer stop()
+	slots := make(chan struct{}, 512)
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	cpu0 := store.ProcessCPU(b)
+	i := uint32(0)
+	for b.Loop() {
+		i++
+		slots <- struct{}{}
+		wg.Add(1)
+		l := provisioning.Lease{IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}),
+			MAC: provisioning.MAC{2, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)}, Expires: time.Now()}
+		svc.CommitLeaseAsync(l, func(err error) {
+			if err != nil {
+				failed.Add(1)
+			}
+			<-slots
+			wg.Done()
+		})
+	}
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d commits failed", n)
+	}
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "leases/s")
+	store.ReportCPUPer(b, cpu0, int(i), "lease")
+}
