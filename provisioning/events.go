@@ -143,7 +143,7 @@ func (w *eventWriter) write(batch []Event, writes *int) {
 	}
 	ctx := context.Background()
 	if err := w.st.AddEvents(ctx, batch); err != nil {
-		w.log.Error("writing audit trail", "err", err, "events", len(batch))
+		w.log.Error("writing audit trail", "err", err, "events", len(batch), "requests", requests(batch))
 		return
 	}
 	*writes++
@@ -152,6 +152,16 @@ func (w *eventWriter) write(batch []Event, writes *int) {
 			w.log.Error("trimming audit trail", "err", err)
 		}
 	}
+}
+
+// requests is how many requests the lines es stand for (folded repeats
+// count each): what a lost batch loses.
+func requests(es []Event) int {
+	n := 0
+	for _, e := range es {
+		n += e.Times()
+	}
+	return n
 }
 
 func (w *eventWriter) close() {

@@ -163,7 +163,8 @@ func forge(t *testing.T, h *lab.Host, victim string, count int, m provisioning.M
 	time.Sleep(500 * time.Millisecond) // let the daemon take them all
 }
 
-// refusalsFrom counts the audit trail's refusals of requests from ip.
+// refusalsFrom counts the audit trail's refusals of requests from ip
+// (a line of folded repeats counts each).
 func refusalsFrom(t *testing.T, cfg, ip string) int {
 	t.Helper()
 	var es []provisioning.Event
@@ -173,7 +174,7 @@ func refusalsFrom(t *testing.T, cfg, ip string) int {
 	n := 0
 	for _, e := range es {
 		if e.Outcome == "refused" && e.IP.String() == ip {
-			n++
+			n += e.Times()
 		}
 	}
 	return n

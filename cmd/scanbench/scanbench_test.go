@@ -81,7 +81,7 @@ func checkBanned(t *testing.T, l *lab) {
 	for _, e := range events(t, l) {
 		switch {
 		case e.IP == ip && e.Outcome == "refused":
-			refused++
+			refused += e.Times() // a line of folded repeats counts each
 		case e.IP == ip && e.Proto == "ban" && e.Outcome == "banned":
 			banEvents++
 		case e.IP == ip && e.Outcome != "refused":

@@ -98,12 +98,7 @@ func (l *run) forgedRefusals(ctx context.Context, victim string, since time.Time
 		if err != nil {
 			return 0, err
 		}
-		n := 0
-		for _, e := range es {
-			if e.IP == victim && !e.Time.Before(since) {
-				n++
-			}
-		}
+		n := refusalsOf(es, victim, since)
 		if n >= labMaxRetry || time.Now().After(deadline) {
 			return n, nil
 		}
@@ -113,4 +108,17 @@ func (l *run) forgedRefusals(ctx context.Context, victim string, since time.Time
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// refusalsOf is how many refused requests of ip the lines es count since
+// since: a line of folded repeats counts each of them, and is in when its
+// last repeat is.
+func refusalsOf(es []event, ip string, since time.Time) int {
+	n := 0
+	for _, e := range es {
+		if e.IP == ip && !e.latest().Before(since) {
+			n += max(e.Count, 1)
+		}
+	}
+	return n
 }

@@ -26,10 +26,20 @@ var wantReason = map[string]struct {
 // event is the part of `provbox events --json` the lab reads.
 type event struct {
 	Time    time.Time `json:"time"`
-	Last    time.Time `json:"last"` // the last of folded repeats; zero for one
+	Last    time.Time `json:"last"`  // the last of folded repeats; zero for one
+	Count   int       `json:"count"` // the requests the line stands for; 0 for one
 	IP      string    `json:"ip"`
 	Outcome string    `json:"outcome"`
 	Reason  string    `json:"reason"`
+}
+
+// latest is the time of e's last request: its Last when repeats were
+// folded into a line that began earlier.
+func (e event) latest() time.Time {
+	if e.Last.After(e.Time) {
+		return e.Last
+	}
+	return e.Time
 }
 
 // refusals reads every refusal in the daemon's audit trail.
@@ -50,11 +60,7 @@ func (l *run) setReasons(ar *AttackResult, es []event) {
 	for _, e := range es {
 		// The first word: "unknown-mac c0:74:ad:20:00:01" is unknown-mac.
 		r, _, _ := strings.Cut(e.Reason, " ")
-		latest := e.Time
-		if e.Last.After(latest) { // repeats folded into a line that began earlier
-			latest = e.Last
-		}
-		if sameIP(e.IP, ar.Attack.IP) && !latest.Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
+		if sameIP(e.IP, ar.Attack.IP) && !e.latest().Before(ar.since) && r != "" && !slices.Contains(ar.Reasons, r) {
 			ar.Reasons = append(ar.Reasons, r)
 		}
 	}
