@@ -84,15 +84,15 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc *fetchState) FetchReply
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
-		body, err := fc.reg.FullShared(c.p, fc.path.File, data)
-		return s.rendered(fc, d, c.p, "config", body, err)
+		rd, err := fc.reg.FullShared(c.p, fc.path.File, data)
+		return s.rendered(fc, d, c.p, "config", rd, err)
 	}
-	body, err := fc.reg.RedirectShared(c.p, fc.path.File, data)
+	rd, err := fc.reg.RedirectShared(c.p, fc.path.File, data)
 	if !s.current(d.MAC, data.ProvisionPath, true, fc.now) {
 		// Locked, rekeyed or removed while the answer was rendered.
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
 	}
-	return s.rendered(fc, d, c.p, "redirect", body, err)
+	return s.rendered(fc, d, c.p, "redirect", rd, err)
 }
 
 // passes reports whether a request attributed to d passes every check
@@ -213,14 +213,14 @@ func (s *Service) common(fc *fetchState, d *Device, p *profile.Profile) FetchRep
 		return FetchReply{}
 	}
 	if d != nil {
-		return s.serve(fc, d, p, "common", body)
+		return s.serve(fc, d, p, "common", profile.Render{Body: body}) // uncached: no ETag kept
 	}
 	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
 }
 
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
-func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
+func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcome string, rd profile.Render, err error) FetchReply {
 	if err != nil && fc.dry() {
 		fc.note("render", false, "%v", err)
 		fc.decided("error", reasonRender, d.MAC)
@@ -232,7 +232,7 @@ func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcom
 			File: fc.path.redacted(), Outcome: "error", Reason: reasonRender})
 		return FetchReply{}
 	}
-	return s.serve(fc, d, p, outcome, body)
+	return s.serve(fc, d, p, outcome, rd)
 }
 
 // data is what d's templates render from; false if its account vanished.
