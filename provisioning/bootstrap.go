@@ -108,13 +108,25 @@ func (s *Service) passes(fc *fetchState, d *Device) bool {
 // answered with (no rekey, no removal since) and, if open matters, is
 // still open: the last look before an answer leaves.
 func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
+	acct, dev, ok := s.currentHashes(m, open, now)
+	return ok && isSecretPath(path, acct, dev)
+}
+
+// currentHashes are m's account and device hashes now; false if m or its
+// account is gone, or open is asked and m's window is shut. Comparing the
+// hashes, not a path built from them, keeps the check off the heap.
+func (s *Service) currentHashes(m MAC, open bool, now time.Time) (acct, dev Hash, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	d, a := s.devices[m], (*Account)(nil)
-	if d != nil {
-		a = s.accounts[d.Account]
+	d := s.devices[m]
+	if d == nil {
+		return "", "", false
 	}
-	return a != nil && secretPath(a.Hash, d.Hash) == path && (!open || d.Open(now))
+	a := s.accounts[d.Account]
+	if a == nil {
+		return "", "", false
+	}
+	return a.Hash, d.Hash, !open || d.Open(now)
 }
 
 // commonProfile picks whose common file answers a name no known device

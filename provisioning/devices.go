@@ -261,6 +261,14 @@ func (s *Service) View(d Device) DeviceView {
 
 func secretPath(acct, dev Hash) string { return "/" + string(acct) + "/" + string(dev) + "/" }
 
+// isSecretPath reports whether path == secretPath(acct, dev), without
+// building the path.
+func isSecretPath(path string, acct, dev Hash) bool {
+	a, d := string(acct), string(dev)
+	return len(path) == len(a)+len(d)+3 && path[0] == '/' && path[1:1+len(a)] == a &&
+		path[1+len(a)] == '/' && path[2+len(a):2+len(a)+len(d)] == d && path[len(path)-1] == '/'
+}
+
 // renderData maps a device and its account to what templates see, with
 // secret URLs under base.
 func renderData(base string, d *Device, a *Account) profile.Data {

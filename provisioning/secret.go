@@ -58,7 +58,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc *fetchState) FetchReply {
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	rd, err := fc.reg.FullShared(p, fc.path.File, data)
-	if !s.current(d.MAC, secretPath(Hash(fc.path.Acct), Hash(fc.path.Dev)), false, fc.now) {
+	if acct, dev, ok := s.currentHashes(d.MAC, false, fc.now); !ok || acct != Hash(fc.path.Acct) || dev != Hash(fc.path.Dev) {
 		// Rekeyed or removed while the config was rendered: a rekey with
 		// grace left this path redirecting.
 		if d, old, ok := s.byOldPath(fc); ok {
