@@ -280,6 +280,9 @@ func renderData(base string, d *Device, a *Account) profile.Data {
 		SIPServer: a.SIPServer, SIPPort: a.SIPPort, SIPTransport: string(a.SIPTransport),
 		NTPServer: a.NTPServer, TimeZone: a.TimeZone, Language: a.Language,
 	}
+	if len(d.Lines) > 0 {
+		vd.Lines = make([]profile.Line, 0, len(d.Lines)) // one allocation, however many lines
+	}
 	for i, l := range d.Lines {
 		vd.Lines = append(vd.Lines, profile.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,
 			Password: l.Password, DisplayName: l.DisplayName, Label: l.Label})
