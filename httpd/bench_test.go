@@ -32,8 +32,20 @@ func BenchmarkGetKeepAlive(b *testing.B) {
 // BenchmarkServeHTTP is the handler alone on a phone's GET (the core a
 // map lookup, no network): what the server adds around the core's
 // decision.
-func BenchmarkServeHTTP(b *testing.B) {
-	s, err := New(Config{}, coreWithFile(), nil)
+func BenchmarkServeHTTP(b *testing.B) { benchServeHTTP(b, coreWithFile()) }
+
+// BenchmarkServeHTTPCachedETag is BenchmarkServeHTTP with the reply
+// carrying its ETag, as a cached render's does: no hash per request.
+func BenchmarkServeHTTPCachedETag(b *testing.B) {
+	core := coreWithFile()
+	f := core.files["/y000000000028.cfg"]
+	f.ETag = etag(f.Body)
+	core.files["/y000000000028.cfg"] = f
+	benchServeHTTP(b, core)
+}
+
+func benchServeHTTP(b *testing.B, core *fakeCore) {
+	s, err := New(Config{}, core, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -65,6 +65,9 @@ func TestE2EConcurrentPhonesOwnConfigs(t *testing.T) {
 			t.Fatalf("phone %s: %d\n%s", p.mac, code, body)
 		}
 		full[i], etags[i] = body, h.Get("Etag")
+		if etags[i] != etag([]byte(body)) { // the render cache's tag is the body's
+			t.Fatalf("phone %s: ETag %s, want %s", p.mac, etags[i], etag([]byte(body)))
+		}
 	}
 	var wg sync.WaitGroup
 	for w := range 4 {

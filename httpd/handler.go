@@ -3,8 +3,6 @@ package httpd
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/profile"
 )
 
 // Core is what the server consumes from the provisioning core;
@@ -95,7 +94,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr
 	// Canonical keys set directly, constant values shared: net/http only
 	// reads them (and copies the header before writing it).
 	h["Content-Type"] = ct
-	h["Etag"] = []string{etag(resp.Body)}
+	tag := resp.ETag // a cached render's, computed once per render
+	if tag == "" {
+		tag = etag(resp.Body)
+	}
+	h["Etag"] = []string{tag}
 	// Configs may hold credentials: no shared caches, always revalidate.
 	h["Cache-Control"] = privateNoCache
 	if !writePlain(w, r, resp.ModTime, resp.Body) {
@@ -124,15 +127,10 @@ var (
 	privateNoCache = []string{"private, no-cache"}
 )
 
-// etag is a strong validator derived from the body, so a config that
-// changes (new line, rekey) gets a new tag even within one second.
-func etag(body []byte) string {
-	sum := sha256.Sum256(body)
-	var b [2 + 16]byte // the quotes around 12 bytes in unpadded base64
-	b[0], b[len(b)-1] = '"', '"'
-	base64.RawURLEncoding.Encode(b[1:len(b)-1], sum[:12])
-	return string(b[:])
-}
+// etag is the strong validator of a body that came without one: the
+// same function the render cache uses, so a tag does not depend on
+// whether the body was cached.
+func etag(body []byte) string { return profile.ETag(body) }
 
 // statusWriter records what was written, for the access log.
 type statusWriter struct {

@@ -107,6 +107,48 @@ func TestConditionalGet(t *testing.T) {
 	}
 }
 
+// TestCoreETag: a reply that carries its ETag (a cached render's, made
+// once per render) is served and validated with that tag, not a hash of
+// the body made per request; plain, conditional and ranged alike.
+func TestCoreETag(t *testing.T) {
+	core := coreWithFile()
+	f := core.files["/y000000000028.cfg"]
+	f.ETag = `"from-the-core"`
+	core.files["/y000000000028.cfg"] = f
+	r := start(t, newServer(t, Config{}, core), false)
+	cases := []struct {
+		name string
+		hdr  map[string]string
+		want int
+	}{
+		{"plain", nil, 200},
+		{"if-none-match core tag", map[string]string{"If-None-Match": f.ETag}, 304},
+		{"if-none-match body hash", map[string]string{"If-None-Match": etag(f.Body)}, 200},
+		{"range if-range core tag", map[string]string{"Range": "bytes=0-9", "If-Range": f.ETag}, 206},
+		{"range if-range body hash", map[string]string{"Range": "bytes=0-9", "If-Range": etag(f.Body)}, 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", "http://"+r.addr+"/y000000000028.cfg", nil)
+			for k, v := range c.hdr {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, c.want)
+			}
+			if got := resp.Header.Get("Etag"); got != f.ETag {
+				t.Errorf("ETag %q, want the core's %q", got, f.ETag)
+			}
+		})
+	}
+}
+
 // TestRefusalsIdentical compares the raw bytes of every kind of refusal:
 // nothing but Date's value may tell them apart.
 func TestRefusalsIdentical(t *testing.T) {

@@ -84,15 +84,15 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc *fetchState) FetchReply
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
 	if fc.cfg.FlatMode {
-		body, err := fc.reg.FullShared(c.p, fc.path.File, data)
-		return s.rendered(fc, d, c.p, "config", body, err)
+		rd, err := fc.reg.FullShared(c.p, fc.path.File, data)
+		return s.rendered(fc, d, c.p, "config", rd, err)
 	}
-	body, err := fc.reg.RedirectShared(c.p, fc.path.File, data)
+	rd, err := fc.reg.RedirectShared(c.p, fc.path.File, data)
 	if !s.current(d.MAC, data.ProvisionPath, true, fc.now) {
 		// Locked, rekeyed or removed while the answer was rendered.
 		return s.refuse(fc, d.MAC, reasonLocked, 1, d.MAC)
 	}
-	return s.rendered(fc, d, c.p, "redirect", body, err)
+	return s.rendered(fc, d, c.p, "redirect", rd, err)
 }
 
 // passes reports whether a request attributed to d passes every check
@@ -108,13 +108,25 @@ func (s *Service) passes(fc *fetchState, d *Device) bool {
 // answered with (no rekey, no removal since) and, if open matters, is
 // still open: the last look before an answer leaves.
 func (s *Service) current(m MAC, path string, open bool, now time.Time) bool {
+	acct, dev, ok := s.currentHashes(m, open, now)
+	return ok && isSecretPath(path, acct, dev)
+}
+
+// currentHashes are m's account and device hashes now; false if m or its
+// account is gone, or open is asked and m's window is shut. Comparing the
+// hashes, not a path built from them, keeps the check off the heap.
+func (s *Service) currentHashes(m MAC, open bool, now time.Time) (acct, dev Hash, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	d, a := s.devices[m], (*Account)(nil)
-	if d != nil {
-		a = s.accounts[d.Account]
+	d := s.devices[m]
+	if d == nil {
+		return "", "", false
 	}
-	return a != nil && secretPath(a.Hash, d.Hash) == path && (!open || d.Open(now))
+	a := s.accounts[d.Account]
+	if a == nil {
+		return "", "", false
+	}
+	return a.Hash, d.Hash, !open || d.Open(now)
 }
 
 // commonProfile picks whose common file answers a name no known device
@@ -213,14 +225,14 @@ func (s *Service) common(fc *fetchState, d *Device, p *profile.Profile) FetchRep
 		return FetchReply{}
 	}
 	if d != nil {
-		return s.serve(fc, d, p, "common", body)
+		return s.serve(fc, d, p, "common", profile.Render{Body: body}) // uncached: no ETag kept
 	}
 	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
 }
 
 // rendered serves a rendered config, or logs the template failure (our
 // fault: no strike) and answers not found.
-func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcome string, body []byte, err error) FetchReply {
+func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcome string, rd profile.Render, err error) FetchReply {
 	if err != nil && fc.dry() {
 		fc.note("render", false, "%v", err)
 		fc.decided("error", reasonRender, d.MAC)
@@ -232,7 +244,7 @@ func (s *Service) rendered(fc *fetchState, d *Device, p *profile.Profile, outcom
 			File: fc.path.redacted(), Outcome: "error", Reason: reasonRender})
 		return FetchReply{}
 	}
-	return s.serve(fc, d, p, outcome, body)
+	return s.serve(fc, d, p, outcome, rd)
 }
 
 // data is what d's templates render from; false if its account vanished.

@@ -261,6 +261,14 @@ func (s *Service) View(d Device) DeviceView {
 
 func secretPath(acct, dev Hash) string { return "/" + string(acct) + "/" + string(dev) + "/" }
 
+// isSecretPath reports whether path == secretPath(acct, dev), without
+// building the path.
+func isSecretPath(path string, acct, dev Hash) bool {
+	a, d := string(acct), string(dev)
+	return len(path) == len(a)+len(d)+3 && path[0] == '/' && path[1:1+len(a)] == a &&
+		path[1+len(a)] == '/' && path[2+len(a):2+len(a)+len(d)] == d && path[len(path)-1] == '/'
+}
+
 // renderData maps a device and its account to what templates see, with
 // secret URLs under base.
 func renderData(base string, d *Device, a *Account) profile.Data {
@@ -271,6 +279,9 @@ func renderData(base string, d *Device, a *Account) profile.Data {
 		ProvisionURL: base + path, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
 		SIPServer: a.SIPServer, SIPPort: a.SIPPort, SIPTransport: string(a.SIPTransport),
 		NTPServer: a.NTPServer, TimeZone: a.TimeZone, Language: a.Language,
+	}
+	if len(d.Lines) > 0 {
+		vd.Lines = make([]profile.Line, 0, len(d.Lines)) // one allocation, however many lines
 	}
 	for i, l := range d.Lines {
 		vd.Lines = append(vd.Lines, profile.Line{Index: i + 1, Extension: l.Extension, AuthUser: l.AuthUser,

@@ -31,7 +31,10 @@ type FetchRequest struct {
 type FetchReply struct {
 	Found bool
 	// Body may be the render cache's own bytes: read it, never write to it.
-	Body        []byte
+	Body []byte
+	// ETag is Body's strong validator (profile.ETag) when the core keeps
+	// one with a cached render; empty, the consumer derives it from Body.
+	ETag        string
 	ContentType string
 	ModTime     time.Time
 }
@@ -166,9 +169,9 @@ const lastSeenEvery = time.Minute
 
 // serve audits a success, records when the device was last seen, and
 // returns the answer.
-func (s *Service) serve(fc *fetchState, d *Device, p *profile.Profile, outcome string, body []byte) FetchReply {
+func (s *Service) serve(fc *fetchState, d *Device, p *profile.Profile, outcome string, rd profile.Render) FetchReply {
 	if fc.dry() {
-		return fc.servedDry(d.MAC, p, outcome, body)
+		return fc.servedDry(d.MAC, p, outcome, rd.Body)
 	}
 	if fc.now.Sub(d.LastSeen) >= lastSeenEvery {
 		// Informational (nothing checks it), so the answer does not wait:
@@ -183,5 +186,5 @@ func (s *Service) serve(fc *fetchState, d *Device, p *profile.Profile, outcome s
 		s.log.Info("file served", "ip", fc.r.RemoteIP.String(), "mac", d.MAC.String(), "vendor", p.Name,
 			"file", file, "outcome", outcome, "proto", fc.r.Proto)
 	}
-	return FetchReply{Found: true, Body: body, ContentType: p.ContentType}
+	return FetchReply{Found: true, Body: rd.Body, ETag: rd.ETag, ContentType: p.ContentType}
 }

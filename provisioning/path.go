@@ -47,8 +47,9 @@ func parsePath(proto Proto, raw string) (reqPath, error) {
 			return reqPath{}, errBadPath
 		}
 	}
-	var segs []string
-	for _, s := range strings.Split(p, "/") {
+	var buf [maxSegments + 1]string // on the stack: a phone's path allocates no slice
+	segs := buf[:0]
+	for s := range strings.SplitSeq(p, "/") {
 		if s == "" {
 			continue
 		}

@@ -78,3 +78,18 @@ func TestRedactedPathHoldsNoHash(t *testing.T) {
 		}
 	}
 }
+
+// isSecretPath agrees with comparing against the built secretPath, for
+// the path itself and for near misses (other hash, swapped, cut, padded).
+func TestIsSecretPath(t *testing.T) {
+	a, d := Hash(strings.Repeat("A", HashLen)), Hash(strings.Repeat("b", HashLen))
+	other := Hash(strings.Repeat("C", HashLen))
+	path := secretPath(a, d)
+	for _, p := range []string{path, secretPath(d, a), secretPath(a, other), secretPath(other, d),
+		path[:len(path)-1], path + "/", "/" + path, path[1:], "x" + path[1:], "", "/", "//" + string(a) + string(d) + "/",
+		"/" + string(a) + "x" + string(d) + "/", "/" + string(a) + "/" + string(d) + "x"} {
+		if got, want := isSecretPath(p, a, d), p == path; got != want {
+			t.Errorf("isSecretPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -57,8 +57,8 @@ func (s *Service) fetchSecret(ctx context.Context, fc *fetchState) FetchReply {
 		return reply
 	}
 	data.UserAgent = fc.r.UserAgent // picks the firmware generation's keys
-	body, err := fc.reg.FullShared(p, fc.path.File, data)
-	if !s.current(d.MAC, secretPath(Hash(fc.path.Acct), Hash(fc.path.Dev)), false, fc.now) {
+	rd, err := fc.reg.FullShared(p, fc.path.File, data)
+	if acct, dev, ok := s.currentHashes(d.MAC, false, fc.now); !ok || acct != Hash(fc.path.Acct) || dev != Hash(fc.path.Dev) {
 		// Rekeyed or removed while the config was rendered: a rekey with
 		// grace left this path redirecting.
 		if d, old, ok := s.byOldPath(fc); ok {
@@ -80,7 +80,7 @@ func (s *Service) fetchSecret(ctx context.Context, fc *fetchState) FetchReply {
 	if err == nil && !fc.dry() {
 		s.movedOn(ctx, d.MAC, fc.now)
 	}
-	return s.rendered(fc, d, p, "config", body, err)
+	return s.rendered(fc, d, p, "config", rd, err)
 }
 
 // secretWeight makes guesses at secret paths from non-phones cost more.
@@ -106,12 +106,12 @@ func (s *Service) fetchOld(fc *fetchState, d *Device, old OldPath) FetchReply {
 	if !ok {
 		return reply
 	}
-	body, err := fc.reg.RedirectShared(p, fc.path.File, data)
+	rd, err := fc.reg.RedirectShared(p, fc.path.File, data)
 	if !s.oldAlive(old.Digest, d.MAC, fc.now) {
 		// Expired, retired or removed while the answer was rendered.
 		return s.refuse(fc, MAC{}, reasonBadHash, s.secretWeight(fc), MAC{})
 	}
-	return s.rendered(fc, d, p, outcomeRekeyRedirect, body, err)
+	return s.rendered(fc, d, p, outcomeRekeyRedirect, rd, err)
 }
 
 // secretChecks are the checks a request for a device's own file under a

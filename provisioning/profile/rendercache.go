@@ -27,6 +27,7 @@ type renderEntry struct {
 	year int
 	d    Data // Lines cloned: the caller's slice may change
 	body []byte
+	tag  string // ETag(body), so a served config is not hashed per request
 }
 
 type renderCache struct {
@@ -34,27 +35,30 @@ type renderCache struct {
 	m  map[renderKey]*renderEntry
 }
 
-// get is the kept render for k when it was made from d in year: the
-// cache's own bytes, never to be written to (Registry.render copies).
-func (c *renderCache) get(k renderKey, year int, d Data) ([]byte, bool) {
+// get is the kept render for k when it was made from d in year, with its
+// ETag: the cache's own bytes, never to be written to (Registry.render
+// copies).
+func (c *renderCache) get(k renderKey, year int, d Data) ([]byte, string, bool) {
 	c.mu.Lock()
 	e := c.m[k]
 	c.mu.Unlock()
 	if e == nil || e.year != year || !sameData(e.d, d) {
-		return nil, false
+		return nil, "", false
 	}
-	return e.body, true
+	return e.body, e.tag, true
 }
 
-func (c *renderCache) put(k renderKey, year int, d Data, body []byte) {
+// put keeps body and returns its ETag, computed here once per render.
+func (c *renderCache) put(k renderKey, year int, d Data, body []byte) string {
 	d.Lines = slices.Clone(d.Lines)
-	e := &renderEntry{year: year, d: d, body: slices.Clone(body)}
+	e := &renderEntry{year: year, d: d, body: slices.Clone(body), tag: ETag(body)}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxRenders {
 		c.m = make(map[renderKey]*renderEntry)
 	}
 	c.m[k] = e
 	c.mu.Unlock()
+	return e.tag
 }
 
 // sameData compares every field of Data (TestSameDataSeesEveryField

@@ -2,6 +2,8 @@ package profile
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -94,15 +96,17 @@ func TestRenderCache(t *testing.T) {
 
 // The serving path's renders: the same bytes as Full and Redirect, a
 // cached one without a copy (the cache's own bytes), while Full still
-// hands out a copy its caller may write into.
+// hands out a copy its caller may write into. Each comes with ETag(body),
+// fresh or cached, and a render from changed data gets a new tag.
 func TestRenderShared(t *testing.T) {
 	r := newTestRegistry(t)
 	p, _ := r.Profile("yealink")
 	d := SampleData("yealink")
 	file := fmt.Sprintf("%x.cfg", d.MAC[:])
 	for _, c := range []struct {
-		name           string
-		copied, shared func(*Profile, string, Data) ([]byte, error)
+		name   string
+		copied func(*Profile, string, Data) ([]byte, error)
+		shared func(*Profile, string, Data) (Render, error)
 	}{{"full", r.Full, r.FullShared}, {"redirect", r.Redirect, r.RedirectShared}} {
 		first, err1 := c.shared(p, file, d) // fresh: renders and fills the cache
 		again, err2 := c.shared(p, file, d) // cached
@@ -111,14 +115,46 @@ func TestRenderShared(t *testing.T) {
 		if err := errors.Join(err1, err2, err3, err4); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(first, again) || !bytes.Equal(again, cp) {
+		if !bytes.Equal(first.Body, again.Body) || !bytes.Equal(again.Body, cp) {
 			t.Fatalf("%s: shared and copied renders differ", c.name)
 		}
-		if &again[0] != &third[0] {
+		if &again.Body[0] != &third.Body[0] {
 			t.Errorf("%s: a cached shared render was copied", c.name)
 		}
-		if &cp[0] == &again[0] {
+		if &cp[0] == &again.Body[0] {
 			t.Errorf("%s: the copying render handed out the cache's bytes", c.name)
+		}
+		for _, rd := range []Render{first, again, third} {
+			if rd.ETag != ETag(rd.Body) {
+				t.Errorf("%s: ETag %s, want ETag(body) %s", c.name, rd.ETag, ETag(rd.Body))
+			}
+		}
+		changed := d
+		changed.SIPServer = "sip2.example.net"
+		rd, err := c.shared(p, file, changed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.name == "full" && bytes.Equal(rd.Body, first.Body) {
+			t.Fatalf("%s: a new SIP server did not change the render", c.name)
+		}
+		if !bytes.Equal(rd.Body, first.Body) && rd.ETag == first.ETag {
+			t.Errorf("%s: changed body kept its ETag %s", c.name, rd.ETag)
+		}
+		if rd.ETag != ETag(rd.Body) {
+			t.Errorf("%s: ETag after a change %s, want %s", c.name, rd.ETag, ETag(rd.Body))
+		}
+	}
+}
+
+// TestETagForm: the tag is the first 12 bytes of the body's SHA-256 in
+// unpadded URL-safe base64, quoted, as phones and caches have seen it.
+func TestETagForm(t *testing.T) {
+	for _, body := range []string{"", "x", "#!version:1.0.0.1\naccount.1.enable = 1\n"} {
+		sum := sha256.Sum256([]byte(body))
+		want := `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+		if got := ETag([]byte(body)); got != want {
+			t.Errorf("ETag(%q) = %s, want %s", body, got, want)
 		}
 	}
 }
