@@ -29,7 +29,10 @@ func TestCommitLeaseAsyncCallsBackOnceDurable(t *testing.T) {
 			if err == nil && !stored {
 				err = errors.New("called back before the lease was stored")
 			}
-			if _, held := s.leases.holder(ip, time.Now()); err == nil && !held {
+			s.mu.RLock() // the writer may be applying the next batch
+			_, held := s.leases.holder(ip, time.Now())
+			s.mu.RUnlock()
+			if err == nil && !held {
 				err = errors.New("called back before the lease check knew the lease")
 			}
 			errs <- err
