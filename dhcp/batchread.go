@@ -16,8 +16,8 @@ const readBatch = 16
 // batchReader reads datagrams with their packet info into buffers it
 // owns: a packet's bytes are valid until the next read.
 type batchReader struct {
-	pc     *ipv4.PacketConn
-	ms     []ipv4.Message
+	pc     *conn
+	rb     *rawBatch
 	single bool // not a UDP socket: one ReadFrom at a time
 	buf    []byte
 	one    struct {
@@ -27,18 +27,14 @@ type batchReader struct {
 	}
 }
 
-func newBatchReader(pc *ipv4.PacketConn, c net.PacketConn) *batchReader {
+func newBatchReader(pc *conn) *batchReader {
 	r := &batchReader{pc: pc}
-	if _, ok := c.(*net.UDPConn); !ok {
-		// ReadBatch leaves the IP header on other sockets' datagrams.
+	if pc.raw == nil {
+		// Not a UDP socket (a raw one would leave the IP header on).
 		r.single, r.buf = true, make([]byte, 4096)
 		return r
 	}
-	r.ms = make([]ipv4.Message, readBatch)
-	for i := range r.ms {
-		r.ms[i].Buffers = [][]byte{make([]byte, 4096)}
-		r.ms[i].OOB = ipv4.NewControlMessage(ipv4.FlagInterface | ipv4.FlagDst)
-	}
+	r.rb = newRawBatch(readBatch)
 	return r
 }
 
@@ -52,7 +48,7 @@ func (r *batchReader) read() (int, error) {
 		}
 		return 1, nil
 	}
-	return r.pc.ReadBatch(r.ms, 0)
+	return r.rb.read(r.pc.raw)
 }
 
 // packet is the i-th datagram of the last read: its bytes, packet info
@@ -61,13 +57,13 @@ func (r *batchReader) packet(i int) ([]byte, *ipv4.ControlMessage, net.Addr) {
 	if r.single {
 		return r.buf[:r.one.n], r.one.cm, r.one.peer
 	}
-	m := &r.ms[i]
+	b, oob, peer := r.rb.packet(i)
 	var cm *ipv4.ControlMessage
-	if m.NN > 0 {
+	if len(oob) > 0 {
 		cm = new(ipv4.ControlMessage)
-		if cm.Parse(m.OOB[:m.NN]) != nil {
+		if cm.Parse(oob) != nil {
 			cm = nil
 		}
 	}
-	return m.Buffers[0][:m.N], cm, m.Addr
+	return b, cm, peer
 }

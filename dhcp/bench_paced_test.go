@@ -30,7 +30,7 @@ func (c *batchCounter) LeaseBatch(n int, _ time.Duration) { c.batches.Add(1); c.
 // benchmark reports CPU per lease (server and clients, which only build
 // and parse packets), leases per commit, and the exchange's p99.
 func BenchmarkServeDORAPaced(b *testing.B) {
-	for _, rate := range []int{500, 2000, 4000} {
+	for _, rate := range []int{500, 1000, 2000, 4000} {
 		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) { benchPaced(b, rate) })
 	}
 }

@@ -80,10 +80,9 @@ func appendOption(dst []byte, code uint8, data []byte) []byte {
 var wirePool = sync.Pool{New: func() any { b := make([]byte, 0, 576); return &b }}
 
 // send encodes r into a pooled buffer and writes it to to.
-func send(pc *ipv4.PacketConn, r *dhcpv4.DHCPv4, cm *ipv4.ControlMessage, to net.Addr) error {
+func send(pc *conn, r *dhcpv4.DHCPv4, cm *ipv4.ControlMessage, to net.Addr) error {
 	buf := wirePool.Get().(*[]byte)
 	defer wirePool.Put(buf)
 	*buf = appendPacket((*buf)[:0], r)
-	_, err := pc.WriteTo(*buf, cm, to)
-	return err
+	return pc.writeTo(*buf, cm, to)
 }

@@ -76,12 +76,12 @@ func (s *Server) Serve(ctx context.Context, conns ...net.PacketConn) error {
 }
 
 func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struct{}, wg *sync.WaitGroup) error {
-	pc := ipv4.NewPacketConn(c)
+	pc := newConn(c)
 	if err := pc.SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
 		return fmt.Errorf("dhcp socket %s: enabling IP_PKTINFO: %w", c.LocalAddr(), err)
 	}
 	slots := &admission{sem: sem, wait: slotWait}
-	r := newBatchReader(pc, c)
+	r := newBatchReader(pc)
 	for {
 		n, err := r.read()
 		if err != nil {
@@ -99,7 +99,7 @@ func (s *Server) serveConn(ctx context.Context, c net.PacketConn, sem chan struc
 
 // dispatch answers one packet read from pc. b is reused once it returns:
 // begin copies what outlives it.
-func (s *Server) dispatch(ctx context.Context, pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr, slots *admission, wg *sync.WaitGroup) {
+func (s *Server) dispatch(ctx context.Context, pc *conn, b []byte, cm *ipv4.ControlMessage, peer net.Addr, slots *admission, wg *sync.WaitGroup) {
 	if inline(peekMessageType(b)) {
 		s.handle(pc, b, cm, peer)
 		return
@@ -132,7 +132,7 @@ func (s *Server) shed() {
 }
 
 // handle answers one packet: parse, decide, make the lease durable, send.
-func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) {
+func (s *Server) handle(pc *conn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) {
 	if p := s.begin(pc, b, cm, peer); p != nil {
 		s.finish(p)
 	}
@@ -141,7 +141,7 @@ func (s *Server) handle(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, 
 // inFlight is a packet being answered: what begin learned, for the part
 // that may wait.
 type inFlight struct {
-	pc      *ipv4.PacketConn
+	pc      *conn
 	req     *dhcpv4.DHCPv4
 	ifIndex int
 	peer    net.Addr
@@ -151,7 +151,7 @@ type inFlight struct {
 
 // begin parses and decides b, which never waits; nil if nothing more is
 // to be done. The request is a copy: b may be reused at once.
-func (s *Server) begin(pc *ipv4.PacketConn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) *inFlight {
+func (s *Server) begin(pc *conn, b []byte, cm *ipv4.ControlMessage, peer net.Addr) *inFlight {
 	req, err := decode(b)
 	if err != nil {
 		s.log.Debug("malformed packet dropped", "remote", peer.String(), "err", err)

@@ -29,7 +29,7 @@ func TestCommitLeaseAsyncCallsBackOnceDurable(t *testing.T) {
 			if err == nil && !stored {
 				err = errors.New("called back before the lease was stored")
 			}
-			s.mu.RLock() // as the checks read the lease table
+			s.mu.RLock() // the writer may be applying the next batch
 			_, held := s.leases.holder(ip, time.Now())
 			s.mu.RUnlock()
 			if err == nil && !held {

@@ -163,3 +163,30 @@ func TestLeaseWriterStopsWaitingWhenFilled(t *testing.T) {
 		t.Fatalf("busy, filling: batch of %d, want 4", len(got))
 	}
 }
+
+// TestLeaseWriterStretchesSmallBatch: a busy writer whose delay has passed
+// with fewer than minFill leases keeps the batch open once more (an hour
+// here, so only the fill ends it), and one that holds minFill by then
+// writes at once (waiting for the stretch would hang the test).
+func TestLeaseWriterStretchesSmallBatch(t *testing.T) {
+	w := &leaseWriter{ops: make(chan leaseOp, leaseBatchMax), filled: make(chan struct{}, 1), quit: make(chan struct{}), delay: time.Millisecond, fillTo: 3, stretch: time.Hour, minFill: 3}
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	for i := range 2 {
+		w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, 1, byte(i)})}
+	}
+	if got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger); len(got) != 3 {
+		t.Fatalf("busy, minFill reached: batch of %d, want 3", len(got))
+	}
+	w.fillTo = 4 // above minFill: only the fill (nudge) ends the stretch
+	go func() {
+		time.Sleep(20 * time.Millisecond) // after the delay
+		for i := range 3 {
+			w.ops <- leaseOp{del: netip.AddrFrom4([4]byte{10, 0, 2, byte(i)})}
+			w.nudge()
+		}
+	}()
+	if got := w.fill([]leaseOp{{del: netip.MustParseAddr("10.0.0.1")}}, true, linger); len(got) != 4 {
+		t.Fatalf("busy, below minFill after the delay: batch of %d, want 4 (kept open until filled)", len(got))
+	}
+}
