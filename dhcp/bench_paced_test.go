@@ -1,16 +1,12 @@
 package dhcp
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"golang.org/x/net/ipv4"
 
 	"github.com/provbox/provbox/provisioning"
 )
@@ -39,22 +35,7 @@ func benchPaced(b *testing.B, rate int) {
 	svc := newService(b, b.TempDir(), provisioning.BootConfig{Host: "127.0.0.5", Classes: testClasses}, time.Now)
 	obs := &batchCounter{}
 	svc.SetObserver(obs)
-	conn, err := loopConn()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := ipv4.NewPacketConn(conn).SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
-		b.Fatal(err)
-	}
-	s, err := New(benchConfig(), svc, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, conn) }()
-	defer func() { cancel(); <-served }()
-	srv := conn.LocalAddr().(*net.UDPAddr)
+	srv := serveBench(b, svc)
 
 	var next atomic.Uint32
 	var mu sync.Mutex

@@ -98,23 +98,7 @@ func BenchmarkDecide(b *testing.B) {
 // only build and parse packets), the figure issue 17 compares with Kea.
 func BenchmarkServeDORA(b *testing.B) {
 	svc := newService(b, b.TempDir(), provisioning.BootConfig{Host: "127.0.0.5", Classes: testClasses}, time.Now)
-	conn, err := loopConn()
-	if err != nil {
-		b.Fatal(err)
-	}
-	// IP_PKTINFO before any datagram is queued, as Bind does.
-	if err := ipv4.NewPacketConn(conn).SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
-		b.Fatal(err)
-	}
-	s, err := New(benchConfig(), svc, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, conn) }()
-	defer func() { cancel(); <-served }()
-	srv := conn.LocalAddr().(*net.UDPAddr)
+	srv := serveBench(b, svc)
 
 	var next atomic.Uint32
 	var leases atomic.Int64
@@ -191,4 +175,26 @@ func exchange(c *net.UDPConn, srv *net.UDPAddr, p *dhcpv4.DHCPv4, want dhcpv4.Me
 			return r, nil
 		}
 	}
+}
+
+// serveBench serves DHCP over svc on a loopback socket until the
+// benchmark ends and returns the server's address.
+func serveBench(b *testing.B, svc *provisioning.Service) *net.UDPAddr {
+	conn, err := loopConn()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// IP_PKTINFO before any datagram is queued, as Bind does.
+	if err := ipv4.NewPacketConn(conn).SetControlMessage(ipv4.FlagInterface|ipv4.FlagDst, true); err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(benchConfig(), svc, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, conn) }()
+	b.Cleanup(func() { cancel(); <-served })
+	return conn.LocalAddr().(*net.UDPAddr)
 }
