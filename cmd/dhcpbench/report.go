@@ -96,20 +96,9 @@ func fields(block string) map[string]float64 {
 // ratios against Kea.
 func printTable(w io.Writer, o options, res map[string][]result) {
 	fmt.Fprintf(w, "\nperfdhcp as relay, %d s per step, %d client MACs; latency = avg DISCOVER-OFFER + avg REQUEST-ACK\n\n", o.period, o.clients)
-	hdr := []string{"offered/s"}
-	for _, t := range o.targets {
-		hdr = append(hdr, t+" DORA/s", t+" failed", t+" latency ms")
-	}
-	fmt.Fprintln(w, "| "+strings.Join(hdr, " | ")+" |")
-	fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(hdr)))
-	for i, rate := range o.rates {
-		row := []string{strconv.Itoa(rate)}
-		for _, t := range o.targets {
-			r := res[t][i]
-			row = append(row, fmt.Sprintf("%.0f", r.dora), fmt.Sprintf("%.2f%%", r.failedPct), fmt.Sprintf("%.2f", r.doAvg+r.raAvg))
-		}
-		fmt.Fprintln(w, "| "+strings.Join(row, " | ")+" |")
-	}
+	rateTable(w, o, res, []string{"DORA/s", "failed", "latency ms"}, func(r result, _ int) []string {
+		return []string{fmt.Sprintf("%.0f", r.dora), fmt.Sprintf("%.2f%%", r.failedPct), fmt.Sprintf("%.2f", r.doAvg+r.raAvg)}
+	})
 	fmt.Fprintln(w)
 	summary(w, o, res)
 	fmt.Fprintln(w)
@@ -122,21 +111,30 @@ func printTable(w io.Writer, o options, res map[string][]result) {
 func cpuTable(w io.Writer, o options, res map[string][]result) {
 	fmt.Fprintln(w, "server CPU (user+system from /proc/PID/stat over the run; 100% = one core)")
 	fmt.Fprintln(w)
+	rateTable(w, o, res, []string{"CPU %", "µs/lease", "µs/lease vs kea"}, func(r result, i int) []string {
+		var kea float64
+		if k, ok := res["kea"]; ok {
+			kea = k[i].usPerLease()
+		}
+		return []string{fmt.Sprintf("%.0f", r.cpuPct()), fmt.Sprintf("%.0f", r.usPerLease()), ratio(r.usPerLease(), kea)}
+	})
+}
+
+// rateTable prints a Markdown table with a row per offered rate and, per
+// server, the columns cols whose cells are cells(its result, rate index).
+func rateTable(w io.Writer, o options, res map[string][]result, cols []string, cells func(r result, i int) []string) {
 	hdr := []string{"offered/s"}
 	for _, t := range o.targets {
-		hdr = append(hdr, t+" CPU %", t+" µs/lease", t+" µs/lease vs kea")
+		for _, c := range cols {
+			hdr = append(hdr, t+" "+c)
+		}
 	}
 	fmt.Fprintln(w, "| "+strings.Join(hdr, " | ")+" |")
 	fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(hdr)))
 	for i, rate := range o.rates {
 		row := []string{strconv.Itoa(rate)}
 		for _, t := range o.targets {
-			r := res[t][i]
-			var kea float64
-			if k, ok := res["kea"]; ok {
-				kea = k[i].usPerLease()
-			}
-			row = append(row, fmt.Sprintf("%.0f", r.cpuPct()), fmt.Sprintf("%.0f", r.usPerLease()), ratio(r.usPerLease(), kea))
+			row = append(row, cells(res[t][i], i)...)
 		}
 		fmt.Fprintln(w, "| "+strings.Join(row, " | ")+" |")
 	}
