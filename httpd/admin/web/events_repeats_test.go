@@ -16,10 +16,7 @@ import (
 // export's count and last columns, and each counts on the dashboard.
 func TestEventsPageShowsRepeats(t *testing.T) {
 	e := newEnv(t)
-	for range 5 {
-		e.svc.Fetch(t.Context(), provisioning.FetchRequest{Proto: provisioning.ProtoHTTP, Path: "/favicon.ico",
-			RemoteIP: netip.MustParseAddr("192.0.2.66"), UserAgent: "scanner/1.0"})
-	}
+	probeRepeatedly(t, e, 5)
 	// One line counting 5 (two if the writer's tick falls between them).
 	r := e.get(t, "/events?outcome=refused")
 	if n := len(rowRE.FindAllString(r.body, -1)); n > 2 || !strings.Contains(r.body, ` identical requests">×`) ||
@@ -52,5 +49,15 @@ func TestEventsPageShowsRepeats(t *testing.T) {
 	}
 	if d := e.get(t, "/"); !strings.Contains(d.body, `<span class="n" id="n-refusals">5</span>`) {
 		t.Errorf("dashboard: the folded line does not count 5 refusals\n%s", d.body)
+	}
+}
+
+// probeRepeatedly makes n identical refused requests, which the audit
+// trail folds into one line (two if the writer's tick falls between them).
+func probeRepeatedly(t *testing.T, e *env, n int) {
+	t.Helper()
+	for range n {
+		e.svc.Fetch(t.Context(), provisioning.FetchRequest{Proto: provisioning.ProtoHTTP, Path: "/favicon.ico",
+			RemoteIP: netip.MustParseAddr("192.0.2.66"), UserAgent: "scanner/1.0"})
 	}
 }

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -15,10 +14,7 @@ import (
 // not read it as one request.
 func TestWhyPageShowsRepeats(t *testing.T) {
 	e := newEnv(t)
-	for range 5 {
-		e.svc.Fetch(t.Context(), provisioning.FetchRequest{Proto: provisioning.ProtoHTTP, Path: "/favicon.ico",
-			RemoteIP: netip.MustParseAddr("192.0.2.66"), UserAgent: "scanner/1.0"})
-	}
+	probeRepeatedly(t, e, 5)
 	es, err := e.svc.Events(t.Context(), provisioning.EventFilter{Outcome: "refused"})
 	if err != nil || len(es) == 0 {
 		t.Fatalf("events: %v, %d", err, len(es))
