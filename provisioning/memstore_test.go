@@ -245,7 +245,11 @@ func (m *memStore) Events(_ context.Context, f EventFilter) ([]Event, error) {
 	defer m.mu.Unlock()
 	var out []Event
 	for _, e := range slices.Backward(m.events) {
-		if (f.MAC.IsZero() || e.MAC == f.MAC) && !e.Time.Before(f.Since) && (f.Limit == 0 || len(out) < f.Limit) {
+		end := e.Time // a line of repeats matches Since by its last request, as the store's
+		if e.Count > 1 {
+			end = e.Last
+		}
+		if (f.MAC.IsZero() || e.MAC == f.MAC) && !end.Before(f.Since) && (f.Limit == 0 || len(out) < f.Limit) {
 			out = append(out, e)
 		}
 	}

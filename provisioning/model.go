@@ -127,6 +127,10 @@ type EventFilter struct {
 	Reason   string     // a prefix, e.g. "unknown-mac" matches "unknown-mac 80:5e:…"
 	Actor    string     // a prefix of Event.Actor, e.g. "web:" or "cli:alice"
 	Until    time.Time  // before this time
-	BeforeID int64      // older than this event: the next page after the last ID seen
+	BeforeID int64      // after this event in the order shown (time, then ID): the next page after the last ID seen
 	Offset   int        // skip this many (paging by number)
+	ID       int64      // exactly this line (the "Why?" of one event)
+	// Since and Until select the lines whose requests overlap [Since,
+	// Until): a line of folded repeats by its last request for Since, by
+	// its first for Until.
 }

@@ -21,11 +21,11 @@ func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&s.Outcome, "outcome", "", "only this outcome, e.g. refused, config, adopted")
 	fs.StringVar(&s.Reason, "reason", "", "only reasons starting with `PREFIX`, e.g. unknown-mac")
 	fs.StringVar(&s.Actor, "actor", "", "only changes by an actor starting with `PREFIX`, e.g. web: or cli:alice")
-	fs.DurationVar(&since, "since", 0, "only events newer than this, e.g. 1h")
-	fs.StringVar(&until, "until", "", "only events before `TIME` (RFC 3339, e.g. 2026-11-27T06:00:00Z)")
+	fs.DurationVar(&since, "since", 0, "only events newer than this, e.g. 1h (repeats: by the last)")
+	fs.StringVar(&until, "until", "", "only events before `TIME` (RFC 3339, e.g. 2026-11-27T06:00:00Z; repeats: by the first)")
 	fs.IntVar(&s.Limit, "limit", 100, "at most this many events (with --csv: 0 means the export's cap)")
 	fs.IntVar(&s.Offset, "offset", 0, "skip this many (the next page)")
-	fs.Int64Var(&s.Before, "before", 0, "only events older than event `ID` (the next page)")
+	fs.Int64Var(&s.Before, "before", 0, "only events after event `ID` in the order shown (the next page: pass its last ID)")
 	fs.BoolVar(&csvOut, "csv", false, "print CSV (id,time,proto,ip,mac,outcome,reason,actor,file,ua,count,last)")
 	if _, err := c.parse(fs, args, 0, 0, eventsUsage); err != nil {
 		return err

@@ -16,7 +16,7 @@ type EventSearch struct {
 	Actor                    string // a prefix of who made a change, e.g. "web:" or "cli:alice"
 	Since, Until             time.Time
 	Limit, Offset            int
-	Before                   int64 // an event ID: older events only
+	Before                   int64 // an event ID: the events after it in the order shown (the next page)
 }
 
 func (s EventSearch) query() url.Values {

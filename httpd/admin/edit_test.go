@@ -163,8 +163,8 @@ func checkAudit(t *testing.T, cl *Client) {
 	}
 	page, _ := cl.SearchEvents(ctx, EventSearch{Limit: 2})
 	next, _ := cl.SearchEvents(ctx, EventSearch{Limit: 2, Before: page[1].ID})
-	if len(page) != 2 || len(next) != 2 || next[0].ID >= page[1].ID {
-		t.Errorf("paging by ID: %+v then %+v", page, next)
+	if len(page) != 2 || len(next) != 2 || next[0].Time.After(page[1].Time) || next[0].Time.Equal(page[1].Time) && next[0].ID >= page[1].ID {
+		t.Errorf("paging after the last line shown: %+v then %+v", page, next)
 	}
 	var b bytes.Buffer
 	if err := cl.EventsCSV(ctx, EventSearch{Outcome: "adopted"}, &b); err != nil {

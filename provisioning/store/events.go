@@ -52,7 +52,14 @@ func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
 
 // Events returns audit lines matching f, newest first.
 func (s *Store) Events(ctx context.Context, f provisioning.EventFilter) ([]provisioning.Event, error) {
-	q, args := eventQuery(f)
+	var at int64
+	if f.BeforeID > 0 {
+		var err error
+		if at, err = s.eventTime(ctx, f.BeforeID); err != nil {
+			return nil, err
+		}
+	}
+	q, args := eventQuery(f, at)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading events: %w", err)
@@ -74,7 +81,12 @@ func (s *Store) Events(ctx context.Context, f provisioning.EventFilter) ([]provi
 
 // eventQuery builds the query for f; each condition is present only when
 // set, so SQLite can use the (mac, time) or (time) index.
-func eventQuery(f provisioning.EventFilter) (string, []any) {
+// eventEnd is the time of a line's last request, as the events_end
+// index (migration 0009) spells it.
+const eventEnd = "COALESCE(last_time, time)"
+
+// at is the time of the line f.BeforeID (eventTime), the page's cursor.
+func eventQuery(f provisioning.EventFilter, at int64) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -84,14 +96,20 @@ func eventQuery(f provisioning.EventFilter) (string, []any) {
 	if !f.MAC.IsZero() {
 		add("mac = $%d", macText(f.MAC))
 	}
+	// A line of folded repeats stands for requests from time to
+	// last_time: it matches "since" when its last request does, so a
+	// line that began before Since and went on after it is not missed.
+	// Until (searchConds) takes its first request: together a line
+	// matches when its span overlaps the window.
 	switch {
 	case f.Since.IsZero() || f.Since.Before(minTime):
 	case f.Since.After(maxTime):
-		add("time > $%d", maxTime.UnixNano()) // matches nothing
+		add(eventEnd+" > $%d", maxTime.UnixNano()) // matches nothing
 	default:
-		add("time >= $%d", f.Since.UnixNano())
+		add(eventEnd+" >= $%d", f.Since.UnixNano())
 	}
 	where, args = searchConds(f, where, args)
+	where, args = pageAfter(f.BeforeID, at, where, args)
 	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason, actor, times, last_time FROM events`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -135,6 +153,9 @@ func scanEvent(rows *sql.Rows) (provisioning.Event, error) {
 // deleting the older ones. It counts lines (rows), not the requests a
 // line of repeats stands for: the bounds are on what the trail stores,
 // and a folded line costs one row however many requests it counts.
+// "Newest" is by a line's last request (eventEnd), not its first: a line
+// of repeats that began long ago but whose last request is recent is
+// recent evidence, and goes only after every line that ended before it.
 func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error {
 	if keepUnknown < 0 || keepAll < 0 {
 		return fmt.Errorf("trimming events: keep %d/%d is negative", keepUnknown, keepAll)
@@ -156,8 +177,8 @@ func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error 
 func trimEvents(ctx context.Context, tx *sql.Tx, where string, keep int) error {
 	// The newest event to delete: the one just past the kept ones.
 	var t, id int64
-	err := tx.QueryRowContext(ctx, `SELECT time, id FROM events WHERE `+where+`
-		ORDER BY time DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
+	err := tx.QueryRowContext(ctx, `SELECT `+eventEnd+`, id FROM events WHERE `+where+`
+		ORDER BY `+eventEnd+` DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -165,7 +186,7 @@ func trimEvents(ctx context.Context, tx *sql.Tx, where string, keep int) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE `+where+`
-		AND (time < $1 OR (time = $1 AND id <= $2))`, t, id)
+		AND (`+eventEnd+` < $1 OR (`+eventEnd+` = $1 AND id <= $2))`, t, id)
 	return err
 }
 

@@ -17,40 +17,7 @@ import (
 func TestMigrationEventRepeatsKeepsTrail(t *testing.T) {
 	ctx := context.Background()
 	loc := NewTestLocation(t)
-	d := dialectSQLite
-	var db *sql.DB
-	var err error
-	if pg == nil {
-		path, err := prepareFile(loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db, err = openPool(path+writerParams, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		d = dialectPostgres
-		if db, err = openPG(loc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ms, err := migrationsFor(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) < 8 || ms[7].name != "0008_event_repeats.sql" {
-		t.Fatalf("migration 8 is %v", ms[7].name)
-	}
-	if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,
-		name TEXT NOT NULL, applied BIGINT NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[:7] {
-		if err := apply(ctx, db, m); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-	}
+	db := dbAtVersion(t, loc, 7)
 	old := []provisioning.Event{
 		{Time: t0, Proto: "http", IP: ipN(1), MAC: macN(1), UA: "Yealink", File: "y.cfg", Outcome: "config"},
 		{Time: t0.Add(time.Second), Proto: "tftp", IP: ipN(2), Outcome: "refused", Reason: "bad-path"},
@@ -100,4 +67,46 @@ func TestMigrationEventRepeatsKeepsTrail(t *testing.T) {
 	if n := count(t, s, "events"); n != 3 { // the old refusal (no MAC) was the one unknown line
 		t.Errorf("%d lines after trimming unknown lines to 0, want 3", n)
 	}
+}
+
+// dbAtVersion creates the database at loc on the back-end under test
+// with the migrations up to version n applied, as a release that ended
+// there left it; the caller writes rows the way that release did.
+func dbAtVersion(t *testing.T, loc string, n int) *sql.DB {
+	t.Helper()
+	d := dialectSQLite
+	var db *sql.DB
+	var err error
+	if pg == nil {
+		path, err := prepareFile(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err = openPool(path+writerParams, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		d = dialectPostgres
+		if db, err = openPG(loc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, err := migrationsFor(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) <= n {
+		t.Fatalf("%d migrations, want more than %d", len(ms), n)
+	}
+	if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,
+		name TEXT NOT NULL, applied BIGINT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:n] {
+		if err := apply(context.Background(), db, m); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	return db
 }

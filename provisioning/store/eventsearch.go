@@ -36,8 +36,8 @@ func searchConds(f provisioning.EventFilter, where []string, args []any) ([]stri
 			add("time < $%d", f.Until.UnixNano())
 		}
 	}
-	if f.BeforeID > 0 {
-		add("id < $%d", f.BeforeID)
+	if f.ID > 0 {
+		add("id = $%d", f.ID)
 	}
 	return where, args
 }

@@ -17,8 +17,8 @@ type EventSearch struct {
 	Outcome string // exactly: refused, config, redirect, device-added, ...
 	Reason  string // a prefix: unknown-mac, locked, ...
 	Actor   string // a prefix of who made an admin change: web:, cli:alice, ...
-	Until   string // RFC 3339: only events before it
-	Before  string // an event ID: only older events (the next page)
+	Until   string // RFC 3339: only events before it (a line of repeats: its first request)
+	Before  string // an event ID: the events after it in the order shown, time then ID (the next page)
 	Offset  string // skip this many
 }
 

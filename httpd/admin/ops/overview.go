@@ -65,7 +65,10 @@ func (o *Ops) Overview(ctx context.Context, now time.Time, recent int) (Overview
 	for _, e := range es {
 		switch e.Outcome {
 		case "refused":
-			v.Refusals += e.Times() // a line of repeats counts each
+			// A line of repeats counts each, and is in when its last
+			// request is (the Since filter): a line that began before
+			// the day counts whole, as the lab's judges count it.
+			v.Refusals += e.Times()
 		case "banned":
 			v.Bans++
 		}

@@ -14,25 +14,15 @@ func (o *Ops) Event(ctx context.Context, id string) (provisioning.Event, error) 
 	if err != nil || n <= 0 || n == 1<<63-1 {
 		return provisioning.Event{}, Badf("event %q: want an event ID", id)
 	}
-	// The trail is in time order, and a line written before this one may
-	// be later in time (requests reach the audit queue in about their
-	// order; a line of folded repeats takes its earliest time): look
-	// among the newest lines up to it, not only at the first.
-	es, err := o.svc.Events(ctx, provisioning.EventFilter{BeforeID: n + 1, Limit: eventLookBack})
+	es, err := o.svc.Events(ctx, provisioning.EventFilter{ID: n, Limit: 1})
 	if err != nil {
 		return provisioning.Event{}, err
 	}
-	for _, e := range es {
-		if e.ID == n {
-			return e, nil
-		}
+	if len(es) == 0 {
+		return provisioning.Event{}, fmt.Errorf("event %d: %w", n, provisioning.ErrNotFound)
 	}
-	return provisioning.Event{}, fmt.Errorf("event %d: %w", n, provisioning.ErrNotFound)
+	return es[0], nil
 }
-
-// eventLookBack bounds the lines read to find one by ID: more than the
-// lines of one audit batch, which is as far as time and ID order part.
-const eventLookBack = 512
 
 // Why is a refused request's audit line explained again, as it would be
 // decided now: a file request (Fetch) or a DHCP client (DHCP). Err says

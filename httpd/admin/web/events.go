@@ -18,6 +18,10 @@ const eventsPerPage = 50
 type eventFilter struct {
 	MAC, IP, Outcome, Reason, Actor, Since, Until string
 	Page                                          int // from 1
+	// Before is the last event ID of the page before (the "Older" link):
+	// the page is the lines after it in the order shown. A page number
+	// alone (an old bookmark) skips lines by count.
+	Before string
 }
 
 // eventFilterKeys are the URL parameters of the search, in form order.
@@ -32,6 +36,9 @@ func readEventFilter(v url.Values) eventFilter {
 	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
 		f.Page = n
 	}
+	if f.Page > 1 {
+		f.Before = strings.TrimSpace(v.Get("before"))
+	}
 	return f
 }
 
@@ -39,7 +46,10 @@ func readEventFilter(v url.Values) eventFilter {
 func (f eventFilter) query(limit int) ops.EventQuery {
 	q := ops.EventQuery{MAC: f.MAC, Since: f.Since, Limit: strconv.Itoa(limit),
 		EventSearch: ops.EventSearch{IP: f.IP, Outcome: f.Outcome, Reason: f.Reason, Actor: f.Actor, Until: f.Until}}
-	if f.Page > 1 {
+	switch {
+	case f.Before != "":
+		q.Before = f.Before
+	case f.Page > 1:
 		q.Offset = strconv.Itoa((f.Page - 1) * eventsPerPage)
 	}
 	return q
@@ -66,6 +76,19 @@ func (f eventFilter) PageURL(n int) string {
 		return "/events?" + e
 	}
 	return "/events"
+}
+
+// OlderURL is the page after p's: the lines after its last one in the
+// order shown, whatever was written meanwhile (lines arriving on top
+// would shift a page by number, repeating lines).
+func (p eventsPage) OlderURL() string {
+	if len(p.Events) == 0 {
+		return p.F.PageURL(p.F.Page + 1)
+	}
+	v := p.F.values()
+	v.Set("page", strconv.Itoa(p.F.Page+1))
+	v.Set("before", strconv.FormatInt(p.Events[len(p.Events)-1].ID, 10))
+	return "/events?" + v.Encode()
 }
 
 // CSVURL exports every event the search selects (ops.MaxEvents at most).

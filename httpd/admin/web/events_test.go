@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 var (
 	rowRE     = regexp.MustCompile(`<tr><td data-label="Time"><time datetime=`)
 	verdictRE = regexp.MustCompile(`<p id="verdict">.*</p>`)
+	olderRE   = regexp.MustCompile(`href="(/events\?before=[0-9]+&amp;page=2)" id="older"`)
 )
 
 // TestEventsPage: filters and paging on the server with the search in
@@ -35,9 +37,17 @@ func TestEventsPage(t *testing.T) {
 	e.svc.AuditAdmin(ctx, provisioning.Event{Outcome: "ban-added", Reason: "10.0.0.9"})
 	wantCode(t, "an account from the web", e.post(t, "/accounts", url.Values{"name": {"office"}, "sip_server": {"pbx.example"}}), http.StatusSeeOther)
 	r := e.get(t, "/events")
-	if n := len(rowRE.FindAllString(r.body, -1)); n != 50 || !strings.Contains(r.body, `href="/events?page=2" id="older"`) ||
-		strings.Contains(r.body, `id="newer"`) {
+	older := olderRE.FindStringSubmatch(r.body)
+	if n := len(rowRE.FindAllString(r.body, -1)); n != 50 || older == nil || strings.Contains(r.body, `id="newer"`) {
 		t.Fatalf("page 1: %d rows\n%s", n, r.body)
+	}
+	// The older page follows the last line shown, not a count of lines:
+	// lines written meanwhile do not shift it.
+	e.svc.AuditAdmin(ctx, provisioning.Event{Outcome: "device-changed", Reason: "meanwhile"})
+	r = e.get(t, html.UnescapeString(older[1]))
+	if n := len(rowRE.FindAllString(r.body, -1)); n != 22 || strings.Contains(r.body, "test 22<") || !strings.Contains(r.body, "test 21<") ||
+		!strings.Contains(r.body, `href="/events" id="newer"`) {
+		t.Errorf("page 2 (%s) after a new line: %d rows, want the 22 after page 1's last\n%s", older[1], n, r.body)
 	}
 	r = e.get(t, "/events?mac=80-5E-C0-00-00-01&outcome=locked&page=2")
 	if n := len(rowRE.FindAllString(r.body, -1)); n != 0 {

@@ -50,7 +50,13 @@ func newEnvWith(t *testing.T, change func(*web.Config)) *env {
 // itself), to hide optional parts of the core.
 func newEnvOver(t *testing.T, wrap func(web.Core) web.Core, change func(*web.Config)) *env {
 	t.Helper()
-	svc := provtest.Service(t, "", provisioning.Config{BaseURL: "http://10.20.0.2"})
+	return newEnvIn(t, "", wrap, change)
+}
+
+// newEnvIn is newEnvOver on the state in dir ("": a fresh one).
+func newEnvIn(t *testing.T, dir string, wrap func(web.Core) web.Core, change func(*web.Config)) *env {
+	t.Helper()
+	svc := provtest.Service(t, dir, provisioning.Config{BaseURL: "http://10.20.0.2"})
 	e := &env{svc: svc, clock: provtest.NewClock(time.Now()), log: &provtest.LogBuffer{}, pwFile: passwordFile(t, 0o600, testPassword+"\n")}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
 	cfg := web.Config{Addr: "127.0.0.1:0", PasswordFile: e.pwFile, Now: e.clock.Now}
