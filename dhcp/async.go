@@ -2,6 +2,7 @@ package dhcp
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
@@ -27,30 +28,64 @@ func (s *Server) wait(p *inFlight, release func(), wg *sync.WaitGroup) {
 		return
 	}
 	if ac, ok := s.core.(asyncCommitter); ok && !p.d.probe.IsValid() && len(p.d.commit) == 1 {
-		wg.Add(1)
-		start := time.Now()
-		l := p.d.commit[0]
-		ac.CommitLeaseAsync(l, func(err error) {
-			defer wg.Done()
-			defer release()
-			defer s.dealtWith(p.req)
-			defer putReply(p.d.reply)
-			if err != nil {
-				s.log.Error("lease not stored, reply withheld", "mac", l.MAC, "ip", l.IP, "err", err)
-				return
-			}
-			// As commit's deadline: a client has retried by now, and the
-			// reply may no longer match what it asks.
-			if took := time.Since(start); took > s.commitTTL {
-				s.log.Error("lease stored too late, reply withheld", "mac", l.MAC, "ip", l.IP, "took", took)
-				return
-			}
-			s.reply(p)
-		})
+		s.commitAsync(ac, p, release, wg)
 		return
 	}
 	wg.Go(func() {
 		defer release()
 		s.finish(p)
+	})
+}
+
+// Who finished an asynchronous commit first: its callback (the lease came
+// back in time) or the commitTTL timer (it did not).
+const (
+	commitPending int32 = iota
+	commitAnswered
+	commitAbandoned
+)
+
+// commitAsync hands p's lease to the core's group commit and replies from
+// its callback. A commit that has not come back within commitTTL (a store
+// that hangs) is abandoned: its admission slot is released then, as the
+// goroutine of a synchronous commit gave it up when its context ran out,
+// so a hung store cannot keep every slot and shut out the clients'
+// retransmissions and new clients for as long as it hangs. Exactly one of
+// the timer and the callback wins (a compare-and-swap), so the slot is
+// released once; an abandoned commit that completes later never replies,
+// and a callback that wins still passes the liveness check (reply).
+func (s *Server) commitAsync(ac asyncCommitter, p *inFlight, release func(), wg *sync.WaitGroup) {
+	wg.Add(1)
+	start := time.Now()
+	l := p.d.commit[0]
+	var state atomic.Int32
+	timer := time.AfterFunc(s.commitTTL, func() {
+		if state.CompareAndSwap(commitPending, commitAbandoned) {
+			s.log.Error("lease not stored in time, slot released, reply withheld", "mac", l.MAC, "ip", l.IP, "after", s.commitTTL)
+			release()
+		}
+	})
+	ac.CommitLeaseAsync(l, func(err error) {
+		defer wg.Done()
+		defer s.dealtWith(p.req)
+		defer putReply(p.d.reply)
+		timer.Stop()
+		if !state.CompareAndSwap(commitPending, commitAnswered) {
+			s.log.Error("lease commit came back after its slot was released, reply withheld", "mac", l.MAC, "ip", l.IP,
+				"took", time.Since(start), "err", err)
+			return
+		}
+		defer release()
+		if err != nil {
+			s.log.Error("lease not stored, reply withheld", "mac", l.MAC, "ip", l.IP, "err", err)
+			return
+		}
+		// As commit's deadline: a client has retried by now, and the
+		// reply may no longer match what it asks.
+		if took := time.Since(start); took > s.commitTTL {
+			s.log.Error("lease stored too late, reply withheld", "mac", l.MAC, "ip", l.IP, "took", took)
+			return
+		}
+		s.reply(p)
 	})
 }

@@ -173,10 +173,17 @@ func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWr
 	return w
 }
 
-var errWriterStopped = errors.New("lease writer stopped")
+var (
+	errWriterStopped = errors.New("lease writer stopped")
+	errWriterBacklog = errors.New("lease writer backlogged: the store is not keeping up")
+)
 
 // submit queues op; the writer calls op.then once the batch holding it is
-// written (or failed), or at once if the writer has stopped.
+// written (or failed), or at once if the writer has stopped or its queue
+// is full. A full queue fails at once rather than wait: the submitter is
+// the DHCP server's reading goroutine, which must keep answering while a
+// store hangs. The DHCP server's admission slots keep the queue short of
+// full unless a write has hung past its commit deadline (dhcp/async.go).
 func (w *leaseWriter) submit(op leaseOp) {
 	w.closing.RLock()
 	defer w.closing.RUnlock()
@@ -189,6 +196,8 @@ func (w *leaseWriter) submit(op leaseOp) {
 		w.nudge()
 	case <-w.quit:
 		op.then(errWriterStopped)
+	default:
+		op.then(errWriterBacklog)
 	}
 }
 
