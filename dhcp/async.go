@@ -21,7 +21,8 @@ type asyncCommitter interface {
 // reply still leaves only once its lease is durable, and no goroutine
 // waits per lease (a goroutine start and two thread wake-ups a lease, a
 // large part of the CPU at a few thousand leases a second). Anything else
-// that may wait gets its own goroutine. release runs when p is done.
+// that may wait gets its own goroutine. release runs when p is done, or
+// when its commit is abandoned at the deadline (commitAsync).
 func (s *Server) wait(p *inFlight, release func(), wg *sync.WaitGroup) {
 	if p == nil {
 		release()

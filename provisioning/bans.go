@@ -166,7 +166,16 @@ func (b *banGlue) remove(ctx context.Context, ip netip.Addr, now time.Time) erro
 
 // notify puts a ban or unban in the audit trail and the log. Another
 // node's ban or unban is only logged: that node audited and counted it.
+// The end of a ban is audited by every node that holds it, the issuer's
+// or another's, under one key (expiryKey), so the trail gets one line
+// from whichever node writes first, even when the node that issued the
+// ban is gone.
 func (b *banGlue) notify(c ban.Change) {
+	if c.Remote && !c.Banned && c.Reason == ban.ReasonExpired {
+		b.s.audit(expiryEvent(c))
+		b.s.log.Info("another node's ban ended", "ip", sourceText(c.Record.Prefix), "reason", c.Reason, "until", c.Record.Until.UTC())
+		return
+	}
 	if c.Remote {
 		msg := "another node's ban ended"
 		if c.Banned {
@@ -182,8 +191,20 @@ func (b *banGlue) notify(c ban.Change) {
 		reason = fmt.Sprintf("%s: %d strikes, ban %d for %s", c.Reason, r.Strikes, r.Count, r.Until.Sub(r.Since).Round(time.Second))
 	}
 	b.s.obs.get().BanChanged(c.Banned)
-	b.s.audit(Event{Time: c.At.UTC(), Proto: "ban", IP: c.Record.Prefix.Addr(), Outcome: outcome, Reason: reason})
+	e := Event{Time: c.At.UTC(), Proto: "ban", IP: c.Record.Prefix.Addr(), Outcome: outcome, Reason: reason}
+	if !c.Banned && c.Reason == ban.ReasonExpired {
+		e = expiryEvent(c)
+	}
+	b.s.audit(e)
 	b.s.log.Warn(msg, "ip", sourceText(c.Record.Prefix), "reason", reason, "until", c.Record.Until.UTC())
+}
+
+// expiryEvent is the audit line of the end of a ban, the same on every
+// node: its time is the ban's end, and its Once key names the source and
+// that end, so the store keeps the first node's line only.
+func expiryEvent(c ban.Change) Event {
+	return Event{Time: c.At.UTC(), Proto: "ban", IP: c.Record.Prefix.Addr(), Outcome: "unbanned", Reason: c.Reason,
+		Once: fmt.Sprintf("ban-expired %s %d", c.Record.Prefix, c.Record.Until.UnixNano())}
 }
 
 // sourceText shows an IPv4 source as its address, an IPv6 one as its /64.

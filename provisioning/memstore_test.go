@@ -236,7 +236,12 @@ func (m *memStore) DeleteBan(_ context.Context, p netip.Prefix) error {
 func (m *memStore) AddEvents(_ context.Context, es []Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.events = append(m.events, es...)
+	for _, e := range es {
+		if e.Once != "" && slices.ContainsFunc(m.events, func(x Event) bool { return x.Once == e.Once }) {
+			continue // as the store's events_once index
+		}
+		m.events = append(m.events, e)
+	}
 	return nil
 }
 

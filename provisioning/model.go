@@ -111,6 +111,11 @@ type Event struct {
 	// then the first of them, Last the last (zero when Count <= 1).
 	Count int       `json:"count,omitempty"`
 	Last  time.Time `json:"last,omitzero"`
+	// Once, when set, names what the line records so that it is written
+	// once whichever node writes it first (the end of a ban every node
+	// holds); the store skips a line whose Once it already has. Not read
+	// back.
+	Once string `json:"-"`
 }
 
 // Times is the number of occurrences e stands for (at least 1).

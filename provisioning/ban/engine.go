@@ -50,6 +50,9 @@ type Record struct {
 // Admin reports whether an admin issued the ban (no strikes led to it).
 func (r Record) Admin() bool { return r.Strikes == 0 }
 
+// ReasonExpired is a Change's Reason when a ban ran out.
+const ReasonExpired = "expired"
+
 // Change is a ban issued or lifted, for the audit trail and the log.
 type Change struct {
 	Banned bool // true: issued; false: lifted
@@ -57,8 +60,10 @@ type Change struct {
 	Record Record
 	Reason string // why: the ban's reason, or expired, admin, ignored, evicted
 	// Remote: another node sharing the store made the change (Reload), or
-	// it is the expiry of a ban another node issued; that node has put it
-	// in the shared audit trail already.
+	// it is the expiry of a ban another node issued. That node has put a
+	// change it made in the shared audit trail already; the expiry it may
+	// not have (it may be gone): the core audits every expiry under one
+	// key per ban.
 	Remote bool
 }
 

@@ -45,7 +45,7 @@ func (e *Engine) expireLocked(k netip.Prefix, now time.Time, cs []Change) []Chan
 		return cs
 	}
 	r.active = false
-	return append(cs, Change{At: r.Until, Record: r.Record, Reason: "expired", Remote: r.remote})
+	return append(cs, Change{At: r.Until, Record: r.Record, Reason: ReasonExpired, Remote: r.remote})
 }
 
 // sweepLocked, at most once per sweepEvery unless forced, announces

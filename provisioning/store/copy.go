@@ -8,7 +8,7 @@ import (
 )
 
 // copyTables lists every state table in an order that satisfies the
-// foreign keys, with its columns (schema version 8).
+// foreign keys, with its columns (schema version 10).
 var copyTables = []struct{ name, cols string }{
 	{"accounts", "name, hash, sip_server, sip_port, sip_transport, ntp_server, timezone, language, created"},
 	{"devices", "mac, account, vendor, model, hash, ip, open_until, locked_at, created, last_seen"},
@@ -16,7 +16,7 @@ var copyTables = []struct{ name, cols string }{
 	{"old_paths", "digest, mac, shown, cause, since, until"},
 	{"leases", "ip, mac, expires, hostname, vendor_class"},
 	{"bans", "prefix, reason, strikes, count, since, until, forgeable"},
-	{"events", "id, time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time"},
+	{"events", "id, time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time, once"},
 }
 
 // Counts is the number of rows of each table.

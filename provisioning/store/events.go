@@ -14,8 +14,9 @@ import (
 // DefaultEventLimit caps Events when the filter sets no Limit.
 const DefaultEventLimit = 1000
 
-const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+// A line whose once key is stored already is skipped (migration 0010).
+const addEventSQL = `INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time, once)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`
 
 // AddEvents appends es to the audit trail in one transaction. Every event
 // needs a time; the store assigns the IDs.
@@ -38,7 +39,7 @@ func (s *Store) AddEvents(ctx context.Context, es []provisioning.Event) error {
 		st := tx.StmtContext(ctx, s.addEvent)
 		for _, e := range es {
 			if _, err := st.ExecContext(ctx, e.Time.UnixNano(), e.Proto, addrText(e.IP),
-				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e)); err != nil {
+				macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e), onceKey(e)); err != nil {
 				return err
 			}
 		}
@@ -202,6 +203,14 @@ func checkRepeats(e provisioning.Event) error {
 		return fmt.Errorf("last time %s before time %s", e.Last.Format(time.RFC3339Nano), e.Time.Format(time.RFC3339Nano))
 	}
 	return checkTime("last time", e.Last)
+}
+
+// onceKey is the stored once of e: NULL when it has none.
+func onceKey(e provisioning.Event) any {
+	if e.Once == "" {
+		return nil
+	}
+	return e.Once
 }
 
 // lastNanos is the stored last_time of e: NULL for a single event.
