@@ -7,6 +7,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -216,5 +217,45 @@ func TestAsyncCommitReleasesSlotOnce(t *testing.T) {
 			t.Errorf("late=%v: slot released %d times, dealt with %d times; want 1 and 1", late, releases, dealt)
 		}
 		mu.Unlock()
+	}
+}
+
+// TestHeldCommitWithheldPastTerm: a REQUEST's lease commit is held; the
+// node's term ends meanwhile; the commit then comes back within its
+// deadline, and still no ACK leaves (the callback's reply passes the
+// liveness check).
+func TestHeldCommitWithheldPastTerm(t *testing.T) {
+	var live atomic.Bool
+	live.Store(true)
+	core := &gatedCore{Service: newService(t, t.TempDir(), provisioning.BootConfig{Host: "127.0.0.5"}, time.Now), open: make(chan struct{})}
+	ls := startLoop(t, loopConfig(), core, time.Now, WithLiveness(live.Load))
+	conn, err := loopConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	awaitServing(t, conn, ls.addr)
+	mac, _ := net.ParseMAC("02:00:00:04:00:01")
+	offer := discoverAll(t, conn, ls.addr, []*dhcpv4.DHCPv4{mustPacket(dhcpv4.NewDiscovery(mac))})[0]
+	req := mustPacket(dhcpv4.NewRequestFromOffer(offer))
+	sendPackets(t, conn, ls.addr, []*dhcpv4.DHCPv4{req})
+	waitHeld(t, core, 1)
+	live.Store(false)
+	close(core.open)
+	for r := range ls.handled {
+		if r.TransactionID == req.TransactionID {
+			break
+		}
+	}
+	buf := make([]byte, 4096)
+	conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	for {
+		k, _, err := conn.ReadFromUDP(buf)
+		if err != nil {
+			break
+		}
+		if r, err := dhcpv4.FromBytes(buf[:k]); err == nil && r.TransactionID == req.TransactionID {
+			t.Fatalf("%s sent after the term ended", r.MessageType())
+		}
 	}
 }
