@@ -208,7 +208,7 @@ func (c *h1conn) answerError(err error) {
 	case err == errHeadTooLarge:
 		msg = "HTTP/1.1 431 Request Header Fields Too Large" + errorHeadersClose + "431 Request Header Fields Too Large"
 	case errors.As(err, &se) && se.code == http.StatusExpectationFailed:
-		msg = "HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+		msg = "HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: " + string(appendDate(nil, time.Now())) + "\r\nContent-Length: 0\r\n\r\n"
 	case errors.As(err, &se):
 		status := http.StatusText(se.code) + ": " + se.text
 		msg = "HTTP/1.1 " + itoa(se.code) + " " + status + errorHeadersClose + itoa(se.code) + " " + status
@@ -299,8 +299,21 @@ func (c *h1conn) runHandler(req *http.Request) (ok bool) {
 			}
 		}
 	}()
+	if req.RequestURI == "*" && req.Method == http.MethodOptions {
+		optionsStar(&c.w, req)
+		return true
+	}
 	c.srv.handler.ServeHTTP(&c.w, req)
 	return true
+}
+
+// optionsStar answers "OPTIONS *" as net/http's server does, before any
+// handler.
+func optionsStar(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set("Content-Length", "0")
+	if req.ContentLength != 0 {
+		io.Copy(io.Discard, http.MaxBytesReader(w, req.Body, 4<<10))
+	}
 }
 
 // sendContinue answers Expect: 100-continue when the handler starts

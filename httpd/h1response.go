@@ -42,6 +42,7 @@ type h1response struct {
 	closeAfter  bool
 	handlerDone bool
 	scratch     [32]byte
+	clenBuf     [20]byte
 }
 
 // reset readies w for req, keeping its buffers.
@@ -203,7 +204,7 @@ func (w *h1response) sendHead(p []byte) {
 	hasTE := te != ""
 	if w.handlerDone && !hasTE && bodyAllowedForStatus(w.status) && first(h, "Content-Length") == "" && (!isHEAD || len(p) > 0) {
 		w.clen = int64(len(p))
-		ex.contentLength = strconv.AppendInt(w.scratch[:0], w.clen, 10)
+		ex.contentLength = strconv.AppendInt(w.clenBuf[:0], w.clen, 10)
 	}
 	keepAlives := !w.c.srv.closing.Load()
 	is11 := req.ProtoAtLeast(1, 1)
