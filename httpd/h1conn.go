@@ -45,6 +45,10 @@ type h1conn struct {
 	tls     *tls.ConnectionState
 	body    reqBody
 	dateBuf [29]byte
+	keys    []string // the response header's keys, sorted
+	// lastMethod: after a POST, stray CR/LF before the next request are
+	// skipped, as net/http does for old clients.
+	lastMethod string
 	// reqStart is when the current request's first byte was awaited:
 	// ReadTimeout counts from it.
 	reqStart time.Time
@@ -117,6 +121,10 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 		}
 	}
 	c.reqStart = now
+	if c.lastMethod == http.MethodPost {
+		peek, _ := c.br.Peek(min(4, c.br.Buffered()))
+		c.br.Discard(leadingCRLF(peek))
+	}
 	req, err := http.ReadRequest(c.br)
 	c.wr.endHead()
 	if !c.setState(connIdle, connActive) {
@@ -129,7 +137,16 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 		c.answerError(err)
 		return nil, false
 	}
+	c.lastMethod = req.Method
 	return req, true
+}
+
+func leadingCRLF(b []byte) int {
+	n := 0
+	for n < len(b) && (b[n] == '\r' || b[n] == '\n') {
+		n++
+	}
+	return n
 }
 
 // setState moves the connection from one state to another; false if it

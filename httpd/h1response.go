@@ -3,6 +3,8 @@ package httpd
 import (
 	"fmt"
 	"net/http"
+	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -279,10 +281,42 @@ func (w *h1response) sendHead(p []byte) {
 	}
 	bw := w.c.bw
 	w.writeStatusLine(w.status)
-	h.WriteSubset(bw, exclude)
+	w.writeHeader(h, exclude)
 	ex.write(w.c)
 	bw.WriteString("\r\n")
 }
+
+// writeHeader writes h but the keys in exclude as http.Header.WriteSubset
+// does (sorted keys, invalid names dropped, line breaks in values made
+// spaces, values trimmed), sorting in a slice the connection keeps.
+func (w *h1response) writeHeader(h http.Header, exclude map[string]bool) {
+	keys := w.c.keys[:0]
+	for k := range h {
+		if !exclude[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	bw := w.c.bw
+	for _, k := range keys {
+		if !httpguts.ValidHeaderFieldName(k) {
+			continue
+		}
+		for _, v := range h[k] {
+			if strings.ContainsAny(v, "\r\n") {
+				v = newlineToSpace.Replace(v)
+			}
+			bw.WriteString(k)
+			bw.WriteString(": ")
+			bw.WriteString(textproto.TrimString(v))
+			bw.WriteString("\r\n")
+		}
+	}
+	clear(keys)
+	w.c.keys = keys[:0]
+}
+
+var newlineToSpace = strings.NewReplacer("\n", " ", "\r", " ")
 
 // writeStatusLine writes the status line as net/http's writeStatusLine.
 func (w *h1response) writeStatusLine(code int) {
