@@ -2,10 +2,8 @@ package httpd
 
 import (
 	"container/list"
-	"crypto/tls"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -108,9 +106,10 @@ func (c *limitedConn) CloseWrite() error {
 	return nil
 }
 
-// SetReadDeadline shortens the wait for a stranger's next request:
-// net/http sets IdleTimeout (or ReadHeaderTimeout for the first request)
-// right after reporting the connection idle (or new).
+// SetReadDeadline shortens the wait for a stranger's next request: the
+// connection server (h1conn) sets IdleTimeout (or ReadHeaderTimeout for
+// the first request and an unfinished head) while the connection is
+// marked waiting.
 func (c *limitedConn) SetReadDeadline(t time.Time) error {
 	if d := c.l.lim.strangerIdle; d > 0 && !c.known && c.waiting.Load() {
 		if end := time.Now().Add(d); t.IsZero() || t.After(end) {
@@ -118,23 +117,6 @@ func (c *limitedConn) SetReadDeadline(t time.Time) error {
 		}
 	}
 	return c.Conn.SetReadDeadline(t)
-}
-
-// connState is the http.Server's ConnState hook.
-func connState(c net.Conn, st http.ConnState) {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	lc, ok := c.(*limitedConn)
-	if !ok {
-		return
-	}
-	switch st {
-	case http.StateNew, http.StateIdle:
-		lc.waiting.Store(true)
-	case http.StateActive:
-		lc.waiting.Store(false)
-	}
 }
 
 // addrOf is a connection's peer address, unmapped.

@@ -14,6 +14,14 @@
 // configuration file, LOG_FILE_DIRECTORY and OVERRIDES_DIRECTORY) get a cheap 204 without
 // touching the core, so they are never strikes.
 //
+// The phone-facing listeners are served by a lean HTTP/1.1 connection loop
+// (h1serve.go, h1conn.go, h1response.go, h1read.go) instead of net/http's
+// server, whose fixed per-request work cost more than the core's decision.
+// Requests are still parsed by net/http (http.ReadRequest), the handler is
+// the same, and the answers are net/http's byte for byte
+// (TestH1MatchesNetHTTP runs both servers side by side). Over TLS only
+// HTTP/1.1 is offered. The admin API, web UI and metrics keep net/http.
+//
 // Connections are shared out (connlimit.go): bounded in all, per address
 // and per IPv6 /64, with a share kept for addresses bound to a known
 // device (Core.KnownAddress) and a shorter idle timeout for the others,

@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-
-	"github.com/provbox/provbox/httpd/internal/serve"
 )
 
 // Server is the phone-facing HTTP(S) server. One Server may serve a plain
@@ -74,35 +72,28 @@ func (s *Server) Listen() (plain, secure net.Listener, err error) {
 }
 
 // Serve answers plain HTTP on ln until ctx is cancelled, then shuts down
-// gracefully: no new connections, in-flight requests get ShutdownGrace to
-// finish. It returns nil after a clean shutdown and closes ln.
+// gracefully: no new connections, idle ones closed at once, in-flight
+// requests get ShutdownGrace to finish. It returns nil after a clean
+// shutdown and closes ln.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := s.httpServer()
 	ln = &limitListener{Listener: ln, l: s.conns}
-	return serve.Run(ctx, "httpd", srv, ln, s.cfg.ShutdownGrace)
+	return s.h1(nil).run(ctx, ln, s.cfg.ShutdownGrace)
 }
 
 // ServeTLS is Serve for HTTPS on a plain TCP listener ln, with the
-// certificate loaded by New.
+// certificate loaded by New. It speaks HTTP/1.1 only (ALPN "http/1.1"):
+// phones don't use HTTP/2.
 func (s *Server) ServeTLS(ctx context.Context, ln net.Listener) error {
 	if s.tls == nil {
 		return errors.New("httpd: ServeTLS without TLSAddr, CertFile and KeyFile configured")
 	}
-	srv := s.httpServer()
-	srv.TLSConfig = s.tls.Clone()
+	cfg := s.tls.Clone()
+	cfg.NextProtos = []string{"http/1.1"}
 	ln = &limitListener{Listener: ln, l: s.conns}
-	return serve.Run(ctx, "httpd", srv, ln, s.cfg.ShutdownGrace)
+	return s.h1(cfg).run(ctx, ln, s.cfg.ShutdownGrace)
 }
 
-func (s *Server) httpServer() *http.Server {
-	return &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
-		ReadTimeout:       s.cfg.ReadTimeout,
-		WriteTimeout:      s.cfg.WriteTimeout,
-		IdleTimeout:       s.cfg.IdleTimeout,
-		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
-		ConnState:         connState,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-	}
+// h1 is the connection server for one listener, serving s.
+func (s *Server) h1(tlsCfg *tls.Config) *h1server {
+	return &h1server{cfg: s.cfg, handler: s, tls: tlsCfg, log: s.log}
 }

@@ -1,0 +1,156 @@
+package httpd
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+)
+
+// headSlack is what net/http lets a request head exceed MaxHeaderBytes by
+// (its bufio read-ahead); kept so the 431 threshold is the same.
+const headSlack = 4096
+
+// maxDrain is how much of a request body the handler left unread is read
+// and dropped to keep the connection (net/http's maxPostHandlerReadBytes);
+// more than that and the connection is closed instead.
+const maxDrain = 256 << 10
+
+// wireReader sits under a connection's bufio.Reader. While a request
+// head is read it caps the bytes taken from the wire and keeps a copy of
+// them: http.ReadRequest folds away what the smuggling checks need (a
+// Content-Length beside a Transfer-Encoding).
+type wireReader struct {
+	c      net.Conn
+	remain int  // bytes the head may still take; < 0: no limit (body)
+	hit    bool // the head ran into the limit
+	head   []byte
+}
+
+func (r *wireReader) Read(p []byte) (int, error) {
+	if r.remain < 0 {
+		return r.c.Read(p)
+	}
+	if r.remain == 0 {
+		r.hit = true
+		return 0, io.EOF
+	}
+	if len(p) > r.remain {
+		p = p[:r.remain]
+	}
+	n, err := r.c.Read(p)
+	r.remain -= n
+	r.head = append(r.head, p[:n]...)
+	return n, err
+}
+
+// startHead begins a request head: limit bytes from the wire, the copy
+// starting with what br already holds of it.
+func (r *wireReader) startHead(br *bufio.Reader, limit int) {
+	r.remain, r.hit = limit, false
+	if cap(r.head) > 2*headSlack {
+		r.head = nil // a big head once does not stay with the connection
+	}
+	buf, _ := br.Peek(br.Buffered())
+	r.head = append(r.head[:0], buf...)
+}
+
+// endHead lifts the limit for the body.
+func (r *wireReader) endHead() { r.remain = -1 }
+
+// headBuffered reports whether br holds a whole request head, so parsing
+// it reads nothing from the wire (and needs no deadline of its own).
+func headBuffered(br *bufio.Reader) bool {
+	buf, _ := br.Peek(br.Buffered())
+	return bytes.Contains(buf, crlfcrlf)
+}
+
+var crlfcrlf = []byte("\r\n\r\n")
+
+// ambiguousFraming reports what makes a request's body length depend on
+// who reads it (RFC 9112 section 6.1 and 6.3): Transfer-Encoding beside
+// Content-Length, or on HTTP/1.0 (which net/http and many proxies
+// ignore). net/http accepts the first, letting Transfer-Encoding win; a
+// phone never sends either, so it is refused.
+func ambiguousFraming(head []byte, http10 bool) bool {
+	var cl, te bool
+	for len(head) > 0 {
+		line := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, head = head[:i], head[i+1:]
+		} else {
+			head = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			break // end of the head
+		}
+		cl = cl || hasPrefixFold(line, "content-length:")
+		te = te || hasPrefixFold(line, "transfer-encoding:")
+	}
+	return te && (cl || http10)
+}
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
+}
+
+// reqBody wraps a request body: it answers Expect: 100-continue on the
+// first read (as net/http does), notes whether the body was read to its
+// end, and makes Close cheap (http.ReadRequest's body would read the
+// rest, unbounded); what the handler leaves is drained by the server,
+// bounded.
+type reqBody struct {
+	body     io.ReadCloser
+	c        *h1conn
+	expect   bool // a 100 Continue is owed on the first read
+	sawEOF   atomic.Bool
+	closed   atomic.Bool
+	readErr  atomic.Bool // a read failed other than at the end
+	anything atomic.Bool // the handler read
+}
+
+func (b *reqBody) Read(p []byte) (int, error) {
+	if b.closed.Load() {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	b.anything.Store(true)
+	if b.expect {
+		b.expect = false
+		b.c.sendContinue()
+	}
+	n, err := b.body.Read(p)
+	switch {
+	case err == io.EOF:
+		b.sawEOF.Store(true)
+	case err != nil:
+		b.readErr.Store(true)
+	}
+	return n, err
+}
+
+func (b *reqBody) Close() error {
+	b.closed.Store(true)
+	return nil
+}
+
+// drain reads what the handler left of the body, up to maxDrain: ok
+// reports that the body ended cleanly and the connection may be reused.
+// A body the client was not yet told to send (100-continue owed) is not
+// read: the connection is closed instead, as net/http does.
+func (b *reqBody) drain() (ok bool) {
+	if b.sawEOF.Load() {
+		return true
+	}
+	if b.expect || b.readErr.Load() {
+		return false
+	}
+	_, err := io.CopyN(io.Discard, b.body, maxDrain+1)
+	if err == io.EOF {
+		b.sawEOF.Store(true)
+		return true
+	}
+	return false
+}
