@@ -178,17 +178,27 @@ func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error 
 func trimEvents(ctx context.Context, tx *sql.Tx, where string, keep int) error {
 	// The newest event to delete: the one just past the kept ones.
 	var t, id int64
-	err := tx.QueryRowContext(ctx, `SELECT `+eventEnd+`, id FROM events WHERE `+where+`
-		ORDER BY `+eventEnd+` DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
+	err := tx.QueryRowContext(ctx, trimCursorSQL(where), keep).Scan(&t, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE `+where+`
-		AND (`+eventEnd+` < $1 OR (`+eventEnd+` = $1 AND id <= $2))`, t, id)
+	_, err = tx.ExecContext(ctx, trimDeleteSQL(where), t, id)
 	return err
+}
+
+// trimCursorSQL finds the newest line matching where beyond the kept ($1).
+func trimCursorSQL(where string) string {
+	return `SELECT ` + eventEnd + `, id FROM events WHERE ` + where + `
+		ORDER BY ` + eventEnd + ` DESC, id DESC LIMIT 1 OFFSET $1`
+}
+
+// trimDeleteSQL deletes the lines matching where up to that line ($1, $2).
+func trimDeleteSQL(where string) string {
+	return `DELETE FROM events WHERE ` + where + `
+		AND (` + eventEnd + ` < $1 OR (` + eventEnd + ` = $1 AND id <= $2))`
 }
 
 // checkRepeats checks a line's repeat count and last time: a line of

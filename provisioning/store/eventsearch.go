@@ -8,8 +8,10 @@ import (
 )
 
 // unknownEvents are the audit lines of unknown devices, which TrimEvents
-// bounds apart (provisioning.Event.Unknown, set when written).
-const unknownEvents = "unknown"
+// bounds apart (provisioning.Event.Unknown, set when written). Spelled as
+// a comparison: SQLite uses no index for a bare boolean column, and would
+// walk every line's end to find the unknown ones.
+const unknownEvents = "unknown = TRUE"
 
 // searchConds adds the admin's search filters of f to where and args.
 func searchConds(f provisioning.EventFilter, where []string, args []any) ([]string, []any) {
