@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -71,4 +72,57 @@ func TestTrimUnknownReadsItsIndex(t *testing.T) {
 			t.Errorf("plan of %s:\n%s want a search of events_unknown_end on unknown", q, p)
 		}
 	}
+}
+
+// TestEventsSinceReadsARange: a search with since reads the lines from
+// since on through an index range, not the whole trail. Matching a line
+// of repeats by its end (COALESCE(last_time, time) >= since) left SQLite,
+// which orders the page by time, walking the time index from the newest
+// line to the oldest, testing each line's end: a search that finds fewer
+// lines than its limit ("since 1h" on a quiet night, the dashboard's day
+// of refusals) read the whole trail, up to a million lines. Every query
+// such a search runs must bound the lines it reads by since.
+func TestEventsSinceReadsARange(t *testing.T) {
+	sqliteOnly(t)
+	s := openTest(t)
+	fillPlanTrail(t, s, 2000)
+	late := t0.Add(1990 * time.Second)
+	for _, f := range []provisioning.EventFilter{
+		{Since: late, Limit: 100},
+		{Since: late, Outcome: "refused", Limit: 100},
+		{Since: late, Until: late.Add(5 * time.Second), Limit: 100},
+		{Since: late, BeforeID: 1995, Limit: 100},
+		{Since: late, Limit: 100, Offset: 3},
+	} {
+		var at int64
+		if f.BeforeID > 0 {
+			var err error
+			if at, err = s.eventTime(context.Background(), f.BeforeID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range eventQueries(f, at) {
+			// A search of the time index bounded below (time>?), or of
+			// the end index (<expr>>?), not a walk from the top down.
+			if p := queryPlan(t, s, q.text, q.args...); strings.Contains(p, "SCAN events") || !strings.Contains(p, ">?") {
+				t.Errorf("%s: plan of %s:\n%s want a search bounded by since", filterText(f), q.text, p)
+			}
+		}
+	}
+}
+
+func filterText(f provisioning.EventFilter) string {
+	return fmt.Sprintf("since +%s outcome %q until %v before %d offset %d",
+		f.Since.Sub(t0), f.Outcome, f.Until.IsZero(), f.BeforeID, f.Offset)
+}
+
+// eventQueries are the queries Events runs for f (at: its cursor's
+// time), the straddling one only when the first falls short.
+func eventQueries(f provisioning.EventFilter, at int64) []sqlQuery {
+	if !splitSince(f) {
+		q, args := eventQuery(f, at, sinceBegun)
+		return []sqlQuery{{q, args}}
+	}
+	begun, straddling, _ := sinceQueries(f, at)
+	return []sqlQuery{begun, straddling}
 }
