@@ -215,7 +215,7 @@ func TestShedObserved(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		s.shed()
+		s.shed("test")
 	}
 	if o.n != 3 || s.dropped != 3 {
 		t.Fatalf("observer counted %d sheds, server %d, want 3", o.n, s.dropped)

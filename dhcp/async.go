@@ -1,6 +1,7 @@
 package dhcp
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,6 +78,12 @@ func (s *Server) commitAsync(ac asyncCommitter, p *inFlight, release func(), wg 
 			return
 		}
 		defer release()
+		if errors.Is(err, provisioning.ErrLeaseBacklog) {
+			// At the rate REQUESTs arrive while the store hangs:
+			// overload, counted and logged as such, not a line each.
+			s.shed("lease store backlogged")
+			return
+		}
 		if err != nil {
 			s.log.Error("lease not stored, reply withheld", "mac", l.MAC, "ip", l.IP, "err", err)
 			return

@@ -15,7 +15,8 @@ type Observer interface {
 }
 
 // ShedObserver is an Observer that is also told of each packet dropped
-// unanswered for overload (every in-flight slot stayed taken, admit.go).
+// unanswered for overload (every in-flight slot stayed taken, admit.go;
+// or the lease writer was backlogged behind a hung store, async.go).
 // Optional: the server asks for it, so an Observer need not change.
 type ShedObserver interface{ Shed() }
 

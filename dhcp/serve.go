@@ -105,15 +105,15 @@ func (s *Server) dispatch(ctx context.Context, pc *conn, b []byte, cm *ipv4.Cont
 		return
 	}
 	if !slots.acquire(ctx) {
-		s.shed()
+		s.shed("too many requests in flight")
 		return
 	}
 	s.wait(s.begin(pc, b, cm, peer), func() { <-slots.sem }, wg)
 }
 
 // shed counts a packet dropped for overload and logs the first of each
-// minute.
-func (s *Server) shed() {
+// minute, saying why.
+func (s *Server) shed(reason string) {
 	if o, ok := s.obs.(ShedObserver); ok {
 		o.Shed()
 	}
@@ -127,7 +127,7 @@ func (s *Server) shed() {
 	n := s.dropped
 	s.mu.Unlock()
 	if log {
-		s.log.Warn("overloaded: dropping packets", "reason", "too many requests in flight", "dropped_total", n)
+		s.log.Warn("overloaded: dropping packets", "reason", reason, "dropped_total", n)
 	}
 }
 

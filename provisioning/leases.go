@@ -173,9 +173,14 @@ func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWr
 	return w
 }
 
+// ErrLeaseBacklog is why CommitLeaseAsync failed at once: the lease
+// writer's queue is full, the store not keeping up (hung past the DHCP
+// server's commit deadline). The DHCP server counts it as overload.
+var ErrLeaseBacklog = errors.New("lease writer backlogged: the store is not keeping up")
+
 var (
 	errWriterStopped = errors.New("lease writer stopped")
-	errWriterBacklog = errors.New("lease writer backlogged: the store is not keeping up")
+	errWriterBacklog = ErrLeaseBacklog
 )
 
 // submit queues op; the writer calls op.then once the batch holding it is

@@ -132,7 +132,7 @@ func (m *Metrics) serverMetrics() {
 		"direction", "type")
 	m.dhcpPackets = newCache(func(k pair) prometheus.Counter { return p.WithLabelValues(k.a, k.b) })
 	m.dhcpNAKs = m.counter("provbox_dhcp_naks_total", "DHCP NAKs sent.")
-	m.dhcpShed = m.counter("provbox_dhcp_shed_total", "DHCP packets dropped unanswered for overload (every in-flight slot stayed taken).")
+	m.dhcpShed = m.counter("provbox_dhcp_shed_total", "DHCP packets dropped unanswered for overload (every in-flight slot stayed taken, or the lease store backlogged).")
 	lat := prometheus.ExponentialBuckets(0.0001, 4, 10)
 	m.httpDur = m.histogramVec("provbox_http_request_duration_seconds",
 		"Phone-facing HTTP(S) request duration, by outcome (ok, not-found, client-error, server-error).", lat, "outcome")

@@ -40,13 +40,14 @@ func (s *Store) eventTime(ctx context.Context, id int64) (int64, error) {
 
 // pageAfter adds the condition "after the line (at, id) in the order
 // shown" when id is set. Spelled so both back-ends read it off the time
-// index: a range on time, then the tie on id.
-func pageAfter(id, at int64, where []string, args []any) ([]string, []any) {
+// index: a range on time, then the tie on id; col is how the time column
+// is spelled (eventQuery).
+func pageAfter(id, at int64, col string, where []string, args []any) ([]string, []any) {
 	if id <= 0 {
 		return where, args
 	}
 	args = append(args, at, id)
 	n := len(args)
-	where = append(where, fmt.Sprintf("time <= $%d AND (time < $%d OR id < $%d)", n-1, n-1, n))
+	where = append(where, fmt.Sprintf("%s <= $%d AND (%s < $%d OR id < $%d)", col, n-1, col, n-1, n))
 	return where, args
 }

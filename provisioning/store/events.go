@@ -60,7 +60,15 @@ func (s *Store) Events(ctx context.Context, f provisioning.EventFilter) ([]provi
 			return nil, err
 		}
 	}
-	q, args := eventQuery(f, at)
+	if splitSince(f) {
+		return s.eventsSince(ctx, f, at)
+	}
+	q, args := eventQuery(f, at, sinceBegun)
+	return s.readEvents(ctx, q, args)
+}
+
+// readEvents runs an events query.
+func (s *Store) readEvents(ctx context.Context, q string, args []any) ([]provisioning.Event, error) {
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading events: %w", err)
@@ -87,7 +95,10 @@ func (s *Store) Events(ctx context.Context, f provisioning.EventFilter) ([]provi
 const eventEnd = "COALESCE(last_time, time)"
 
 // at is the time of the line f.BeforeID (eventTime), the page's cursor.
-func eventQuery(f provisioning.EventFilter, at int64) (string, []any) {
+// part says which of the lines f.Since matches the query reads
+// (eventsSince): those that began since, in order and limited, or those
+// that began before it and went on past it, unordered and unlimited.
+func eventQuery(f provisioning.EventFilter, at int64, part sincePart) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -101,19 +112,29 @@ func eventQuery(f provisioning.EventFilter, at int64) (string, []any) {
 	// last_time: it matches "since" when its last request does, so a
 	// line that began before Since and went on after it is not missed.
 	// Until (searchConds) takes its first request: together a line
-	// matches when its span overlaps the window.
+	// matches when its span overlaps the window. eventsSince reads the
+	// lines that began since and those straddling it apart, each off an
+	// index range.
+	col := "time"
 	switch {
 	case f.Since.IsZero() || f.Since.Before(minTime):
 	case f.Since.After(maxTime):
-		add(eventEnd+" > $%d", maxTime.UnixNano()) // matches nothing
-	default:
+		add("time > $%d", maxTime.UnixNano()) // matches nothing
+	case part == sinceStraddling:
+		col = straddleTime
+		add(col+" < $%d", f.Since.UnixNano())
 		add(eventEnd+" >= $%d", f.Since.UnixNano())
+	default:
+		add("time >= $%d", f.Since.UnixNano())
 	}
-	where, args = searchConds(f, where, args)
-	where, args = pageAfter(f.BeforeID, at, where, args)
+	where, args = searchConds(f, col, where, args)
+	where, args = pageAfter(f.BeforeID, at, col, where, args)
 	q := `SELECT id, time, proto, ip, mac, ua, file, outcome, reason, actor, times, last_time FROM events`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	if part == sinceStraddling {
+		return q, args // few lines, ordered by eventsSince
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -178,17 +199,27 @@ func (s *Store) TrimEvents(ctx context.Context, keepUnknown, keepAll int) error 
 func trimEvents(ctx context.Context, tx *sql.Tx, where string, keep int) error {
 	// The newest event to delete: the one just past the kept ones.
 	var t, id int64
-	err := tx.QueryRowContext(ctx, `SELECT `+eventEnd+`, id FROM events WHERE `+where+`
-		ORDER BY `+eventEnd+` DESC, id DESC LIMIT 1 OFFSET $1`, keep).Scan(&t, &id)
+	err := tx.QueryRowContext(ctx, trimCursorSQL(where), keep).Scan(&t, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE `+where+`
-		AND (`+eventEnd+` < $1 OR (`+eventEnd+` = $1 AND id <= $2))`, t, id)
+	_, err = tx.ExecContext(ctx, trimDeleteSQL(where), t, id)
 	return err
+}
+
+// trimCursorSQL finds the newest line matching where beyond the kept ($1).
+func trimCursorSQL(where string) string {
+	return `SELECT ` + eventEnd + `, id FROM events WHERE ` + where + `
+		ORDER BY ` + eventEnd + ` DESC, id DESC LIMIT 1 OFFSET $1`
+}
+
+// trimDeleteSQL deletes the lines matching where up to that line ($1, $2).
+func trimDeleteSQL(where string) string {
+	return `DELETE FROM events WHERE ` + where + `
+		AND (` + eventEnd + ` < $1 OR (` + eventEnd + ` = $1 AND id <= $2))`
 }
 
 // checkRepeats checks a line's repeat count and last time: a line of

@@ -8,11 +8,14 @@ import (
 )
 
 // unknownEvents are the audit lines of unknown devices, which TrimEvents
-// bounds apart (provisioning.Event.Unknown, set when written).
-const unknownEvents = "unknown"
+// bounds apart (provisioning.Event.Unknown, set when written). Spelled as
+// a comparison: SQLite uses no index for a bare boolean column, and would
+// walk every line's end to find the unknown ones.
+const unknownEvents = "unknown = TRUE"
 
-// searchConds adds the admin's search filters of f to where and args.
-func searchConds(f provisioning.EventFilter, where []string, args []any) ([]string, []any) {
+// searchConds adds the admin's search filters of f to where and args;
+// col is how the time column is spelled (eventQuery).
+func searchConds(f provisioning.EventFilter, col string, where []string, args []any) ([]string, []any) {
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
@@ -31,9 +34,9 @@ func searchConds(f provisioning.EventFilter, where []string, args []any) ([]stri
 	}
 	if !f.Until.IsZero() && f.Until.Before(maxTime) {
 		if f.Until.Before(minTime) {
-			add("time < $%d", minTime.UnixNano())
+			add(col+" < $%d", minTime.UnixNano())
 		} else {
-			add("time < $%d", f.Until.UnixNano())
+			add(col+" < $%d", f.Until.UnixNano())
 		}
 	}
 	if f.ID > 0 {

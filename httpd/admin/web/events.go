@@ -129,7 +129,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // eventsCSV exports what the events page's search selects, every page.
 func (s *Server) eventsCSV(w http.ResponseWriter, r *http.Request) {
 	f := readEventFilter(r.URL.Query())
-	f.Page = 1
+	f.Page, f.Before = 1, "" // every page: no offset, no cursor
 	cw := &csvWriter{w: w}
 	if err := s.ops.EventsCSV(r.Context(), cw, f.query(ops.MaxEvents)); err != nil {
 		if !cw.started {
