@@ -124,6 +124,9 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 	if c.lastMethod == http.MethodPost {
 		peek, _ := c.br.Peek(min(4, c.br.Buffered()))
 		c.br.Discard(leadingCRLF(peek))
+		// The copy of the head must start where ReadRequest does, or
+		// the framing checks would stop at the skipped CR LF.
+		c.wr.restartHead(c.br)
 	}
 	req, err := http.ReadRequest(c.br)
 	c.wr.endHead()
@@ -187,9 +190,12 @@ func (c *h1conn) checkRequest(req *http.Request) error {
 	switch {
 	case req.ProtoMajor != 1:
 		return errVersion
-	case req.ProtoAtLeast(1, 1) && req.Host == "" && req.Method != http.MethodConnect:
+	}
+	hosts, have := c.hostHeader(req)
+	switch {
+	case req.ProtoAtLeast(1, 1) && !have && req.Method != http.MethodConnect:
 		return errNoHost
-	case req.Host != "" && !httpguts.ValidHostHeader(req.Host):
+	case have && !httpguts.ValidHostHeader(hosts):
 		return errBadHost
 	}
 	for k, vv := range req.Header {
@@ -289,7 +295,8 @@ func (c *h1conn) serveRequest(req *http.Request) bool {
 		body = &c.body
 		req.Body = body
 	}
-	req = req.WithContext(c.ctx)
+	// In place: the body reader records trailers on this *Request.
+	*req = *req.WithContext(c.ctx)
 	req.RemoteAddr, req.TLS = c.remote, c.tls
 	c.w.reset(req, body)
 	if !c.runHandler(req) {
