@@ -107,11 +107,12 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 	if first {
 		c.rwc.SetReadDeadline(now.Add(cfg.ReadHeaderTimeout))
 	} else {
-		if c.br.Buffered() == 0 {
+		if c.br.Buffered() < 4 {
 			// One deadline while idle; the head, when it comes in one
 			// segment as a phone's does, needs none of its own.
 			c.rwc.SetReadDeadline(now.Add(cfg.IdleTimeout))
-			if _, err := c.br.Peek(1); err != nil {
+			// Four bytes, as net/http: fewer then EOF is no request.
+			if _, err := c.br.Peek(4); err != nil {
 				return nil, false
 			}
 			now = time.Now()
