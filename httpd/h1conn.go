@@ -81,13 +81,14 @@ func (c *h1conn) serve() {
 	}
 }
 
-// handshake runs the TLS handshake within the read and write timeouts,
-// as net/http does.
+// handshake runs the TLS handshake within the shortest of the
+// read-header, read and write timeouts, as net/http does: a client that
+// stalls it holds its connection no longer than one that stalls a head.
 func (c *h1conn) handshake(tc *tls.Conn) bool {
 	cfg := c.srv.cfg
-	now := time.Now()
-	c.rwc.SetReadDeadline(now.Add(cfg.ReadTimeout)) // a stranger's is shortened
-	c.rwc.SetWriteDeadline(now.Add(cfg.WriteTimeout))
+	dl := time.Now().Add(min(cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout))
+	c.rwc.SetReadDeadline(dl) // a stranger's is shortened
+	c.rwc.SetWriteDeadline(dl)
 	if err := tc.Handshake(); err != nil {
 		c.srv.log.Debug("http: TLS handshake failed", "remote", c.remote, "err", err)
 		return false

@@ -108,9 +108,17 @@ const deliberateRefusal = "HTTP/1.1 400 Bad Request: ambiguous message length"
 
 // sameAnswers compares the two servers' answers, Date values aside. From
 // a deliberate refusal on, only ours is checked: net/http's answer to
-// that request and what follows it differ by design.
+// that request and what follows it differ by design. A body cut short
+// by the end of the stream may be answered with Connection: close.
 func sameAnswers(ours, theirs string) bool {
 	ours, theirs = withoutDateValue([]byte(ours)), withoutDateValue([]byte(theirs))
+	if strings.Contains(ours, "unexpected EOF") && strings.Contains(theirs, "unexpected EOF") {
+		// The body ended early because the stream did: net/http takes
+		// that end for the body's and keeps the connection (for
+		// nothing), ours says it closes. Both close.
+		ours = strings.Replace(ours, "Connection: close\r\n", "", 1)
+		theirs = strings.Replace(theirs, "Connection: close\r\n", "", 1)
+	}
 	if i := strings.Index(ours, deliberateRefusal); i >= 0 {
 		return strings.HasPrefix(theirs, ours[:i]) && strings.HasSuffix(ours, "ambiguous message length")
 	}
@@ -175,6 +183,10 @@ var h1Seeds = []string{
 	"get / HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
 	"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
+	"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
+	"POST /half HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
+	"POST /noread HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
+	"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
 }
 
 // FuzzH1MatchesNetHTTP feeds the same raw bytes to the phone-facing
