@@ -138,6 +138,10 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 	if err == nil {
 		err = c.checkRequest(req)
 	}
+	if err == errExpectation {
+		c.expectationFailed(req)
+		return nil, false
+	}
 	if err != nil {
 		c.answerError(err)
 		return nil, false
@@ -232,8 +236,6 @@ func (c *h1conn) answerError(err error) {
 	switch {
 	case err == errHeadTooLarge:
 		msg = "HTTP/1.1 431 Request Header Fields Too Large" + errorHeadersClose + "431 Request Header Fields Too Large"
-	case errors.As(err, &se) && se.code == http.StatusExpectationFailed:
-		msg = "HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: " + string(appendDate(nil, time.Now())) + "\r\nContent-Length: 0\r\n\r\n"
 	case errors.As(err, &se):
 		status := http.StatusText(se.code) + ": " + se.text
 		msg = "HTTP/1.1 " + itoa(se.code) + " " + status + errorHeadersClose + itoa(se.code) + " " + status
@@ -246,6 +248,19 @@ func (c *h1conn) answerError(err error) {
 	}
 	c.rwc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
 	io.WriteString(c.rwc, msg)
+	c.closeWriteAndWait()
+}
+
+// expectationFailed answers an Expect other than 100-continue as
+// net/http does, through the response writer (so the status line's
+// version, and Content-Length for HEAD, follow the request), and ends
+// the connection.
+func (c *h1conn) expectationFailed(req *http.Request) {
+	c.rwc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+	c.w.reset(req, nil)
+	c.w.h["Connection"] = []string{"close"}
+	c.w.WriteHeader(http.StatusExpectationFailed)
+	c.w.finish()
 	c.closeWriteAndWait()
 }
 

@@ -183,6 +183,8 @@ var h1Seeds = []string{
 	"get / HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
 	"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
+	"HEAD / HTTP/1.1\r\nHost: a\r\nExpect: magic\r\n\r\n",
+	"GET / HTTP/1.0\r\nExpect: magic\r\n\r\n",
 	"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
 	"POST /half HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
 	"POST /noread HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",

@@ -277,3 +277,49 @@ func TestH1ShutdownNoLeaks(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestH1SlowBodyCut: a body sent a byte at a time is cut at ReadTimeout
+// counted from the request's start, whether the handler reads it
+// (an echo) or leaves it for the server to drain (the phone handler's
+// 204 for an upload); and a client that asks for 100-continue and never
+// sends the body holds a reading handler no longer.
+func TestH1SlowBodyCut(t *testing.T) {
+	cfg := Config{ReadTimeout: 700 * time.Millisecond}.withDefaults()
+	s := newServer(t, cfg, coreWithFile())
+	addrs := map[string]string{"phone handler": start(t, s, false).addr, "reading handler": startH1(t, cfg, http.HandlerFunc(echoHandler))}
+	for name, addr := range addrs {
+		for _, expect := range []bool{false, true} {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := "PUT /a.log HTTP/1.1\r\nHost: p\r\nContent-Length: 1000\r\n"
+			if expect {
+				head += "Expect: 100-continue\r\n"
+			}
+			io.WriteString(c, head+"\r\n")
+			cut := make(chan time.Duration, 1)
+			began := time.Now()
+			go func() {
+				io.Copy(io.Discard, c) // until the server closes
+				cut <- time.Since(began)
+			}()
+			for i := 0; i < 100 && !expect; i++ {
+				if _, err := c.Write([]byte{'x'}); err != nil {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+				if len(cut) > 0 {
+					break
+				}
+			}
+			select {
+			case d := <-cut:
+				t.Logf("%s, expect %v: cut after %v", name, expect, d.Round(10*time.Millisecond))
+			case <-time.After(10 * time.Second):
+				t.Errorf("%s, expect %v: a slow body held the connection 10 s (ReadTimeout %v)", name, expect, cfg.ReadTimeout)
+			}
+			c.Close()
+		}
+	}
+}
