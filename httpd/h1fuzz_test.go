@@ -185,6 +185,10 @@ var h1Seeds = []string{
 	"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
 	"HEAD / HTTP/1.1\r\nHost: a\r\nExpect: magic\r\n\r\n",
 	"GET / HTTP/1.0\r\nExpect: magic\r\n\r\n",
+	"GET /y000000000028.cfg HTTP/1.1\r\nHost: p\r\nUser-Agent: " + yealinkUA + "\r\n\r\nHEAD /y000000000028.cfg HTTP/1.1\r\nHost: p\r\n\r\n",
+	"GET /y000000000028.cfg HTTP/1.1\r\nHost: p\r\nRange: bytes=0-3,5-9\r\n\r\n",
+	"GET /y000000000028.cfg HTTP/1.1\r\nHost: p\r\nIf-Modified-Since: Sun, 01 Mar 2026 10:00:00 GMT\r\n\r\n",
+	"GET /../../etc/passwd HTTP/1.1\r\nHost: p\r\n\r\nGET /%2e%2e/y000000000028.cfg HTTP/1.1\r\nHost: p\r\n\r\n",
 	"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
 	"POST /half HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
 	"POST /noread HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
@@ -193,7 +197,8 @@ var h1Seeds = []string{
 
 // FuzzH1MatchesNetHTTP feeds the same raw bytes to the phone-facing
 // connection loop and to net/http's server, both running one handler
-// that echoes its view of each request: the answers must be the same
+// that echoes its view of each request, then both running the phone
+// handler (over a fake core): the answers must be the same
 // byte for byte but Date's value, including which pipelined requests
 // get answered (the keep/close decision). The one allowed difference is
 // the deliberate refusal of ambiguous framing. Each conversation is
@@ -203,25 +208,37 @@ func FuzzH1MatchesNetHTTP(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	cfg := Config{MaxHeaderBytes: 1024}.withDefaults()
-	h := http.HandlerFunc(echoHandler)
-	ours, theirs := startH1(f, cfg, h), startNetHTTPWith(f, cfg, h)
+	echo := http.HandlerFunc(echoHandler)
+	// The phone handler too: its refusals, uploads and files.
+	phone := newServer(f, cfg, coreWithFile())
+	pairs := [][2]string{
+		{startH1(f, cfg, echo), startNetHTTPWith(f, cfg, echo)},
+		{startH1(f, cfg, phone), startNetHTTPWith(f, cfg, phone)},
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		if len(raw) > 64<<10 {
 			return
 		}
-		type answer struct {
-			b   string
-			err error
-		}
-		tc := make(chan answer, 1)
-		go func() { b, err := halfClosedConversation(theirs, raw); tc <- answer{b, err} }()
-		got, err := halfClosedConversation(ours, raw)
-		a := <-tc
-		if err != nil || a.err != nil {
-			t.Fatalf("ours: %v; net/http: %v", err, a.err)
-		}
-		if !sameAnswers(got, a.b) {
-			t.Errorf("for %q\nours:\n%s\nnet/http's:\n%s", raw, got, a.b)
+		for _, p := range pairs {
+			compareConversation(t, p[0], p[1], raw)
 		}
 	})
+}
+
+// compareConversation has the same conversation with ours and theirs.
+func compareConversation(t *testing.T, ours, theirs string, raw []byte) {
+	type answer struct {
+		b   string
+		err error
+	}
+	tc := make(chan answer, 1)
+	go func() { b, err := halfClosedConversation(theirs, raw); tc <- answer{b, err} }()
+	got, err := halfClosedConversation(ours, raw)
+	a := <-tc
+	if err != nil || a.err != nil {
+		t.Fatalf("ours: %v; net/http: %v", err, a.err)
+	}
+	if !sameAnswers(got, a.b) {
+		t.Errorf("for %q\nours:\n%s\nnet/http's:\n%s", raw, got, a.b)
+	}
 }
