@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -82,7 +83,12 @@ func startNetHTTPWith(t testing.TB, cfg Config, h http.Handler) string {
 // milliseconds; a close the server decided on shows as requests left
 // unanswered.
 func halfClosedConversation(addr string, raw []byte) (string, error) {
-	c, err := net.Dial("tcp", addr)
+	// From a new loopback address each time: thousands of conversations
+	// a second would otherwise use up the ports of one address (the
+	// closed ones wait in TIME_WAIT) and stall the dials.
+	n := fuzzSource.Add(1)
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, byte(n>>16), byte(n>>8), byte(n))}}
+	c, err := d.Dial("tcp", addr)
 	if err != nil {
 		return "", err
 	}
@@ -102,6 +108,9 @@ func halfClosedConversation(addr string, raw []byte) (string, error) {
 	}
 	return string(b), nil // a reset after the answers is a close too
 }
+
+// fuzzSource numbers the conversations' source addresses.
+var fuzzSource atomic.Uint32
 
 // deliberateRefusal is the answer net/http would not give: the loop
 // refuses ambiguous framing (Transfer-Encoding with Content-Length, or
