@@ -118,18 +118,19 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 			}
 			now = time.Now()
 		}
+		if c.lastMethod == http.MethodPost {
+			// Before the head is judged whole: CR LF CR LF is no head.
+			peek, _ := c.br.Peek(min(4, c.br.Buffered()))
+			c.br.Discard(leadingCRLF(peek))
+			// The copy of the head must start where ReadRequest does,
+			// or the framing checks would stop at the skipped CR LF.
+			c.wr.restartHead(c.br)
+		}
 		if !headBuffered(c.br) {
 			c.rwc.SetReadDeadline(now.Add(cfg.ReadHeaderTimeout))
 		}
 	}
 	c.reqStart = now
-	if c.lastMethod == http.MethodPost {
-		peek, _ := c.br.Peek(min(4, c.br.Buffered()))
-		c.br.Discard(leadingCRLF(peek))
-		// The copy of the head must start where ReadRequest does, or
-		// the framing checks would stop at the skipped CR LF.
-		c.wr.restartHead(c.br)
-	}
 	req, err := http.ReadRequest(c.br)
 	c.wr.endHead()
 	if !c.setState(connIdle, connActive) {

@@ -323,3 +323,33 @@ func TestH1SlowBodyCut(t *testing.T) {
 		}
 	}
 }
+
+// TestH1SlowHeadAfterPostCRLF: the CR LF tolerated after a POST does
+// not pass for a whole head. A known device's kept-alive connection
+// (whose timeouts the limiter does not shorten) that sends a POST, the
+// CR LF and the start of a next head, then stalls, is cut after
+// ReadHeaderTimeout, not after what was left of IdleTimeout.
+func TestH1SlowHeadAfterPostCRLF(t *testing.T) {
+	cfg := Config{ReadHeaderTimeout: 300 * time.Millisecond, IdleTimeout: 30 * time.Second}
+	r := start(t, newServer(t, cfg, connCore()), false)
+	c := connFrom(t, phoneAddr.String(), r.addr)
+	br := bufio.NewReader(c)
+	if !keepAlive(t, c, br, "/phone.cfg") {
+		t.Fatal("first request not answered")
+	}
+	time.Sleep(50 * time.Millisecond) // idle: the 30 s deadline is set
+	io.WriteString(c, "POST /a.log HTTP/1.1\r\nHost: p\r\nContent-Length: 0\r\n\r\n\r\n\r\nGET /pho")
+	resp, _ := readResponse(t, br, "POST")
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST: %d", resp.StatusCode)
+	}
+	began := time.Now()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err := br.ReadByte()
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("a stalled head after POST CR LF held the connection 5 s (ReadHeaderTimeout %v)", cfg.ReadHeaderTimeout)
+	}
+	rest, _ := io.ReadAll(br)
+	t.Logf("cut after %v: %v %q", time.Since(began).Round(10*time.Millisecond), err, rest)
+}
