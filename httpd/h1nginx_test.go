@@ -19,7 +19,7 @@ import (
 // reverse proxy to upstream, keeping upstream connections alive (where
 // a desync would poison other clients' answers), and returns its
 // address. It is stopped by PID when the test ends.
-func startNginxProxy(t *testing.T, upstream string) string {
+func startNginxProxy(t *testing.T, upstream, extra string) string {
 	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
@@ -42,8 +42,8 @@ http { access_log off;
   client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastcgi_temp_path %[1]s; uwsgi_temp_path %[1]s; scgi_temp_path %[1]s;
   upstream provbox { server %[2]s; keepalive 4; }
   server { listen %[3]s;
-    location / { proxy_pass http://provbox; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host prov; } } }
-`, dir, upstream, addr)
+    location / { proxy_pass http://provbox; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host prov; %[4]s } } }
+`, dir, upstream, addr, extra)
 	cf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -133,23 +133,32 @@ func TestH1SmugglingDirect(t *testing.T) {
 }
 
 // TestH1SmugglingBehindNginx sends each attempt through Debian's nginx
-// as a reverse proxy with upstream keep-alive, then a victim's requests
-// on other connections: no hidden request reaches the handler, and every
-// victim gets its own answer (no desync of the shared upstream
-// connections).
+// as a reverse proxy with upstream keep-alive (request bodies buffered,
+// then streamed), then a victim's requests on other connections: no
+// hidden request reaches the handler, and every victim gets its own
+// answer (no desync of the shared upstream connections).
 func TestH1SmugglingBehindNginx(t *testing.T) {
+	for name, extra := range map[string]string{
+		"buffered":  "",
+		"streaming": "proxy_request_buffering off;", // a chunked body goes upstream chunked
+	} {
+		t.Run(name, func(t *testing.T) { smuggleBehindNginx(t, extra) })
+	}
+}
+
+func smuggleBehindNginx(t *testing.T, extra string) {
 	core := coreWithFile()
 	r := start(t, newServer(t, Config{}, core), false)
-	proxy := startNginxProxy(t, r.addr)
+	proxy := startNginxProxy(t, r.addr, extra)
 	want := string(core.files["/y000000000028.cfg"].Body)
 	for name, raw := range smuggleAttempts {
 		c, err := net.Dial("tcp", proxy)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.SetDeadline(time.Now().Add(2 * time.Second))
+		c.SetDeadline(time.Now().Add(time.Second))
 		io.WriteString(c, raw)
-		io.Copy(io.Discard, c) // till nginx closes or 2 s pass
+		io.Copy(io.Discard, c) // till nginx closes or a second passes
 		c.Close()
 		for i := range 3 {
 			if got := victimFetch(t, proxy); got != want {
