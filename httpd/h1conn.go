@@ -31,21 +31,24 @@ const (
 // holds. No goroutine reads in the background while the handler runs:
 // a phone does not pipeline, and a pipelined request waits in the buffer.
 type h1conn struct {
-	srv     *h1server
-	rwc     net.Conn     // the *tls.Conn over lc for HTTPS
-	lc      *limitedConn // the limiter's view; nil if not limited
-	wr      wireReader
-	br      *bufio.Reader
-	bw      *bufio.Writer
-	w       h1response
-	ctx     context.Context // the requests' context
-	cancel  context.CancelFunc
-	state   atomic.Int32
-	remote  string
-	tls     *tls.ConnectionState
-	body    reqBody
-	dateBuf [29]byte
-	keys    []string // the response header's keys, sorted
+	srv    *h1server
+	rwc    net.Conn     // the *tls.Conn over lc for HTTPS
+	lc     *limitedConn // the limiter's view; nil if not limited
+	wr     wireReader
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	w      h1response
+	ctx    context.Context // the requests' context
+	cancel context.CancelFunc
+	state  atomic.Int32
+	// draining: the handler is done and the server reads the rest of
+	// the request body to keep the connection; shutdown stops it.
+	draining atomic.Bool
+	remote   string
+	tls      *tls.ConnectionState
+	body     reqBody
+	dateBuf  [29]byte
+	keys     []string // the response header's keys, sorted
 	// lastMethod: after a POST, stray CR/LF before the next request are
 	// skipped, as net/http does for old clients.
 	lastMethod string

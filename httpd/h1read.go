@@ -178,6 +178,14 @@ func (b *reqBody) drain() (ok bool) {
 	if b.expect || b.readErr.Load() {
 		return false
 	}
+	// Shutdown cuts a drain short (see h1server.shutdown): the
+	// connection would not be kept anyway. The flag is set before
+	// closing is looked at, so shutdown either sees it or is seen.
+	b.c.draining.Store(true)
+	defer b.c.draining.Store(false)
+	if b.c.srv.closing.Load() {
+		return false
+	}
 	_, err := io.CopyN(io.Discard, b.body, maxDrain+1)
 	if err == io.EOF {
 		b.sawEOF.Store(true)

@@ -353,3 +353,37 @@ func TestH1SlowHeadAfterPostCRLF(t *testing.T) {
 	rest, _ := io.ReadAll(br)
 	t.Logf("cut after %v: %v %q", time.Since(began).Round(10*time.Millisecond), err, rest)
 }
+
+// TestH1ShutdownCutsDrain: a connection whose handler is done but whose
+// request body the server is still reading (to keep the connection) is
+// not a request in flight: shutdown stops the read at once, the client
+// gets its answer with Connection: close, and Serve returns nil well
+// within the grace.
+func TestH1ShutdownCutsDrain(t *testing.T) {
+	s := newServer(t, Config{ShutdownGrace: 20 * time.Second}, coreWithFile())
+	r := start(t, s, false)
+	c, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(15 * time.Second))
+	io.WriteString(c, "PUT /a.log HTTP/1.1\r\nHost: p\r\nContent-Length: 1000\r\n\r\nabc")
+	time.Sleep(200 * time.Millisecond) // the handler answered; the server drains
+	began := time.Now()
+	r.cancel()
+	resp, _ := readResponse(t, bufio.NewReader(c), "PUT")
+	if resp.StatusCode != http.StatusNoContent || !resp.Close {
+		t.Errorf("answer %d, close %v", resp.StatusCode, resp.Close)
+	}
+	select {
+	case err := <-r.done:
+		close(r.done)
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve still waits for a body nobody reads, 10 s after cancel")
+	}
+	t.Logf("Serve returned %v after cancel", time.Since(began).Round(10*time.Millisecond))
+}

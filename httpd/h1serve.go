@@ -129,6 +129,10 @@ func (s *h1server) shutdown(grace time.Duration) error {
 	for c := range s.conns {
 		if c.state.CompareAndSwap(connIdle, connClosed) {
 			c.rwc.Close()
+		} else if c.draining.Load() {
+			// Its handler is done: stop reading a body only kept for a
+			// reuse that shutdown rules out; the answer still goes out.
+			c.rwc.SetReadDeadline(time.Now())
 		}
 	}
 	s.mu.Unlock()
