@@ -71,10 +71,12 @@ func (r *wireReader) restartHead(br *bufio.Reader) {
 // req.Host alone would let "GET http://x/ HTTP/1.1" without a Host
 // field through, and judge the URI's host instead of the field's. When
 // req.Host cannot stand for the field (an absolute target, or empty)
-// the head is parsed again from the copy: rare, never a phone's.
+// the head is parsed again from the copy: rare, never a phone's
+// (HTTP/1.0 without Host needs no parse: presence is not required, and
+// an empty field is valid).
 func (c *h1conn) hostHeader(req *http.Request) (host string, have bool) {
-	if req.URL.Host == "" && req.Host != "" {
-		return req.Host, true
+	if req.URL.Host == "" && (req.Host != "" || !req.ProtoAtLeast(1, 1)) {
+		return req.Host, req.Host != ""
 	}
 	tp := textproto.NewReader(bufio.NewReader(bytes.NewReader(c.wr.head)))
 	if _, err := tp.ReadLine(); err != nil {
