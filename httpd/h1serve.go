@@ -130,8 +130,8 @@ func (s *h1server) shutdown(grace time.Duration) error {
 		if c.state.CompareAndSwap(connIdle, connClosed) {
 			c.rwc.Close()
 		} else if c.draining.Load() {
-			// Its handler is done: stop reading a body only kept for a
-			// reuse that shutdown rules out; the answer still goes out.
+			// Its answer is under way: stop reading a body read only
+			// for a reuse that shutdown rules out; the answer goes out.
 			c.rwc.SetReadDeadline(time.Now())
 		}
 	}
