@@ -387,3 +387,41 @@ func TestH1ShutdownCutsDrain(t *testing.T) {
 	}
 	t.Logf("Serve returned %v after cancel", time.Since(began).Round(10*time.Millisecond))
 }
+
+// TestH1ContextCutAtEndOfGrace: a request still in the handler when the
+// grace ends sees r.Context() cancelled (so a core call bound to it
+// returns), and run reports the cut.
+func TestH1ContextCutAtEndOfGrace(t *testing.T) {
+	cfg := Config{}.withDefaults()
+	entered, cut := make(chan struct{}), make(chan error, 1)
+	srv := &h1server{cfg: cfg, log: newServer(t, cfg, newFakeCore()).log, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		select {
+		case <-r.Context().Done():
+			cut <- r.Context().Err()
+		case <-time.After(10 * time.Second):
+			cut <- errors.New("not cancelled within 10 s")
+		}
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- srv.run(ctx, ln, 200*time.Millisecond) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: p\r\n\r\n")
+	<-entered
+	cancel()
+	if err := <-cut; !errors.Is(err, context.Canceled) {
+		t.Errorf("the handler's context: %v, want cancelled at the end of the grace", err)
+	}
+	if err := <-done; !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("run = %v, want the grace's deadline", err)
+	}
+}
