@@ -364,7 +364,7 @@ func optionsStar(w http.ResponseWriter, req *http.Request) {
 // sendContinue answers Expect: 100-continue when the handler starts
 // reading the body, unless its answer is already under way.
 func (c *h1conn) sendContinue() {
-	if c.w.sent {
+	if c.w.noContinue || c.w.sent {
 		return
 	}
 	c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")

@@ -20,7 +20,9 @@ import (
 // that the differential fuzz sees what a handler would see (method,
 // target, Host, framing, headers, body), not only the status. Paths
 // under /noread leave the body unread (the server drains or closes);
-// /half reads 3 bytes of it; the rest read it all.
+// /half reads 3 bytes of it; the rest read it all. /sniff and /big
+// answer in pieces (a sniffed type with a known length; a body past
+// net/http's 2 KiB response buffer).
 func echoHandler(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %q %q %s cl=%d te=%q close=%v\n", r.Method, r.RequestURI, r.Host, r.Proto, r.ContentLength, r.TransferEncoding, r.Close)
@@ -33,6 +35,22 @@ func echoHandler(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "%q: %q\n", k, r.Header[k])
 	}
 	switch {
+	case strings.HasPrefix(r.URL.Path, "/sniff"):
+		// Length known, type left to sniffing, written in pieces.
+		page := "<html><body>" + b.String() + "</body></html>"
+		w.Header().Set("Content-Length", itoa(len(page)))
+		io.WriteString(w, page[:1])
+		w.Write([]byte(page[1:]))
+		return
+	case strings.HasPrefix(r.URL.Path, "/big"):
+		// Past net/http's 2 KiB buffer, by Write and WriteString.
+		w.Header().Set("Content-Type", "text/plain")
+		for range 3 {
+			w.Write([]byte(b.String()))
+			io.WriteString(w, strings.Repeat("x", 700))
+		}
+		w.Write([]byte(strings.Repeat("y", 5000)))
+		return
 	case strings.HasPrefix(r.URL.Path, "/noread"):
 	case strings.HasPrefix(r.URL.Path, "/half"):
 		p := make([]byte, 3)
@@ -214,6 +232,8 @@ var h1Seeds = []string{
 	"GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
 	"get / HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
+	"GET /sniff HTTP/1.1\r\nHost: a\r\n\r\nGET /big HTTP/1.1\r\nHost: a\r\n\r\nGET /big HTTP/1.0\r\n\r\n",
+	"GET /" + strings.Repeat("A", 3000) + " HTTP/1.1\r\nHost: a\r\n\r\n",
 	"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
 	"HEAD / HTTP/1.1\r\nHost: a\r\nExpect: magic\r\n\r\n",
 	"GET / HTTP/1.0\r\nExpect: magic\r\n\r\n",
