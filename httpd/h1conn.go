@@ -31,21 +31,24 @@ const (
 // holds. No goroutine reads in the background while the handler runs:
 // a phone does not pipeline, and a pipelined request waits in the buffer.
 type h1conn struct {
-	srv     *h1server
-	rwc     net.Conn     // the *tls.Conn over lc for HTTPS
-	lc      *limitedConn // the limiter's view; nil if not limited
-	wr      wireReader
-	br      *bufio.Reader
-	bw      *bufio.Writer
-	w       h1response
-	ctx     context.Context // the requests' context
-	cancel  context.CancelFunc
-	state   atomic.Int32
-	remote  string
-	tls     *tls.ConnectionState
-	body    reqBody
-	dateBuf [29]byte
-	keys    []string // the response header's keys, sorted
+	srv    *h1server
+	rwc    net.Conn     // the *tls.Conn over lc for HTTPS
+	lc     *limitedConn // the limiter's view; nil if not limited
+	wr     wireReader
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	w      h1response
+	ctx    context.Context // the requests' context
+	cancel context.CancelFunc
+	state  atomic.Int32
+	// draining: the handler is done and the server reads the rest of
+	// the request body to keep the connection; shutdown stops it.
+	draining atomic.Bool
+	remote   string
+	tls      *tls.ConnectionState
+	body     reqBody
+	dateBuf  [29]byte
+	keys     []string // the response header's keys, sorted
 	// lastMethod: after a POST, stray CR/LF before the next request are
 	// skipped, as net/http does for old clients.
 	lastMethod string
@@ -81,13 +84,14 @@ func (c *h1conn) serve() {
 	}
 }
 
-// handshake runs the TLS handshake within the read and write timeouts,
-// as net/http does.
+// handshake runs the TLS handshake within the shortest of the
+// read-header, read and write timeouts, as net/http does: a client that
+// stalls it holds its connection no longer than one that stalls a head.
 func (c *h1conn) handshake(tc *tls.Conn) bool {
 	cfg := c.srv.cfg
-	now := time.Now()
-	c.rwc.SetReadDeadline(now.Add(cfg.ReadTimeout)) // a stranger's is shortened
-	c.rwc.SetWriteDeadline(now.Add(cfg.WriteTimeout))
+	dl := time.Now().Add(min(cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout))
+	c.rwc.SetReadDeadline(dl) // a stranger's is shortened
+	c.rwc.SetWriteDeadline(dl)
 	if err := tc.Handshake(); err != nil {
 		c.srv.log.Debug("http: TLS handshake failed", "remote", c.remote, "err", err)
 		return false
@@ -107,24 +111,29 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 	if first {
 		c.rwc.SetReadDeadline(now.Add(cfg.ReadHeaderTimeout))
 	} else {
-		if c.br.Buffered() == 0 {
+		if c.br.Buffered() < 4 {
 			// One deadline while idle; the head, when it comes in one
 			// segment as a phone's does, needs none of its own.
 			c.rwc.SetReadDeadline(now.Add(cfg.IdleTimeout))
-			if _, err := c.br.Peek(1); err != nil {
+			// Four bytes, as net/http: fewer then EOF is no request.
+			if _, err := c.br.Peek(4); err != nil {
 				return nil, false
 			}
 			now = time.Now()
+		}
+		if c.lastMethod == http.MethodPost {
+			// Before the head is judged whole: CR LF CR LF is no head.
+			peek, _ := c.br.Peek(min(4, c.br.Buffered()))
+			c.br.Discard(leadingCRLF(peek))
+			// The copy of the head must start where ReadRequest does,
+			// or the framing checks would stop at the skipped CR LF.
+			c.wr.restartHead(c.br)
 		}
 		if !headBuffered(c.br) {
 			c.rwc.SetReadDeadline(now.Add(cfg.ReadHeaderTimeout))
 		}
 	}
 	c.reqStart = now
-	if c.lastMethod == http.MethodPost {
-		peek, _ := c.br.Peek(min(4, c.br.Buffered()))
-		c.br.Discard(leadingCRLF(peek))
-	}
 	req, err := http.ReadRequest(c.br)
 	c.wr.endHead()
 	if !c.setState(connIdle, connActive) {
@@ -132,6 +141,10 @@ func (c *h1conn) readRequest(first bool) (req *http.Request, ok bool) {
 	}
 	if err == nil {
 		err = c.checkRequest(req)
+	}
+	if err == errExpectation {
+		c.expectationFailed(req)
+		return nil, false
 	}
 	if err != nil {
 		c.answerError(err)
@@ -187,9 +200,12 @@ func (c *h1conn) checkRequest(req *http.Request) error {
 	switch {
 	case req.ProtoMajor != 1:
 		return errVersion
-	case req.ProtoAtLeast(1, 1) && req.Host == "" && req.Method != http.MethodConnect:
+	}
+	hosts, have := c.hostHeader(req)
+	switch {
+	case req.ProtoAtLeast(1, 1) && !have && req.Method != http.MethodConnect:
 		return errNoHost
-	case req.Host != "" && !httpguts.ValidHostHeader(req.Host):
+	case have && !httpguts.ValidHostHeader(hosts):
 		return errBadHost
 	}
 	for k, vv := range req.Header {
@@ -224,8 +240,6 @@ func (c *h1conn) answerError(err error) {
 	switch {
 	case err == errHeadTooLarge:
 		msg = "HTTP/1.1 431 Request Header Fields Too Large" + errorHeadersClose + "431 Request Header Fields Too Large"
-	case errors.As(err, &se) && se.code == http.StatusExpectationFailed:
-		msg = "HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: " + string(appendDate(nil, time.Now())) + "\r\nContent-Length: 0\r\n\r\n"
 	case errors.As(err, &se):
 		status := http.StatusText(se.code) + ": " + se.text
 		msg = "HTTP/1.1 " + itoa(se.code) + " " + status + errorHeadersClose + itoa(se.code) + " " + status
@@ -238,6 +252,19 @@ func (c *h1conn) answerError(err error) {
 	}
 	c.rwc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
 	io.WriteString(c.rwc, msg)
+	c.closeWriteAndWait()
+}
+
+// expectationFailed answers an Expect other than 100-continue as
+// net/http does, through the response writer (so the status line's
+// version, and Content-Length for HEAD, follow the request), and ends
+// the connection.
+func (c *h1conn) expectationFailed(req *http.Request) {
+	c.rwc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+	c.w.reset(req, nil)
+	c.w.h["Connection"] = []string{"close"}
+	c.w.WriteHeader(http.StatusExpectationFailed)
+	c.w.finish()
 	c.closeWriteAndWait()
 }
 
@@ -289,7 +316,8 @@ func (c *h1conn) serveRequest(req *http.Request) bool {
 		body = &c.body
 		req.Body = body
 	}
-	req = req.WithContext(c.ctx)
+	// In place: the body reader records trailers on this *Request.
+	*req = *req.WithContext(c.ctx)
 	req.RemoteAddr, req.TLS = c.remote, c.tls
 	c.w.reset(req, body)
 	if !c.runHandler(req) {
@@ -336,7 +364,7 @@ func optionsStar(w http.ResponseWriter, req *http.Request) {
 // sendContinue answers Expect: 100-continue when the handler starts
 // reading the body, unless its answer is already under way.
 func (c *h1conn) sendContinue() {
-	if c.w.sent {
+	if c.w.noContinue || c.w.sent {
 		return
 	}
 	c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"sync/atomic"
 )
 
@@ -55,6 +56,38 @@ func (r *wireReader) startHead(br *bufio.Reader, limit int) {
 	}
 	buf, _ := br.Peek(br.Buffered())
 	r.head = append(r.head[:0], buf...)
+}
+
+// restartHead drops from the copy what br skipped since startHead (the
+// CR LF tolerated after a POST); the wire limit is unchanged.
+func (r *wireReader) restartHead(br *bufio.Reader) {
+	buf, _ := br.Peek(br.Buffered())
+	r.head = append(r.head[:0], buf...)
+}
+
+// hostHeader is the request's Host header field as net/http's server
+// judges it (have: present, even empty). http.ReadRequest drops the
+// field and sets req.Host from an absolute-URI target instead, so
+// req.Host alone would let "GET http://x/ HTTP/1.1" without a Host
+// field through, and judge the URI's host instead of the field's. When
+// req.Host cannot stand for the field (an absolute target, or empty)
+// the head is parsed again from the copy: rare, never a phone's
+// (HTTP/1.0 without Host needs no parse: presence is not required, and
+// an empty field is valid).
+func (c *h1conn) hostHeader(req *http.Request) (host string, have bool) {
+	if req.URL.Host == "" && (req.Host != "" || !req.ProtoAtLeast(1, 1)) {
+		return req.Host, req.Host != ""
+	}
+	tp := textproto.NewReader(bufio.NewReader(bytes.NewReader(c.wr.head)))
+	if _, err := tp.ReadLine(); err != nil {
+		return "", false
+	}
+	h, _ := tp.ReadMIMEHeader() // it parsed once already
+	v, have := h["Host"]
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[0], have
 }
 
 // endHead lifts the limit for the body.
@@ -145,6 +178,14 @@ func (b *reqBody) drain() (ok bool) {
 		return true
 	}
 	if b.expect || b.readErr.Load() {
+		return false
+	}
+	// Shutdown cuts a drain short (see h1server.shutdown): the
+	// connection would not be kept anyway. The flag is set before
+	// closing is looked at, so shutdown either sees it or is seen.
+	b.c.draining.Store(true)
+	defer b.c.draining.Store(false)
+	if b.c.srv.closing.Load() {
 		return false
 	}
 	_, err := io.CopyN(io.Discard, b.body, maxDrain+1)

@@ -13,10 +13,12 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// holdMax is how much body a response without a Content-Length holds
-// back to give it one; beyond it the body is sent chunked (HTTP/1.1) or
-// delimited by the close (HTTP/1.0), as net/http does past its buffer.
-const holdMax = 4 << 10
+// holdMax is net/http's bufferBeforeChunkingSize: the response body is
+// held in a buffer of this size in front of the framing, so a body that
+// fits when the handler returns gets a Content-Length, and a longer one
+// is sent chunked (HTTP/1.1) or delimited by the close (HTTP/1.0) in
+// the pieces net/http's bufio.Writer would pass on.
+const holdMax = 2 << 10
 
 // h1response is the http.ResponseWriter of the phone-facing HTTP/1.1
 // server; one per connection, reset per request. Its header map is
@@ -43,6 +45,7 @@ type h1response struct {
 	chunking    bool
 	closeAfter  bool
 	handlerDone bool
+	noContinue  bool // a 100 Continue may no longer be sent (net/http's canWriteContinue)
 	scratch     [32]byte
 	clenBuf     [20]byte
 }
@@ -73,6 +76,9 @@ func (w *h1response) WriteHeader(code int) {
 	if code < 100 || code > 999 {
 		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
 	}
+	if code < 101 || code > 199 {
+		w.noContinue = true // the client is answered: no 100 Continue
+	}
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
 		w.writeInformational(code)
 		return
@@ -99,41 +105,85 @@ func (w *h1response) writeInformational(code int) {
 }
 
 func (w *h1response) Write(p []byte) (int, error) {
+	if err := w.admit(len(p)); err != nil || len(p) == 0 {
+		return 0, err
+	}
+	// bufio.Writer.Write: a write larger than the free space goes out
+	// whole if nothing is held, else fills the buffer, which goes out.
+	for len(p) > holdMax-len(w.held) {
+		if len(w.held) == 0 {
+			w.emit(p)
+			return len(p), nil
+		}
+		n := holdMax - len(w.held)
+		w.held = append(w.held, p[:n]...)
+		p = p[n:]
+		w.emitHeld()
+	}
+	w.held = append(w.held, p...)
+	return len(p), nil
+}
+
+// WriteString is Write for io.WriteString, as net/http's: a string
+// always passes through the buffer (bufio.Writer.WriteString).
+func (w *h1response) WriteString(s string) (int, error) {
+	if err := w.admit(len(s)); err != nil || len(s) == 0 {
+		return 0, err
+	}
+	n := len(s)
+	for len(s) > holdMax-len(w.held) {
+		k := holdMax - len(w.held)
+		w.held = append(w.held, s[:k]...)
+		s = s[k:]
+		w.emitHeld()
+	}
+	w.held = append(w.held, s...)
+	return n, nil
+}
+
+// admit applies net/http's checks to a write of n bytes and counts it.
+// A write too long for the Content-Length is counted too (so the
+// connection is not reused), and any write rules out a 100 Continue.
+func (w *h1response) admit(n int) error {
+	w.noContinue = true
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
-	if len(p) == 0 {
-		return 0, nil
+	if n == 0 {
+		return nil
 	}
 	if !bodyAllowedForStatus(w.status) {
-		return 0, http.ErrBodyNotAllowed
+		return http.ErrBodyNotAllowed
 	}
-	if w.clen != -1 && w.written+int64(len(p)) > w.clen {
-		return 0, http.ErrContentLength
+	w.written += int64(n)
+	if w.clen != -1 && w.written > w.clen {
+		return http.ErrContentLength
 	}
-	w.written += int64(len(p))
-	if !w.sent {
-		if w.clen == -1 && len(w.held)+len(p) <= holdMax {
-			w.held = append(w.held, p...)
-			return len(p), nil
-		}
-		held := w.held
-		w.sendHead(held)
-		w.writeBody(held)
-	}
-	return w.writeBody(p)
+	return nil
 }
 
-// Flush sends what is written so far (http.Flusher).
+// emit passes body bytes on past the buffer: the head first if it is
+// not out yet (decided on these bytes, as net/http's chunkWriter does).
+func (w *h1response) emit(p []byte) {
+	if !w.sent {
+		w.sendHead(p)
+	}
+	w.writeBody(p)
+}
+
+// emitHeld passes on and empties what the buffer holds.
+func (w *h1response) emitHeld() {
+	w.emit(w.held)
+	w.held = w.held[:0]
+}
+
+// Flush sends what is written so far (http.Flusher), the head even if
+// no body was written.
 func (w *h1response) Flush() {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
-	if !w.sent {
-		held := w.held
-		w.sendHead(held)
-		w.writeBody(held)
-	}
+	w.emitHeld()
 	w.c.bw.Flush()
 }
 
@@ -163,11 +213,7 @@ func (w *h1response) finish() (keep bool) {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
-	if !w.sent {
-		held := w.held
-		w.sendHead(held)
-		w.writeBody(held)
-	}
+	w.emitHeld()
 	if w.chunking {
 		w.c.bw.WriteString("0\r\n\r\n")
 	}

@@ -129,6 +129,10 @@ func (s *h1server) shutdown(grace time.Duration) error {
 	for c := range s.conns {
 		if c.state.CompareAndSwap(connIdle, connClosed) {
 			c.rwc.Close()
+		} else if c.draining.Load() {
+			// Its answer is under way: stop reading a body read only
+			// for a reuse that shutdown rules out; the answer goes out.
+			c.rwc.SetReadDeadline(time.Now())
 		}
 	}
 	s.mu.Unlock()
