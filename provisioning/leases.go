@@ -178,10 +178,7 @@ func newLeaseWriter(st Store, apply func([]leaseOp), obs *observerSlot) *leaseWr
 // server's commit deadline). The DHCP server counts it as overload.
 var ErrLeaseBacklog = errors.New("lease writer backlogged: the store is not keeping up")
 
-var (
-	errWriterStopped = errors.New("lease writer stopped")
-	errWriterBacklog = ErrLeaseBacklog
-)
+var errWriterStopped = errors.New("lease writer stopped")
 
 // submit queues op; the writer calls op.then once the batch holding it is
 // written (or failed), or at once if the writer has stopped or its queue
@@ -202,7 +199,7 @@ func (w *leaseWriter) submit(op leaseOp) {
 	case <-w.quit:
 		op.then(errWriterStopped)
 	default:
-		op.then(errWriterBacklog)
+		op.then(ErrLeaseBacklog)
 	}
 }
 

@@ -32,7 +32,7 @@ func TestCommitLeaseAsyncFailsFastWhenBacklogged(t *testing.T) {
 			switch {
 			case err == nil:
 				stored.Add(1)
-			case errors.Is(err, errWriterBacklog):
+			case errors.Is(err, ErrLeaseBacklog):
 				backlogged.Add(1)
 			default:
 				other.Add(1)
