@@ -88,12 +88,12 @@ func (s *Store) readEvents(ctx context.Context, q string, args []any) ([]provisi
 	return out, nil
 }
 
-// eventQuery builds the query for f; each condition is present only when
-// set, so SQLite can use the (mac, time) or (time) index.
 // eventEnd is the time of a line's last request, as the events_end
 // index (migration 0009) spells it.
 const eventEnd = "COALESCE(last_time, time)"
 
+// eventQuery builds the query for f; each condition is present only when
+// set, so SQLite can use the (mac, time) or (time) index.
 // at is the time of the line f.BeforeID (eventTime), the page's cursor.
 // part says which of the lines f.Since matches the query reads
 // (eventsSince): those that began since, in order and limited, or those
