@@ -24,7 +24,7 @@
 // per-round ratios. Everything is removed on exit.
 //
 //	provbench [-phones 50] [-rounds 3] [-duration 3s] [-measures ...] [-paced-rate 2000] [-dhcp-rates 2000,4000,6000,8000]
-//	          [-dhcp-period 5] [-no-dhcp] [-tftp-single-port] [-cpuprofile file]
+//	          [-dhcp-period 5] [-no-dhcp] [-tftp-single-port] [-cpuprofile file] [-trace file]
 //
 // Linux, root. Run from the repository's root (DHCP builds ./cmd/dhcpbench).
 package main
@@ -63,6 +63,7 @@ type options struct {
 	dhcpRates  string
 	dhcpPeriod int
 	cpuprofile string // provbox's CPU profile over the whole run
+	trace      string // provbox's runtime/trace over the whole run (scheduling latency, GC, syscalls)
 	singlePort bool   // provbox's TFTP: every transfer from its listening port
 	pacedRate  int    // the offered rate of the paced HTTP measure
 }
@@ -80,6 +81,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.pacedRate, "paced-rate", 2000, "requests per second in all offered by the paced HTTP measure")
 	fs.BoolVar(&o.singlePort, "tftp-single-port", false, "provbox serves TFTP transfers from its listening port ([tftp] single_port; dnsmasq stays in its default mode: its --tftp-single-port answered nothing here)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write provbox's CPU profile (the whole run) to this file")
+	fs.StringVar(&o.trace, "trace", "", "write provbox's runtime/trace (the whole run; go tool trace reads it) to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -103,6 +103,13 @@ func (b *bench) startProvbox() error {
 		}
 		args = append(args, "-cpuprofile", p)
 	}
+	if b.o.trace != "" {
+		p, err := filepath.Abs(b.o.trace)
+		if err != nil {
+			return err
+		}
+		args = append(args, "-trace", p)
+	}
 	cmd := b.topo.inServer(exe(), args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 	"time"
 
@@ -42,6 +43,7 @@ func serve(args []string) error {
 	dir := fs.String("dir", "", "state directory")
 	phones := fs.Int("phones", 50, "devices to seed")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole life here")
+	traceFile := fs.String("trace", "", "write a runtime/trace of the whole life here")
 	singlePort := fs.Bool("tftp-single-port", false, "TFTP transfers from the listening port")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -67,6 +69,17 @@ func serve(args []string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
 	}
 	return serveAll(ctx, svc, log, *singlePort)
 }

@@ -128,7 +128,7 @@ func (t *Table) catchUp() bool {
 		return false
 	}
 	for {
-		n, from, err := unix.Recvfrom(t.fd, t.buf, unix.MSG_DONTWAIT)
+		n, fromKernel, err := recvNow(t.fd, t.buf)
 		switch {
 		case err == unix.EAGAIN:
 			if !t.valid {
@@ -144,7 +144,7 @@ func (t *Table) catchUp() bool {
 			t.valid = false
 			return false
 		}
-		if sa, ok := from.(*unix.SockaddrNetlink); !ok || sa.Pid != 0 {
+		if !fromKernel {
 			continue // only the kernel speaks for the kernel
 		}
 		if _, err := parse(t.buf[:n], 0, t.apply); err != nil {
