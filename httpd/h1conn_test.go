@@ -13,11 +13,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
+	"github.com/provbox/provbox/provisioning/provtest"
 )
 
 // TestH1CurlInterop drives the server with curl: keep-alive over several
@@ -270,28 +270,10 @@ func (p panicCore) Fetch(ctx context.Context, r provisioning.FetchRequest) provi
 	return p.fakeCore.Fetch(ctx, r)
 }
 
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // TestH1HandlerPanic: a panic in the handler is logged, its connection
 // closed without an answer, and the server goes on serving.
 func TestH1HandlerPanic(t *testing.T) {
-	var logs syncBuffer
+	var logs provtest.LogBuffer
 	s, err := New(Config{}, panicCore{coreWithFile()}, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
