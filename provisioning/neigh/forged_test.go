@@ -13,31 +13,18 @@ import (
 // RTM_NEWNEIGH giving a phone's address to a thief's MAC must be ignored:
 // only datagrams from the kernel (port id 0) change the table.
 func TestTableIgnoresForgedNotification(t *testing.T) {
-	n := newTestNS(t)
-	for _, args := range [][]string{
-		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
-		{"addr", "add", "192.0.2.1/24", "dev", "v0"},
-		{"link", "set", "v0", "up"},
-		{"link", "set", "v1", "up"},
-		{"neigh", "add", "192.0.2.50", "lladdr", "80:5e:c0:11:22:33", "dev", "v0", "nud", "permanent"},
-	} {
-		n.ip(t, args...)
-	}
-	var tab *Table
+	n, tab := phoneNS(t)
 	var ifindex int
 	var err error
 	n.in(func() {
-		if tab, err = NewTable(); err == nil {
-			var ifc *net.Interface
-			if ifc, err = net.InterfaceByName("v0"); err == nil {
-				ifindex = ifc.Index
-			}
+		var ifc *net.Interface
+		if ifc, err = net.InterfaceByName("v0"); err == nil {
+			ifindex = ifc.Index
 		}
 	})
 	if err != nil {
-		t.Fatalf("NewTable: %v", err)
+		t.Fatalf("v0: %v", err)
 	}
-	defer tab.Close()
 	phone := netip.MustParseAddr("192.0.2.50")
 	if got := verdict(tab.Lookup(phone)); got != "80:5e:c0:11:22:33/true" {
 		t.Fatalf("before: %s", got)

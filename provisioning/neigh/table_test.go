@@ -277,3 +277,27 @@ func BenchmarkLookup(b *testing.B) {
 		})
 	})
 }
+
+// phoneNS is a namespace with a veth pair and one permanent neighbour
+// entry, the phone 192.0.2.50 at 80:5e:c0:11:22:33 on v0, and a table
+// opened in it.
+func phoneNS(t testing.TB) (*testNS, *Table) {
+	n := newTestNS(t)
+	for _, args := range [][]string{
+		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+		{"addr", "add", "192.0.2.1/24", "dev", "v0"},
+		{"link", "set", "v0", "up"},
+		{"link", "set", "v1", "up"},
+		{"neigh", "add", "192.0.2.50", "lladdr", "80:5e:c0:11:22:33", "dev", "v0", "nud", "permanent"},
+	} {
+		n.ip(t, args...)
+	}
+	var tab *Table
+	var err error
+	n.in(func() { tab, err = NewTable() })
+	if err != nil {
+		t.Fatalf("NewTable: %v", err)
+	}
+	t.Cleanup(func() { tab.Close() })
+	return n, tab
+}
