@@ -90,17 +90,7 @@ func TestLoopbackBurstBeyondSlots(t *testing.T) {
 	awaitServing(t, conn, ls.addr)
 	// Sent in windows the server's (default) socket buffer holds.
 	const n, window = maxInFlight + 16, 64
-	var reqs []*dhcpv4.DHCPv4
-	for i := 0; i < n; i += window {
-		var disc []*dhcpv4.DHCPv4
-		for k := i; k < min(i+window, n); k++ {
-			mac, _ := net.ParseMAC(fmt.Sprintf("02:00:00:00:%02x:%02x", k>>8, k&0xff))
-			disc = append(disc, mustPacket(dhcpv4.NewDiscovery(mac)))
-		}
-		for _, o := range discoverAll(t, conn, ls.addr, disc) {
-			reqs = append(reqs, mustPacket(dhcpv4.NewRequestFromOffer(o)))
-		}
-	}
+	reqs := requestsFromOffers(t, conn, ls.addr, 0, n, window)
 	for i := 0; i < maxInFlight; i += window {
 		sendPackets(t, conn, ls.addr, reqs[i:i+window])
 		waitHeld(t, core, i+window)
@@ -220,4 +210,23 @@ func TestShedObserved(t *testing.T) {
 	if o.n != 3 || s.dropped != 3 {
 		t.Fatalf("observer counted %d sheds, server %d, want 3", o.n, s.dropped)
 	}
+}
+
+// requestsFromOffers makes n clients (MACs 02:00:00:<group>:..) DISCOVER
+// in windows of window packets, which the server's socket buffer holds,
+// and returns the REQUEST each would send for its OFFER.
+func requestsFromOffers(t *testing.T, conn *net.UDPConn, srv *net.UDPAddr, group, n, window int) []*dhcpv4.DHCPv4 {
+	t.Helper()
+	var reqs []*dhcpv4.DHCPv4
+	for i := 0; i < n; i += window {
+		var disc []*dhcpv4.DHCPv4
+		for k := i; k < min(i+window, n); k++ {
+			mac, _ := net.ParseMAC(fmt.Sprintf("02:00:00:%02x:%02x:%02x", group, k>>8, k&0xff))
+			disc = append(disc, mustPacket(dhcpv4.NewDiscovery(mac)))
+		}
+		for _, o := range discoverAll(t, conn, srv, disc) {
+			reqs = append(reqs, mustPacket(dhcpv4.NewRequestFromOffer(o)))
+		}
+	}
+	return reqs
 }

@@ -3,7 +3,6 @@ package dhcp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"slices"
 	"sync"
@@ -94,17 +93,7 @@ func TestLoopbackHungStoreReleasesSlots(t *testing.T) {
 	awaitServing(t, conn, ls.addr)
 
 	const n, window = maxInFlight + 1, 64
-	var reqs []*dhcpv4.DHCPv4
-	for i := 0; i < n; i += window {
-		var disc []*dhcpv4.DHCPv4
-		for k := i; k < min(i+window, n); k++ {
-			mac, _ := net.ParseMAC(fmt.Sprintf("02:00:00:01:%02x:%02x", k>>8, k&0xff))
-			disc = append(disc, mustPacket(dhcpv4.NewDiscovery(mac)))
-		}
-		for _, o := range discoverAll(t, conn, ls.addr, disc) {
-			reqs = append(reqs, mustPacket(dhcpv4.NewRequestFromOffer(o)))
-		}
-	}
+	reqs := requestsFromOffers(t, conn, ls.addr, 1, n, window)
 	stuck, late := reqs[:maxInFlight], reqs[maxInFlight]
 	if err := pg.Freeze(); err != nil {
 		t.Fatal(err)
