@@ -18,6 +18,12 @@ func RedactPath(p string, escaped bool) string {
 	if len(p) > 4*MaxLoggedPath {
 		p = p[:4*MaxLoggedPath]
 	}
+	if !escaped && !hasHashRun(p) {
+		// Nothing to cut ('/' is no hash character, so no run spans two
+		// segments): the split and join below would rebuild p, at two
+		// allocations per logged request.
+		return bounded(p)
+	}
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
 		if escaped {
@@ -30,7 +36,11 @@ func RedactPath(p string, escaped bool) string {
 		}
 		segs[i] = s
 	}
-	out := strings.Join(segs, "/")
+	return bounded(strings.Join(segs, "/"))
+}
+
+// bounded cuts a redacted path to MaxLoggedPath, marking the cut.
+func bounded(out string) string {
 	if len(out) > MaxLoggedPath {
 		out = truncate(out, MaxLoggedPath) + "…"
 	}

@@ -56,3 +56,43 @@ func FuzzRedactPath(f *testing.F) {
 		}
 	})
 }
+
+// redactBySplit is RedactPath as it was before its no-hash fast path:
+// every path goes through the split, the per-segment cut and the join.
+func redactBySplit(p string) string {
+	if len(p) > 4*MaxLoggedPath {
+		p = p[:4*MaxLoggedPath]
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if hasHashRun(s) {
+			segs[i] = firstRunes(s, 4) + "…"
+		}
+	}
+	return bounded(strings.Join(segs, "/"))
+}
+
+// TestRedactPathFastPathMatchesSplit: the fast path for names without a
+// hash-shaped run gives what the split gives, for hash runs at and around
+// segment boundaries, long paths and multi-byte runes at the cut.
+func TestRedactPathFastPathMatchesSplit(t *testing.T) {
+	hash := strings.Repeat("aB3_", HashLen/4+1)[:HashLen]
+	short := hash[:HashLen-1]
+	parts := []string{"", "/", "cfg.xml", short, short + "/" + short, hash, "/" + hash + "/",
+		"é", "%41", "..", strings.Repeat("ü/x", 40), strings.Repeat("a-", 200)}
+	n := 0
+	for _, a := range parts {
+		for _, b := range parts {
+			for _, c := range parts {
+				p := a + b + c
+				if got, want := RedactPath(p, false), redactBySplit(p); got != want {
+					t.Errorf("RedactPath(%q) = %q, split gives %q", p, got, want)
+				}
+				n++
+			}
+		}
+	}
+	if n != len(parts)*len(parts)*len(parts) {
+		t.Fatalf("compared %d paths", n)
+	}
+}
