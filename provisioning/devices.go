@@ -272,11 +272,14 @@ func isSecretPath(path string, acct, dev Hash) bool {
 // renderData maps a device and its account to what templates see, with
 // secret URLs under base.
 func renderData(base string, d *Device, a *Account) profile.Data {
-	path := secretPath(a.Hash, d.Hash)
+	// One string for the URL, the path (secretPath's) its tail: one
+	// allocation, not two.
+	url := base + "/" + string(a.Hash) + "/" + string(d.Hash) + "/"
+	path := url[len(base):]
 	scheme, host := splitBaseURL(base)
 	vd := profile.Data{
 		MAC: d.MAC, Vendor: d.Vendor, Model: d.Model,
-		ProvisionURL: base + path, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
+		ProvisionURL: url, ProvisionScheme: scheme, ProvisionHost: host, ProvisionPath: path,
 		SIPServer: a.SIPServer, SIPPort: a.SIPPort, SIPTransport: string(a.SIPTransport),
 		NTPServer: a.NTPServer, TimeZone: a.TimeZone, Language: a.Language,
 	}
