@@ -87,9 +87,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr
 		return
 	}
 	h := w.Header()
+	// This answer's own values share one backing array (one allocation,
+	// not two); capped slices, so an append cannot reach a neighbour.
+	vals := make([]string, 2)
 	ct := octetStream
 	if resp.ContentType != "" {
-		ct = []string{resp.ContentType}
+		vals[0] = resp.ContentType
+		ct = vals[0:1:1]
 	}
 	// Canonical keys set directly, constant values shared: net/http only
 	// reads them (and copies the header before writing it).
@@ -98,7 +102,8 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, ip netip.Addr
 	if tag == "" {
 		tag = etag(resp.Body)
 	}
-	h["Etag"] = []string{tag}
+	vals[1] = tag
+	h["Etag"] = vals[1:2:2]
 	// Configs may hold credentials: no shared caches, always revalidate.
 	h["Cache-Control"] = privateNoCache
 	if !writePlain(w, r, resp.ModTime, resp.Body) {
