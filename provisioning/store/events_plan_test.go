@@ -93,6 +93,8 @@ func TestEventsSinceReadsARange(t *testing.T) {
 		{Since: late, Until: late.Add(5 * time.Second), Limit: 100},
 		{Since: late, BeforeID: 1995, Limit: 100},
 		{Since: late, Limit: 100, Offset: 3},
+		{Since: late, MAC: macN(7), Limit: 100},
+		{Since: late, MAC: macN(7), BeforeID: 1995, Limit: 100},
 	} {
 		var at int64
 		if f.BeforeID > 0 {
@@ -112,8 +114,8 @@ func TestEventsSinceReadsARange(t *testing.T) {
 }
 
 func filterText(f provisioning.EventFilter) string {
-	return fmt.Sprintf("since +%s outcome %q until %v before %d offset %d",
-		f.Since.Sub(t0), f.Outcome, f.Until.IsZero(), f.BeforeID, f.Offset)
+	return fmt.Sprintf("since +%s mac %v outcome %q until %v before %d offset %d",
+		f.Since.Sub(t0), f.MAC, f.Outcome, f.Until.IsZero(), f.BeforeID, f.Offset)
 }
 
 // eventQueries are the queries Events runs for f (at: its cursor's

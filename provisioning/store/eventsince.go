@@ -20,8 +20,10 @@ import (
 //     range of the time index the search read before lines of repeats
 //     were matched by their end;
 //   - the lines that began before since and went on past it (the lines
-//     of repeats straddling it), read off the end index, with the time
-//     column spelled so that no back-end takes the time index for them.
+//     of repeats straddling it), read off the end index (by MAC, the
+//     (mac, end) index of migration 0011: the (mac, time) one read all
+//     of the phone's lines), with the time column spelled so that no
+//     back-end takes the time index for them.
 //
 // Every line of the first comes before every line of the second in the
 // order shown, so the page is the first followed by the second, and the

@@ -13,7 +13,8 @@ import (
 // TestEventsSinceSplitMeetsEveryLine: a search with since is read in two
 // parts (the lines that began since, then those that began before and
 // went on past it); whatever the since, the page size, paging by offset
-// or by cursor, with a search on top, the pages are exactly the lines
+// or by cursor, with a search on top (by IP; by MAC, which reads the
+// straddling lines off the (mac, end) index), the pages are exactly the lines
 // whose end is at or after since, in the order shown, each once.
 func TestEventsSinceSplitMeetsEveryLine(t *testing.T) {
 	ctx := context.Background()
@@ -21,7 +22,7 @@ func TestEventsSinceSplitMeetsEveryLine(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var es []provisioning.Event
 	for i := range 80 {
-		e := provisioning.Event{Time: t0.Add(time.Duration(r.IntN(30)) * time.Second), Proto: "http", IP: ipN(i%2 + 1), Outcome: "config"}
+		e := provisioning.Event{Time: t0.Add(time.Duration(r.IntN(30)) * time.Second), Proto: "http", IP: ipN(i%2 + 1), MAC: macN(i%3 + 1), Outcome: "config"}
 		if i%3 == 0 { // many lines of repeats, long ones among them
 			e.Count, e.Last = 2+r.IntN(5), e.Time.Add(time.Duration(r.IntN(15))*time.Second)
 		}
@@ -35,23 +36,26 @@ func TestEventsSinceSplitMeetsEveryLine(t *testing.T) {
 		t.Fatalf("the trail: %d lines, %v", len(all), err)
 	}
 	for _, since := range []int{0, 1, 10, 20, 29, 40} {
-		for _, ip := range []bool{false, true} {
+		for _, by := range []string{"any", "ip 2", "mac 2"} {
 			f := provisioning.EventFilter{Since: t0.Add(time.Duration(since) * time.Second)}
-			if ip {
+			switch by {
+			case "ip 2":
 				f.IP = ipN(2)
+			case "mac 2":
+				f.MAC = macN(2)
 			}
 			want := ids(slices.DeleteFunc(slices.Clone(all), func(e provisioning.Event) bool {
 				end := e.Time
 				if e.Count > 1 {
 					end = e.Last
 				}
-				return end.Before(f.Since) || (ip && e.IP != ipN(2))
+				return end.Before(f.Since) || (f.IP.IsValid() && e.IP != f.IP) || (!f.MAC.IsZero() && e.MAC != f.MAC)
 			}))
 			got, err := s.Events(ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := "since +" + itoa(since) + "s, ip " + map[bool]string{false: "any", true: "2"}[ip]
+			name := "since +" + itoa(since) + "s, " + by
 			checkEqual(t, name, ids(got), want)
 			for _, size := range []int{1, 3, 7} {
 				checkEqual(t, name+", pages by offset of "+itoa(size), ids(walkPages(t, s, f, size, false)), want)

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/provbox/provbox/provisioning"
+)
+
+// TestMigrationMACEndKeepsTrail upgrades a version 10 database holding a
+// phone's history (a line of repeats straddling since among older and
+// newer lines, and another phone's lines) on the back-end under test: the
+// (mac, end) index is built over the existing rows and a search by MAC
+// with since still finds exactly that phone's lines that ended since.
+func TestMigrationMACEndKeepsTrail(t *testing.T) {
+	ctx := context.Background()
+	loc := NewTestLocation(t)
+	db := dbAtVersion(t, loc, 10)
+	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
+	old := []provisioning.Event{
+		{Time: sec(0), Proto: "http", IP: ipN(9), MAC: macN(1), Outcome: "config"},
+		{Time: sec(1), Proto: "http", IP: ipN(9), MAC: macN(1), Outcome: "config", Count: 40, Last: sec(30)},
+		{Time: sec(2), Proto: "http", IP: ipN(9), MAC: macN(1), Outcome: "config", Count: 3, Last: sec(5)},
+		{Time: sec(3), Proto: "http", IP: ipN(8), MAC: macN(2), Outcome: "config", Count: 9, Last: sec(40)},
+		{Time: sec(20), Proto: "tftp", IP: ipN(9), MAC: macN(1), Outcome: "config"},
+	}
+	for _, e := range old {
+		if _, err := db.Exec(`INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, e.Time.UnixNano(), e.Proto, addrText(e.IP),
+			macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := OpenTestLocation(ctx, loc)
+	if err != nil {
+		t.Fatalf("upgrading a version 10 database with events: %v", err)
+	}
+	defer s.Close()
+	got, err := s.Events(ctx, provisioning.EventFilter{MAC: macN(1), Since: sec(10)})
+	if err != nil || len(got) != 2 || got[0].Proto != "tftp" || got[1].Times() != 40 {
+		t.Fatalf("events of MAC 1 since +10s after migration 11: %+v, %v; want the tftp line at +20s, then the 40 repeats that ran until +30s", got, err)
+	}
+	var n int
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'events_mac_end'`
+	if pg != nil {
+		q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'events_mac_end'`
+	}
+	if err := s.r.QueryRow(q).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("(mac, end) index after migration 11: %d, %v; want 1", n, err)
+	}
+}
