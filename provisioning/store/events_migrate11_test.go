@@ -25,13 +25,7 @@ func TestMigrationMACEndKeepsTrail(t *testing.T) {
 		{Time: sec(3), Proto: "http", IP: ipN(8), MAC: macN(2), Outcome: "config", Count: 9, Last: sec(40)},
 		{Time: sec(20), Proto: "tftp", IP: ipN(9), MAC: macN(1), Outcome: "config"},
 	}
-	for _, e := range old {
-		if _, err := db.Exec(`INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, e.Time.UnixNano(), e.Proto, addrText(e.IP),
-			macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertEventsV8(t, db, old...)
 	db.Close()
 
 	s, err := OpenTestLocation(ctx, loc)
@@ -43,12 +37,7 @@ func TestMigrationMACEndKeepsTrail(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0].Proto != "tftp" || got[1].Times() != 40 {
 		t.Fatalf("events of MAC 1 since +10s after migration 11: %+v, %v; want the tftp line at +20s, then the 40 repeats that ran until +30s", got, err)
 	}
-	var n int
-	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'events_mac_end'`
-	if pg != nil {
-		q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'events_mac_end'`
-	}
-	if err := s.r.QueryRow(q).Scan(&n); err != nil || n != 1 {
+	if n, err := indexesNamed(s, "events_mac_end"); err != nil || n != 1 {
 		t.Fatalf("(mac, end) index after migration 11: %d, %v; want 1", n, err)
 	}
 }

@@ -23,13 +23,7 @@ func TestMigrationEventEndKeepsTrail(t *testing.T) {
 		{Time: sec(1), Proto: "tftp", IP: ipN(2), Outcome: "refused", Reason: "bad-path"},
 		{Time: sec(2), Proto: "http", IP: ipN(3), MAC: macN(2), Outcome: "config"},
 	}
-	for _, e := range old {
-		if _, err := db.Exec(`INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, e.Time.UnixNano(), e.Proto, addrText(e.IP),
-			macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertEventsV8(t, db, old...)
 	db.Close()
 
 	s, err := OpenTestLocation(ctx, loc)
@@ -47,12 +41,7 @@ func TestMigrationEventEndKeepsTrail(t *testing.T) {
 	if got, err = s.Events(ctx, provisioning.EventFilter{}); err != nil || len(got) != 1 || got[0].Times() != 50 {
 		t.Fatalf("after trimming to one line: %+v, %v; want the repeats, whose last request is the newest", got, err)
 	}
-	var n int
-	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('events_end', 'events_unknown_end')`
-	if pg != nil {
-		q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('events_end', 'events_unknown_end')`
-	}
-	if err := s.r.QueryRow(q).Scan(&n); err != nil || n != 2 {
+	if n, err := indexesNamed(s, "events_end", "events_unknown_end"); err != nil || n != 2 {
 		t.Fatalf("end indexes after migration 9: %d, %v; want 2", n, err)
 	}
 }

@@ -110,3 +110,34 @@ func dbAtVersion(t *testing.T, loc string, n int) *sql.DB {
 	}
 	return db
 }
+
+// insertEventsV8 writes es into a database of schema version 8 to 10 as
+// that release's store would (the columns before events.once).
+func insertEventsV8(t *testing.T, db *sql.DB, es ...provisioning.Event) {
+	t.Helper()
+	for _, e := range es {
+		if _, err := db.Exec(`INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, e.Time.UnixNano(), e.Proto, addrText(e.IP),
+			macText(e.MAC), e.UA, e.File, e.Outcome, e.Reason, e.Actor, e.Unknown(), e.Times(), lastNanos(e)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// indexesNamed counts the indexes of s's database with those names, on
+// either back-end.
+func indexesNamed(s *Store, names ...string) (int, error) {
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1`
+	if pg != nil {
+		q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname = $1`
+	}
+	total := 0
+	for _, name := range names {
+		var n int
+		if err := s.r.QueryRow(q, name).Scan(&n); err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -42,13 +42,7 @@ func TestMigrationEventOnceKeepsTrail(t *testing.T) {
 	loc := NewTestLocation(t)
 	db := dbAtVersion(t, loc, 9)
 	old := provisioning.Event{Time: t0, Proto: "ban", IP: ipN(7), Outcome: "unbanned", Reason: "expired"}
-	for range 2 {
-		if _, err := db.Exec(`INSERT INTO events (time, proto, ip, mac, ua, file, outcome, reason, actor, unknown, times, last_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, old.Time.UnixNano(), old.Proto, addrText(old.IP),
-			macText(old.MAC), old.UA, old.File, old.Outcome, old.Reason, old.Actor, old.Unknown(), old.Times(), lastNanos(old)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertEventsV8(t, db, old, old)
 	db.Close()
 	s, err := OpenTestLocation(ctx, loc)
 	if err != nil {
