@@ -136,20 +136,18 @@ func hasPrefixFold(b []byte, prefix string) bool {
 // rest, unbounded); what the handler leaves is drained by the server,
 // bounded.
 type reqBody struct {
-	body     io.ReadCloser
-	c        *h1conn
-	expect   bool // a 100 Continue is owed on the first read
-	sawEOF   atomic.Bool
-	closed   atomic.Bool
-	readErr  atomic.Bool // a read failed other than at the end
-	anything atomic.Bool // the handler read
+	body    io.ReadCloser
+	c       *h1conn
+	expect  bool // a 100 Continue is owed on the first read
+	sawEOF  atomic.Bool
+	closed  atomic.Bool
+	readErr atomic.Bool // a read failed other than at the end
 }
 
 func (b *reqBody) Read(p []byte) (int, error) {
 	if b.closed.Load() {
 		return 0, http.ErrBodyReadAfterClose
 	}
-	b.anything.Store(true)
 	if b.expect {
 		b.expect = false
 		b.c.sendContinue()
