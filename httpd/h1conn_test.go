@@ -109,12 +109,7 @@ func TestH1GoClientReuse(t *testing.T) {
 func TestH1Pipelined(t *testing.T) {
 	core := coreWithFile()
 	r := start(t, newServer(t, Config{}, core), false)
-	c, err := net.Dial("tcp", r.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialFor(t, r.addr, 10*time.Second)
 	io.WriteString(c, "GET /y000000000028.cfg HTTP/1.1\r\nHost: p\r\n\r\nHEAD /y000000000028.cfg HTTP/1.1\r\nHost: p\r\n\r\nGET /missing.cfg HTTP/1.1\r\nHost: p\r\n\r\n")
 	br := bufio.NewReader(c)
 	want := []struct {
@@ -296,12 +291,7 @@ func TestH1HandlerPanic(t *testing.T) {
 func TestH1ShutdownInFlightAndIdle(t *testing.T) {
 	core := coreWithFile()
 	r := start(t, newServer(t, Config{}, core), false)
-	idle, err := net.Dial("tcp", r.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idle.Close()
-	idle.SetDeadline(time.Now().Add(10 * time.Second))
+	idle := dialFor(t, r.addr, 10*time.Second)
 	ibr := bufio.NewReader(idle)
 	io.WriteString(idle, "GET /y000000000028.cfg HTTP/1.1\r\nHost: p\r\n\r\n")
 	readResponse(t, ibr, "GET")
@@ -309,12 +299,7 @@ func TestH1ShutdownInFlightAndIdle(t *testing.T) {
 	core.mu.Lock()
 	core.hold, core.entered = make(chan struct{}), make(chan struct{}, 1)
 	core.mu.Unlock()
-	busy, err := net.Dial("tcp", r.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	busy.SetDeadline(time.Now().Add(10 * time.Second))
+	busy := dialFor(t, r.addr, 10*time.Second)
 	io.WriteString(busy, "GET /y000000000028.cfg HTTP/1.1\r\nHost: p\r\n\r\n")
 	<-core.entered
 	r.cancel()

@@ -362,12 +362,7 @@ func TestH1SlowHeadAfterPostCRLF(t *testing.T) {
 func TestH1ShutdownCutsDrain(t *testing.T) {
 	s := newServer(t, Config{ShutdownGrace: 20 * time.Second}, coreWithFile())
 	r := start(t, s, false)
-	c, err := net.Dial("tcp", r.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(15 * time.Second))
+	c := dialFor(t, r.addr, 15*time.Second)
 	io.WriteString(c, "PUT /a.log HTTP/1.1\r\nHost: p\r\nContent-Length: 1000\r\n\r\nabc")
 	time.Sleep(200 * time.Millisecond) // the handler answered; the server drains
 	began := time.Now()

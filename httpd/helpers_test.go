@@ -119,3 +119,16 @@ func readResponse(t *testing.T, br *bufio.Reader, m string) (*http.Response, str
 	resp.Body.Close()
 	return resp, string(b)
 }
+
+// dialFor opens a raw connection to addr that the test closes and that
+// gives up after d.
+func dialFor(t *testing.T, addr string, d time.Duration) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(d))
+	return c
+}

@@ -199,12 +199,7 @@ func TestRefusalsIdentical(t *testing.T) {
 func TestKeepAlive(t *testing.T) {
 	core := coreWithFile()
 	r := start(t, newServer(t, Config{}, core), false)
-	c, err := net.Dial("tcp", r.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialFor(t, r.addr, 10*time.Second)
 	br := bufio.NewReader(c)
 	for i, target := range []string{"/y000000000028.cfg", "/missing.cfg", "/y000000000028.cfg"} {
 		io.WriteString(c, "GET "+target+" HTTP/1.1\r\nHost: prov\r\n\r\n")
@@ -260,12 +255,7 @@ func TestReadHeaderTimeout(t *testing.T) {
 
 func TestIdleTimeout(t *testing.T) {
 	r := start(t, newServer(t, Config{IdleTimeout: 100 * time.Millisecond}, coreWithFile()), false)
-	c, err := net.Dial("tcp", r.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dialFor(t, r.addr, 10*time.Second)
 	br := bufio.NewReader(c)
 	io.WriteString(c, "GET /y000000000028.cfg HTTP/1.1\r\nHost: prov\r\n\r\n")
 	if resp, _ := readResponse(t, br, "GET"); resp.StatusCode != 200 {
