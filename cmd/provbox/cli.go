@@ -71,8 +71,10 @@ func (c *cli) client() (*admin.Client, error) {
 	if c.socket != "" {
 		return admin.Dial(c.socket), nil
 	}
+	// A file with only unknown or unit-less keys still decodes (cfg with
+	// the error): the CLI reaches the daemon while the admin fixes them.
 	cfg, err := decodeConfig(c.configFile())
-	if err != nil {
+	if cfg == nil {
 		return nil, fmt.Errorf("finding the admin socket: %w", err)
 	}
 	return admin.Dial(cfg.resolve(cfg.Admin.Socket)), nil

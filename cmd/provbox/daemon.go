@@ -41,6 +41,7 @@ type daemon struct {
 	level           *slog.LevelVar // the log level, changed by reloads (nil: fixed)
 	metrics         *metricsWiring // nil when metrics.listen is off
 	ha              *haDHCP        // nil without [store] ha
+	reloadMu        sync.Mutex     // one reload at a time (reload.go)
 }
 
 // hooks are what `provbox serve` adds around the servers: systemd

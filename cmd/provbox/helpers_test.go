@@ -74,6 +74,7 @@ func startDaemon(t *testing.T, cfgPath string) *testDaemon {
 		cancel()
 		t.Fatal(err)
 	}
+	td.d.enableReload(cfgPath, noEnv)
 	ready := make(chan struct{})
 	go func() {
 		defer td.d.close()

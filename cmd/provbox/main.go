@@ -79,6 +79,7 @@ func commands() map[string]command {
 		"explain":    {"fetch|dhcp: dry-run a decision and show every check (no side effect)", cmdExplain},
 		"rogue":      {"list foreign DHCP servers seen on the phones' segments", cmdRogue},
 		"status":     {"show what the daemon holds", cmdStatus},
+		"reload":     {"re-read the configuration file in the running daemon and wait for the outcome", cmdReload},
 		"store":      {"copy the state between SQLite and PostgreSQL (daemon stopped)", cmdStore},
 		"version":    {"print the version", cmdVersion},
 		"completion": {"print a shell completion script: bash|zsh|fish", cmdCompletion},

@@ -7,6 +7,7 @@ import (
 
 	sdaemon "github.com/coreos/go-systemd/v22/daemon"
 
+	"github.com/provbox/provbox/httpd/admin"
 	"github.com/provbox/provbox/provisioning"
 )
 
@@ -18,24 +19,35 @@ func (d *daemon) reloadLoop(ctx context.Context, hup <-chan os.Signal, path stri
 		case <-ctx.Done():
 			return
 		case <-hup:
-			d.reload(ctx, path, getenv)
+			d.reload(ctx, path, getenv) //nolint:errcheck // logged; a signal has nobody to answer
 		}
 	}
 }
 
+// enableReload lets the admin API's POST /v1/reload (`provbox reload`)
+// re-read path; call it before serving.
+func (d *daemon) enableReload(path string, getenv func(string) string) {
+	d.admin.SetReloader(func(ctx context.Context) (admin.Reload, error) { return d.reload(ctx, path, getenv) })
+}
+
 // reload re-reads the TOML and the templates and applies what can change
-// live; what needs a restart is logged by key. A file that does not
-// validate is refused: the running configuration keeps serving.
-func (d *daemon) reload(ctx context.Context, path string, getenv func(string) string) {
+// live; what needs a restart is logged by key and returned. A file that
+// does not validate is refused (the error says why): the running
+// configuration keeps serving. SIGHUP and `provbox reload` (the unit's
+// ExecReload) may ask at once: one reload runs at a time.
+func (d *daemon) reload(ctx context.Context, path string, getenv func(string) string) (admin.Reload, error) {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
 	notify(d.log, sdaemon.SdNotifyReloading+"\n"+sdaemon.SdNotifyMonotonicUsec())
 	cfg, reg, err := loadConfig(path, getenv)
 	if err != nil {
 		d.log.Error("reload refused, still serving the previous configuration", "file", path, "err", err)
 		notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx)+"; last reload refused, see the log")
-		return
+		return admin.Reload{}, err
 	}
 	warnBinding(cfg, d.log)
-	for _, key := range restartKeys(d.cfg, cfg) {
+	res := admin.Reload{File: path, RestartNeeded: restartKeys(d.cfg, cfg)}
+	for _, key := range res.RestartNeeded {
 		d.log.Warn("change needs a restart to apply (systemctl restart provbox)", "key", key)
 	}
 	d.svc.Reload(liveCoreConfig(d.cfg, cfg, d.ports), reg)
@@ -48,7 +60,10 @@ func (d *daemon) reload(ctx context.Context, path string, getenv func(string) st
 		d.level.UnmarshalText([]byte(cfg.Log.Level)) //nolint:errcheck // validated by loadConfig
 	}
 	d.log.Info("configuration reloaded", "file", path)
+	// READY=1 before the caller hears back: `systemctl reload` returns
+	// only once the unit is active again.
 	notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx))
+	return res, nil
 }
 
 // liveCoreConfig is next's core configuration as a reload can apply it

@@ -42,6 +42,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	defer d.close()
 	d.level = level
+	d.enableReload(path, c.getenv)
 	listening := d.listenerAttrs() // before serve hands the sockets to the servers
 	err = d.serve(ctx, hooks{
 		ready: func(ctx context.Context) {

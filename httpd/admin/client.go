@@ -119,6 +119,13 @@ func (c *Client) Status(ctx context.Context) (st Status, err error) {
 	return st, c.do(ctx, http.MethodGet, "/v1/status", nil, &st)
 }
 
+// Reload asks the daemon to re-read its configuration file and waits
+// until it serves the new one. A refused file is an *APIError (422)
+// whose message names the problem.
+func (c *Client) Reload(ctx context.Context) (r Reload, err error) {
+	return r, c.do(ctx, http.MethodPost, "/v1/reload", nil, &r)
+}
+
 // Accounts lists every account.
 func (c *Client) Accounts(ctx context.Context) (as []Account, err error) {
 	return as, c.do(ctx, http.MethodGet, "/v1/accounts", nil, &as)

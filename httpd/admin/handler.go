@@ -16,6 +16,8 @@ type Handler struct {
 	version string
 	log     *slog.Logger
 	mux     *http.ServeMux
+	// reloader re-reads the daemon's file (reload.go); nil: 501.
+	reloader Reloader
 }
 
 // maxBody bounds a request body; an import of tens of thousands of
@@ -57,6 +59,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("POST /v1/explain/fetch", h.explainFetch)
 	h.mux.HandleFunc("POST /v1/explain/dhcp", h.explainDHCP)
 	h.mux.HandleFunc("GET /v1/rogues", h.rogues)
+	h.mux.HandleFunc("POST /v1/reload", h.reload)
 	h.editRoutes()
 }
 

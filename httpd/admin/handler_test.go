@@ -97,6 +97,7 @@ func TestBadRequests(t *testing.T) {
 		{"GET", "/v1/events?since=yesterday", "", `since \"yesterday\"`, 400},
 		{"GET", "/v1/bans", "", "bans are not available", 501},
 		{"DELETE", "/v1/bans/10.0.0.1", "", "bans are not available", 501},
+		{"POST", "/v1/reload", "", "reload is not available", 501},
 		{"PUT", "/v1/devices", "", "", 405},
 	}
 	for _, tc := range cases {

@@ -13,7 +13,7 @@ _provbox() {
 		return
 	fi
 	case $n in
-	0) COMPREPLY=($(compgen -W "account ban check completion device events explain lease rogue serve status store version help" -- "$cur")) ;;
+	0) COMPREPLY=($(compgen -W "account ban check completion device events explain lease reload rogue serve status store version help" -- "$cur")) ;;
 	1)
 		case $cmd in
 		account) COMPREPLY=($(compgen -W "add list rekey rm set show" -- "$cur")) ;;
@@ -23,7 +23,7 @@ _provbox() {
 		lease) COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
 		rogue) COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
 		store) COMPREPLY=($(compgen -W "copy" -- "$cur")) ;;
-		help) COMPREPLY=($(compgen -W "account ban check completion device events explain lease rogue serve status store version" -- "$cur")) ;;
+		help) COMPREPLY=($(compgen -W "account ban check completion device events explain lease reload rogue serve status store version" -- "$cur")) ;;
 		completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
 		esac
 		;;
