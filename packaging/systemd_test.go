@@ -3,9 +3,11 @@ package packaging
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testUnitConfig points the installed unit at loopback only: no DHCP,
@@ -49,16 +51,37 @@ func exerciseUnit(t *testing.T, m machine, uid int) {
 	pid := props["MainPID"]
 	checkProcess(t, m, pid, uid)
 	checkAdminSocket(t, m, cfg)
-	if out, err := m.command("systemctl", "reload", "provbox.service").CombinedOutput(); err != nil {
-		t.Errorf("systemctl reload: %v\n%s\n%s", err, out, journal(m))
-	}
-	if p := unitProps(t, m); p["ActiveState"] != "active" || p["MainPID"] != pid {
-		t.Errorf("after reload: %v (MainPID was %s)\n%s", p, pid, journal(m))
-	}
+	checkReload(t, m, cfg, pid)
 	m.run(t, "systemctl", "stop", "provbox.service")
 	if p := unitProps(t, m); p["ActiveState"] != "inactive" || p["Result"] != "success" {
 		t.Errorf("after stop: %v\n%s", p, journal(m))
 	}
+}
+
+// checkReload: `systemctl reload` returns once the daemon serves the
+// file again (active at once, same process), and fails, naming the key
+// and line, on a file the daemon refuses, which keeps the old one
+// serving.
+func checkReload(t *testing.T, m machine, cfg, pid string) {
+	t.Helper()
+	if out, err := m.command("systemctl", "reload", "provbox.service").CombinedOutput(); err != nil {
+		t.Errorf("systemctl reload: %v\n%s\n%s", err, out, journal(m))
+	}
+	if p := unitProps(t, m); p["ActiveState"] != "active" || p["SubState"] != "running" || p["MainPID"] != pid {
+		t.Errorf("after reload: %v (MainPID was %s)\n%s", p, pid, journal(m))
+	}
+	m.write(t, cfg, testUnitConfig+"[bans]\nmax_retyr = 3\n")
+	if out, err := m.command("systemctl", "reload", "provbox.service").CombinedOutput(); err == nil {
+		t.Errorf("systemctl reload of a bad file succeeded:\n%s", out)
+	}
+	p := unitProps(t, m)
+	if p["ActiveState"] != "active" || p["MainPID"] != pid || !strings.Contains(p["StatusText"], "last reload refused") {
+		t.Errorf("after a refused reload: %v (MainPID was %s)\n%s", p, pid, journal(m))
+	}
+	if j, ok := journalHas(m, `unknown key "bans.max_retyr"`, "reload refused"); !ok {
+		t.Errorf("the journal does not name the refused key:\n%s", j)
+	}
+	m.write(t, cfg, testUnitConfig)
 }
 
 // installTestUnit writes the loopback config and the drop-in that uses
@@ -75,7 +98,8 @@ func installTestUnit(t *testing.T, m machine) (cfg string) {
 	cfg = cfgDir + "/provbox.toml"
 	m.write(t, cfg, testUnitConfig)
 	dropIn := fmt.Sprintf("[Service]\nExecStartPre=\nExecStartPre=/usr/bin/provbox check -c %s\n"+
-		"ExecStart=\nExecStart=/usr/bin/provbox serve -c %s\n", cfg, cfg)
+		"ExecStart=\nExecStart=/usr/bin/provbox serve -c %s\n"+
+		"ExecReload=\nExecReload=/usr/bin/provbox reload -c %s\n", cfg, cfg, cfg)
 	m.write(t, dropDir+"/zz-packaging-test.conf", dropIn)
 	m.run(t, "systemctl", "daemon-reload")
 	return cfg
@@ -140,6 +164,20 @@ func checkAdminSocket(t *testing.T, m machine, cfg string) {
 	if err == nil || !strings.Contains(string(out2), "permission denied") {
 		t.Errorf("provbox status outside group provbox: %v\n%s\nwant a permission denied error", err, out2)
 	}
+}
+
+// journalHas waits up to 10s for journald to store lines containing
+// every want: it writes what it is sent asynchronously.
+func journalHas(m machine, wants ...string) (string, bool) {
+	var j string
+	for range 50 {
+		j = journal(m)
+		if !slices.ContainsFunc(wants, func(w string) bool { return !strings.Contains(j, w) }) {
+			return j, true
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return j, false
 }
 
 func journal(m machine) string {

@@ -71,7 +71,7 @@ func TestUnitDirectives(t *testing.T) {
 		"NotifyAccess":             "main",
 		"ExecStartPre":             "/usr/bin/provbox check -c /etc/provbox/provbox.toml",
 		"ExecStart":                "/usr/bin/provbox serve -c /etc/provbox/provbox.toml",
-		"ExecReload":               "/bin/kill -HUP $MAINPID",
+		"ExecReload":               "/usr/bin/provbox reload -c /etc/provbox/provbox.toml",
 		"WatchdogSec":              "30s",
 		"Restart":                  "on-failure",
 		"RestartPreventExitStatus": "2",
