@@ -67,15 +67,22 @@ func (c *cli) configFile() string { return configPath(c.config, c.getenv) }
 // client connects to the daemon's admin socket: --socket, or admin.socket
 // from the config (decoded strictly, but without the checks that need the
 // daemon's privileges).
-func (c *cli) client() (*admin.Client, error) {
+func (c *cli) client() (*admin.Client, error) { return c.dial(true) }
+
+// dial is client; warn says whether to print what the daemon would
+// refuse in the file (reload does not: the daemon's answer says it).
+func (c *cli) dial(warn bool) (*admin.Client, error) {
 	if c.socket != "" {
 		return admin.Dial(c.socket), nil
 	}
-	// A file with only unknown or unit-less keys still decodes (cfg with
-	// the error): the CLI reaches the daemon while the admin fixes them.
 	cfg, err := decodeConfig(c.configFile())
 	if cfg == nil {
 		return nil, fmt.Errorf("finding the admin socket: %w", err)
+	}
+	if err != nil && warn {
+		// Only unknown or unit-less keys: the socket is known, and the
+		// daemon serves the file it loaded. Say what it will refuse.
+		fmt.Fprintf(c.stderr, "provbox: warning: the daemon will refuse this file at its next reload or start:\n%v\n", err)
 	}
 	return admin.Dial(cfg.resolve(cfg.Admin.Socket)), nil
 }

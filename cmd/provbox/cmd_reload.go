@@ -9,22 +9,18 @@ import (
 	"github.com/provbox/provbox/httpd/admin"
 )
 
-// cmdReload asks the running daemon to re-read its configuration file
-// and waits for the outcome: exit 0 once the new file serves (keys that
-// need a restart listed), 1 if the daemon refused it (the reason named,
-// the previous configuration still serving). The unit's ExecReload runs
-// it, so `systemctl reload provbox` returns only when the reload is done
-// and fails when the file was refused.
+// cmdReload asks the running daemon to re-read its own configuration
+// file (-c only says where to find the daemon) and waits for the
+// outcome: exit 0 once the new file serves (keys that need a restart
+// listed), 1 if the daemon refused it (the reason named, the previous
+// configuration still serving). The unit's ExecReload runs it, so
+// `systemctl reload provbox` returns only when the reload is done and
+// fails when the file was refused.
 func cmdReload(ctx context.Context, c *cli, args []string) error {
 	if _, err := c.parse(c.flags("reload"), args, 0, 0, "[-c FILE]"); err != nil {
 		return err
 	}
-	cl, err := c.reloadClient()
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	res, err := cl.Reload(ctx)
+	res, err := c.reloadDaemon(ctx)
 	var ae *admin.APIError
 	if errors.As(err, &ae) && ae.Code == http.StatusUnprocessableEntity {
 		return fmt.Errorf("reload refused, the daemon keeps serving the previous configuration:\n%w", err)
@@ -41,14 +37,36 @@ func cmdReload(ctx context.Context, c *cli, args []string) error {
 	})
 }
 
-// reloadClient is c.client, except that the packaged file, when it no
-// longer decodes (the very file the daemon is about to refuse, naming
-// the reason), still reaches the daemon at the packaged socket: that is
-// what `systemctl reload` runs after an admin's bad edit.
-func (c *cli) reloadClient() (*admin.Client, error) {
-	cl, err := c.client()
-	if err != nil && c.socket == "" && c.configFile() == defaultConfigPath {
-		return admin.Dial(defaultConfig().Admin.Socket), nil
+// packaged is where the packages put the file and the daemon's socket;
+// a variable so that tests can stand in for them.
+var packaged = struct{ config, socket string }{defaultConfigPath, defaultConfig().Admin.Socket}
+
+// reloadDaemon reloads the daemon at the file's socket. For the packaged
+// file (the unit's ExecReload) the packaged socket is asked as well when
+// the file names no socket that answers: the admin may just have edited
+// admin.socket (the daemon keeps the old one until a restart) or broken
+// the file so that it names none; the daemon then applies or refuses the
+// file, and says why.
+func (c *cli) reloadDaemon(ctx context.Context) (admin.Reload, error) {
+	fallback := c.socket == "" && c.configFile() == packaged.config
+	cl, err := c.dial(false)
+	if err == nil {
+		var res admin.Reload
+		res, err = reloadAt(ctx, cl)
+		if !fallback || !errors.Is(err, admin.ErrDaemonDown) || cl.Socket() == packaged.socket {
+			return res, err
+		}
+	} else if !fallback {
+		return admin.Reload{}, err
 	}
-	return cl, err
+	res, ferr := reloadAt(ctx, admin.Dial(packaged.socket))
+	if errors.Is(ferr, admin.ErrDaemonDown) {
+		return res, fmt.Errorf("%w; and at the packaged socket: %w", err, ferr)
+	}
+	return res, ferr
+}
+
+func reloadAt(ctx context.Context, cl *admin.Client) (admin.Reload, error) {
+	defer cl.Close()
+	return cl.Reload(ctx)
 }

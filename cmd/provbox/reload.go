@@ -11,8 +11,9 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// reloadLoop reloads the configuration at every signal on hup (SIGHUP,
-// `systemctl reload provbox`) until ctx ends.
+// reloadLoop reloads the configuration at every signal on hup (SIGHUP)
+// until ctx ends; `provbox reload` (`systemctl reload provbox`) asks
+// through the admin API instead, and waits.
 func (d *daemon) reloadLoop(ctx context.Context, hup <-chan os.Signal, path string, getenv func(string) string) {
 	for {
 		select {
@@ -39,9 +40,14 @@ func (d *daemon) reload(ctx context.Context, path string, getenv func(string) st
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
 	notify(d.log, sdaemon.SdNotifyReloading+"\n"+sdaemon.SdNotifyMonotonicUsec())
+	// Who asked: the admin socket's peer (`provbox reload`), or a signal.
+	by := provisioning.ActorFrom(ctx).String()
+	if by == "" {
+		by = "SIGHUP"
+	}
 	cfg, reg, err := loadConfig(path, getenv)
 	if err != nil {
-		d.log.Error("reload refused, still serving the previous configuration", "file", path, "err", err)
+		d.log.Error("reload refused, still serving the previous configuration", "file", path, "by", by, "err", err)
 		notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx)+"; last reload refused, see the log")
 		return admin.Reload{}, err
 	}
@@ -59,7 +65,7 @@ func (d *daemon) reload(ctx context.Context, path string, getenv func(string) st
 	if d.level != nil {
 		d.level.UnmarshalText([]byte(cfg.Log.Level)) //nolint:errcheck // validated by loadConfig
 	}
-	d.log.Info("configuration reloaded", "file", path)
+	d.log.Info("configuration reloaded", "file", path, "by", by)
 	// READY=1 before the caller hears back: `systemctl reload` returns
 	// only once the unit is active again.
 	notify(d.log, sdaemon.SdNotifyReady+"\n"+d.statusLine(ctx))

@@ -37,6 +37,9 @@ func Dial(socket string) *Client {
 	return &Client{socket: socket, hc: &http.Client{Transport: tr}}
 }
 
+// Socket is the path the client dials.
+func (c *Client) Socket() string { return c.socket }
+
 // Close releases idle connections.
 func (c *Client) Close() { c.hc.CloseIdleConnections() }
 

@@ -163,9 +163,10 @@ func redactArgs(args []string) []string {
 	return out
 }
 
-// reloadWith replaces old by new in the daemon's config file and sends
-// SIGHUP, as `systemctl reload provbox` does.
-func (d *daemon) reloadWith(old, new string) error {
+// reloadWith replaces old by new in the daemon's config file and runs
+// `provbox reload`, as `systemctl reload provbox` does: it returns once
+// the new file serves.
+func (d *daemon) reloadWith(ctx context.Context, old, new string) error {
 	b, err := os.ReadFile(d.config)
 	if err != nil {
 		return err
@@ -176,5 +177,6 @@ func (d *daemon) reloadWith(old, new string) error {
 	if err := os.WriteFile(d.config, bytes.Replace(b, []byte(old), []byte(new), 1), 0o600); err != nil {
 		return err
 	}
-	return d.cmd.Process.Signal(syscall.SIGHUP)
+	_, err = d.cli(ctx, "reload")
+	return err
 }

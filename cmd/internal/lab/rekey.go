@@ -181,18 +181,12 @@ const graceOver = "grace over"
 // rekey) again: the one refusal any wrong hash gets, no redirect.
 func (l *run) afterGrace(ctx context.Context, d *device, old string) (RekeyResult, error) {
 	rr := RekeyResult{Vendor: d.Vendor, MAC: d.MAC.String(), Rekey: graceOver}
-	if err := l.d.reloadWith(`unlock_window = "1h"`, `unlock_window = "1h"`+"\nrotation_grace = \"0s\""); err != nil {
+	if err := l.d.reloadWith(ctx, `unlock_window = "1h"`, `unlock_window = "1h"`+"\nrotation_grace = \"0s\""); err != nil {
 		return rr, err
 	}
-	// The reload is done when device show no longer lists old URLs.
-	for i := 0; ; i++ {
-		if n, err := l.oldURLs(ctx, d); err != nil || n == 0 {
-			break
-		}
-		if i == 100 {
-			return rr, fmt.Errorf("rotation_grace = \"0s\" not in force 10s after SIGHUP")
-		}
-		time.Sleep(100 * time.Millisecond)
+	// The reload has returned: no old URL may be listed any more.
+	if n, err := l.oldURLs(ctx, d); err != nil || n != 0 {
+		return rr, fmt.Errorf("rotation_grace = \"0s\" not in force once provbox reload returned: %d old URLs listed (%v)", n, err)
 	}
 	rep, err := l.emulate(ctx, "rp-"+d.Vendor, d.MAC, "-vendor", d.Vendor, "-poll", old)
 	switch {
