@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,4 +157,18 @@ func (n *notifyListener) queued(t *testing.T) []string {
 		return true // done: never park waiting for more
 	})
 	return msgs
+}
+
+// TestReloadOlderDaemon: a daemon from before the reload route (the
+// binary upgraded under it) gets advice, not a bare 404.
+func TestReloadOlderDaemon(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "old.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.NotFoundHandler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	failCLI(t, newConfig(t, loopbackConfig), exitFailure, "older than this provbox", "--socket", sock, "reload")
 }
