@@ -56,12 +56,7 @@ func buildBinary(t *testing.T) string {
 // datagrams received.
 func notifySocket(t *testing.T) (string, <-chan string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "notify.sock")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	path, conn := notifyConn(t)
 	msgs := make(chan string, 1024)
 	go func() {
 		defer close(msgs)
@@ -75,6 +70,19 @@ func notifySocket(t *testing.T) (string, <-chan string) {
 		}
 	}()
 	return path, msgs
+}
+
+// notifyConn listens on a fresh NOTIFY_SOCKET path, closed at the end
+// of the test.
+func notifyConn(t *testing.T) (string, *net.UnixConn) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return path, conn
 }
 
 // process is a provbox daemon running as a child process.

@@ -125,12 +125,7 @@ type notifyListener struct{ conn *net.UnixConn }
 
 func listenNotify(t *testing.T) *notifyListener {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "notify.sock")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	path, conn := notifyConn(t)
 	t.Setenv("NOTIFY_SOCKET", path)
 	return &notifyListener{conn}
 }
