@@ -168,7 +168,8 @@ func (l *haLab) storedLeases(t *testing.T) map[netip.Addr]string {
 // TestHAFailoverKillActiveDuringPerfdhcp: two provbox daemons with
 // failover on one LAN and one PostgreSQL; perfdhcp runs against them.
 // n1 is active, n2 standby (it answers nothing); kill -9 n1 mid-run; n2
-// answers DHCP within 10 s. Afterwards every address either node
+// answers DHCP within 20 s (5-7 s idle, logged; the bound is for a
+// loaded CI machine, where 10 s once did not suffice). Afterwards every address either node
 // acknowledged is in the database, leased to the MAC it was acknowledged
 // to, and no address was acknowledged to two MACs. Both nodes serve HTTP
 // throughout.
@@ -177,7 +178,7 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	n1 := l.start(t, "n1")
 	n1.waitRole(t, "active", 10*time.Second)
 	n2 := l.start(t, "n2")
-	st := n2.waitRole(t, "standby", 5*time.Second)
+	st := n2.waitRole(t, "standby", 15*time.Second)
 	if st.Leader != "n1" || !st.Database.OK || len(st.Peers) != 1 || !st.Peers[0].Alive || st.Peers[0].Role != "active" {
 		t.Fatalf("n2's status before the kill: %+v", st)
 	}
@@ -212,8 +213,8 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	n1.proc.cmd.Process.Signal(syscall.SIGKILL)
 	killed := time.Now()
 	for l.sniff.acks(n2.ip, killed) == 0 {
-		if time.Since(killed) > 10*time.Second {
-			t.Fatalf("n2 ACKed nothing within 10 s of kill -9 of n1\nn2:\n%s", n2.proc.stderr)
+		if time.Since(killed) > 20*time.Second {
+			t.Fatalf("n2 ACKed nothing within 20 s of kill -9 of n1\nn2:\n%s", n2.proc.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
