@@ -41,7 +41,7 @@ func TestAsyncCommitDeadlineRace(t *testing.T) {
 		wait := time.Duration(r.IntN(int(2 * ttl)))
 		go func() { time.Sleep(wait); done(nil) }()
 		wg.Wait()
-		for deadline := time.Now().Add(time.Second); releases.Load() == 0 && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(10 * time.Second); releases.Load() == 0 && time.Now().Before(deadline); {
 			time.Sleep(100 * time.Microsecond) // the timer may still be on its way to release
 		}
 		time.Sleep(2 * ttl) // a second release, if any, has had its chance

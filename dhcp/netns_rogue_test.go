@@ -41,8 +41,10 @@ func TestRogueDHCPServerReported(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- s.WatchRogues(ctx, w) }()
 			defer func() { cancel(); <-done }()
+			// Several probes' worth (one at start, then one every 2 s): a
+			// loaded machine may be slow with the first one's answer.
 			start := time.Now()
-			for time.Since(start) < every && len(s.Rogues()) == 0 && s.knownSeen() == 0 {
+			for time.Since(start) < 5*every && len(s.Rogues()) == 0 && s.knownSeen() == 0 {
 				time.Sleep(50 * time.Millisecond)
 			}
 			rs := s.Rogues()

@@ -28,8 +28,10 @@ func startNetHTTP(t *testing.T, s *Server) string {
 }
 
 // rawConversation writes raw on a fresh connection and returns all the
-// server sent until it closed the connection or was quiet for a second,
-// and whether it closed.
+// server sent until it closed the connection or, once it had answered,
+// was quiet for a second, and whether it closed. The first answer may
+// take up to 10 s: a loaded machine can be slow to give it, and a quiet
+// second before it would cut the conversation short.
 func rawConversation(t *testing.T, addr, raw string) (got string, closed bool) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -42,7 +44,11 @@ func rawConversation(t *testing.T, addr, raw string) (got string, closed bool) {
 	buf := make([]byte, 64<<10)
 	end := time.Now().Add(15 * time.Second)
 	for time.Now().Before(end) {
-		c.SetReadDeadline(time.Now().Add(time.Second))
+		quiet := time.Second
+		if b.Len() == 0 {
+			quiet = 10 * time.Second
+		}
+		c.SetReadDeadline(time.Now().Add(quiet))
 		n, err := c.Read(buf)
 		b.Write(buf[:n])
 		var ne net.Error

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,9 +47,15 @@ func TestTFTPHogPhoneStillServed(t *testing.T) {
 	core.files["common.cfg"] = payload(3000)
 	core.files["phone.cfg"] = payload(5000)
 	core.known[localhost] = true // the phone is 127.0.0.1, pinFetch's source
+	const firstACK = 300 * time.Millisecond
 	cfg := Config{MaxTransfers: 40, MaxPerSource: 4, ReservedForDevices: 10,
-		FirstACKTimeout: setting.Timeout(300 * time.Millisecond), Timeout: 5 * time.Second, Retries: 5}
-	r := start(t, newServer(t, cfg, core))
+		FirstACKTimeout: setting.Timeout(firstACK), Timeout: 5 * time.Second, Retries: 5}
+	s := newServer(t, cfg, core)
+	// The limiter's clock stands still until the test moves it: filling
+	// 160 requests one by one may take longer than firstACK on a loaded
+	// machine, and the first slots would then be reclaimed mid-fill.
+	clk := stoppedClock(s)
+	r := start(t, s)
 
 	// The hog: 40 addresses × 4 requests, none ever ACKed.
 	var hog []*rawClient
@@ -79,18 +86,17 @@ func TestTFTPHogPhoneStillServed(t *testing.T) {
 		}
 	}
 
-	// The stranger gets a reclaimed slot before the hog's first
-	// retransmission (5s), let alone its give-up (~30s).
-	start := time.Now()
-	served := false
-	for !served && time.Since(start) < 4*time.Second {
-		time.Sleep(100 * time.Millisecond)
-		served = stranger.tryOnce(r.addr, "common.cfg")
+	// The stranger gets a reclaimed slot once firstACK has passed, well
+	// before the hog's first retransmission (5s), let alone its give-up
+	// (~30s); not a moment sooner.
+	clk.advance(firstACK - time.Millisecond)
+	if stranger.tryOnce(r.addr, "common.cfg") {
+		t.Fatal("a slot was reclaimed before FirstACKTimeout")
 	}
-	if !served {
+	clk.advance(time.Millisecond)
+	if !stranger.tryOnce(r.addr, "common.cfg") {
 		t.Fatal("no slot was reclaimed from the unacknowledged transfers")
 	}
-	t.Logf("stranger served %v after the hog's requests", time.Since(start).Round(100*time.Millisecond))
 	for _, c := range hog {
 		if c.peer != nil && c.peer.Port != 69 {
 			c.abort() // end the hog's transfers so the server stops quickly
@@ -138,4 +144,22 @@ func TestE2EHogPhoneProvisions(t *testing.T) {
 	for _, c := range hog {
 		c.abort()
 	}
+}
+
+// settableClock is a limiter clock the test moves by hand; the server's
+// goroutines read it, hence the atomic.
+type settableClock struct {
+	base time.Time
+	past atomic.Int64 // nanoseconds past base
+}
+
+func (c *settableClock) now() time.Time          { return c.base.Add(time.Duration(c.past.Load())) }
+func (c *settableClock) advance(d time.Duration) { c.past.Add(int64(d)) }
+
+// stoppedClock makes s's limiter read a clock that moves only when the
+// test advances it.
+func stoppedClock(s *Server) *settableClock {
+	c := &settableClock{base: time.Now()}
+	s.limit.now = c.now
+	return c
 }

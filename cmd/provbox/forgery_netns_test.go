@@ -87,7 +87,8 @@ socket = %q
 	}
 
 	forge(t, atk, "10.95.0.2", 30, mac)
-	if got := refusalsFrom(t, cfg, "10.95.0.2"); got < 5 {
+	got := 0
+	if !pollUntil(t, 10*time.Second, func() bool { got = refusalsFrom(t, cfg, "10.95.0.2"); return got >= 5 }) {
 		t.Fatalf("only %d forged requests reached the daemon", got)
 	}
 	if b, ok := isBanned(bannedPrefixes(t, cfg), "10.95.0.2"); ok {
@@ -111,9 +112,13 @@ socket = %q
 
 	// An address with no host behind it yet: nothing protects it.
 	forge(t, atk, "10.95.0.4", 10, late)
-	b, ok := isBanned(bannedPrefixes(t, cfg), "10.95.0.4")
-	if !ok || !b.Forgeable {
-		t.Fatalf("forged requests from an empty address: banned=%v %+v; want a forgeable ban", ok, b)
+	var b provisioning.Ban
+	banned := pollUntil(t, 10*time.Second, func() (ok bool) {
+		b, ok = isBanned(bannedPrefixes(t, cfg), "10.95.0.4")
+		return ok
+	})
+	if !banned || !b.Forgeable {
+		t.Fatalf("forged requests from an empty address: banned=%v %+v; want a forgeable ban", banned, b)
 	}
 	// Its phone comes up and asks: the ban is lifted, the phone served.
 	time.Sleep(1500 * time.Millisecond) // past the ban's recheck pacing

@@ -214,7 +214,8 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	killed := time.Now()
 	for l.sniff.acks(n2.ip, killed) == 0 {
 		if time.Since(killed) > 20*time.Second {
-			t.Fatalf("n2 ACKed nothing within 20 s of kill -9 of n1\nn2:\n%s", n2.proc.stderr)
+			t.Fatalf("n2 ACKed nothing within 20 s of kill -9 of n1 (n2: %s; perfdhcp exited: %v)\nn2:\n%s",
+				l.sniff.byType(n2.ip, killed), isClosed(exited), n2.proc.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
@@ -138,4 +139,22 @@ func (s *replySniffer) from(server netip.Addr, since time.Time) int {
 		}
 	}
 	return n
+}
+
+// byType sums up what server sent since t, by message type, and when the
+// last reply from any server was seen: what a failure message needs to
+// tell a silent server from a silent client.
+func (s *replySniffer) byType(server netip.Addr, since time.Time) string {
+	counts := map[dhcpv4.MessageType]int{}
+	var last time.Time
+	for _, r := range s.seen() {
+		if r.from == server && !r.at.Before(since) {
+			counts[r.typ]++
+		}
+		if r.at.After(last) {
+			last = r.at
+		}
+	}
+	return fmt.Sprintf("OFFER %d, ACK %d, NAK %d since then; last reply from any server %.2f s after it",
+		counts[dhcpv4.MessageTypeOffer], counts[dhcpv4.MessageTypeAck], counts[dhcpv4.MessageTypeNak], last.Sub(since).Seconds())
 }

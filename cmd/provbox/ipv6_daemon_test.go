@@ -136,11 +136,12 @@ socket = %q
 		}}, file)
 		return map[bool]int{true: 200}[ok], b
 	}
-	// Over link-local, with a short wait: without single_port no answer
-	// comes.
-	tftpLL := func(ns, server, iface string) (int, string) {
+	// Over link-local, waiting at most wait: without single_port no
+	// answer comes, so a refusal is judged after a short wait; an answer
+	// expected gets a long one (a loaded machine may be slow to give it).
+	tftpLL := func(ns, server, iface string, wait time.Duration) (int, string) {
 		out := filepath.Join(t.TempDir(), "got")
-		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), wait)
 		defer cancel()
 		msg, err := exec.CommandContext(ctx, "ip", "netns", "exec", ns, "tftp", "-6", "-m", "binary", server+"%"+iface, "69", "-c", "get", file, out).CombinedOutput()
 		body, rerr := os.ReadFile(out)
@@ -151,7 +152,11 @@ socket = %q
 	}
 	tftpLLRefused := func(what string) {
 		t.Helper()
-		s, b := tftpLL(thief, srvLLThief, "c-"+thief)
+		wait := 20 * time.Second // a refusal comes back
+		if !singlePort {
+			wait = 3 * time.Second // nothing comes back
+		}
+		s, b := tftpLL(thief, srvLLThief, "c-"+thief, wait)
 		if !singlePort {
 			if got := lastReason(); s == 200 || got != "0 new audit lines" {
 				t.Fatalf("%s without single_port: status %d, audit %q; want no answer", what, s, got)
@@ -163,7 +168,7 @@ socket = %q
 	tftpLLServed := func(what, want string) {
 		t.Helper()
 		if singlePort {
-			s, b := tftpLL(phone, srvLLPhone, "c-"+phone)
+			s, b := tftpLL(phone, srvLLPhone, "c-"+phone, 20*time.Second)
 			served(what, want, s, b)
 		}
 	}

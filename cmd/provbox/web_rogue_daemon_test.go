@@ -53,7 +53,9 @@ web_password_file = %q
 	}
 	curl("-d", "user=admin", "-d", "password=web-pass", "http://127.0.0.1:8080/login")
 	var page string
-	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(200 * time.Millisecond) {
+	// Several probes' worth (one at start, then every 3 s): a loaded
+	// machine may miss the first's answer.
+	for start := time.Now(); time.Since(start) < 15*time.Second; time.Sleep(200 * time.Millisecond) {
 		if page = curl("http://127.0.0.1:8080/"); strings.Contains(page, `id="n-rogues">1<`) {
 			break
 		}

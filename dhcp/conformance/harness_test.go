@@ -25,8 +25,10 @@ const (
 	// silence is how long a test waits before concluding that no reply
 	// will come; replies from both servers take milliseconds.
 	silence = 800 * time.Millisecond
-	// replyWait bounds the wait for a reply that must come.
-	replyWait = 3 * time.Second
+	// replyWait bounds the wait for a reply that must come: generous, as
+	// a loaded machine may be slow to answer, and only a failure waits it
+	// out.
+	replyWait = 10 * time.Second
 )
 
 // env is one test's namespaces, server and endpoints.

@@ -66,7 +66,9 @@ func waitClaim(t *testing.T, h *HA) int64 {
 // holder stops renewing the other takes over with a new token; the old
 // holder's renewal then fails.
 func TestHALeadershipOneHolder(t *testing.T) {
-	_, _, a, b := haPair(t, 600*time.Millisecond)
+	// A lease of 2 s renewed every 0.5 s: a renewal late by a loaded
+	// machine's stall still lands well within the lease.
+	_, _, a, b := haPair(t, 2*time.Second)
 	ta := claim(t, a, 0)
 	if ta == 0 {
 		t.Fatal("the first claim on a fresh database failed")
@@ -74,8 +76,8 @@ func TestHALeadershipOneHolder(t *testing.T) {
 	if tb := claim(t, b, 0); tb != 0 {
 		t.Fatalf("b took the leadership (token %d) while a held it", tb)
 	}
-	for range 3 { // a keeps renewing past its first lease time
-		time.Sleep(300 * time.Millisecond)
+	for range 5 { // a keeps renewing past its first lease time
+		time.Sleep(500 * time.Millisecond)
 		if got := claim(t, a, ta); got != ta {
 			t.Fatalf("a's renewal gave token %d, want %d", got, ta)
 		}
@@ -113,7 +115,7 @@ func TestHAResignHandsOverAtOnce(t *testing.T) {
 // leadership: refused with token 0, accepted while held, refused once
 // the other node took over; the new leader writes and reads everything.
 func TestHAFencedLeaseWrites(t *testing.T) {
-	sa, sb, a, b := haPair(t, 500*time.Millisecond)
+	sa, sb, a, b := haPair(t, 2*time.Second) // the leader's write lands well within it
 	ctx := context.Background()
 	lease := func(n int) []provisioning.Lease {
 		return []provisioning.Lease{{IP: ipN(n), MAC: macN(n), Expires: time.Now().Add(time.Hour)}}
@@ -151,7 +153,7 @@ func TestHAFencedLeaseWrites(t *testing.T) {
 // a leader's fence check and its commit: the takeover waits for the write,
 // so a lease the old leader acknowledged is there when the new one reads.
 func TestHATakeoverWaitsForLeaseWriteInFlight(t *testing.T) {
-	sa, _, a, b := haPair(t, 300*time.Millisecond)
+	sa, _, a, b := haPair(t, time.Second)
 	ctx := context.Background()
 	ta := claim(t, a, 0)
 	sa.Fence(a.ID(), ta)
@@ -162,7 +164,11 @@ func TestHATakeoverWaitsForLeaseWriteInFlight(t *testing.T) {
 	if err := sa.checkFence(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(400 * time.Millisecond) // the lease expires meanwhile
+	// The lease expires meanwhile. Waiting inside the transaction keeps it
+	// from counting as idle (fenceSQL ends a session idle 2 s in one).
+	if _, err := tx.ExecContext(ctx, "SELECT pg_sleep(1.2)"); err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	var tb int64
 	var claimed time.Time
@@ -225,7 +231,7 @@ func TestHANeedsPostgres(t *testing.T) {
 // of a lease write (its transaction open, holding the share lock) does
 // not hold the takeover up for longer than the idle limit fenceSQL sets.
 func TestHATakeoverNotBlockedByCutOffWriter(t *testing.T) {
-	sa, _, a, b := haPair(t, 300*time.Millisecond)
+	sa, _, a, b := haPair(t, time.Second)
 	ctx := context.Background()
 	sa.Fence(a.ID(), claim(t, a, 0))
 	tx, err := sa.w.BeginTx(ctx, nil)
