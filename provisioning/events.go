@@ -13,8 +13,10 @@ func (s *Service) audit(e Event) {
 	if e.Time.IsZero() {
 		e.Time = s.now().UTC()
 	}
-	// What a requester sends is bounded before it is kept.
-	e.UA = truncate(e.UA, maxAuditUA)
+	// What a requester sends is bounded and made printable before it is
+	// kept: the CLI shows it on a terminal, the export in a spreadsheet.
+	e.UA = truncate(Printable(e.UA), maxAuditUA)
+	e.File = Printable(e.File)
 	s.events.add(e)
 }
 
