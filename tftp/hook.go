@@ -41,7 +41,7 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 	}
 	h.conn.transferEnded(st)
 	h.obs.Transfer(outcomeOf(err), st.Duration)
-	if !h.log.Enabled(context.Background(), slog.LevelDebug) && isRefusal(err) {
+	if !h.log.Enabled(context.Background(), slog.LevelDebug) && (isRefusal(err) || clientEnded(err)) {
 		return // logged at debug only, below: spare building the logger
 	}
 	log := h.log.With("ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false))
@@ -52,6 +52,10 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 	case errors.As(err, &r):
 		// The core has logged and audited the decision itself.
 		log.Debug("transfer refused", "reason", r.reason)
+	case clientEnded(err):
+		// The client's choice (a tsize query, a user's abort), not a
+		// failure; its text is the client's own, so it is kept short.
+		log.Debug("transfer ended by the client", "err", clientText(err), "duration", st.Duration)
 	default:
 		log.Warn("transfer failed", "err", err, "duration", st.Duration)
 	}
