@@ -187,9 +187,14 @@ func (w *eventWriter) close() {
 	<-w.done
 }
 
-// Unknown reports a line about no known device (no MAC, or a refusal of
-// an unknown MAC naming it): what a scanner produces in bulk, which the
-// store bounds apart (Store.TrimEvents' keepUnknown).
+// Unknown reports a line anyone can produce in bulk, which the store
+// bounds apart (Store.TrimEvents' keepUnknown) and a full queue drops
+// first: a line about no known device (no MAC, or a refusal of an
+// unknown MAC naming it), and a TFTP refusal whatever MAC it names. A
+// TFTP source can be forged, so no ban stops a flood of refusals for a
+// known phone's file from ever new addresses; counted with the real
+// history, they would trim it away.
 func (e Event) Unknown() bool {
-	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile)
+	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile) ||
+		(e.Proto == string(ProtoTFTP) && e.Outcome == "refused")
 }
