@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"net/netip"
 	"os"
 	"strings"
@@ -20,7 +21,11 @@ import (
 // the cursor up over earlier lines, an OSC 8 hyperlink, a bidi override,
 // a tab that shifts the columns. `provbox events` prints them escaped, so
 // the admin's terminal shows text and acts on none of it.
-func TestCLIEventsTableShowsNoTerminalControls(t *testing.T) {
+// seedHostileEvents writes, as an older provbox would have, refused
+// requests whose file and User-Agent carry terminal controls, starts the
+// daemon over them and returns its config and the file names.
+func seedHostileEvents(t *testing.T) (string, []string) {
+	t.Helper()
 	cfgPath := newConfig(t, loopbackConfig)
 	cfg, _, err := loadConfig(cfgPath, noEnv)
 	if err != nil {
@@ -47,7 +52,34 @@ func TestCLIEventsTableShowsNoTerminalControls(t *testing.T) {
 	}
 	st.Close()
 	startDaemon(t, cfgPath)
+	return cfgPath, files
+}
 
+// TestCLIEventsCSVShowsNoTerminalControls: `provbox events --csv` goes
+// to the terminal as often as to a file; its cells (User-Agent, file)
+// are escaped like the table's, the CSV still one record per line.
+func TestCLIEventsCSVShowsNoTerminalControls(t *testing.T) {
+	cfgPath, files := seedHostileEvents(t)
+	out := mustCLI(t, cfgPath, "events", "--csv")
+	for i, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		for _, r := range line {
+			if r == utf8.RuneError || (r != ' ' && !unicode.IsPrint(r)) {
+				t.Errorf("line %d of provbox events --csv holds %U: %q", i, r, line)
+				break
+			}
+		}
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != len(files)+1 {
+		t.Fatalf("%d records, %v; want a header and %d:\n%s", len(recs), err, len(files), out)
+	}
+	if !strings.Contains(out, `Yealink \u001b[31m\u009b1A`) {
+		t.Errorf("the User-Agent is not shown escaped:\n%s", out)
+	}
+}
+
+func TestCLIEventsTableShowsNoTerminalControls(t *testing.T) {
+	cfgPath, files := seedHostileEvents(t)
 	out := mustCLI(t, cfgPath, "events")
 	for i, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
 		for _, r := range line {
