@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	pintftp "github.com/pin/tftp/v3"
 
@@ -25,7 +26,7 @@ func (h hook) OnSuccess(st pintftp.TransferStats) {
 		return // spare the arguments: a string, a redaction and boxing per transfer
 	}
 	h.log.Info("transfer done", "ip", st.RemoteAddr.String(), "file", provisioning.RedactPath(st.Filename, false),
-		"mode", st.Mode, "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
+		"mode", modeWord(st.Mode), "blksize", st.Opts["blksize"], "tsize", st.Opts["tsize"],
 		"datagrams", st.DatagramsSent, "duration", st.Duration)
 }
 
@@ -59,6 +60,18 @@ func (h hook) OnFailure(st pintftp.TransferStats, err error) {
 	default:
 		log.Warn("transfer failed", "err", err, "duration", st.Duration)
 	}
+}
+
+// modeWord is a request's mode as the log names it: one of RFC 1350's
+// words, else "other". The mode is the client's string (pin/tftp serves
+// any as octet), so logged whole it was up to a datagram of the sender's
+// text on every transfer line.
+func modeWord(m string) string {
+	switch m = strings.ToLower(m); m {
+	case "octet", "netascii", "mail":
+		return m
+	}
+	return "other"
 }
 
 // isRefusal reports whether err is a refusal OnFailure logs at debug
