@@ -18,18 +18,19 @@ const (
 	refusalLogBurst  = 200
 )
 
-// logBudget counts a window's lines; the zero value is ready.
-type logBudget struct {
+// LogBudget counts the lines of a window, for a log line that requests
+// can make as often as their senders like; the zero value is ready.
+type LogBudget struct {
 	mu    sync.Mutex
 	start time.Time
 	used  int
 	muted int
 }
 
-// take reports whether a line may be logged at now; full is true for the
+// Take reports whether a line may be logged at now; full is true for the
 // one call that finds the budget just spent, and muted is how many lines
 // an earlier window left out (reported once).
-func (b *logBudget) take(now time.Time, window time.Duration, burst int) (ok, full bool, muted int) {
+func (b *LogBudget) Take(now time.Time, window time.Duration, burst int) (ok, full bool, muted int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if now.Sub(b.start) >= window || now.Before(b.start) {
@@ -46,7 +47,7 @@ func (b *logBudget) take(now time.Time, window time.Duration, burst int) (ok, fu
 
 // logRefusal writes a refusal's line within the budget.
 func (s *Service) logRefusal(now time.Time, attrs ...any) {
-	ok, full, muted := s.refusalLog.take(now, refusalLogWindow, refusalLogBurst)
+	ok, full, muted := s.refusalLog.Take(now, refusalLogWindow, refusalLogBurst)
 	if muted > 0 {
 		s.log.Warn("request refusals not logged", "count", muted, "window", refusalLogWindow.String(),
 			"reason", "too many refusals; the audit trail (provbox events) keeps every one")

@@ -118,7 +118,7 @@ type Service struct {
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
 
-	refusalLog logBudget // bounds the refusal lines of the log (refusallog.go)
+	refusalLog LogBudget // bounds the refusal lines of the log (refusallog.go)
 
 	obs        observerSlot // counts decisions (metrics); no-op by default
 	leaseW     *leaseWriter
