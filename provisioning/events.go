@@ -190,11 +190,12 @@ func (w *eventWriter) close() {
 // Unknown reports a line anyone can produce in bulk, which the store
 // bounds apart (Store.TrimEvents' keepUnknown) and a full queue drops
 // first: a line about no known device (no MAC, or a refusal of an
-// unknown MAC naming it), and a TFTP refusal whatever MAC it names. A
-// TFTP source can be forged, so no ban stops a flood of refusals for a
-// known phone's file from ever new addresses; counted with the real
+// unknown MAC naming it), and a TFTP or DHCP refusal whatever MAC it
+// names. Their sources can be forged, so no ban stops a flood of
+// refusals for a known phone (its file over TFTP, a lease move with its
+// chaddr over DHCP) from ever new addresses; counted with the real
 // history, they would trim it away.
 func (e Event) Unknown() bool {
 	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile) ||
-		(e.Proto == string(ProtoTFTP) && e.Outcome == "refused")
+		((e.Proto == string(ProtoTFTP) || e.Proto == "dhcp") && e.Outcome == "refused")
 }
