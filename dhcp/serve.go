@@ -267,7 +267,7 @@ func (s *Server) record(req *dhcpv4.DHCPv4, d decision) {
 	if d.reason != "" {
 		attrs = append(attrs, "reason", d.reason)
 	}
-	s.log.Log(context.Background(), d.event.level(), string(d.event), attrs...)
+	s.logDecision(d.event.level(), string(d.event), attrs...)
 }
 
 // destination picks where a reply goes (RFC 2131 section 4.1): a relay

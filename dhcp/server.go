@@ -36,6 +36,8 @@ type Server struct {
 	log  *slog.Logger
 	now  func() time.Time
 
+	decisionLog provisioning.LogBudget // bounds the decision lines (decisionlog.go)
+
 	mu        sync.Mutex
 	pools     []*pool
 	resvAt    time.Time // when core reservations were last read

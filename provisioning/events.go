@@ -13,8 +13,10 @@ func (s *Service) audit(e Event) {
 	if e.Time.IsZero() {
 		e.Time = s.now().UTC()
 	}
-	// What a requester sends is bounded before it is kept.
-	e.UA = truncate(e.UA, maxAuditUA)
+	// What a requester sends is bounded and made printable before it is
+	// kept: the CLI shows it on a terminal, the export in a spreadsheet.
+	e.UA = truncate(Printable(e.UA), maxAuditUA)
+	e.File = Printable(e.File)
 	s.events.add(e)
 }
 
@@ -185,9 +187,15 @@ func (w *eventWriter) close() {
 	<-w.done
 }
 
-// Unknown reports a line about no known device (no MAC, or a refusal of
-// an unknown MAC naming it): what a scanner produces in bulk, which the
-// store bounds apart (Store.TrimEvents' keepUnknown).
+// Unknown reports a line anyone can produce in bulk, which the store
+// bounds apart (Store.TrimEvents' keepUnknown) and a full queue drops
+// first: a line about no known device (no MAC, or a refusal of an
+// unknown MAC naming it), and a TFTP or DHCP refusal whatever MAC it
+// names. Their sources can be forged, so no ban stops a flood of
+// refusals for a known phone (its file over TFTP, a lease move with its
+// chaddr over DHCP) from ever new addresses; counted with the real
+// history, they would trim it away.
 func (e Event) Unknown() bool {
-	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile)
+	return e.MAC.IsZero() || strings.HasPrefix(e.Reason, reasonUnknownMAC) || strings.HasPrefix(e.Reason, reasonUnknownFile) ||
+		((e.Proto == string(ProtoTFTP) || e.Proto == "dhcp") && e.Outcome == "refused")
 }

@@ -120,7 +120,7 @@ func (s *Service) refuse(fc *fetchState, dev MAC, reason string, weight int, ask
 		}
 		s.audit(e)
 		s.obs.get().Refused(string(fc.r.Proto), reason)
-		s.log.Warn("request refused", "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
+		s.logRefusal(fc.now, "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
 			"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	}
 	st := Strike{Reason: reason, Weight: weight, MAC: asked, UAMAC: firstMAC(fc.r.UserAgent)}

@@ -76,4 +76,10 @@ func parsePath(proto Proto, raw string) (reqPath, error) {
 // maxSegments bounds the directory depth of a request.
 const maxSegments = 6
 
-func badPathRune(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' || r == '%' }
+// badPathRune: controls (C0, DEL, C1), format characters (bidi
+// overrides, zero widths) and broken UTF-8 (U+FFFD) are no phone's file
+// name; they would reach the audit trail, and from it an admin's
+// terminal (U+009B is CSI there).
+func badPathRune(r rune) bool {
+	return r < ' ' || r == '\\' || r == '%' || unprintableRune(r)
+}

@@ -35,6 +35,10 @@ func TestParsePath(t *testing.T) {
 		{"http", "/x.cfg%00"}, {"tftp", "x.cfg\x00.txt"}, {"tftp", "..\\..\\boot.ini"}, {"http", "/%zz"},
 		{"http", "/a/b/c/d/e/f/g"}, {"http", "/" + h1 + "/" + h2 + "/"}, {"tftp", "%2e%2e/x"},
 		{"http", "/%252e%252e/x"},
+		// What a terminal acts on: C1 CSI (encoded, and as a raw 8-bit
+		// byte), OSC, a bidi override, a zero width space, DEL.
+		{"http", "/%C2%9B2J.cfg"}, {"tftp", "\x9b2J.cfg"}, {"tftp", "\xc2\x9d8;;x\xc2\x9c.cfg"},
+		{"http", "/%E2%80%AEgfc.x"}, {"tftp", "a\u200bb.cfg"}, {"http", "/x%7F.cfg"}, {"http", "/%EF%BF%BD.cfg"},
 	}
 	for _, c := range bad {
 		if got, err := parsePath(Proto(c.proto), c.in); err == nil {

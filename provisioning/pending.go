@@ -179,6 +179,9 @@ func (s *Service) notePending(fc *fetchState, cands []candidate, asked MAC) {
 		if !ok {
 			continue
 		}
+		if s.sightingContradicted(fc, asked, ua) {
+			return
+		}
 		s.pending.seen(asked, fc.now.UTC(), func(p *Pending) {
 			p.Vendor, p.Source, p.IP = c.p.Name, string(fc.r.Proto), fc.r.RemoteIP
 			p.UA = printableN(fc.r.UserAgent, maxAuditUA)

@@ -118,6 +118,8 @@ type Service struct {
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
 
+	refusalLog LogBudget // bounds the refusal lines of the log (refusallog.go)
+
 	obs        observerSlot // counts decisions (metrics); no-op by default
 	leaseW     *leaseWriter
 	devW       *deviceWriter // first-fetch locks and last-seen times (devicewrites.go)

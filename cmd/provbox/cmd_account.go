@@ -102,7 +102,7 @@ func accountList(ctx context.Context, c *cli, args []string) error {
 				rows = append(rows, []string{a.Name, sipServer(a), string(a.SIPTransport), dash(a.NTPServer),
 					dash(a.TimeZone), strconv.Itoa(a.Devices), fmtTime(a.Created)})
 			}
-			return c.table(rows)
+			return c.printedTable(rows)
 		})
 	})
 }

@@ -146,7 +146,7 @@ func (c *cli) deviceTable(ds []admin.DeviceInfo) error {
 		rows = append(rows, []string{d.MAC, d.Account, d.Vendor, dash(d.Model), dash(strings.Join(exts, ",")),
 			d.State, fmtTimePtr(d.OpenUntil), fmtTimePtr(d.LastSeen)})
 	}
-	return c.table(rows)
+	return c.printedTable(rows)
 }
 
 func (c *cli) printDevice(d admin.DeviceInfo) error {

@@ -179,7 +179,7 @@ func devicePending(ctx context.Context, c *cli, args []string) error {
 				rows = append(rows, []string{p.MAC, p.Vendor, dash(p.Model), p.Source, ip, strconv.Itoa(p.Requests),
 					fmtTime(p.FirstSeen), fmtTime(p.LastSeen)})
 			}
-			return c.table(rows)
+			return c.printedTable(rows)
 		})
 	})
 }

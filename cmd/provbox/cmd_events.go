@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/provbox/provbox/httpd/admin"
@@ -50,7 +51,7 @@ func cmdEvents(ctx context.Context, c *cli, args []string) error {
 	}
 	return c.withClient(func(cl *admin.Client) error {
 		if csvOut {
-			return cl.EventsCSV(ctx, s, c.stdout)
+			return printedCSV(c.stdout, func(w io.Writer) error { return cl.EventsCSV(ctx, s, w) })
 		}
 		es, err := cl.SearchEvents(ctx, s)
 		if err != nil {

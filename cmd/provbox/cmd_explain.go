@@ -68,7 +68,7 @@ func (c *cli) steps(ss []provisioning.Step) error {
 		}
 		rows = append(rows, []string{"  " + mark, s.Check, s.Detail})
 	}
-	return c.table(rows)
+	return c.printedTable(rows)
 }
 
 func explainDHCP(ctx context.Context, c *cli, args []string) error {
@@ -106,7 +106,7 @@ func (c *cli) dhcpExplanation(ex admin.DHCPExplanation) error {
 	for _, o := range ex.Options {
 		rows = append(rows, []string{strconv.Itoa(o.Code), o.Name, o.Value, o.Hex})
 	}
-	return c.table(rows)
+	return c.printedTable(rows)
 }
 
 func cmdRogue(ctx context.Context, c *cli, args []string) error {
@@ -130,7 +130,7 @@ func rogueList(ctx context.Context, c *cli, args []string) error {
 				rows = append(rows, []string{r.IP.String(), r.MAC, r.Interface, fmtTime(r.FirstSeen), fmtTime(r.LastSeen),
 					strconv.Itoa(r.Packets), dash(provisioningOptions(r.Options))})
 			}
-			return c.table(rows)
+			return c.printedTable(rows)
 		})
 	})
 }

@@ -34,7 +34,7 @@ func (c *cli) banTable(bs []admin.Ban) error {
 		rows = append(rows, []string{b.Prefix.String(), dash(b.Reason), strconv.Itoa(b.Strikes),
 			strconv.Itoa(b.Count), fmtTime(b.Since), fmtTime(b.Until)})
 	}
-	return c.table(rows)
+	return c.printedTable(rows)
 }
 
 func banAdd(ctx context.Context, c *cli, args []string) error {
@@ -108,7 +108,7 @@ func cmdLease(ctx context.Context, c *cli, args []string) error {
 			for _, l := range ls {
 				rows = append(rows, []string{l.IP.String(), l.MAC, fmtTime(l.Expires), dash(l.Hostname), dash(l.VendorClass)})
 			}
-			return c.table(rows)
+			return c.printedTable(rows)
 		})
 	})
 }
@@ -140,7 +140,7 @@ func (c *cli) eventTable(es []admin.Event) error {
 		}
 		rows = append(rows, row)
 	}
-	return c.table(rows)
+	return c.printedTable(rows)
 }
 
 func cmdStatus(ctx context.Context, c *cli, args []string) error {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coreos/go-systemd/v22/journal"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // newLogger builds the daemon's logger: structured entries to the
@@ -140,8 +142,12 @@ func priority(l slog.Level) journal.Priority {
 	return journal.PriDebug
 }
 
+// quoteIfNeeded quotes a value of the MESSAGE line that would not read
+// as one value, or that holds what a terminal acts on (CR, ESC, C1, bidi,
+// broken UTF-8: values come from requesters, and `journalctl --all` or
+// `-o cat` print MESSAGE as it is); %q escapes those.
 func quoteIfNeeded(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\n\"=") {
+	if s == "" || strings.ContainsAny(s, " \"=") || provisioning.Printable(s) != s {
 		return fmt.Sprintf("%q", s)
 	}
 	return s

@@ -1,0 +1,43 @@
+package provisioning
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Printable is s with everything that is not printable text written as
+// an escape: controls (C0, DEL and the C1 range, whose U+009B a UTF-8
+// terminal takes for CSI), format characters (bidi overrides, zero
+// widths) and bytes that are not UTF-8 become \xNN or \uNNNN. What a
+// requester sends (User-Agent, file name) is kept this way in the audit
+// trail: the CLI prints it to a terminal and the CSV export to a
+// spreadsheet, neither of which should act on it. s printable already
+// is returned as is, without allocating.
+func Printable(s string) string {
+	if strings.IndexFunc(s, unprintableRune) < 0 { // a broken byte decodes as U+FFFD
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case unprintableRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[:n])
+		}
+		s = s[n:]
+	}
+	return b.String()
+}
+
+// unprintableRune: not a letter, mark, number, punctuation, symbol or
+// the ASCII space (unicode.IsPrint), or U+FFFD itself (which is how a
+// broken byte may already have been shown).
+func unprintableRune(r rune) bool {
+	return r == utf8.RuneError || (r != ' ' && !unicode.IsPrint(r))
+}
