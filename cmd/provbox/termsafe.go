@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/provbox/provbox/provisioning"
+	"strings"
+	"unicode/utf8"
 )
 
 // printedTable is c.table with every cell through provisioning.Printable:
@@ -19,7 +19,7 @@ func (c *cli) printedTable(rows [][]string) error {
 	for i, r := range rows {
 		safe[i] = make([]string, len(r))
 		for j, cell := range r {
-			safe[i][j] = provisioning.Printable(cell)
+			safe[i][j] = termSafe(cell)
 		}
 	}
 	return c.table(safe)
@@ -57,7 +57,7 @@ func copyPrintedCSV(dst io.Writer, r *csv.Reader) error {
 			return fmt.Errorf("reading the daemon's CSV: %w", err)
 		}
 		for i, cell := range rec {
-			rec[i] = provisioning.Printable(cell)
+			rec[i] = termSafe(cell)
 		}
 		if err := w.Write(rec); err != nil {
 			return err
@@ -65,4 +65,36 @@ func copyPrintedCSV(dst io.Writer, r *csv.Reader) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// termSafe escapes what a terminal acts on or that reorders a line: C0,
+// DEL and C1 controls (U+009B is CSI), the bidi embeddings, overrides
+// and isolates (U+202A-U+202E, U+2066-U+2069: the "Trojan Source" set),
+// the line and paragraph separators, and bytes that are not UTF-8.
+// Everything else an admin may have typed stays as typed: joiners inside
+// emoji and Persian words (U+200C/D), the marks of RTL names (U+200E/F,
+// U+061C), no-break and ideographic spaces, soft hyphens.
+func termSafe(s string) string {
+	if strings.IndexFunc(s, termUnsafe) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case termUnsafe(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[:n])
+		}
+		s = s[n:]
+	}
+	return b.String()
+}
+
+func termUnsafe(r rune) bool {
+	return r < ' ' || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+		r == 0x2028 || r == 0x2029 || r == utf8.RuneError
 }
