@@ -25,6 +25,8 @@ func Printable(s string) string {
 		switch {
 		case r == utf8.RuneError && n <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case unprintableRune(r) && r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r) // \u takes four digits: \ue0067 would read as U+E006 and a 7
 		case unprintableRune(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:

@@ -39,3 +39,12 @@ func FuzzPrintable(f *testing.F) {
 		}
 	})
 }
+
+// A format character past the BMP (the tag characters of a subdivision
+// flag) is escaped with eight digits, not read back as another rune and
+// a digit.
+func TestPrintableAstral(t *testing.T) {
+	if got, want := Printable("\U000E0067"), `\U000e0067`; got != want {
+		t.Errorf("Printable(U+E0067) = %s, want %s", got, want)
+	}
+}
