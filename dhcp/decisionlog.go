@@ -36,6 +36,12 @@ func (s *Server) logDecision(level slog.Level, msg string, attrs ...any) {
 	if full {
 		s.log.Warn("dhcp decisions not logged", "reason", "more than "+strconv.Itoa(decisionLogBurst)+" in "+
 			decisionLogWindow.String()+"; a count follows")
+		time.AfterFunc(decisionLogWindow, func() {
+			if m := s.decisionLog.Flush(); m > 0 {
+				s.log.Warn("dhcp decisions not logged", "count", m, "window", decisionLogWindow.String(),
+					"reason", "too many acks, naks or declines; every one was answered")
+			}
+		})
 	}
 	if ok {
 		s.log.Log(context.Background(), level, msg, attrs...)

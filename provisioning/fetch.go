@@ -63,6 +63,9 @@ type fetchState struct {
 	cfg  Config
 	reg  *profile.Registry
 	tr   *Explanation // non-nil: a dry run (Explain), no side effect
+	// detail is added to a refusal's audit reason (not to the metrics'
+	// reason label): why an unknown MAC's request is no pending sighting.
+	detail string
 }
 
 // Fetch decides what a file request gets: a redirect config at bootstrap,
@@ -118,9 +121,12 @@ func (s *Service) refuse(fc *fetchState, dev MAC, reason string, weight int, ask
 			// The MAC asked for, so filtering the trail by MAC finds it.
 			e.Reason, e.MAC = reason+" "+asked.String(), asked
 		}
+		if fc.detail != "" {
+			e.Reason += " (" + fc.detail + ")"
+		}
 		s.audit(e)
 		s.obs.get().Refused(string(fc.r.Proto), reason)
-		s.logRefusal(fc.now, "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
+		s.logRefusal(fc.now, fc.r.Proto, "ip", fc.r.RemoteIP.String(), "mac", macAttr(dev, asked),
 			"file", e.File, "reason", reason, "proto", fc.r.Proto)
 	}
 	st := Strike{Reason: reason, Weight: weight, MAC: asked, UAMAC: firstMAC(fc.r.UserAgent)}

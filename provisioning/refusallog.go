@@ -45,18 +45,48 @@ func (b *LogBudget) Take(now time.Time, window time.Duration, burst int) (ok, fu
 	return true, false, muted
 }
 
-// logRefusal writes a refusal's line within the budget.
-func (s *Service) logRefusal(now time.Time, attrs ...any) {
-	ok, full, muted := s.refusalLog.Take(now, refusalLogWindow, refusalLogBurst)
+// Flush returns, once, the lines left out so far: a caller that found the
+// budget spent (full) calls it when the window has ended, so the count
+// is reported although no further line came (a flood that stopped).
+// Take then reports only what was left out after it.
+func (b *LogBudget) Flush() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	m := b.muted
+	b.muted = 0
+	return m
+}
+
+// logRefusal writes a refusal's line within its protocol's budget: a
+// flood of forged TFTP refusals, which no ban stops, must not mute the
+// HTTP ones (real sources, which bans do stop: an HTTP flood ends in a
+// ban, itself logged), nor the reverse.
+func (s *Service) logRefusal(now time.Time, proto Proto, attrs ...any) {
+	b, which := &s.refusalLog[0], "http"
+	if proto == ProtoTFTP {
+		b, which = &s.refusalLog[1], "tftp"
+	}
+	ok, full, muted := b.Take(now, refusalLogWindow, refusalLogBurst)
 	if muted > 0 {
-		s.log.Warn("request refusals not logged", "count", muted, "window", refusalLogWindow.String(),
-			"reason", "too many refusals; the audit trail (provbox events) keeps every one")
+		s.logMutedRefusals(which, muted)
 	}
 	if full {
-		s.log.Warn("request refusals not logged", "reason", "more than "+strconv.Itoa(refusalLogBurst)+" in "+
+		s.log.Warn("request refusals not logged", "proto", which, "reason", "more than "+strconv.Itoa(refusalLogBurst)+" in "+
 			refusalLogWindow.String()+"; the audit trail (provbox events) keeps every one; a count follows")
+		// The count is due when the window ends, even if no refusal
+		// follows then (the flood stopped) to report it.
+		time.AfterFunc(refusalLogWindow, func() {
+			if m := b.Flush(); m > 0 {
+				s.logMutedRefusals(which, m)
+			}
+		})
 	}
 	if ok {
 		s.log.Warn("request refused", attrs...)
 	}
+}
+
+func (s *Service) logMutedRefusals(proto string, n int) {
+	s.log.Warn("request refusals not logged", "proto", proto, "count", n, "window", refusalLogWindow.String(),
+		"reason", "too many refusals; the audit trail (provbox events) keeps every one")
 }

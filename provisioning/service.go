@@ -118,7 +118,7 @@ type Service struct {
 	old      oldTable     // secret paths retired by a rekey
 	pending  pendingTable // unknown phones that asked (pending.go)
 
-	refusalLog LogBudget // bounds the refusal lines of the log (refusallog.go)
+	refusalLog [2]LogBudget // bounds the refusal lines of the log, HTTP(S) and TFTP apart (refusallog.go)
 
 	obs        observerSlot // counts decisions (metrics); no-op by default
 	leaseW     *leaseWriter
