@@ -55,9 +55,7 @@ func (s *Service) fetchBootstrap(ctx context.Context, fc *fetchState) FetchReply
 		if shared {
 			return s.miss(fc, MAC{})
 		}
-		if !fc.dry() {
-			s.notePending(fc, cands, asked)
-		}
+		fc.detail = s.notePending(fc, cands, asked)
 		return s.refuse(fc, MAC{}, reasonUnknownMAC, 1, asked)
 	}
 	if fc.dry() {

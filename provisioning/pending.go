@@ -168,19 +168,26 @@ func (s *Service) noteBoot(r BootRequest, vendor string) {
 }
 
 // notePending records a bootstrap request for the unknown MAC asked,
-// when its User-Agent is one of the vendors its file name matched. The
-// request is refused exactly as before.
-func (s *Service) notePending(fc *fetchState, cands []candidate, asked MAC) {
+// when its User-Agent is one of the vendors its file name matched, and
+// returns why it was not recorded when the network contradicts it ("" if
+// it was, or no vendor's UA matched). The request is refused exactly as
+// before. A dry run records nothing.
+func (s *Service) notePending(fc *fetchState, cands []candidate, asked MAC) string {
 	if asked.IsZero() || fc.r.UserAgent == "" {
-		return
+		return ""
 	}
 	for _, c := range cands {
 		ua, ok := c.p.ParseUA(fc.r.UserAgent)
 		if !ok {
 			continue
 		}
-		if s.sightingContradicted(fc, asked, ua) {
-			return
+		if why := s.sightingContradicted(fc, asked, ua); why != "" {
+			fc.note("pending", false, "not a sighting of %s: %s", asked, why)
+			return why
+		}
+		if fc.dry() {
+			fc.note("pending", true, "a sighting of %s", asked)
+			return ""
 		}
 		s.pending.seen(asked, fc.now.UTC(), func(p *Pending) {
 			p.Vendor, p.Source, p.IP = c.p.Name, string(fc.r.Proto), fc.r.RemoteIP
@@ -189,8 +196,9 @@ func (s *Service) notePending(fc *fetchState, cands []candidate, asked MAC) {
 				p.Model = m
 			}
 		})
-		return
+		return ""
 	}
+	return ""
 }
 
 // printableN keeps the printable ASCII of s, trimmed, at most n bytes
