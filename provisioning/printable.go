@@ -15,8 +15,14 @@ import (
 // trail: the CLI prints it to a terminal and the CSV export to a
 // spreadsheet, neither of which should act on it. s printable already
 // is returned as is, without allocating.
-func Printable(s string) string {
-	if strings.IndexFunc(s, unprintableRune) < 0 { // a broken byte decodes as U+FFFD
+func Printable(s string) string { return Escape(s, unprintableRune) }
+
+// Escape is s with every rune unsafe reports, and every byte that is not
+// UTF-8, written as \xNN, \uNNNN or \UNNNNNNNN; s without any is returned
+// as is, without allocating. unsafe must report U+FFFD (how a broken byte
+// decodes) for broken bytes to be found.
+func Escape(s string, unsafe func(rune) bool) string {
+	if strings.IndexFunc(s, unsafe) < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -25,9 +31,9 @@ func Printable(s string) string {
 		switch {
 		case r == utf8.RuneError && n <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[0])
-		case unprintableRune(r) && r > 0xffff:
+		case unsafe(r) && r > 0xffff:
 			fmt.Fprintf(&b, `\U%08x`, r) // \u takes four digits: \ue0067 would read as U+E006 and a 7
-		case unprintableRune(r):
+		case unsafe(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[:n])

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // printedTable is c.table with every cell through provisioning.Printable:
@@ -74,25 +75,7 @@ func copyPrintedCSV(dst io.Writer, r *csv.Reader) error {
 // Everything else an admin may have typed stays as typed: joiners inside
 // emoji and Persian words (U+200C/D), the marks of RTL names (U+200E/F,
 // U+061C), no-break and ideographic spaces, soft hyphens.
-func termSafe(s string) string {
-	if strings.IndexFunc(s, termUnsafe) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		switch {
-		case r == utf8.RuneError && n <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[0])
-		case termUnsafe(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[:n])
-		}
-		s = s[n:]
-	}
-	return b.String()
-}
+func termSafe(s string) string { return provisioning.Escape(s, termUnsafe) }
 
 func termUnsafe(r rune) bool {
 	return r < ' ' || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
