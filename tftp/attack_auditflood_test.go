@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
-	"github.com/provbox/provbox/provisioning/store"
 )
 
 // TestForgedRefusalsCannotTrimHistory: refusals naming a known device
@@ -23,21 +21,9 @@ import (
 // bound they push against, and the phone's real fetch stays.
 func TestForgedRefusalsCannotTrimHistory(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := profile.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := provisioning.Config{BaseURL: "http://127.0.0.1:8080", Checks: provisioning.DefaultChecks(true),
 		Bans: provisioning.BanConfig{MaxRetry: 1000, ScanMACs: -1}}
-	svc, err := provisioning.New(ctx, cfg, st, reg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close(); st.Close() })
+	svc, st := provtest.ServiceWith(t, "", cfg, nil)
 	provtest.AddPhone(t, svc, provtest.Phone{MAC: e2eMAC, Vendor: "yealink", Model: "T46U", Password: e2ePassword})
 	if err := svc.CommitLease(ctx, provisioning.Lease{IP: localhost, MAC: e2eMAC, Expires: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package tftp
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -9,9 +8,7 @@ import (
 	"testing"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/profile"
 	"github.com/provbox/provbox/provisioning/provtest"
-	"github.com/provbox/provbox/provisioning/store"
 )
 
 // TestForgedRefusalFloodLogBounded: TFTP sources can be forged, so a ban
@@ -24,21 +21,9 @@ import (
 // metrics) still count every refusal.
 func TestForgedRefusalFloodLogBounded(t *testing.T) {
 	var buf provtest.LogBuffer
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := profile.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := provisioning.Config{BaseURL: "http://127.0.0.1:8080", Checks: provisioning.DefaultChecks(true),
 		Bans: provisioning.BanConfig{MaxRetry: 1000, ScanMACs: -1}}
-	svc, err := provisioning.New(context.Background(), cfg, st, reg, slog.New(slog.NewTextHandler(&buf, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close(); st.Close() })
+	svc, _ := provtest.ServiceWith(t, "", cfg, slog.New(slog.NewTextHandler(&buf, nil)))
 	r := start(t, newServer(t, Config{}, svc))
 
 	const sources, each = 300, 4

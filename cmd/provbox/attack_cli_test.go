@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/store"
 )
 
 // TestCLIEventsTableShowsNoTerminalControls: an audit trail written by
@@ -26,18 +23,6 @@ import (
 // daemon over them and returns its config and the file names.
 func seedHostileEvents(t *testing.T) (string, []string) {
 	t.Helper()
-	cfgPath := newConfig(t, loopbackConfig)
-	cfg, _, err := loadConfig(cfgPath, noEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(cfg.stateDirPath(), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), cfg.stateDirPath())
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now()
 	files := []string{"\x1b[2J\x1b[1Ay000000000000.cfg", "\u009b2J\u009b1Ax.cfg",
 		"\x1b]8;;http://evil.example/\x07click\x1b]8;;\x07.cfg", "\u202egfc.000000000000", "a\tb.cfg", "ok\rfake line.cfg"}
@@ -47,12 +32,7 @@ func seedHostileEvents(t *testing.T) (string, []string) {
 			IP: netip.MustParseAddr("192.0.2.66"), Outcome: "refused", Reason: "unknown-file", File: f,
 			UA: "Yealink \x1b[31m\u009b1A"})
 	}
-	if err := st.AddEvents(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	startDaemon(t, cfgPath)
-	return cfgPath, files
+	return daemonWithEvents(t, es), files
 }
 
 // TestCLIEventsCSVShowsNoTerminalControls: `provbox events --csv` goes

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"math/rand/v2"
 	"net/netip"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/provbox/provbox/httpd/admin"
 	"github.com/provbox/provbox/provisioning"
-	"github.com/provbox/provbox/provisioning/store"
 )
 
 // TestCLIEventsPagesAndWindow drives `provbox events` against a daemon
@@ -22,18 +19,6 @@ import (
 // in the order shown; --since finds a line of repeats that began before
 // it and went on after it.
 func TestCLIEventsPagesAndWindow(t *testing.T) {
-	cfgPath := newConfig(t, loopbackConfig)
-	cfg, _, err := loadConfig(cfgPath, noEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(cfg.stateDirPath(), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), cfg.stateDirPath())
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now()
 	r := rand.New(rand.NewPCG(3, 4))
 	es := []provisioning.Event{{Time: now.Add(-3 * time.Hour), Proto: "tftp", IP: netip.MustParseAddr("192.0.2.9"),
@@ -46,11 +31,7 @@ func TestCLIEventsPagesAndWindow(t *testing.T) {
 		}
 		es = append(es, e)
 	}
-	if err := st.AddEvents(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	startDaemon(t, cfgPath)
+	cfgPath := daemonWithEvents(t, es)
 
 	all := decodeJSON[[]admin.Event](t, mustCLI(t, cfgPath, "events", "--limit", "1000", "--json"))
 	if len(all) != len(es) {

@@ -10,7 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/provbox/provbox/provisioning"
 	"github.com/provbox/provbox/provisioning/provtest"
+	"github.com/provbox/provbox/provisioning/store"
 )
 
 // loopbackConfig runs unprivileged on 127.0.0.1 with ephemeral ports; the
@@ -129,4 +131,29 @@ func failCLI(t *testing.T, cfgPath string, code int, want string, args ...string
 	if r.code != code || !strings.Contains(r.stderr, want) {
 		t.Errorf("provbox %s: exit %d, stderr %q; want exit %d and %q", strings.Join(args, " "), r.code, r.stderr, code, want)
 	}
+}
+
+// daemonWithEvents writes es into a fresh daemon's state, as earlier
+// runs (or an older provbox) would have, then starts the daemon over
+// it; it returns the config's path.
+func daemonWithEvents(t *testing.T, es []provisioning.Event) string {
+	t.Helper()
+	cfgPath := newConfig(t, loopbackConfig)
+	cfg, _, err := loadConfig(cfgPath, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(cfg.stateDirPath(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), cfg.stateDirPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddEvents(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	startDaemon(t, cfgPath)
+	return cfgPath
 }

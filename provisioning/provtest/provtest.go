@@ -6,6 +6,7 @@ package provtest
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 
 	"github.com/provbox/provbox/provisioning"
@@ -21,6 +22,14 @@ const Account = "office"
 // its queued audit lines reach the store.
 func Service(t testing.TB, dir string, cfg provisioning.Config) *provisioning.Service {
 	t.Helper()
+	svc, _ := ServiceWith(t, dir, cfg, nil)
+	return svc
+}
+
+// ServiceWith is Service logging to log (nil: nowhere), and returns the
+// store as well, for tests that look at what it keeps.
+func ServiceWith(t testing.TB, dir string, cfg provisioning.Config, log *slog.Logger) (*provisioning.Service, *store.Store) {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -33,13 +42,13 @@ func Service(t testing.TB, dir string, cfg provisioning.Config) *provisioning.Se
 		st.Close()
 		t.Fatalf("vendor.New: %v", err)
 	}
-	svc, err := provisioning.New(context.Background(), cfg, st, reg, nil)
+	svc, err := provisioning.New(context.Background(), cfg, st, reg, log)
 	if err != nil {
 		st.Close()
 		t.Fatalf("provisioning.New: %v", err)
 	}
 	t.Cleanup(func() { svc.Close(); st.Close() })
-	return svc
+	return svc, st
 }
 
 // Phone is a device with one SIP line.
