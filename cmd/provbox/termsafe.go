@@ -10,7 +10,7 @@ import (
 	"github.com/provbox/provbox/provisioning"
 )
 
-// printedTable is c.table with every cell through provisioning.Printable:
+// printedTable is c.table with every cell through termSafe:
 // tables show what phones and attackers sent (file names, User-Agents,
 // option values), possibly stored by an older provbox that kept them
 // raw, and an admin's terminal must not act on an escape sequence among
@@ -27,7 +27,7 @@ func (c *cli) printedTable(rows [][]string) error {
 }
 
 // printedCSV copies the CSV fill writes to dst with every cell through
-// provisioning.Printable, as printedTable does for tables: an export
+// termSafe, as printedTable does for tables: an export
 // goes to the terminal as often as to a file. fill's own error (the
 // daemon's answer) wins over what reading its output then says.
 func printedCSV(dst io.Writer, fill func(io.Writer) error) error {
