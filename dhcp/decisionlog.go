@@ -3,8 +3,9 @@ package dhcp
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"time"
+
+	"github.com/provbox/provbox/provisioning"
 )
 
 // The decision lines at info level (ACK, NAK, DECLINE) keep at most
@@ -28,22 +29,7 @@ func (s *Server) logDecision(level slog.Level, msg string, attrs ...any) {
 		s.log.Log(context.Background(), level, msg, attrs...)
 		return
 	}
-	ok, full, muted := s.decisionLog.Take(s.now(), decisionLogWindow, decisionLogBurst)
-	if muted > 0 {
-		s.log.Warn("dhcp decisions not logged", "count", muted, "window", decisionLogWindow.String(),
-			"reason", "too many acks, naks or declines; every one was answered")
-	}
-	if full {
-		s.log.Warn("dhcp decisions not logged", "reason", "more than "+strconv.Itoa(decisionLogBurst)+" in "+
-			decisionLogWindow.String()+"; a count follows")
-		time.AfterFunc(decisionLogWindow, func() {
-			if m := s.decisionLog.Flush(); m > 0 {
-				s.log.Warn("dhcp decisions not logged", "count", m, "window", decisionLogWindow.String(),
-					"reason", "too many acks, naks or declines; every one was answered")
-			}
-		})
-	}
-	if ok {
-		s.log.Log(context.Background(), level, msg, attrs...)
-	}
+	s.decisionLog.Log(s.log, s.now(), decisionLogWindow, decisionLogBurst, provisioning.BudgetNotice{
+		Msg: "dhcp decisions not logged", Many: "too many acks, naks or declines", Kept: "every one was answered"},
+		func() { s.log.Log(context.Background(), level, msg, attrs...) })
 }
