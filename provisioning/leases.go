@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -94,7 +92,7 @@ func (s *Service) leaseAudit(l Lease) {
 	_, known := s.devices[l.MAC]
 	s.mu.RUnlock()
 	if known {
-		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: printable(l.VendorClass)})
+		s.audit(Event{Proto: "dhcp", IP: l.IP, MAC: l.MAC, Outcome: "lease", Reason: Printable(l.VendorClass)}) // Poly's is binary (RFC 3925)
 	}
 }
 
@@ -403,15 +401,6 @@ func (w *leaseWriter) close() {
 			return
 		}
 	}
-}
-
-// printable keeps a vendor class readable in the audit trail: Poly's is
-// binary (RFC 3925), so anything unprintable is shown quoted.
-func printable(s string) string {
-	if strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
-		return strconv.Quote(s)
-	}
-	return s
 }
 
 // applyLeases publishes a durable batch of lease writes to the lease
