@@ -27,7 +27,7 @@ func cmdReload(ctx context.Context, c *cli, args []string) error {
 		return fmt.Errorf("reload refused, the daemon keeps serving the previous configuration:\n%w", err)
 	case errors.As(err, &ae) && ae.Code == http.StatusNotFound:
 		// The binary was upgraded under a daemon that predates the route.
-		return fmt.Errorf("the running daemon is older than this provbox and cannot reload on request: restart it (sudo systemctl restart provbox)")
+		return errors.New("the running daemon is older than this provbox and cannot reload on request: restart it (sudo systemctl restart provbox)")
 	}
 	if err != nil {
 		return c.startHint(err)

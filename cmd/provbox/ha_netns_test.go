@@ -214,8 +214,8 @@ func TestHAFailoverKillActiveDuringPerfdhcp(t *testing.T) {
 	killed := time.Now()
 	for l.sniff.acks(n2.ip, killed) == 0 {
 		if time.Since(killed) > 20*time.Second {
-			t.Fatalf("n2 ACKed nothing within 20 s of kill -9 of n1 (n2: %s; perfdhcp exited: %v)\nn2:\n%s",
-				l.sniff.byType(n2.ip, killed), isClosed(exited), n2.proc.stderr)
+			t.Fatalf("n2 ACKed nothing within 20 s of kill -9 of n1 (n2: %s; perfdhcp exited: %v)\nperfdhcp:\n%s\nn2:\n%s",
+				l.sniff.byType(n2.ip, killed), isClosed(exited), out, n2.proc.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -283,15 +283,20 @@ func TestHANodeThatLosesTheDatabaseStopsAnsweringDHCP(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
 	defer cancel()
 	load := l.perfdhcp(ctx, 100, 20000, 80, "00:0c:02:00:00:00")
+	out := &strings.Builder{}
+	load.Stdout, load.Stderr = out, out
 	if err := load.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { load.Process.Kill(); load.Wait() }()
+	exited := make(chan struct{})
+	go func() { load.Wait(); close(exited) }()
+	defer func() { load.Process.Kill(); <-exited }()
 	waitACKs := func(since time.Time, within time.Duration) {
 		t.Helper()
 		for l.sniff.acks(n1.ip, since) < 20 {
 			if time.Since(since) > within {
-				t.Fatalf("n1 ACKed %d since %v\n%s", l.sniff.acks(n1.ip, since), since, n1.proc.stderr)
+				t.Fatalf("n1 ACKed %d since %v (n1: %s; perfdhcp exited: %v)\nperfdhcp:\n%s\nn1:\n%s", l.sniff.acks(n1.ip, since),
+					since, l.sniff.byType(n1.ip, since), isClosed(exited), out, n1.proc.stderr)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
